@@ -1,0 +1,318 @@
+"""The dataset's immutable types: partial dates, jurisdictions, records, events.
+
+Everything here is plain data (frozen dataclasses and tuples) so that one loaded
+:class:`Dataset` can be shared by every reader while a reload builds the next one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MONTH_NAMES = tuple(calendar.month_name)  # index 1..12, English, locale-independent in the C locale
+
+
+class Precision(StrEnum):
+    """How much of a date is known."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class PartialDate:
+    """A date known to the year, the month or the day. Never invents the missing parts."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.month is None and self.day is not None:
+            raise ValueError("a day needs a month")
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is out of range")
+        if self.day is not None:
+            assert self.month is not None
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise ValueError(
+                    f"{MONTH_NAMES[self.month]} {self.year} has {last} days, not {self.day}"
+                )
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> PartialDate:
+        """A full-day partial date."""
+        return cls(value.year, value.month, value.day)
+
+    @classmethod
+    def parse_iso(cls, text: str) -> PartialDate:
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ValueError otherwise."""
+        parts = text.strip().split("-")
+        if not 1 <= len(parts) <= 3 or len(parts[0]) != 4 or any(
+            not p.isdigit() or (i and len(p) != 2) for i, p in enumerate(parts)
+        ):
+            raise ValueError(f"{text!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
+        numbers = [int(p) for p in parts]
+        return cls(*numbers)
+
+    @property
+    def precision(self) -> Precision:
+        """The finest part that is known."""
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    def iso(self) -> str:
+        """ISO text at the true precision: ``2014``, ``2014-05`` or ``2014-05-08``."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def display(self) -> str:
+        """Human text at the true precision: ``8 May 2014``, ``May 2014`` or ``2014``."""
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return f"{MONTH_NAMES[self.month]} {self.year}"
+        return f"{self.day} {MONTH_NAMES[self.month]} {self.year}"
+
+    def first_day(self) -> dt.date:
+        """The earliest calendar day this date can mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        """The latest calendar day this date can mean."""
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        if self.day is None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, self.month, self.day)
+
+    def as_date(self) -> dt.date | None:
+        """The calendar day when known to the day, else None."""
+        if self.day is None or self.month is None:
+            return None
+        return dt.date(self.year, self.month, self.day)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+class Level(StrEnum):
+    """The kind of jurisdiction that acted."""
+
+    SUPRANATIONAL = "supranational"
+    NATIONAL = "national"
+    STATE = "state"
+    REGION = "region"
+    COUNTY = "county"
+    CITY = "city"
+
+
+class Kind(StrEnum):
+    """What an act does, in the dataset's methodology."""
+
+    RECOGNITION = "recognition"
+    CALL_FOR_RECOGNITION = "call-for-recognition"
+    SELF_DETERMINATION = "self-determination"
+    CONDEMNATION = "condemnation"
+    STATEMENT = "statement"
+
+    @property
+    def plain(self) -> str:
+        """The kind in plain words, for people."""
+        return KIND_PLAIN[self]
+
+
+KIND_PLAIN: dict[Kind, str] = {
+    Kind.RECOGNITION: "recognition",
+    Kind.CALL_FOR_RECOGNITION: "call for recognition",
+    Kind.SELF_DETERMINATION: "support for self-determination",
+    Kind.CONDEMNATION: "condemnation of Azerbaijan",
+    Kind.STATEMENT: "statement",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One public source for a record or event."""
+
+    url: str
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativeDate:
+    """A date another source gives, with who says so."""
+
+    date: PartialDate
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """A vote count, as far as it is known."""
+
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    note: str | None = None
+
+    def display(self) -> str:
+        """``305–1, 30 abstentions`` or the note, or both."""
+        parts: list[str] = []
+        if self.yes is not None:
+            counted = f"{self.yes}–{self.no}" if self.no is not None else f"{self.yes} for"
+            if self.abstain:
+                counted += f", {self.abstain} abstention{'s' if self.abstain != 1 else ''}"
+            parts.append(counted)
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country, or a union such as the EU, that jurisdictions belong to."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """A place or institution as people name it (California, Los Angeles, France)."""
+
+    id: str
+    name: str
+    level: Level
+    country: str  # Country.id
+    aliases: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AmbiguousName:
+    """A name that deliberately means several jurisdictions ("LA", "Fresno")."""
+
+    name: str
+    jurisdictions: tuple[str, ...]  # Jurisdiction.id, two or more
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One adopting act: a resolution, motion, statement or proclamation."""
+
+    id: str
+    jurisdiction: str  # Jurisdiction.id
+    body: str
+    date: PartialDate
+    kinds: tuple[Kind, ...]
+    title: str
+    summary: str
+    sources: tuple[Source, ...]
+    alternative_dates: tuple[AlternativeDate, ...] = ()
+    date_note: str | None = None
+    vote: Vote | None = None
+    sponsor: str | None = None
+    reference: str | None = None  # bill or resolution number, e.g. "AJR 32"
+    notes: str | None = None
+    body_aliases: tuple[str, ...] = ()  # e.g. "French Senate", "Sénat"
+    line: int = 0
+
+    @property
+    def disputed(self) -> bool:
+        """True when sources disagree on the date."""
+        return bool(self.alternative_dates)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated event of Artsakh's history, on one day or over a span."""
+
+    id: str
+    title: str
+    date: PartialDate
+    summary: str
+    sources: tuple[Source, ...]
+    end: PartialDate | None = None
+    date_note: str | None = None
+    notes: str | None = None
+    line: int = 0
+
+    def covers(self, day: dt.date) -> bool:
+        """True when ``day`` falls within the event's date or span."""
+        last = (self.end or self.date).last_day()
+        return self.date.first_day() <= day <= last
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    """The dataset's version and methodology, for /about."""
+
+    version: str
+    methodology: str
+    sources_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """One validated, immutable dataset. Built only by the loader."""
+
+    info: DatasetInfo
+    countries: tuple[Country, ...]
+    jurisdictions: tuple[Jurisdiction, ...]
+    records: tuple[Record, ...]
+    events: tuple[Event, ...]
+    ambiguous_names: tuple[AmbiguousName, ...] = ()
+    _country_by_id: dict[str, Country] = field(default_factory=dict, repr=False, compare=False)
+    _jurisdiction_by_id: dict[str, Jurisdiction] = field(default_factory=dict, repr=False, compare=False)
+    _record_by_id: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
+    _event_by_id: dict[str, Event] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._country_by_id.update({c.id: c for c in self.countries})
+        self._jurisdiction_by_id.update({j.id: j for j in self.jurisdictions})
+        self._record_by_id.update({r.id: r for r in self.records})
+        self._event_by_id.update({e.id: e for e in self.events})
+
+    def country(self, country_id: str) -> Country:
+        """The country with this id (KeyError if unknown)."""
+        return self._country_by_id[country_id]
+
+    def jurisdiction(self, jurisdiction_id: str) -> Jurisdiction:
+        """The jurisdiction with this id (KeyError if unknown)."""
+        return self._jurisdiction_by_id[jurisdiction_id]
+
+    def record(self, record_id: str) -> Record | None:
+        """The record with this id, or None."""
+        return self._record_by_id.get(record_id)
+
+    def event(self, event_id: str) -> Event | None:
+        """The event with this id, or None."""
+        return self._event_by_id.get(event_id)
+
+    def records_of(self, jurisdiction_id: str) -> tuple[Record, ...]:
+        """Every record of one jurisdiction, newest first."""
+        return newest_first(r for r in self.records if r.jurisdiction == jurisdiction_id)
+
+
+def newest_first(records: Iterable[Record]) -> tuple[Record, ...]:
+    """Records sorted newest first, by their latest possible day, then by id for stability."""
+    items = list(records)
+    items.sort(key=lambda r: (r.date.last_day(), r.id), reverse=True)
+    return tuple(items)
