@@ -1,0 +1,233 @@
+"""The daily-post scheduler: finds due subscriptions and posts each local date exactly once.
+
+Independent of Discord: the cog injects a :class:`Poster` that builds and sends the post.
+
+Exactly-once protocol, per due (channel, local date):
+
+1. ``store.begin_post`` records a pending attempt with a nonce derived from the channel and the
+   date (:func:`post_nonce`), so every retry of that date re-sends with the same nonce and
+   Discord drops the duplicate if an earlier attempt did go through.
+2. ``poster.post(sub, local_date, nonce)``.
+3. ``SENT``/``SKIPPED`` → ``store.mark_posted`` (sets ``last_posted_date``, clears the pending
+   marker, in one transaction). ``CHANNEL_GONE``/``FORBIDDEN`` → ``store.pause`` with a reason,
+   so the channel is not retried every minute. ``TRANSIENT_ERROR`` (or an exception, or a
+   timeout) → ``store.record_error``; the next wake retries the same day with the same nonce.
+
+A restart between "time reached" and "posted" posts once when the bot is back the same local
+day; a missed day is not posted later (see :func:`bot.core.schedule.due_local_date`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import logging
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.clock import Clock
+from bot.core.schedule import due_local_date
+from bot.storage.subscriptions import Subscription, SubscriptionStore
+
+log = logging.getLogger(__name__)
+
+NONCE_DIGITS = 19  # fits Discord's 25-character nonce with room for a part suffix
+DEFAULT_POST_TIMEOUT = 120.0
+CHANNEL_GONE_REASON = "The channel was deleted."
+FORBIDDEN_REASON = "Missing permission: Send Messages"
+TRANSIENT_REASON = "Discord did not accept the post; retrying."
+STATE_ERROR = "Could not save the bot's state; retrying."
+
+
+class PostOutcome(Enum):
+    """What happened when the poster tried to post one day to one channel."""
+
+    SENT = "sent"  # posted; the message ids are returned
+    SKIPPED = "skipped"  # nothing to post that day (empty_day="skip"); the day counts as done
+    CHANNEL_GONE = "channel_gone"  # the channel (or the guild) no longer exists → pause
+    FORBIDDEN = "forbidden"  # the bot may not post there → pause
+    TRANSIENT_ERROR = "transient_error"  # try again at the next wake
+
+
+class Poster(Protocol):
+    """Builds and sends one day's post to one channel."""
+
+    async def post(
+        self, sub: Subscription, local_date: dt.date, nonce: str
+    ) -> tuple[PostOutcome, list[int], str | None]:
+        """Post ``local_date``'s content to ``sub.channel_id`` with ``nonce``.
+
+        Returns the outcome, the ids of the messages sent, and an error text for people
+        (used as the pause reason or the recorded error; None for the default wording).
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What the scheduler did for one channel in one run."""
+
+    guild_id: int
+    channel_id: int
+    local_date: dt.date
+    outcome: PostOutcome
+    nonce: str
+    attempt: int  # 1 for the first try of this date, 2+ for retries
+    message_ids: tuple[int, ...] = ()
+    error: str | None = None
+
+
+@functools.lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """ZoneInfo objects kept alive between wakes (zoneinfo itself keeps only a few)."""
+    return ZoneInfo(name)
+
+
+def post_nonce(channel_id: int, local_date: dt.date) -> str:
+    """The nonce for a channel's post of ``local_date``: deterministic, 19 digits.
+
+    The same (channel, date) always gives the same nonce, so a retry after a crash between
+    "sent" and "recorded" is de-duplicated by Discord.
+    """
+    digest = hashlib.blake2b(f"daily:{channel_id}:{local_date.isoformat()}".encode(), digest_size=8).digest()
+    return f"{int.from_bytes(digest, 'big') % 10**NONCE_DIGITS:0{NONCE_DIGITS}d}"
+
+
+def part_nonce(nonce: str, part: int) -> str:
+    """The nonce for message ``part`` (0-based) of a post made of several messages (≤ 25 chars)."""
+    if not 0 <= part < 1000:
+        raise ValueError("part must be between 0 and 999")
+    return nonce if part == 0 else f"{nonce}{part:03d}"
+
+
+class DailyScheduler:
+    """Posts every due subscription once per local date. Call :meth:`run_once` or :meth:`run_forever`."""
+
+    def __init__(
+        self,
+        store: SubscriptionStore,
+        poster: Poster,
+        clock: Clock,
+        *,
+        max_concurrency: int = 5,
+        post_timeout: float | None = DEFAULT_POST_TIMEOUT,
+    ) -> None:
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self._store = store
+        self._poster = poster
+        self._clock = clock
+        self._max_concurrency = max_concurrency
+        self._post_timeout = post_timeout
+        self._run_lock = asyncio.Lock()
+
+    async def run_once(self) -> list[RunResult]:
+        """Post every subscription due now; one result per channel attempted, in channel order.
+
+        At most ``max_concurrency`` posts are in flight. One channel's failure (even an
+        exception) is logged and recorded and never stops the others. Runs never overlap.
+        """
+        async with self._run_lock:
+            now = self._clock.now()
+            due: list[tuple[Subscription, dt.date]] = []
+            for sub in await self._store.all_active():
+                try:
+                    local_date = await self._due(sub, now)
+                except Exception:
+                    log.exception("Could not work out the daily post of channel %d", sub.channel_id)
+                    continue
+                if local_date is not None:
+                    due.append((sub, local_date))
+            if not due:
+                return []
+            log.debug("%d daily post(s) due", len(due))
+            semaphore = asyncio.Semaphore(self._max_concurrency)
+
+            async def bounded(sub: Subscription, local_date: dt.date) -> RunResult | None:
+                async with semaphore:
+                    return await self._post_one(sub, local_date)
+
+            results = await asyncio.gather(*(bounded(sub, day) for sub, day in due))
+            return [r for r in results if r is not None]
+
+    async def run_forever(self, interval_seconds: float, stop: asyncio.Event) -> None:
+        """Run :meth:`run_once` every ``interval_seconds`` until ``stop`` is set; survives any error."""
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("Daily scheduler run failed; trying again in %.0f s", interval_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+
+    async def _due(self, sub: Subscription, now: dt.datetime) -> dt.date | None:
+        """The date due for ``sub`` (pausing it if its time zone no longer exists)."""
+        try:
+            zone = _zone(sub.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            reason = f"Unknown time zone {sub.timezone}; subscribe again with a valid one."
+            log.warning("Pausing channel %d: %s", sub.channel_id, reason)
+            await self._store.pause(sub.channel_id, reason, now)
+            return None
+        return due_local_date(sub.post_time, zone, now, sub.last_posted_date)
+
+    async def _post_one(self, sub: Subscription, local_date: dt.date) -> RunResult | None:
+        """Run the exactly-once protocol for one channel; never raises (except cancellation)."""
+        channel = sub.channel_id
+        nonce = post_nonce(channel, local_date)
+        try:
+            pending = await self._store.begin_post(channel, local_date, nonce, self._clock.now())
+        except Exception:
+            log.exception("Could not record the pending post for channel %d", channel)
+            failed = PostOutcome.TRANSIENT_ERROR
+            return RunResult(sub.guild_id, channel, local_date, failed, nonce, 0, error=STATE_ERROR)
+        if pending is None:  # unsubscribed, paused or posted since the list was read
+            return None
+        nonce = pending.nonce
+        outcome, ids, error = await self._call_poster(sub, local_date, nonce)
+        result = RunResult(
+            sub.guild_id, channel, local_date, outcome, nonce, pending.attempts, tuple(ids), error
+        )
+        try:
+            await self._record(result)
+        except Exception:
+            log.exception("Could not record the outcome %s for channel %d", outcome.name, channel)
+        return result
+
+    async def _call_poster(
+        self, sub: Subscription, local_date: dt.date, nonce: str
+    ) -> tuple[PostOutcome, list[int], str | None]:
+        try:
+            return await asyncio.wait_for(self._poster.post(sub, local_date, nonce), self._post_timeout)
+        except TimeoutError:
+            log.warning("Daily post to channel %d timed out; will retry", sub.channel_id)
+            return PostOutcome.TRANSIENT_ERROR, [], "The post timed out; retrying."
+        except Exception as exc:
+            log.exception("Daily post to channel %d failed", sub.channel_id)
+            return PostOutcome.TRANSIENT_ERROR, [], f"Unexpected error: {type(exc).__name__}"
+
+    async def _record(self, result: RunResult) -> None:
+        channel, now = result.channel_id, self._clock.now()
+        match result.outcome:
+            case PostOutcome.SENT | PostOutcome.SKIPPED:
+                what = result.outcome.value
+                log.info("Daily post for %s %s in channel %d", result.local_date, what, channel)
+                await self._store.mark_posted(channel, result.local_date, list(result.message_ids), now)
+            case PostOutcome.CHANNEL_GONE | PostOutcome.FORBIDDEN:
+                default = (
+                    CHANNEL_GONE_REASON if result.outcome is PostOutcome.CHANNEL_GONE else FORBIDDEN_REASON
+                )
+                reason = result.error or default
+                log.warning("Pausing daily posts in channel %d: %s", channel, reason)
+                await self._store.pause(channel, reason, now)
+            case PostOutcome.TRANSIENT_ERROR:
+                error = result.error or TRANSIENT_REASON
+                log.warning(
+                    "Daily post in channel %d failed (attempt %d): %s", channel, result.attempt, error
+                )
+                await self._store.record_error(channel, error, now)

@@ -1,0 +1,502 @@
+"""Find an IANA time zone from what people type: names, cities, countries, typos.
+
+Tiers, best first: exact (IANA name, alias, city) → prefix → substring → fuzzy (rapidfuzz).
+Canonical ``Area/City`` names are suggested; legacy names (``US/Pacific``, ``GB``, ``Etc/UTC``)
+still resolve, to their canonical zone where there is one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+
+MAX_CHOICES = 25
+MAX_LABEL = 100
+UTC_NAME = "UTC"
+EXAMPLE_HINT = "Use an IANA name like Asia/Yerevan or a city like Paris."
+
+# Shown for empty input, and preferred when ranking ties.
+DEFAULT_ZONES: tuple[str, ...] = (
+    "Asia/Yerevan",
+    "Europe/Paris",
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Moscow",
+    "Australia/Sydney",
+    "Asia/Beirut",
+    "UTC",
+    "Asia/Tehran",
+    "Europe/Berlin",
+    "America/Toronto",
+    "Asia/Tbilisi",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Asia/Damascus",
+    "Asia/Dubai",
+    "America/Argentina/Buenos_Aires",
+    "America/Sao_Paulo",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "America/Chicago",
+    "Europe/Kyiv",
+    "Asia/Nicosia",
+    "Europe/Stockholm",
+)
+
+# What people type → the zone(s) they mean. Several zones make the word ambiguous.
+ALIASES: dict[str, tuple[str, ...]] = {
+    # Armenia, Artsakh and the diaspora
+    "armenia": ("Asia/Yerevan",),
+    "artsakh": ("Asia/Yerevan",),
+    "stepanakert": ("Asia/Yerevan",),
+    "gyumri": ("Asia/Yerevan",),
+    "vanadzor": ("Asia/Yerevan",),
+    "amt": ("Asia/Yerevan",),
+    "glendale": ("America/Los_Angeles",),
+    "fresno": ("America/Los_Angeles",),
+    "la": ("America/Los_Angeles",),
+    "san francisco": ("America/Los_Angeles",),
+    "sf": ("America/Los_Angeles",),
+    "california": ("America/Los_Angeles",),
+    "pacific": ("America/Los_Angeles",),
+    "pacific time": ("America/Los_Angeles",),
+    "pt": ("America/Los_Angeles",),
+    "pst": ("America/Los_Angeles",),
+    "pdt": ("America/Los_Angeles",),
+    "eastern": ("America/New_York",),
+    "eastern time": ("America/New_York",),
+    "et": ("America/New_York",),
+    "est": ("America/New_York",),
+    "edt": ("America/New_York",),
+    "nyc": ("America/New_York",),
+    "ny": ("America/New_York",),
+    "boston": ("America/New_York",),
+    "watertown": ("America/New_York",),
+    "washington": ("America/New_York",),
+    "central": ("America/Chicago",),
+    "central time": ("America/Chicago",),
+    "cst": ("America/Chicago",),
+    "cdt": ("America/Chicago",),
+    "mountain": ("America/Denver",),
+    "mst": ("America/Denver",),
+    "mdt": ("America/Denver",),
+    "montreal": ("America/Toronto",),
+    "ottawa": ("America/Toronto",),
+    "france": ("Europe/Paris",),
+    "marseille": ("Europe/Paris",),
+    "lyon": ("Europe/Paris",),
+    "cet": ("Europe/Paris",),
+    "cest": ("Europe/Paris",),
+    "russia": ("Europe/Moscow",),
+    "msk": ("Europe/Moscow",),
+    "lebanon": ("Asia/Beirut",),
+    "iran": ("Asia/Tehran",),
+    "syria": ("Asia/Damascus",),
+    "aleppo": ("Asia/Damascus",),
+    "georgia": ("Asia/Tbilisi", "America/New_York"),
+    "uk": ("Europe/London",),
+    "england": ("Europe/London",),
+    "britain": ("Europe/London",),
+    "great britain": ("Europe/London",),
+    "united kingdom": ("Europe/London",),
+    "bst": ("Europe/London",),
+    "germany": ("Europe/Berlin",),
+    "greece": ("Europe/Athens",),
+    "turkey": ("Europe/Istanbul",),
+    "cyprus": ("Asia/Nicosia",),
+    "egypt": ("Africa/Cairo",),
+    "uae": ("Asia/Dubai",),
+    "emirates": ("Asia/Dubai",),
+    "argentina": ("America/Argentina/Buenos_Aires",),
+    "buenos aires": ("America/Argentina/Buenos_Aires",),
+    "brazil": ("America/Sao_Paulo",),
+    "uruguay": ("America/Montevideo",),
+    "belgium": ("Europe/Brussels",),
+    "netherlands": ("Europe/Amsterdam",),
+    "holland": ("Europe/Amsterdam",),
+    "switzerland": ("Europe/Zurich",),
+    "geneva": ("Europe/Zurich",),
+    "italy": ("Europe/Rome",),
+    "spain": ("Europe/Madrid",),
+    "sweden": ("Europe/Stockholm",),
+    "ukraine": ("Europe/Kyiv",),
+    "kiev": ("Europe/Kyiv",),
+    "poland": ("Europe/Warsaw",),
+    "austria": ("Europe/Vienna",),
+    "czechia": ("Europe/Prague",),
+    "bulgaria": ("Europe/Sofia",),
+    "romania": ("Europe/Bucharest",),
+    "israel": ("Asia/Jerusalem",),
+    "japan": ("Asia/Tokyo",),
+    "china": ("Asia/Shanghai",),
+    "india": ("Asia/Kolkata",),
+    "ist": ("Asia/Kolkata",),
+    "melbourne": ("Australia/Melbourne",),
+    "seattle": ("America/Los_Angeles",),
+    "san diego": ("America/Los_Angeles",),
+    "las vegas": ("America/Los_Angeles",),
+    "pasadena": ("America/Los_Angeles",),
+    "burbank": ("America/Los_Angeles",),
+    "philadelphia": ("America/New_York",),
+    "miami": ("America/New_York",),
+    "houston": ("America/Chicago",),
+    "dallas": ("America/Chicago",),
+    "frankfurt": ("Europe/Berlin",),
+    "munich": ("Europe/Berlin",),
+    "hamburg": ("Europe/Berlin",),
+    "milan": ("Europe/Rome",),
+    "venice": ("Europe/Rome",),
+    "barcelona": ("Europe/Madrid",),
+    "manchester": ("Europe/London",),
+    "st petersburg": ("Europe/Moscow",),
+    "saint petersburg": ("Europe/Moscow",),
+    "krasnodar": ("Europe/Moscow",),
+    "sochi": ("Europe/Moscow",),
+    "rostov": ("Europe/Moscow",),
+    "tabriz": ("Asia/Tehran",),
+    "isfahan": ("Asia/Tehran",),
+    "anjar": ("Asia/Beirut",),
+    "latakia": ("Asia/Damascus",),
+    "thessaloniki": ("Europe/Athens",),
+    "kessab": ("Asia/Damascus",),
+    "aest": ("Australia/Sydney",),
+    "usa": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
+    "us": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
+    "united states": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
+    "canada": ("America/Toronto", "America/Vancouver", "America/Winnipeg", "America/Halifax"),
+    "australia": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane", "Australia/Perth"),
+    "utc": ("UTC",),
+    "gmt": ("UTC",),
+    "z": ("UTC",),
+    "zulu": ("UTC",),
+}
+
+# Legacy IANA names → their canonical zone (the rest of the legacy names stay as they are).
+LEGACY: dict[str, str] = {
+    "US/Alaska": "America/Anchorage",
+    "US/Aleutian": "America/Adak",
+    "US/Arizona": "America/Phoenix",
+    "US/Central": "America/Chicago",
+    "US/East-Indiana": "America/Indiana/Indianapolis",
+    "US/Eastern": "America/New_York",
+    "US/Hawaii": "Pacific/Honolulu",
+    "US/Indiana-Starke": "America/Indiana/Knox",
+    "US/Michigan": "America/Detroit",
+    "US/Mountain": "America/Denver",
+    "US/Pacific": "America/Los_Angeles",
+    "US/Samoa": "Pacific/Pago_Pago",
+    "Canada/Atlantic": "America/Halifax",
+    "Canada/Central": "America/Winnipeg",
+    "Canada/Eastern": "America/Toronto",
+    "Canada/Mountain": "America/Edmonton",
+    "Canada/Newfoundland": "America/St_Johns",
+    "Canada/Pacific": "America/Vancouver",
+    "Canada/Saskatchewan": "America/Regina",
+    "Canada/Yukon": "America/Whitehorse",
+    "Brazil/Acre": "America/Rio_Branco",
+    "Brazil/DeNoronha": "America/Noronha",
+    "Brazil/East": "America/Sao_Paulo",
+    "Brazil/West": "America/Manaus",
+    "Chile/Continental": "America/Santiago",
+    "Chile/EasterIsland": "Pacific/Easter",
+    "Mexico/BajaNorte": "America/Tijuana",
+    "Mexico/BajaSur": "America/Mazatlan",
+    "Mexico/General": "America/Mexico_City",
+    "Cuba": "America/Havana",
+    "Egypt": "Africa/Cairo",
+    "Eire": "Europe/Dublin",
+    "GB": "Europe/London",
+    "GB-Eire": "Europe/London",
+    "Hongkong": "Asia/Hong_Kong",
+    "Iceland": "Atlantic/Reykjavik",
+    "Iran": "Asia/Tehran",
+    "Israel": "Asia/Jerusalem",
+    "Jamaica": "America/Jamaica",
+    "Japan": "Asia/Tokyo",
+    "Kwajalein": "Pacific/Kwajalein",
+    "Libya": "Africa/Tripoli",
+    "NZ": "Pacific/Auckland",
+    "NZ-CHAT": "Pacific/Chatham",
+    "Navajo": "America/Denver",
+    "PRC": "Asia/Shanghai",
+    "Poland": "Europe/Warsaw",
+    "Portugal": "Europe/Lisbon",
+    "ROC": "Asia/Taipei",
+    "ROK": "Asia/Seoul",
+    "Singapore": "Asia/Singapore",
+    "Turkey": "Europe/Istanbul",
+    "W-SU": "Europe/Moscow",
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Rangoon": "Asia/Yangon",
+    "Europe/Kiev": "Europe/Kyiv",
+    "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+    **dict.fromkeys(
+        (
+            "GMT", "GMT+0", "GMT-0", "GMT0", "Greenwich", "UCT", "Universal", "Zulu", "Etc/GMT",
+            "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "Etc/Greenwich", "Etc/UCT", "Etc/UTC",
+            "Etc/Universal", "Etc/Zulu",
+        ),
+        UTC_NAME,
+    ),
+}  # fmt: skip
+
+_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian"}
+    | {"Pacific"}
+)
+_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules", "leapseconds", "leap-seconds.list"})
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?")
+_FUZZY_CUTOFF = 72.0  # rapidfuzz ratio for suggestions
+_RESOLVE_CUTOFF = 80.0  # stricter, for accepting a typo as the answer
+
+
+def _norm(text: str) -> str:
+    """Lowercase; underscores, dashes and runs of spaces become one space; trim around slashes."""
+    text = text.strip().lower().replace("_", " ").replace("-", " ")
+    text = re.sub(r"\s*/\s*", "/", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: str  # normalised: a full name, a city, or an alias
+    words: tuple[str, ...]
+    zones: tuple[str, ...]
+    alias_only: bool  # only an alias (not part of an IANA name): matched by prefix from 3 letters
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    canonical: tuple[str, ...]  # suggested names, sorted
+    by_name: dict[str, str]  # normalised name (any, legacy too) → the zone to use
+    keys: dict[str, _Entry]
+    key_list: tuple[str, ...]
+    rank: dict[str, int]  # zone → preference (lower first)
+
+
+@cache
+def _index() -> _Index:
+    """Build the lookup tables once, on first use."""
+    names = {n for n in zoneinfo.available_timezones() if n not in _NOT_ZONES}
+    canonical = sorted(n for n in names if n == UTC_NAME or (n.split("/")[0] in _AREAS and n not in LEGACY))
+    by_name: dict[str, str] = {}
+    for name in sorted(names):
+        by_name[_norm(name)] = LEGACY.get(name, name)
+    for name in canonical:  # a canonical spelling always wins over a legacy one
+        by_name[_norm(name)] = name
+    zones_by_key: dict[str, list[str]] = {}
+    name_keys: set[str] = set()
+
+    def add(key: str, zone: str) -> None:
+        zones = zones_by_key.setdefault(key, [])
+        if zone not in zones:
+            zones.append(zone)
+
+    for name in canonical:
+        parts = _norm(name).split("/")
+        for key in {"/".join(parts), parts[-1], "/".join(parts[1:])}:
+            add(key, name)
+            name_keys.add(key)
+    for alias, zones in ALIASES.items():
+        for zone in zones:
+            add(_norm(alias), zone)
+    keys = {
+        key: _Entry(key, tuple(key.replace("/", " ").split()), tuple(zones), key not in name_keys)
+        for key, zones in zones_by_key.items()
+    }
+    return _Index(
+        canonical=tuple(canonical),
+        by_name=by_name,
+        keys=keys,
+        key_list=tuple(keys),
+        rank={zone: i for i, zone in enumerate(DEFAULT_ZONES)},
+    )
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    """A ZoneInfo kept alive (zoneinfo's own strong cache holds only a few)."""
+    return ZoneInfo(name)
+
+
+def parse_utc_offset(text: str) -> dt.timedelta | None:
+    """``UTC+4``, ``gmt-03:00``, ``+0530`` → the offset; None if ``text`` is not an offset."""
+    match = _OFFSET.fullmatch(" ".join(text.strip().lower().split()))
+    if match is None:
+        return None
+    hours, minutes = int(match[2]), int(match[3] or 0)
+    if minutes > 59 or hours > 14:
+        return None
+    delta = dt.timedelta(hours=hours, minutes=minutes)
+    return -delta if match[1] == "-" else delta
+
+
+def _fixed_offset_zone(offset: dt.timedelta) -> str | None:
+    """The ``Etc/GMT∓N`` zone for a whole-hour offset (UTC for zero); None if there is none."""
+    seconds = int(offset.total_seconds())
+    if seconds % 3600 or not -12 * 3600 <= seconds <= 14 * 3600:
+        return None
+    hours = seconds // 3600
+    if hours == 0:
+        return UTC_NAME
+    return f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"  # POSIX signs are inverted
+
+
+def _sort_key(zone: str, index: _Index) -> tuple[int, int, str]:
+    return (index.rank.get(zone, len(index.rank)), len(zone), zone)
+
+
+def _ranked(text: str, index: _Index, now: dt.datetime | None) -> list[str]:
+    """Zones matching ``text``, best first, without duplicates."""
+    query = _norm(text)[:100]
+    tiers: list[list[str]] = [[], [], [], []]
+    offset = parse_utc_offset(text)
+    if offset is not None:
+        fixed = _fixed_offset_zone(offset)
+        if fixed is not None:
+            tiers[0].append(fixed)
+        if now is not None:  # zones at that offset right now
+            tiers[1].extend(z for z in index.canonical if now.astimezone(_zone(z)).utcoffset() == offset)
+        return _merge(tiers, index)
+    exact = index.by_name.get(query)
+    if exact is not None:
+        tiers[0].append(exact)
+    if query in index.keys:
+        tiers[0].extend(index.keys[query].zones)
+    for entry in index.keys.values():
+        if entry.alias_only and len(query) < 3:
+            continue
+        if entry.key.startswith(query) or any(w.startswith(query) for w in entry.words):
+            tiers[1].extend(entry.zones)
+        elif len(query) >= 3 and query in entry.key:
+            tiers[2].extend(entry.zones)
+    if len(query) >= 3 and not (tiers[0] or tiers[1]):  # typos: only when nothing matches as typed
+        for key, _, _ in process.extract(
+            query, index.key_list, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
+        ):
+            tiers[3].extend(index.keys[key].zones)
+    if not any(tiers):
+        tiers[3].extend(_word_zones(query, index))
+    return _merge(tiers, index)
+
+
+def _word_zones(query: str, index: _Index) -> list[str]:
+    """Zones named exactly by the words of a several-word query ("yerevan armenia")."""
+    found: list[str] = []
+    for word in query.replace("/", " ").split():
+        entry = index.keys.get(word) if len(word) >= 3 else None
+        if entry is not None:
+            found.extend(z for z in entry.zones if z not in found)
+    return found
+
+
+def _merge(tiers: list[list[str]], index: _Index) -> list[str]:
+    """Concatenate tiers (the first as is, the rest by preference), dropping repeats."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for number, tier in enumerate(tiers):
+        ordered = tier if number == 0 else sorted(tier, key=lambda z: _sort_key(z, index))
+        for zone in ordered:
+            if zone not in seen:
+                seen.add(zone)
+                out.append(zone)
+    return out
+
+
+def _offset_text(offset: dt.timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def utc_offset_label(zone: str, now: dt.datetime) -> str:
+    """``UTC+04:00``: the offset of ``zone`` at the aware instant ``now``."""
+    return _offset_text(now.astimezone(_zone(zone)).utcoffset() or dt.timedelta(0))
+
+
+def zone_label(zone: str, now: dt.datetime | None = None) -> str:
+    """How a zone is shown in a choice: ``Asia/Yerevan (UTC+04:00)``; just the name without ``now``."""
+    if now is None or zone == UTC_NAME:
+        return zone[:MAX_LABEL]
+    return f"{zone} ({utc_offset_label(zone, now)})"[:MAX_LABEL]
+
+
+def suggest_timezones(
+    text: str, limit: int = MAX_CHOICES, *, now: dt.datetime | None = None
+) -> list[tuple[str, str]]:
+    """Autocomplete choices ``(label, IANA name)`` for ``text``: at most ``limit`` (≤ 25), best first.
+
+    Labels carry the UTC offset at ``now`` when it is given (and an offset like ``UTC+4`` then
+    also lists the zones at that offset). Empty input gives common zones.
+    """
+    if now is not None and (now.tzinfo is None or now.utcoffset() is None):
+        raise ValueError("now must be timezone-aware")
+    limit = max(0, min(limit, MAX_CHOICES))
+    zones = list(DEFAULT_ZONES) if not _norm(text) else _ranked(text, _index(), now)
+    return [(zone_label(zone, now), zone) for zone in zones[:limit]]
+
+
+def resolve_timezone(text: str) -> ZoneInfo:
+    """The time zone ``text`` names, or ValueError with a short message saying what to type.
+
+    Accepts IANA names in any case (legacy ones map to their canonical zone), cities (spaces
+    or underscores), common country and abbreviation aliases, whole-hour ``UTC+4`` offsets,
+    a prefix or a small typo when one zone clearly wins.
+    """
+    query = _norm(text)[:100]
+    shown = " ".join(text.split())[:40]
+    if not query:
+        raise ValueError(f"Type a time zone. {EXAMPLE_HINT}")
+    index = _index()
+    exact = index.by_name.get(query)
+    if exact is not None:
+        return ZoneInfo(exact)
+    entry = index.keys.get(query)
+    if entry is not None:
+        if len(entry.zones) == 1:
+            return ZoneInfo(entry.zones[0])
+        raise ValueError(f"“{shown}” has several time zones: {', '.join(entry.zones)}. Pick one.")
+    offset = parse_utc_offset(text)
+    if offset is not None:
+        fixed = _fixed_offset_zone(offset)
+        if fixed is not None:
+            return ZoneInfo(fixed)
+        raise ValueError(
+            f"There is no fixed {_offset_text(offset)} zone. Pick a city instead. {EXAMPLE_HINT}"
+        )
+    close = _close_matches(query, index) or _word_zones(query, index)
+    if len(close) == 1:
+        return ZoneInfo(close[0])
+    if close:
+        more = "…" if len(close) > 5 else ""
+        raise ValueError(f"“{shown}” could be {', '.join(close[:5])}{more}. Pick one.")
+    raise ValueError(f"I don't know the time zone “{shown}”. {EXAMPLE_HINT}")
+
+
+def _close_matches(query: str, index: _Index) -> list[str]:
+    """Zones a 3+ letter ``query`` starts, or else is a close typo of (best scores only)."""
+    if len(query) < 3:
+        return []
+    prefixed = {z for key, entry in index.keys.items() if key.startswith(query) for z in entry.zones}
+    if prefixed:
+        return sorted(prefixed, key=lambda z: _sort_key(z, index))
+    scored: dict[str, float] = {}
+    for key, score, _ in process.extract(
+        query, index.key_list, scorer=fuzz.ratio, score_cutoff=_RESOLVE_CUTOFF, limit=None
+    ):
+        for zone in index.keys[key].zones:
+            scored[zone] = max(scored.get(zone, 0.0), score)
+    if not scored:
+        return []
+    best = max(scored.values())
+    return sorted((z for z, s in scored.items() if s >= best - 5), key=lambda z: _sort_key(z, index))

@@ -1,0 +1,324 @@
+"""Daily-post subscriptions: one row per channel, plus a pending marker for in-flight posts.
+
+Datetimes are stored as ISO text in UTC and read back timezone-aware; dates as ISO ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from typing import Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.storage.database import Database
+
+EmptyDay = Literal["upcoming", "skip"]
+EMPTY_DAY_CHOICES: tuple[EmptyDay, ...] = get_args(EmptyDay)
+MAX_TEXT = 500  # longest stored error or pause reason
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel's daily post settings and its last outcome."""
+
+    guild_id: int
+    channel_id: int
+    post_time: dt.time  # naive local wall time, whole minutes
+    timezone: str  # IANA name
+    empty_day: EmptyDay
+    last_posted_date: dt.date | None  # the local date of the last completed post
+    paused_reason: str | None  # set when posting cannot work until someone acts
+    last_error: str | None  # the last transient error since the last success
+    last_posted_at: dt.datetime | None  # aware UTC
+    created_by: int
+    created_at: dt.datetime  # aware UTC
+    updated_at: dt.datetime  # aware UTC, last subscribe
+    last_error_at: dt.datetime | None = None
+    paused_at: dt.datetime | None = None
+    last_message_ids: tuple[int, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        """True unless paused."""
+        return self.paused_reason is None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone object (raises ``ZoneInfoNotFoundError`` if tzdata dropped the name)."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPost:
+    """A post that was started and may have been sent, but is not yet recorded as done."""
+
+    channel_id: int
+    local_date: dt.date
+    nonce: str
+    started_at: dt.datetime  # aware UTC, first attempt
+    attempts: int
+
+
+def _utc_text(when: dt.datetime) -> str:
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError("naive datetime: pass an aware datetime")
+    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _utc_from(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    when = dt.datetime.fromisoformat(text)
+    if when.tzinfo is None:  # never written by this module; refuse to guess
+        raise ValueError(f"naive datetime in the database: {text!r}")
+    return when
+
+
+def _date_from(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _row_to_subscription(row: sqlite3.Row) -> Subscription:
+    empty_day = row["empty_day"]
+    if empty_day not in EMPTY_DAY_CHOICES:  # the CHECK constraint makes this unreachable
+        raise ValueError(f"bad empty_day in the database: {empty_day!r}")
+    created_at = _utc_from(row["created_at"])
+    updated_at = _utc_from(row["updated_at"])
+    assert created_at is not None
+    assert updated_at is not None
+    ids = str(row["last_message_ids"])
+    return Subscription(
+        guild_id=int(row["guild_id"]),
+        channel_id=int(row["channel_id"]),
+        post_time=dt.time.fromisoformat(row["post_time"]),
+        timezone=str(row["timezone"]),
+        empty_day=empty_day,
+        last_posted_date=_date_from(row["last_posted_date"]),
+        paused_reason=row["paused_reason"],
+        last_error=row["last_error"],
+        last_posted_at=_utc_from(row["last_posted_at"]),
+        created_by=int(row["created_by"]),
+        created_at=created_at,
+        updated_at=updated_at,
+        last_error_at=_utc_from(row["last_error_at"]),
+        paused_at=_utc_from(row["paused_at"]),
+        last_message_ids=tuple(int(part) for part in ids.split(",") if part),
+    )
+
+
+def _check_time(post_time: dt.time) -> str:
+    if post_time.tzinfo is not None:
+        raise ValueError("post time must be a local wall time without a time zone")
+    if post_time.second or post_time.microsecond:
+        raise ValueError("post time must be whole minutes, like 09:00")
+    return post_time.strftime("%H:%M")
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+    return name
+
+
+class SubscriptionStore:
+    """Async access to daily subscriptions. Every write is atomic (one statement or one transaction)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @property
+    def db(self) -> Database:
+        """The database this store writes to."""
+        return self._db
+
+    async def subscribe(
+        self,
+        guild_id: int,
+        channel_id: int,
+        *,
+        time: dt.time,
+        timezone: str,
+        empty_day: EmptyDay,
+        created_by: int,
+        now: dt.datetime,
+    ) -> Subscription:
+        """Subscribe ``channel_id`` (or update it), clearing any pause and error.
+
+        Keeps ``last_posted_date``, so re-subscribing never re-posts a date already posted.
+        Raises ValueError for a bad time, time zone or ``empty_day``.
+        """
+        post_time = _check_time(time)
+        zone = _check_timezone(timezone)
+        if empty_day not in EMPTY_DAY_CHOICES:
+            raise ValueError(f"empty_day must be one of {', '.join(EMPTY_DAY_CHOICES)}")
+        stamp = _utc_text(now)
+        rows = await self._db.execute(
+            """
+            INSERT INTO daily_subscriptions
+                (channel_id, guild_id, post_time, timezone, empty_day, created_by, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (channel_id) DO UPDATE SET
+                guild_id = excluded.guild_id,
+                post_time = excluded.post_time,
+                timezone = excluded.timezone,
+                empty_day = excluded.empty_day,
+                created_by = excluded.created_by,
+                updated_at = excluded.updated_at,
+                paused_reason = NULL,
+                paused_at = NULL,
+                last_error = NULL,
+                last_error_at = NULL
+            RETURNING *
+            """,
+            (channel_id, guild_id, post_time, zone, empty_day, created_by, stamp, stamp),
+        )
+        return _row_to_subscription(rows[0])
+
+    async def unsubscribe(self, guild_id: int, channel_id: int) -> bool:
+        """Remove the channel's subscription (and any pending post); True if there was one."""
+        rows = await self._db.execute(
+            "DELETE FROM daily_subscriptions WHERE guild_id = ? AND channel_id = ? RETURNING channel_id",
+            (guild_id, channel_id),
+        )
+        return bool(rows)
+
+    async def remove_guild(self, guild_id: int) -> int:
+        """Remove every subscription of a guild (the bot left it); returns how many."""
+        rows = await self._db.execute(
+            "DELETE FROM daily_subscriptions WHERE guild_id = ? RETURNING channel_id", (guild_id,)
+        )
+        return len(rows)
+
+    async def get(self, channel_id: int) -> Subscription | None:
+        """The channel's subscription, or None."""
+        row = await self._db.fetchone("SELECT * FROM daily_subscriptions WHERE channel_id = ?", (channel_id,))
+        return None if row is None else _row_to_subscription(row)
+
+    async def list_for_guild(self, guild_id: int) -> list[Subscription]:
+        """Every subscription of a guild, paused ones included, by channel id."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM daily_subscriptions WHERE guild_id = ? ORDER BY channel_id",
+            (guild_id,),
+        )
+        return [_row_to_subscription(row) for row in rows]
+
+    async def count_for_guild(self, guild_id: int) -> int:
+        """How many channels of a guild are subscribed (paused ones included)."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM daily_subscriptions WHERE guild_id = ?", (guild_id,)
+        )
+        return 0 if row is None else int(row["n"])
+
+    async def all_active(self) -> list[Subscription]:
+        """Every subscription that is not paused, by channel id."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM daily_subscriptions WHERE paused_reason IS NULL ORDER BY channel_id"
+        )
+        return [_row_to_subscription(row) for row in rows]
+
+    async def pause(self, channel_id: int, reason: str, now: dt.datetime) -> bool:
+        """Stop posting to the channel until it is subscribed again; True if it exists."""
+        stamp = _utc_text(now)
+        rows = await self._db.execute(
+            "UPDATE daily_subscriptions SET paused_reason = ?, paused_at = ? WHERE channel_id = ? "
+            "RETURNING channel_id",
+            (_clip(reason) or "Paused.", stamp, channel_id),
+        )
+        return bool(rows)
+
+    async def record_error(self, channel_id: int, error: str, now: dt.datetime) -> bool:
+        """Remember a transient error for status (does not pause); True if the channel exists."""
+        stamp = _utc_text(now)
+        rows = await self._db.execute(
+            "UPDATE daily_subscriptions SET last_error = ?, last_error_at = ? WHERE channel_id = ? "
+            "RETURNING channel_id",
+            (_clip(error) or "Unknown error.", stamp, channel_id),
+        )
+        return bool(rows)
+
+    async def begin_post(
+        self, channel_id: int, local_date: dt.date, nonce: str, now: dt.datetime
+    ) -> PendingPost | None:
+        """Record that a post for ``local_date`` is about to be sent ("a send may have happened").
+
+        If a post for the same date is already pending, its first nonce is kept and returned
+        (with ``attempts`` counted up), so a retry re-sends with the same nonce.
+        Returns None, recording nothing, if the channel has no active subscription or
+        ``local_date`` (or a later date) is already posted.
+        """
+        stamp = _utc_text(now)
+        day = local_date.isoformat()
+        # One statement: inserts only for an active subscription not yet posted for the date.
+        rows = await self._db.execute(
+            """
+            INSERT INTO daily_pending (channel_id, local_date, nonce, started_at, attempts)
+            SELECT channel_id, ?, ?, ?, 1 FROM daily_subscriptions
+            WHERE channel_id = ? AND paused_reason IS NULL
+              AND (last_posted_date IS NULL OR last_posted_date < ?)
+            ON CONFLICT (channel_id) DO UPDATE SET
+                nonce = CASE WHEN local_date = excluded.local_date THEN nonce ELSE excluded.nonce END,
+                started_at = CASE WHEN local_date = excluded.local_date
+                                  THEN started_at ELSE excluded.started_at END,
+                attempts = CASE WHEN local_date = excluded.local_date THEN attempts + 1 ELSE 1 END,
+                local_date = excluded.local_date
+            RETURNING *
+            """,
+            (day, nonce, stamp, channel_id, day),
+        )
+        return _row_to_pending(rows[0]) if rows else None
+
+    async def pending(self, channel_id: int) -> PendingPost | None:
+        """The channel's post that was started but not recorded as done, or None."""
+        row = await self._db.fetchone("SELECT * FROM daily_pending WHERE channel_id = ?", (channel_id,))
+        return None if row is None else _row_to_pending(row)
+
+    async def mark_posted(
+        self, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime
+    ) -> bool:
+        """Record the post for ``local_date`` as done and clear the pending marker, atomically.
+
+        ``last_posted_date`` never moves backwards. Returns False if the channel is no longer
+        subscribed.
+        """
+        stamp = _utc_text(now)
+        day = local_date.isoformat()
+        ids = ",".join(str(int(i)) for i in message_ids)
+        async with self._db.transaction() as conn:
+            updated = await conn.execute_fetchall(
+                """
+                UPDATE daily_subscriptions SET
+                    last_posted_date = CASE WHEN last_posted_date IS NULL OR last_posted_date < ?
+                                            THEN ? ELSE last_posted_date END,
+                    last_posted_at = ?,
+                    last_message_ids = ?,
+                    last_error = NULL,
+                    last_error_at = NULL
+                WHERE channel_id = ?
+                RETURNING channel_id
+                """,
+                (day, day, stamp, ids, channel_id),
+            )
+            await conn.execute_fetchall(
+                "DELETE FROM daily_pending WHERE channel_id = ? AND local_date <= ?", (channel_id, day)
+            )
+        return bool(updated)
+
+
+def _row_to_pending(row: sqlite3.Row) -> PendingPost:
+    started = _utc_from(row["started_at"])
+    assert started is not None
+    return PendingPost(
+        channel_id=int(row["channel_id"]),
+        local_date=dt.date.fromisoformat(row["local_date"]),
+        nonce=str(row["nonce"]),
+        started_at=started,
+        attempts=int(row["attempts"]),
+    )

@@ -1,0 +1,373 @@
+"""SQLite state: migrations, WAL, meta, and the daily subscription store."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import (
+    MIGRATIONS,
+    Database,
+    Migration,
+    SchemaTooNewError,
+    Subscription,
+    SubscriptionStore,
+)
+
+NOW = dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)
+GUILD = 111
+OTHER_GUILD = 222
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = await Database.open(tmp_path / "state" / "bot.sqlite3")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def store(db: Database) -> SubscriptionStore:
+    return SubscriptionStore(db)
+
+
+async def subscribe(store: SubscriptionStore, channel: int, guild: int = GUILD, **kw) -> Subscription:
+    args = {
+        "time": dt.time(9, 0),
+        "timezone": "Asia/Yerevan",
+        "empty_day": "upcoming",
+        "created_by": 42,
+        "now": NOW,
+    }
+    args.update(kw)
+    return await store.subscribe(guild, channel, **args)
+
+
+# --- database -----------------------------------------------------------------------------------
+
+
+async def test_open_creates_parent_dirs_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        assert path.exists()
+        assert db.path == path
+        assert await db.journal_mode() == "wal"
+        assert await db.foreign_keys() is True
+        assert await db.schema_version() == len(MIGRATIONS)
+
+
+async def test_migrates_empty_db_and_reopen_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        await db.set_meta("tree_hash", "abc")
+        await SubscriptionStore(db).subscribe(
+            GUILD, 1, time=dt.time(9), timezone="UTC", empty_day="skip", created_by=1, now=NOW
+        )
+    async with await Database.open(path) as db:  # reopening must not re-run or fail migrations
+        assert await db.schema_version() == len(MIGRATIONS)
+        assert await db.get_meta("tree_hash") == "abc"
+        sub = await SubscriptionStore(db).get(1)
+        assert sub is not None
+        assert sub.empty_day == "skip"
+    tables = {
+        r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    assert {"meta", "daily_subscriptions", "daily_pending"} <= tables
+
+
+async def test_later_migration_applies_on_top_of_existing_data(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        await db.set_meta("k", "v")
+    extra = Migration("add notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",))
+    async with await Database.open(path, migrations=(*MIGRATIONS, extra)) as db:
+        assert await db.schema_version() == len(MIGRATIONS) + 1
+        assert await db.get_meta("k") == "v"
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO notes (body) VALUES ('x')")
+        assert [r["body"] for r in await db.fetchall("SELECT body FROM notes")] == ["x"]
+
+
+async def test_failed_migration_rolls_back_completely(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    broken = Migration("broken", ("CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"))
+    with pytest.raises(sqlite3.OperationalError):
+        await Database.open(path, migrations=(*MIGRATIONS, broken))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name IN ('half', 'meta')").fetchall() == []
+    conn.close()
+    async with await Database.open(path) as db:  # the good migrations still apply afterwards
+        assert await db.schema_version() == len(MIGRATIONS)
+
+
+async def test_newer_schema_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 3}")
+    conn.close()
+    with pytest.raises(SchemaTooNewError, match="Upgrade the bot"):
+        await Database.open(path)
+
+
+async def test_meta_set_get_replace_delete(db: Database) -> None:
+    assert await db.get_meta("command_tree_hash") is None
+    await db.set_meta("command_tree_hash", "one")
+    await db.set_meta("command_tree_hash", "two")
+    assert await db.get_meta("command_tree_hash") == "two"
+    assert await db.delete_meta("command_tree_hash") is True
+    assert await db.delete_meta("command_tree_hash") is False
+    assert await db.get_meta("command_tree_hash") is None
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    async def insert_then_fail() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('x', '1')")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await insert_then_fail()
+    assert await db.get_meta("x") is None
+
+
+async def test_concurrent_writers_do_not_interleave_transactions(db: Database) -> None:
+    await asyncio.gather(*(db.set_meta(f"k{i}", str(i)) for i in range(200)))
+    rows = await db.fetchall("SELECT COUNT(*) AS n FROM meta")
+    assert rows[0]["n"] == 200
+
+
+async def test_memory_database_works(tmp_path: Path) -> None:
+    async with await Database.open(":memory:") as db:
+        assert db.path is None
+        await db.set_meta("a", "b")
+        assert await db.get_meta("a") == "b"
+
+
+# --- subscriptions ------------------------------------------------------------------------------
+
+
+async def test_subscribe_get_and_fields(store: SubscriptionStore) -> None:
+    sub = await subscribe(store, 10, time=dt.time(21, 30), timezone="Europe/Paris", empty_day="skip")
+    assert sub == await store.get(10)
+    assert (sub.guild_id, sub.channel_id) == (GUILD, 10)
+    assert sub.post_time == dt.time(21, 30)
+    assert sub.timezone == "Europe/Paris"
+    assert sub.empty_day == "skip"
+    assert sub.created_by == 42
+    assert sub.last_posted_date is None
+    assert sub.last_posted_at is None
+    assert sub.paused_reason is None
+    assert sub.last_error is None
+    assert sub.active
+    assert sub.created_at == NOW
+    assert sub.created_at.tzinfo is not None
+    assert await store.get(999) is None
+
+
+async def test_datetimes_are_stored_as_utc_iso_text(store: SubscriptionStore, db: Database) -> None:
+    yerevan_noon = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=4)))
+    await subscribe(store, 10, now=yerevan_noon)
+    row = await db.fetchone("SELECT created_at FROM daily_subscriptions WHERE channel_id = 10")
+    assert row is not None
+    assert row["created_at"] == "2024-05-01T08:00:00.000000+00:00"
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.created_at == yerevan_noon
+
+
+async def test_naive_now_is_refused(store: SubscriptionStore) -> None:
+    naive = dt.datetime(2024, 5, 1, 8, 0)  # noqa: DTZ001 - the point of the test
+    with pytest.raises(ValueError, match="naive"):
+        await subscribe(store, 10, now=naive)
+    assert await store.get(10) is None
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"timezone": "Mars/Olympus"}, "unknown time zone"),
+        ({"timezone": "../../etc/passwd"}, "unknown time zone"),
+        ({"time": dt.time(9, 0, 30)}, "whole minutes"),
+        ({"empty_day": "sometimes"}, "empty_day"),
+    ],
+)
+async def test_subscribe_rejects_bad_input(store: SubscriptionStore, kw: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        await subscribe(store, 10, **kw)
+    assert await store.get(10) is None
+
+
+async def test_list_for_guild_all_active_and_count(store: SubscriptionStore) -> None:
+    await subscribe(store, 30)
+    await subscribe(store, 10)
+    await subscribe(store, 20, guild=OTHER_GUILD)
+    await store.pause(30, "The channel was deleted.", NOW)
+    assert [s.channel_id for s in await store.list_for_guild(GUILD)] == [10, 30]
+    assert [s.channel_id for s in await store.list_for_guild(OTHER_GUILD)] == [20]
+    assert [s.channel_id for s in await store.all_active()] == [10, 20]
+    assert await store.count_for_guild(GUILD) == 2
+    assert await store.count_for_guild(999) == 0
+
+
+async def test_unsubscribe(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    assert await store.unsubscribe(OTHER_GUILD, 10) is False  # another guild cannot remove it
+    assert await store.get(10) is not None
+    assert await store.unsubscribe(GUILD, 10) is True
+    assert await store.get(10) is None
+    assert await store.unsubscribe(GUILD, 10) is False
+
+
+async def test_remove_guild(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    await subscribe(store, 11)
+    await subscribe(store, 20, guild=OTHER_GUILD)
+    assert await store.remove_guild(GUILD) == 2
+    assert [s.channel_id for s in await store.all_active()] == [20]
+
+
+async def test_pause_and_record_error(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    later = NOW + dt.timedelta(hours=1)
+    assert await store.record_error(10, "HTTP 503 from Discord", later) is True
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.last_error == "HTTP 503 from Discord"
+    assert sub.last_error_at == later
+    assert sub.active  # a transient error does not pause
+    assert await store.pause(10, "Missing permission: Send Messages", later) is True
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.paused_reason == "Missing permission: Send Messages"
+    assert sub.paused_at == later
+    assert not sub.active
+    assert await store.pause(999, "x", later) is False
+    assert await store.record_error(999, "x", later) is False
+
+
+async def test_long_error_text_is_clipped(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    await store.record_error(10, "x" * 5000, NOW)
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.last_error is not None
+    assert len(sub.last_error) == 500
+
+
+async def test_resubscribe_updates_clears_pause_and_keeps_last_posted(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    await store.mark_posted(10, dt.date(2024, 5, 1), [555], NOW)
+    await store.record_error(10, "HTTP 500", NOW)
+    await store.pause(10, "The channel was deleted.", NOW)
+    later = NOW + dt.timedelta(days=2)
+    sub = await subscribe(
+        store, 10, time=dt.time(7, 15), timezone="America/Los_Angeles", created_by=43, now=later
+    )
+    assert sub.active
+    assert sub.paused_reason is None
+    assert sub.last_error is None
+    assert sub.post_time == dt.time(7, 15)
+    assert sub.timezone == "America/Los_Angeles"
+    assert sub.created_by == 43
+    assert sub.created_at == NOW
+    assert sub.updated_at == later
+    assert sub.last_posted_date == dt.date(2024, 5, 1)
+    assert [s.channel_id for s in await store.all_active()] == [10]
+
+
+async def test_begin_post_then_mark_posted(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    day = dt.date(2024, 5, 1)
+    pending = await store.begin_post(10, day, "1234", NOW)
+    assert pending is not None
+    assert (pending.local_date, pending.nonce, pending.attempts) == (day, "1234", 1)
+    assert await store.pending(10) == pending
+    posted_at = NOW + dt.timedelta(seconds=3)
+    assert await store.mark_posted(10, day, [7001, 7002], posted_at) is True
+    assert await store.pending(10) is None
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.last_posted_date == day
+    assert sub.last_posted_at == posted_at
+    assert sub.last_message_ids == (7001, 7002)
+
+
+async def test_begin_post_retry_keeps_first_nonce_and_counts(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    day = dt.date(2024, 5, 1)
+    first = await store.begin_post(10, day, "1111", NOW)
+    again = await store.begin_post(10, day, "2222", NOW + dt.timedelta(minutes=1))
+    assert first is not None
+    assert again is not None
+    assert again.nonce == "1111"
+    assert again.attempts == 2
+    assert again.started_at == NOW
+    next_day = await store.begin_post(10, day + dt.timedelta(days=1), "3333", NOW + dt.timedelta(days=1))
+    assert next_day is not None
+    assert (next_day.nonce, next_day.attempts) == ("3333", 1)
+
+
+async def test_begin_post_refuses_posted_paused_and_missing(store: SubscriptionStore) -> None:
+    day = dt.date(2024, 5, 1)
+    assert await store.begin_post(10, day, "1", NOW) is None  # no subscription
+    await subscribe(store, 10)
+    await store.mark_posted(10, day, [1], NOW)
+    assert await store.begin_post(10, day, "1", NOW) is None  # already posted that date
+    assert await store.begin_post(10, day - dt.timedelta(days=1), "1", NOW) is None
+    await store.pause(10, "gone", NOW)
+    assert await store.begin_post(10, day + dt.timedelta(days=1), "1", NOW) is None
+
+
+async def test_mark_posted_never_moves_backwards(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    await store.mark_posted(10, dt.date(2024, 5, 2), [1], NOW)
+    await store.mark_posted(10, dt.date(2024, 5, 1), [2], NOW)
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.last_posted_date == dt.date(2024, 5, 2)
+
+
+async def test_mark_posted_clears_error_and_unsubscribed_returns_false(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    await store.record_error(10, "HTTP 500", NOW)
+    await store.mark_posted(10, dt.date(2024, 5, 1), [], NOW)
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.last_error is None
+    assert sub.last_message_ids == ()
+    assert await store.mark_posted(999, dt.date(2024, 5, 1), [1], NOW) is False
+
+
+async def test_unsubscribe_removes_pending(store: SubscriptionStore, db: Database) -> None:
+    await subscribe(store, 10)
+    await store.begin_post(10, dt.date(2024, 5, 1), "1", NOW)
+    await store.unsubscribe(GUILD, 10)
+    assert await store.pending(10) is None
+    rows = await db.fetchall("SELECT * FROM daily_pending")
+    assert rows == []
+
+
+async def test_mark_posted_is_atomic(tmp_path: Path) -> None:
+    """A failure inside mark_posted leaves both the date and the pending marker untouched."""
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        store = SubscriptionStore(db)
+        await subscribe(store, 10)
+        await store.begin_post(10, dt.date(2024, 5, 1), "1", NOW)
+        # Make the pending delete fail after the subscription update ran inside the transaction.
+        async with db.transaction() as conn:
+            await conn.execute(
+                "CREATE TRIGGER no_delete BEFORE DELETE ON daily_pending "
+                "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="disk trouble"):
+            await store.mark_posted(10, dt.date(2024, 5, 1), [9], NOW)
+        sub = await store.get(10)
+        assert sub is not None
+        assert sub.last_posted_date is None
+        assert await store.pending(10) is not None
