@@ -1,0 +1,183 @@
+"""``python -m bot``: run the bot, check the data, ask offline, or open the console.
+
+Exit codes: 0 fine, 1 the data has problems (check-data), 2 a usage or configuration
+error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Config, ConfigError, load_config
+from bot.core.clock import Clock, SystemClock
+from bot.core.loader import (
+    EVENTS_FILE,
+    RESOLUTIONS_FILE,
+    check_file,
+    load_dataset,
+    summarize,
+)
+
+log = logging.getLogger(__name__)
+
+USAGE_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Discord bot about the recognition of the Republic of Artsakh (Nagorno-Karabakh).",
+        epilog="With no command: run the bot when DISCORD_TOKEN is set, otherwise open the offline console.",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", type=Path,
+        help="TOML config file (default: $BOT_CONFIG, else built-in defaults)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="connect to Discord and serve commands (needs DISCORD_TOKEN)")
+    check = sub.add_parser(
+        "check-data", help="validate the dataset and print every problem as file:line: message"
+    )
+    check.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH",
+        help="a data folder, or one resolutions/events YAML file (default: the configured data path)",
+    )
+    sub.add_parser(
+        "ask", add_help=False,
+        help="answer one question offline, as the bot would (try: ask --help)",
+    )
+    sub.add_parser("console", help="an interactive offline console for trying commands")
+    sub.add_parser("sync", help="register the slash commands with Discord and exit (needs DISCORD_TOKEN)")
+    return parser
+
+
+def _setup_logging(config: Config, stream: TextIO) -> None:
+    root = logging.getLogger()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for old in list(root.handlers):
+        if getattr(old, "_bot_cli", False):
+            root.removeHandler(old)
+    handler._bot_cli = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(config.logging.level)
+
+
+def _lazy(module: str, name: str) -> Callable[..., int] | None:
+    """Import ``module.name`` only when needed; None when that module is not available."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name and (module == err.name or module.startswith(err.name + ".")):
+            return None
+        raise
+    func: Callable[..., int] = getattr(mod, name)
+    return func
+
+
+def check_data(path: Path, stdout: TextIO, stderr: TextIO) -> int:
+    """Validate a data folder or a single data file.
+
+    Prints every problem as ``file:line: message`` (exit 1), or a one-line summary (exit 0).
+    """
+    if path.is_dir():
+        result = load_dataset(path)
+        problems = result.problems
+        summary = summarize(result.dataset) if result.dataset is not None else None
+    elif path.exists():
+        check = check_file(path)
+        problems = check.problems
+        summary = check.summary
+    else:
+        stderr.write(
+            f"error: {path}: no such file or folder (give a data folder holding {RESOLUTIONS_FILE} "
+            f"and {EVENTS_FILE}, or one of those files)\n"
+        )
+        return USAGE_ERROR
+    for problem in problems:
+        stdout.write(f"{problem}\n")
+    if problems or summary is None:
+        stderr.write(f"{len(problems)} problem(s) found in {path}\n")
+        return 1
+    stdout.write(summary.line() + "\n")
+    return 0
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """The command-line entry point; returns the exit code."""
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    env = os.environ if env is None else env
+    clock = clock or SystemClock()
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+
+    parser = _parser()
+    try:
+        args, rest = parser.parse_known_args(args_in)
+        if rest and args.command != "ask":
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    except SystemExit as exit_:  # argparse printed usage or help
+        return int(exit_.code) if isinstance(exit_.code, int) else USAGE_ERROR
+
+    try:
+        config = load_config(args.config, env)
+    except ConfigError as err:
+        stderr.write(f"error: {err}\n")
+        return USAGE_ERROR
+    _setup_logging(config, stderr)
+
+    command: str | None = args.command
+    if command is None:
+        command = "run" if config.token else "console"
+        log.debug("no command given: %s", command)
+
+    if command == "check-data":
+        return check_data(args.path or config.data.path, stdout, stderr)
+
+    if command in ("run", "sync"):
+        if not config.token:
+            stderr.write(
+                "error: DISCORD_TOKEN is not set (put it in the environment or a .env file); "
+                "try `python -m bot console` to use the bot offline\n"
+            )
+            return USAGE_ERROR
+        func = _lazy("bot.discordbot.runner", "run_bot" if command == "run" else "sync_commands")
+        return _call(func, command, stderr, lambda f: f(config, clock))
+
+    if command == "ask":
+        func = _lazy("bot.cli.ask", "ask_command")
+        return _call(
+            func, command, stderr,
+            lambda f: f(rest, config=config, clock=clock, stdin=stdin, stdout=stdout),
+        )
+
+    func = _lazy("bot.cli.console", "console_command")
+    return _call(func, command, stderr, lambda f: f(config=config, clock=clock, stdin=stdin, stdout=stdout))
+
+
+def _call(
+    func: Callable[..., int] | None, command: str, stderr: TextIO, invoke: Callable[[Callable[..., int]], int]
+) -> int:
+    if func is None:
+        stderr.write(f"error: the '{command}' command is not available in this installation\n")
+        return USAGE_ERROR
+    try:
+        return int(invoke(func))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,930 @@
+"""Load and validate the dataset YAML files, reporting every problem with its file and line.
+
+The loader composes the YAML node tree itself (scalars stay text, so an unquoted
+``2014-05-08`` is still read as the text of a date) and walks it against the schema
+in ``docs/data-format.md``. It collects every problem; a dataset is built only when
+there are none, so a caller never sees a half-loaded dataset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Literal, TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.core.model import (
+    AlternativeDate,
+    AmbiguousName,
+    Country,
+    Dataset,
+    DatasetInfo,
+    Event,
+    Jurisdiction,
+    Kind,
+    Level,
+    PartialDate,
+    Record,
+    Source,
+    Vote,
+)
+from bot.core.normalize import normalize
+
+FileKind = Literal["resolutions", "events"]
+
+RESOLUTIONS_FILE = "resolutions.yaml"
+EVENTS_FILE = "events.yaml"
+FILE_NAMES: dict[FileKind, str] = {"resolutions": RESOLUTIONS_FILE, "events": EVENTS_FILE}
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+_DATE_FORM_RE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")
+_INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_E = TypeVar("_E", Level, Kind)
+
+_RESOLUTIONS_TOP = ("dataset", "countries", "jurisdictions", "ambiguous_names", "resolutions")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a data file; ``line`` is 1-based, 0 for the file as a whole."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """A validated dataset, or None together with every problem found."""
+
+    dataset: Dataset | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the dataset loaded without any problem."""
+        return self.dataset is not None and not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSummary:
+    """Counts for check-data's one-line summary."""
+
+    records: int
+    events: int
+    jurisdictions: int
+    countries: int
+    by_level: tuple[tuple[Level, int], ...]
+    by_kind: tuple[tuple[Kind, int], ...]
+    parts: frozenset[str] = frozenset({"resolutions", "events"})
+
+    def line(self) -> str:
+        """``OK: 85 records (by level: ...; by kind: ...) in 80 jurisdictions of 9 countries, 30 events``."""
+        pieces: list[str] = []
+        if "resolutions" in self.parts:
+            levels = ", ".join(f"{level.value} {n}" for level, n in self.by_level) or "none"
+            kinds = ", ".join(f"{kind.value} {n}" for kind, n in self.by_kind) or "none"
+            pieces.append(
+                f"{_plural(self.records, 'record')} (by level: {levels}; by kind: {kinds}) "
+                f"in {_plural(self.jurisdictions, 'jurisdiction')} of {_plural(self.countries, 'country')}"
+            )
+        if "events" in self.parts:
+            pieces.append(_plural(self.events, "event"))
+        return "OK: " + ", ".join(pieces)
+
+
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    """The result of checking one data file on its own."""
+
+    kind: FileKind | None
+    problems: tuple[Problem, ...]
+    summary: DatasetSummary | None
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+def normalize_name(text: str) -> str:
+    """Names are compared as every lookup compares them (see :func:`bot.core.normalize.normalize`)."""
+    return normalize(text)
+
+
+def summarize(dataset: Dataset, parts: Iterable[str] = ("resolutions", "events")) -> DatasetSummary:
+    """Counts of records by level and by kind, jurisdictions, countries and events."""
+    levels: dict[Level, int] = {}
+    kinds: dict[Kind, int] = {}
+    level_of = {j.id: j.level for j in dataset.jurisdictions}
+    for record in dataset.records:
+        level = level_of.get(record.jurisdiction)
+        if level is not None:
+            levels[level] = levels.get(level, 0) + 1
+        for kind in record.kinds:
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return DatasetSummary(
+        records=len(dataset.records),
+        events=len(dataset.events),
+        jurisdictions=len(dataset.jurisdictions),
+        countries=len(dataset.countries),
+        by_level=tuple((lv, levels[lv]) for lv in Level if lv in levels),
+        by_kind=tuple((k, kinds[k]) for k in Kind if k in kinds),
+        parts=frozenset(parts),
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.style is None:
+        return "nothing"
+    return f"the text {node.value!r}"
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.style is None
+
+
+@dataclass(slots=True)
+class _Map:
+    """A YAML mapping with string keys, as read (first value wins on duplicates)."""
+
+    node: MappingNode
+    what: str
+    items: dict[str, tuple[ScalarNode, Node]]
+
+    def get(self, key: str) -> Node | None:
+        item = self.items.get(key)
+        return item[1] if item else None
+
+
+class _FileReader:
+    """Walks one file's node tree, collecting problems against that file's name."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+
+    def problem(self, where: Node | int, message: str) -> None:
+        line = where if isinstance(where, int) else _line(where)
+        self.problems.append(Problem(self.file, line, message))
+
+    # ---- parsing the text
+
+    def compose(self, data: bytes | str) -> Node | None:
+        """The document's root node, or None (with a problem) when it cannot be read."""
+        if isinstance(data, bytes):
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as err:
+                self.problem(0, f"not UTF-8 text (bad byte at offset {err.start})")
+                return None
+        else:
+            text = data
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            line = int(mark.line) + 1 if mark is not None else 0
+            detail = " ".join(part for part in (err.context, err.problem) if part)
+            self.problem(line, f"YAML syntax error: {detail or err}")
+            return None
+        except yaml.YAMLError as err:
+            self.problem(0, f"YAML error: {err}")
+            return None
+        if root is None or _is_null(root):
+            self.problem(0, "the file is empty")
+            return None
+        return root
+
+    # ---- structure helpers
+
+    def mapping(self, node: Node, what: str, noun: str | None = None) -> _Map | None:
+        """The mapping's keys; with ``noun``, ``what`` becomes ``noun 'id'`` when it has an id."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} must be a mapping of keys to values, not {_describe(node)}")
+            return None
+        if noun is not None:
+            for key_node, value_node in node.value:
+                if (
+                    isinstance(key_node, ScalarNode) and key_node.value == "id"
+                    and isinstance(value_node, ScalarNode) and str(value_node.value).strip()
+                ):
+                    what = f"{noun} '{str(value_node.value).strip()}'"
+                    break
+        items: dict[str, tuple[ScalarNode, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, f"{what}: a key must be plain text, not {_describe(key_node)}")
+                continue
+            key = str(key_node.value)
+            if key in items:
+                first = _line(items[key][0])
+                self.problem(key_node, f"{what}: key '{key}' appears twice (first at line {first})")
+                continue
+            items[key] = (key_node, value_node)
+        return _Map(node, what, items)
+
+    def keys(self, m: _Map, required: Iterable[str], optional: Iterable[str]) -> None:
+        """Report missing required keys and unknown keys."""
+        required = tuple(required)
+        allowed = (*required, *optional)
+        for key in required:
+            if key not in m.items:
+                self.problem(m.node, f"{m.what}: missing required field '{key}'")
+        for key, (key_node, _) in m.items.items():
+            if key not in allowed:
+                close = get_close_matches(key, allowed, n=1, cutoff=0.7)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
+                self.problem(key_node, f"{m.what}: unknown key '{key}'{hint}")
+
+    def text(self, m: _Map, key: str, *, required: bool = False) -> str | None:
+        """A text value; missing/empty required text is a problem (missing keys are reported by keys())."""
+        node = m.get(key)
+        if node is None:
+            return None
+        if _is_null(node):
+            if required:
+                self.problem(node, f"{m.what}: '{key}' must not be empty")
+            return None
+        if not isinstance(node, ScalarNode):
+            self.problem(node, f"{m.what}: '{key}' must be text, not {_describe(node)}")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            if required:
+                self.problem(node, f"{m.what}: '{key}' must not be empty")
+            return None
+        return value
+
+    def ident(self, m: _Map, key: str = "id") -> str | None:
+        value = self.text(m, key, required=True)
+        if value is not None and not ID_RE.match(value):
+            node = m.get(key)
+            assert node is not None
+            self.problem(
+                node,
+                f"{m.what}: {key} '{value}' must use only lower-case letters, digits and '-' "
+                "and start with a letter or digit",
+            )
+            return None
+        return value
+
+    def seq(self, m: _Map, key: str) -> list[Node] | None:
+        """A list's items; null is an empty list; None (with a problem) when not a list."""
+        node = m.get(key)
+        if node is None or _is_null(node):
+            return []
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{m.what}: '{key}' must be a list, not {_describe(node)}")
+            return None
+        return list(node.value)
+
+    def text_list(self, m: _Map, key: str) -> tuple[tuple[str, Node], ...]:
+        """Non-empty text items of a list, each with its node."""
+        items = self.seq(m, key)
+        out: list[tuple[str, Node]] = []
+        for item in items or []:
+            if not isinstance(item, ScalarNode) or _is_null(item):
+                self.problem(item, f"{m.what}: each entry of '{key}' must be text, not {_describe(item)}")
+                continue
+            value = str(item.value).strip()
+            if not value:
+                self.problem(item, f"{m.what}: an entry of '{key}' is empty")
+                continue
+            out.append((value, item))
+        return tuple(out)
+
+    def date(self, m: _Map, key: str, *, required: bool = False) -> PartialDate | None:
+        value = self.text(m, key, required=required)
+        if value is None:
+            return None
+        node = m.get(key)
+        assert node is not None
+        return self.parse_date(node, value, f"{m.what}: {key}")
+
+    def parse_date(self, node: Node, value: str, label: str) -> PartialDate | None:
+        if not _DATE_FORM_RE.match(value):
+            self.problem(node, f"{label} {value!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
+            return None
+        try:
+            return PartialDate.parse_iso(value)
+        except ValueError as err:
+            self.problem(node, f"{label} {value!r} is impossible: {err}")
+            return None
+
+    def sources(self, m: _Map) -> tuple[Source, ...]:
+        items = self.seq(m, "sources")
+        if items is None:
+            return ()
+        if not items and "sources" in m.items:
+            self.problem(m.get("sources") or m.node, f"{m.what}: needs at least one source")
+        out: list[Source] = []
+        for i, item in enumerate(items, 1):
+            src = self.mapping(item, f"{m.what}: source {i}")
+            if src is None:
+                continue
+            self.keys(src, ("url",), ("title",))
+            url = self.text(src, "url", required=True)
+            title = self.text(src, "title")
+            if url is None:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+                self.problem(src.get("url") or item, f"{src.what}: {url!r} is not an http(s) URL")
+                continue
+            out.append(Source(url=url, title=title))
+        return tuple(out)
+
+
+# --------------------------------------------------------------------------- the two files
+
+
+@dataclass(slots=True)
+class _ResolutionsPart:
+    info: DatasetInfo | None
+    countries: list[Country]
+    jurisdictions: list[Jurisdiction]
+    ambiguous: list[AmbiguousName]
+    records: list[Record]
+    # for cross-checks: id -> (line) and name/alias nodes
+    name_claims: list[tuple[str, str, int, str]]  # (normalized, jurisdiction id, line, original)
+    # every well-formed id as declared, even on entries with other problems: (id, line)
+    country_ids: list[tuple[str, int]]
+    jurisdiction_ids: list[tuple[str, int]]
+
+
+@dataclass(slots=True)
+class _EventsPart:
+    events: list[Event]
+
+
+_RECORD_REQUIRED = ("id", "jurisdiction", "body", "date", "kinds", "title", "summary", "sources")
+_RECORD_OPTIONAL = (
+    "body_aliases", "alternative_dates", "date_note", "reference", "vote", "sponsor", "notes",
+)
+_EVENT_REQUIRED = ("id", "title", "date", "summary", "sources")
+_EVENT_OPTIONAL = ("end", "date_note", "notes")
+
+
+def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
+    top = r.mapping(root, "the resolutions file")
+    if top is None:
+        return None
+    r.keys(top, ("dataset", "countries", "jurisdictions", "resolutions"), ("ambiguous_names",))
+    part = _ResolutionsPart(None, [], [], [], [], [], [], [])
+
+    info_node = top.get("dataset")
+    if info_node is not None:
+        info = r.mapping(info_node, "dataset")
+        if info is not None:
+            r.keys(info, ("version", "methodology"), ("sources_note",))
+            version = r.text(info, "version", required=True)
+            methodology = r.text(info, "methodology", required=True)
+            note = r.text(info, "sources_note") or ""
+            if version is not None and methodology is not None:
+                part.info = DatasetInfo(version=version, methodology=methodology, sources_note=note)
+
+    for i, node in enumerate(r.seq(top, "countries") or [], 1):
+        m = r.mapping(node, f"country #{i}", "country")
+        if m is None:
+            continue
+        r.keys(m, ("id", "name"), ("aliases",))
+        cid, name = r.ident(m), r.text(m, "name", required=True)
+        if cid is not None:
+            part.country_ids.append((cid, _line(node)))
+        aliases = tuple(a for a, _ in r.text_list(m, "aliases"))
+        if cid is not None and name is not None:
+            part.countries.append(Country(id=cid, name=name, aliases=aliases, line=_line(node)))
+
+    for i, node in enumerate(r.seq(top, "jurisdictions") or [], 1):
+        m = r.mapping(node, f"jurisdiction #{i}", "jurisdiction")
+        if m is None:
+            continue
+        r.keys(m, ("id", "name", "level", "country"), ("aliases",))
+        jid, name = r.ident(m), r.text(m, "name", required=True)
+        if jid is not None:
+            part.jurisdiction_ids.append((jid, _line(node)))
+        country = r.text(m, "country", required=True)
+        level = _enum(r, m, "level", Level, "level")
+        alias_items = r.text_list(m, "aliases")
+        if jid is not None and name is not None:
+            name_node = m.get("name")
+            assert name_node is not None
+            for text, n in ((name, name_node), *alias_items):
+                part.name_claims.append((normalize_name(text), jid, _line(n), text))
+                if not normalize_name(text):
+                    r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
+        if jid is not None and name is not None and country is not None and level is not None:
+            part.jurisdictions.append(
+                Jurisdiction(
+                    id=jid,
+                    name=name,
+                    level=level,
+                    country=country,
+                    aliases=tuple(a for a, _ in alias_items),
+                    line=_line(node),
+                )
+            )
+
+    for i, node in enumerate(r.seq(top, "ambiguous_names") or [], 1):
+        m = r.mapping(node, f"ambiguous name #{i}")
+        if m is None:
+            continue
+        r.keys(m, ("name", "jurisdictions"), ())
+        name = r.text(m, "name", required=True)
+        if name is not None:
+            m.what = f"ambiguous name {name!r}"
+        ids = r.text_list(m, "jurisdictions")
+        if name is not None and "jurisdictions" in m.items:
+            part.ambiguous.append(
+                AmbiguousName(
+                    name=name, jurisdictions=tuple(dict.fromkeys(a for a, _ in ids)), line=_line(node)
+                )
+            )
+
+    for i, node in enumerate(r.seq(top, "resolutions") or [], 1):
+        record = _read_record(r, node, i)
+        if record is not None:
+            part.records.append(record)
+    return part
+
+
+def _enum(r: _FileReader, m: _Map, key: str, enum: type[_E], noun: str) -> _E | None:
+    value = r.text(m, key, required=True)
+    if value is None:
+        return None
+    node = m.get(key)
+    assert node is not None
+    return _enum_value(r, node, value, enum, f"{m.what}: unknown {noun}")
+
+
+def _enum_value(r: _FileReader, node: Node, value: str, enum: type[_E], label: str) -> _E | None:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        r.problem(node, f"{label} {value!r} (allowed: {allowed})")
+        return None
+
+
+def _read_record(r: _FileReader, node: Node, index: int) -> Record | None:
+    m = r.mapping(node, f"resolution #{index}", "resolution")
+    if m is None:
+        return None
+    r.keys(m, _RECORD_REQUIRED, _RECORD_OPTIONAL)
+    rid = r.ident(m)
+    jurisdiction = r.text(m, "jurisdiction", required=True)
+    body = r.text(m, "body", required=True)
+    body_aliases = tuple(a for a, _ in r.text_list(m, "body_aliases"))
+    date = r.date(m, "date", required=True)
+    alternatives = _read_alternatives(r, m, date)
+    date_note = r.text(m, "date_note")
+    title = r.text(m, "title", required=True)
+    reference = r.text(m, "reference")
+    summary = r.text(m, "summary", required=True)
+    sponsor = r.text(m, "sponsor")
+    notes = r.text(m, "notes")
+    sources = r.sources(m)
+
+    kinds: list[Kind] = []
+    kind_items = r.seq(m, "kinds")
+    if kind_items is not None:
+        if not kind_items and "kinds" in m.items:
+            r.problem(m.get("kinds") or node, f"{m.what}: needs at least one kind")
+        for item in kind_items:
+            if not isinstance(item, ScalarNode) or _is_null(item):
+                r.problem(item, f"{m.what}: each kind must be text, not {_describe(item)}")
+                continue
+            kind = _enum_value(r, item, str(item.value).strip(), Kind, f"{m.what}: unknown kind")
+            if kind is None:
+                continue
+            if kind in kinds:
+                r.problem(item, f"{m.what}: kind '{kind.value}' is listed twice")
+                continue
+            kinds.append(kind)
+
+    vote = _read_vote(r, m)
+    if (
+        rid is None or jurisdiction is None or body is None or date is None or title is None
+        or summary is None or not sources or not kinds or alternatives is None or vote is False
+    ):
+        return None
+    return Record(
+        id=rid,
+        jurisdiction=jurisdiction,
+        body=body,
+        date=date,
+        kinds=tuple(kinds),
+        title=title,
+        summary=summary,
+        sources=sources,
+        alternative_dates=alternatives,
+        date_note=date_note,
+        vote=vote or None,
+        sponsor=sponsor,
+        reference=reference,
+        notes=notes,
+        body_aliases=body_aliases,
+        line=_line(node),
+    )
+
+
+def _read_alternatives(
+    r: _FileReader, m: _Map, main: PartialDate | None
+) -> tuple[AlternativeDate, ...] | None:
+    items = r.seq(m, "alternative_dates")
+    if items is None:
+        return None
+    out: list[AlternativeDate] = []
+    ok = True
+    for i, item in enumerate(items, 1):
+        alt = r.mapping(item, f"{m.what}: alternative date {i}")
+        if alt is None:
+            ok = False
+            continue
+        r.keys(alt, ("date", "note"), ())
+        date = r.date(alt, "date", required=True)
+        note = r.text(alt, "note", required=True)
+        if date is not None and main is not None and date == main:
+            r.problem(
+                alt.get("date") or item,
+                f"{alt.what}: {date.iso()} is the same as the main date; an alternative must differ",
+            )
+            ok = False
+            continue
+        if date is not None and any(a.date == date for a in out):
+            r.problem(alt.get("date") or item, f"{alt.what}: {date.iso()} is listed twice")
+            ok = False
+            continue
+        if date is None or note is None:
+            ok = False
+            continue
+        out.append(AlternativeDate(date=date, note=note))
+    return tuple(out) if ok else None
+
+
+def _read_vote(r: _FileReader, m: _Map) -> Vote | Literal[False] | None:
+    """The vote, None when absent, False when it has problems."""
+    node = m.get("vote")
+    if node is None or _is_null(node):
+        return None
+    v = r.mapping(node, f"{m.what}: vote")
+    if v is None:
+        return False
+    r.keys(v, (), ("yes", "no", "abstain", "note"))
+    ok = True
+    counts: dict[str, int | None] = {}
+    for key in ("yes", "no", "abstain"):
+        counts[key] = None
+        value = r.text(v, key)
+        if value is None:
+            continue
+        count_node = v.get(key)
+        assert count_node is not None
+        if not _INT_RE.match(value):
+            r.problem(count_node, f"{v.what}: '{key}' must be a whole number, not {value!r}")
+            ok = False
+        elif int(value) < 0:
+            r.problem(count_node, f"{v.what}: '{key}' must not be negative, not {value}")
+            ok = False
+        else:
+            counts[key] = int(value)
+    note = r.text(v, "note")
+    if ok and note is None and all(c is None for c in counts.values()):
+        r.problem(node, f"{v.what}: give at least one of yes, no, abstain or note")
+        ok = False
+    if not ok:
+        return False
+    return Vote(yes=counts["yes"], no=counts["no"], abstain=counts["abstain"], note=note)
+
+
+def _read_events(r: _FileReader, root: Node) -> _EventsPart | None:
+    top = r.mapping(root, "the events file")
+    if top is None:
+        return None
+    r.keys(top, ("events",), ())
+    part = _EventsPart([])
+    for i, node in enumerate(r.seq(top, "events") or [], 1):
+        m = r.mapping(node, f"event #{i}", "event")
+        if m is None:
+            continue
+        r.keys(m, _EVENT_REQUIRED, _EVENT_OPTIONAL)
+        eid = r.ident(m)
+        title = r.text(m, "title", required=True)
+        date = r.date(m, "date", required=True)
+        end = r.date(m, "end")
+        date_note = r.text(m, "date_note")
+        summary = r.text(m, "summary", required=True)
+        notes = r.text(m, "notes")
+        sources = r.sources(m)
+        end_ok = True
+        if date is not None and end is not None and end.last_day() < date.first_day():
+            r.problem(
+                m.get("end") or node,
+                f"{m.what}: ends ({end.iso()}) before it starts ({date.iso()})",
+            )
+            end_ok = False
+        if eid is None or title is None or date is None or summary is None or not sources or not end_ok:
+            continue
+        part.events.append(
+            Event(
+                id=eid,
+                title=title,
+                date=date,
+                summary=summary,
+                sources=sources,
+                end=end,
+                date_note=date_note,
+                notes=notes,
+                line=_line(node),
+            )
+        )
+    return part
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+
+def _check_resolutions(file: str, part: _ResolutionsPart, problems: list[Problem]) -> None:
+    """Checks within the resolutions file: unique ids, known references, name conflicts."""
+
+    def add(line: int, message: str) -> None:
+        problems.append(Problem(file, line, message))
+
+    countries: dict[str, int] = {}
+    for cid, line in part.country_ids:
+        if cid in countries:
+            add(line, f"country '{cid}': duplicate id (already used at line {countries[cid]})")
+        else:
+            countries[cid] = line
+
+    jurisdictions: dict[str, int] = {}
+    for jid, line in part.jurisdiction_ids:
+        if jid in jurisdictions:
+            add(line, f"jurisdiction '{jid}': duplicate id (already used at line {jurisdictions[jid]})")
+        else:
+            jurisdictions[jid] = line
+    for j in part.jurisdictions:
+        if j.country not in countries:
+            add(j.line, f"jurisdiction '{j.id}': unknown country '{j.country}' (not in countries)")
+
+    claims: dict[str, tuple[str, int, str]] = {}
+    for normalized, jid, line, original in part.name_claims:
+        if not normalized:
+            continue
+        first = claims.get(normalized)
+        if first is None:
+            claims[normalized] = (jid, line, original)
+            continue
+        other_id, other_line, other_text = first
+        if other_id == jid:
+            continue
+        add(
+            line,
+            f"jurisdiction '{jid}': name {original!r} is already claimed by "
+            f"jurisdiction '{other_id}' ({other_text!r} at line {other_line})",
+        )
+        add(
+            other_line,
+            f"jurisdiction '{other_id}': name {other_text!r} is also claimed by "
+            f"jurisdiction '{jid}' ({original!r} at line {line})",
+        )
+
+    seen_ambiguous: dict[str, int] = {}
+    for a in part.ambiguous:
+        what = f"ambiguous name {a.name!r}"
+        normalized = normalize_name(a.name)
+        if normalized in seen_ambiguous:
+            add(a.line, f"{what}: listed twice (first at line {seen_ambiguous[normalized]})")
+        else:
+            seen_ambiguous[normalized] = a.line
+        if normalized in claims:
+            jid, line, text = claims[normalized]
+            add(
+                a.line,
+                f"{what}: is also a name of jurisdiction '{jid}' ({text!r} at line {line}); "
+                "remove one of them",
+            )
+        for jid in a.jurisdictions:
+            if jid not in jurisdictions:
+                add(a.line, f"{what}: unknown jurisdiction '{jid}'")
+        if len(a.jurisdictions) < 2:
+            add(a.line, f"{what}: must list two or more jurisdictions")
+
+    for record in part.records:
+        if record.jurisdiction not in jurisdictions:
+            add(record.line, f"resolution '{record.id}': unknown jurisdiction '{record.jurisdiction}'")
+
+
+def _check_ids(
+    parts: Iterable[tuple[str, Iterable[tuple[str, int]]]], problems: list[Problem]
+) -> None:
+    """Record and event ids are unique across both files."""
+    seen: dict[str, tuple[str, int]] = {}
+    for file, items in parts:
+        for item_id, line in items:
+            if item_id in seen:
+                other_file, other_line = seen[item_id]
+                where = f"line {other_line}" if other_file == file else f"{other_file}:{other_line}"
+                problems.append(Problem(file, line, f"duplicate id '{item_id}' (already used at {where})"))
+            else:
+                seen[item_id] = (file, line)
+
+
+# --------------------------------------------------------------------------- public entry points
+
+
+def _read_source(
+    source: Path | bytes, name: str | None, default: str
+) -> tuple[str, bytes | None, Problem | None]:
+    if isinstance(source, Path):
+        file = name or str(source)
+        try:
+            return file, source.read_bytes(), None
+        except FileNotFoundError:
+            return file, None, Problem(file, 0, "file not found")
+        except OSError as err:
+            return file, None, Problem(file, 0, f"cannot read the file: {err.strerror or err}")
+    return name or default, source, None
+
+
+def _top_keys(root: Node | None) -> set[str]:
+    if not isinstance(root, MappingNode):
+        return set()
+    return {str(k.value) for k, _ in root.value if isinstance(k, ScalarNode)}
+
+
+def _kind_of(root: Node | None) -> FileKind | None:
+    keys = _top_keys(root)
+    has_res = bool(keys & set(_RESOLUTIONS_TOP))
+    has_events = "events" in keys
+    if has_res and not has_events:
+        return "resolutions"
+    if has_events and not has_res:
+        return "events"
+    return None
+
+
+def detect_file_kind(data: bytes) -> FileKind | None:
+    """Tell a resolutions file from an events file by its top-level keys (None if neither/invalid)."""
+    reader = _FileReader("", [])
+    return _kind_of(reader.compose(data))
+
+
+def identify_file(data: bytes, name: str) -> tuple[FileKind | None, tuple[Problem, ...]]:
+    """The kind of an uploaded file, or None with the problems that explain why not."""
+    problems: list[Problem] = []
+    reader = _FileReader(name, problems)
+    root = reader.compose(data)
+    if root is None:
+        return None, tuple(problems)
+    kind = _kind_of(root)
+    if kind is None:
+        keys = _top_keys(root)
+        if keys & set(_RESOLUTIONS_TOP) and "events" in keys:
+            msg = "has both resolutions keys and 'events' at the top level; they belong in separate files"
+        else:
+            msg = (
+                "is neither a resolutions file (top-level 'resolutions', 'jurisdictions', ...) "
+                "nor an events file (top-level 'events')"
+            )
+        problems.append(Problem(name, _line(root), f"this file {msg}"))
+    return kind, tuple(problems)
+
+
+def _sorted(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
+    order = {f: i for i, f in enumerate(files)}
+    return tuple(sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line)))
+
+
+def load_files(
+    resolutions: Path | bytes,
+    events: Path | bytes,
+    *,
+    resolutions_name: str | None = None,
+    events_name: str | None = None,
+) -> LoadResult:
+    """Load and validate the two files, each given as a path or as uploaded bytes.
+
+    ``*_name`` is the file name used in problems (default: the path, or the standard name).
+    """
+    problems: list[Problem] = []
+    res_file, res_data, res_err = _read_source(resolutions, resolutions_name, RESOLUTIONS_FILE)
+    ev_file, ev_data, ev_err = _read_source(events, events_name, EVENTS_FILE)
+    res_part: _ResolutionsPart | None = None
+    ev_part: _EventsPart | None = None
+
+    if res_err is not None:
+        problems.append(res_err)
+    elif res_data is not None:
+        reader = _FileReader(res_file, problems)
+        root = reader.compose(res_data)
+        if root is not None:
+            res_part = _read_resolutions(reader, root)
+            if res_part is not None:
+                _check_resolutions(res_file, res_part, problems)
+    if ev_err is not None:
+        problems.append(ev_err)
+    elif ev_data is not None:
+        reader = _FileReader(ev_file, problems)
+        root = reader.compose(ev_data)
+        if root is not None:
+            ev_part = _read_events(reader, root)
+
+    _check_ids(
+        [
+            (res_file, [(r.id, r.line) for r in res_part.records] if res_part else []),
+            (ev_file, [(e.id, e.line) for e in ev_part.events] if ev_part else []),
+        ],
+        problems,
+    )
+    if problems or res_part is None or ev_part is None or res_part.info is None:
+        if not problems:  # pragma: no cover - every failure path above reports a problem
+            problems.append(Problem(res_file, 0, "the dataset could not be read"))
+        return LoadResult(None, _sorted(problems, [res_file, ev_file]))
+    dataset = Dataset(
+        info=res_part.info,
+        countries=tuple(res_part.countries),
+        jurisdictions=tuple(res_part.jurisdictions),
+        records=tuple(res_part.records),
+        events=tuple(ev_part.events),
+        ambiguous_names=tuple(res_part.ambiguous),
+    )
+    return LoadResult(dataset, ())
+
+
+def load_dataset(path: Path) -> LoadResult:
+    """Load ``resolutions.yaml`` and ``events.yaml`` from the data folder ``path``."""
+    return load_files(path / RESOLUTIONS_FILE, path / EVENTS_FILE)
+
+
+def check_file(path: Path) -> FileCheck:
+    """Check one resolutions or events file on its own (for ``check-data FILE``)."""
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return FileCheck(None, (Problem(file, 0, "file not found"),), None)
+    except OSError as err:
+        return FileCheck(None, (Problem(file, 0, f"cannot read the file: {err.strerror or err}"),), None)
+    kind, problems = identify_file(data, file)
+    if kind is None:
+        stem = path.name.split(".")[0].lower()
+        if stem in FILE_NAMES and not any(p.message.startswith("this file has both") for p in problems):
+            kind = "resolutions" if stem == "resolutions" else "events"
+            problems = ()
+        else:
+            return FileCheck(None, problems, None)
+    found: list[Problem] = []
+    reader = _FileReader(file, found)
+    root = reader.compose(data)
+    info = DatasetInfo("", "")
+    summary: DatasetSummary | None = None
+    if kind == "resolutions":
+        part = _read_resolutions(reader, root) if root is not None else None
+        if part is not None:
+            _check_resolutions(file, part, found)
+            _check_ids([(file, [(r.id, r.line) for r in part.records])], found)
+            if not found:
+                summary = summarize(
+                    Dataset(info, tuple(part.countries), tuple(part.jurisdictions), tuple(part.records), ()),
+                    ("resolutions",),
+                )
+    else:
+        ev = _read_events(reader, root) if root is not None else None
+        if ev is not None:
+            _check_ids([(file, [(e.id, e.line) for e in ev.events])], found)
+            if not found:
+                summary = summarize(Dataset(info, (), (), (), tuple(ev.events)), ("events",))
+    return FileCheck(kind, _sorted(found, [file]), summary)

@@ -1,0 +1,55 @@
+"""Text normalization shared by every name lookup, autocomplete and text search.
+
+``normalize`` folds the ways people type the same name onto one string: case,
+accents, apostrophes, punctuation, initials ("L.A."), "St." for "Saint" and "&".
+It is idempotent: ``normalize(normalize(x)) == normalize(x)``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Apostrophes and quotes of every kind are removed without a space (hawai'i -> hawaii).
+_QUOTES = "'\"`´‘’‚‛“”„‟′″‵‶ʹʺʻʼʽʾʿˈˊˋ«»‹›＇＂｀"
+_DROP_QUOTES = {ord(c): None for c in _QUOTES}
+
+# Initials: single letters joined by dots ("L.A.", "U.S.A") lose the dots ("la", "usa").
+_INITIALS = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.)+[^\W\d_](?![^\W_])\.?")
+# Anything that is not a letter or a digit separates words.
+_SEPARATORS = re.compile(r"[\W_]+")
+
+# Whole words replaced after splitting.
+_WORD_SUBSTITUTIONS = {"st": "saint"}
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group(0).replace(".", "")
+
+
+def _strip_marks(text: str) -> str:
+    """Decompose (NFKD) and drop every combining mark (País -> Pais)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+
+
+def normalize(text: str) -> str:
+    """Fold a name or query to the form every index compares (see the module docstring)."""
+    if not text:
+        return ""
+    folded = text.translate(_DROP_QUOTES).casefold()
+    if not folded.isascii():
+        # Decomposition can reveal capitals (ℌ -> H) and quotes (ŉ -> ʼn): fold once more.
+        folded = _strip_marks(folded).casefold().translate(_DROP_QUOTES)
+        folded = _strip_marks(folded)
+    if "&" in folded:
+        folded = folded.replace("&", " and ")
+    if "." in folded:
+        folded = _INITIALS.sub(_undot, folded)
+    words = _SEPARATORS.sub(" ", folded).split()
+    return " ".join([_WORD_SUBSTITUTIONS.get(w, w) for w in words])
+
+
+def tokens(text: str) -> list[str]:
+    """The normalized words of ``text``."""
+    return normalize(text).split()

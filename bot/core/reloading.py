@@ -1,0 +1,389 @@
+"""Reloading the dataset while the bot runs: validate first, swap in one assignment.
+
+A :class:`DataStore` holds the current dataset and an object built from it (the query
+engine) as one immutable :class:`Snapshot`. Reloads are serialized by a lock; parsing and
+building run in a worker thread; on any problem nothing changes (neither memory nor
+disk). An uploaded file replaces its file on disk atomically, after the previous version
+is copied into a history folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from bot.core.clock import Clock
+from bot.core.loader import (
+    EVENTS_FILE,
+    FILE_NAMES,
+    RESOLUTIONS_FILE,
+    FileKind,
+    LoadResult,
+    Problem,
+    identify_file,
+    load_dataset,
+    load_files,
+)
+from bot.core.model import Dataset, Event, Record
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+UPLOAD_SUFFIXES = (".yaml", ".yml")
+DEFAULT_HISTORY_KEEP = 20
+_HISTORY_RE = re.compile(r"^(resolutions|events)-(\d{8}T\d{6}Z)(?:-(\d+))?\.yaml$")
+
+
+class DataLoadError(Exception):
+    """The dataset on disk has problems (raised when a store cannot start)."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(f"the dataset has {len(problems)} problem(s): {shown}{more}")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot(Generic[T]):
+    """The dataset in use and what was built from it, as one immutable value."""
+
+    dataset: Dataset
+    built: T
+    loaded_at: dt.datetime
+    source: str  # "disk" or the uploaded file's name
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetDiff:
+    """What changed between two datasets (ids, sorted)."""
+
+    records_added: tuple[str, ...]
+    records_removed: tuple[str, ...]
+    records_changed: tuple[str, ...]
+    events_added: tuple[str, ...]
+    events_removed: tuple[str, ...]
+    events_changed: tuple[str, ...]
+    records_before: int
+    records_after: int
+    events_before: int
+    events_after: int
+
+    @property
+    def empty(self) -> bool:
+        """True when no record or event was added, removed or changed."""
+        return not (
+            self.records_added or self.records_removed or self.records_changed
+            or self.events_added or self.events_removed or self.events_changed
+        )
+
+    def summary(self) -> str:
+        """``records 85 → 86 (+1 added, 2 changed); events 30 (unchanged)``."""
+        return "; ".join(
+            (
+                _side("records", (self.records_before, self.records_after),
+                      (self.records_added, self.records_removed, self.records_changed)),
+                _side("events", (self.events_before, self.events_after),
+                      (self.events_added, self.events_removed, self.events_changed)),
+            )
+        )
+
+
+def _side(noun: str, counts: tuple[int, int], ids: tuple[tuple[str, ...], ...]) -> str:
+    before, after = counts
+    added, removed, changed = ids
+    shown = f"{before} → {after}" if before != after else str(before)
+    parts = [f"+{len(added)} added"] * bool(added) + [f"-{len(removed)} removed"] * bool(removed)
+    parts += [f"{len(changed)} changed"] * bool(changed)
+    return f"{noun} {shown} ({', '.join(parts) or 'unchanged'})"
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadReport:
+    """How a reload went. On failure nothing changed and ``problems`` says why."""
+
+    ok: bool
+    source: str  # "disk" or the uploaded file's name
+    problems: tuple[Problem, ...] = ()
+    version_old: str | None = None
+    version_new: str | None = None
+    diff: DatasetDiff | None = None
+    file_kind: FileKind | None = None  # which file an upload replaced
+    backup: Path | None = None  # where the replaced file was copied, if any
+
+    def describe(self) -> str:
+        """A short plain-text account for a moderator."""
+        if not self.ok:
+            return f"Reload from {self.source} failed; nothing changed. {len(self.problems)} problem(s)."
+        version = (
+            f"version {self.version_old} → {self.version_new}"
+            if self.version_old != self.version_new else f"version {self.version_new}"
+        )
+        what = f" ({self.file_kind} file replaced)" if self.file_kind else ""
+        diff = f"; {self.diff.summary()}" if self.diff else ""
+        return f"Reloaded from {self.source}{what}: {version}{diff}."
+
+
+def _comparable(item: Record | Event) -> Record | Event:
+    return dataclasses.replace(item, line=0)
+
+
+def _diff_items(
+    old: Iterable[Record | Event], new: Iterable[Record | Event]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    before = {i.id: _comparable(i) for i in old}
+    after = {i.id: _comparable(i) for i in new}
+    added = tuple(sorted(after.keys() - before.keys()))
+    removed = tuple(sorted(before.keys() - after.keys()))
+    changed = tuple(sorted(k for k in before.keys() & after.keys() if before[k] != after[k]))
+    return added, removed, changed
+
+
+def diff_datasets(old: Dataset, new: Dataset) -> DatasetDiff:
+    """Records and events added, removed or changed (a moved line alone is no change)."""
+    ra, rr, rc = _diff_items(old.records, new.records)
+    ea, er, ec = _diff_items(old.events, new.events)
+    return DatasetDiff(
+        records_added=ra, records_removed=rr, records_changed=rc,
+        events_added=ea, events_removed=er, events_changed=ec,
+        records_before=len(old.records), records_after=len(new.records),
+        events_before=len(old.events), events_after=len(new.events),
+    )
+
+
+def _clean_name(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name or "upload"
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+@dataclass(frozen=True, slots=True)
+class _Built(Generic[T]):
+    dataset: Dataset
+    built: T
+
+
+class DataStore(Generic[T]):
+    """The current dataset plus the object ``builder`` made from it, replaced atomically."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        builder: Callable[[Dataset], T],
+        *,
+        clock: Clock,
+        history_dir: Path | None = None,
+        history_keep: int = DEFAULT_HISTORY_KEEP,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        dataset: Dataset | None = None,
+    ) -> None:
+        """Start from ``dataset``, or load the data folder now (DataLoadError on problems)."""
+        if history_keep < 1:
+            raise ValueError("history_keep must be at least 1")
+        self.data_dir = data_dir
+        self.history_dir = history_dir if history_dir is not None else data_dir / "history"
+        self.history_keep = history_keep
+        self.max_upload_bytes = max_upload_bytes
+        self._builder = builder
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        if dataset is None:
+            result = load_dataset(data_dir)
+            if result.dataset is None:
+                raise DataLoadError(result.problems)
+            dataset = result.dataset
+        self._snapshot: Snapshot[T] = Snapshot(dataset, builder(dataset), clock.now(), "disk")
+
+    @property
+    def current(self) -> Snapshot[T]:
+        """The snapshot in use now; it never changes under a reader."""
+        return self._snapshot
+
+    @property
+    def busy(self) -> bool:
+        """True while a reload is running."""
+        return self._lock.locked()
+
+    # ------------------------------------------------------------------ reloads
+
+    async def reload_from_disk(self) -> ReloadReport:
+        """Re-read both files from the data folder; swap only if they are valid."""
+        async with self._lock:
+            old = self._snapshot
+            outcome = await asyncio.to_thread(self._load_and_build, self._load_disk)
+            if isinstance(outcome, _Built):
+                return self._swap("disk", outcome.dataset, outcome.built, old)
+            return self._failed("disk", outcome, old)
+
+    async def reload_with_upload(self, filename: str, data: bytes) -> ReloadReport:
+        """Validate an uploaded resolutions or events file against the other file on disk.
+
+        On success the upload replaces its file on disk (the old one goes to history)
+        and the new data is swapped in. On any problem nothing changes.
+        """
+        name = _clean_name(filename)
+        if not name.lower().endswith(UPLOAD_SUFFIXES):
+            return ReloadReport(
+                ok=False, source=name,
+                problems=(Problem(name, 0, "only YAML files (.yaml or .yml) can be uploaded"),),
+                version_old=self._snapshot.dataset.info.version,
+            )
+        if len(data) > self.max_upload_bytes:
+            return ReloadReport(
+                ok=False, source=name,
+                problems=(Problem(
+                    name, 0,
+                    f"the file is {_size(len(data))}; the limit is {_size(self.max_upload_bytes)}",
+                ),),
+                version_old=self._snapshot.dataset.info.version,
+            )
+        async with self._lock:
+            old = self._snapshot
+            kind, problems = await asyncio.to_thread(identify_file, data, name)
+            if kind is None:
+                return self._failed(name, problems, old)
+            outcome = await asyncio.to_thread(
+                self._load_and_build, lambda: self._load_upload(kind, name, data)
+            )
+            if not isinstance(outcome, _Built):
+                return self._failed(name, outcome, old, kind)
+            try:
+                backup = await asyncio.to_thread(self._install, kind, data)
+            except OSError as err:
+                log.exception("could not save the uploaded %s file", kind)
+                problem = Problem(name, 0, f"could not save the file: {err.strerror or err}")
+                return self._failed(name, (problem,), old, kind)
+            report = self._swap(name, outcome.dataset, outcome.built, old, kind)
+            return dataclasses.replace(report, backup=backup)
+
+    # ------------------------------------------------------------------ internals
+
+    def _load_disk(self) -> LoadResult:
+        # problems name the bare files: moderators see "events.yaml:12: ...", not server paths
+        return load_files(
+            self.data_dir / RESOLUTIONS_FILE, self.data_dir / EVENTS_FILE,
+            resolutions_name=RESOLUTIONS_FILE, events_name=EVENTS_FILE,
+        )
+
+    def _load_upload(self, kind: FileKind, name: str, data: bytes) -> LoadResult:
+        if kind == "resolutions":
+            return load_files(
+                data, self.data_dir / EVENTS_FILE, resolutions_name=name, events_name=EVENTS_FILE
+            )
+        return load_files(
+            self.data_dir / RESOLUTIONS_FILE, data, resolutions_name=RESOLUTIONS_FILE, events_name=name
+        )
+
+    def _load_and_build(self, load: Callable[[], LoadResult]) -> _Built[T] | tuple[Problem, ...]:
+        """Runs in a worker thread: load, then build. Problems come back as a tuple."""
+        result = load()
+        if result.dataset is None:
+            return result.problems
+        try:
+            built = self._builder(result.dataset)
+        except Exception as err:
+            log.exception("building from the new dataset failed")
+            return (Problem("dataset", 0, f"the new data could not be indexed: {err}"),)
+        return _Built(result.dataset, built)
+
+    def _failed(
+        self, source: str, problems: tuple[Problem, ...], old: Snapshot[T], kind: FileKind | None = None
+    ) -> ReloadReport:
+        log.warning("reload from %s rejected with %d problem(s)", source, len(problems))
+        return ReloadReport(
+            ok=False, source=source, problems=problems,
+            version_old=old.dataset.info.version, file_kind=kind,
+        )
+
+    def _swap(
+        self, source: str, dataset: Dataset, built: T, old: Snapshot[T], kind: FileKind | None = None
+    ) -> ReloadReport:
+        self._snapshot = Snapshot(dataset, built, self._clock.now(), source)  # the one assignment
+        diff = diff_datasets(old.dataset, dataset)
+        log.info("reloaded from %s: version %s -> %s; %s",
+                 source, old.dataset.info.version, dataset.info.version, diff.summary())
+        return ReloadReport(
+            ok=True, source=source, version_old=old.dataset.info.version,
+            version_new=dataset.info.version, diff=diff, file_kind=kind,
+        )
+
+    def _install(self, kind: FileKind, data: bytes) -> Path | None:
+        """Runs in a worker thread: back up the current file, then replace it atomically."""
+        target = self.data_dir / FILE_NAMES[kind]
+        backup: Path | None = None
+        if target.exists():
+            self.history_dir.mkdir(parents=True, exist_ok=True)
+            backup = self._history_name(kind)
+            shutil.copyfile(target, backup)
+        atomic_write(target, data)
+        self._prune(kind)
+        return backup
+
+    def _history_name(self, kind: FileKind) -> Path:
+        stamp = self._clock.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = self.history_dir / f"{kind}-{stamp}.yaml"
+        n = 1
+        while path.exists():
+            path = self.history_dir / f"{kind}-{stamp}-{n}.yaml"
+            n += 1
+        return path
+
+    def history(self, kind: FileKind) -> list[Path]:
+        """The kept versions of one file, oldest first."""
+        if not self.history_dir.is_dir():
+            return []
+        found: list[tuple[tuple[str, int], Path]] = []
+        for path in self.history_dir.iterdir():
+            match = _HISTORY_RE.match(path.name)
+            if match and match.group(1) == kind:
+                found.append(((match.group(2), int(match.group(3) or 0)), path))
+        return [path for _, path in sorted(found)]
+
+    def _prune(self, kind: FileKind) -> None:
+        versions = self.history(kind)
+        for path in versions[: max(0, len(versions) - self.history_keep)]:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so readers see the old file or the new one, never a mix."""
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX)
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

@@ -1,0 +1,171 @@
+"""`python -m bot`: check-data output and exit codes, configuration errors."""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+MINI_SUMMARY = (
+    "OK: 3 records (by level: state 2, city 1; by kind: recognition 1, call-for-recognition 2, "
+    "self-determination 1) in 4 jurisdictions of 2 countries, 2 events\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No .env or config from the developer's folder; logging restored afterwards."""
+    monkeypatch.chdir(tmp_path)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), env=env or {}, stdin=io.StringIO(), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_check_data_on_a_valid_folder_prints_one_summary_line() -> None:
+    code, out, err = run("check-data", str(MINI))
+    assert code == 0
+    assert out == MINI_SUMMARY
+    assert err == ""
+
+
+def test_check_data_on_the_shipped_data() -> None:
+    code, out, _ = run("check-data", str(ROOT / "data"))
+    assert code == 0
+    assert out.startswith("OK: ")
+    assert out.count("\n") == 1
+
+
+def test_check_data_defaults_to_the_configured_data_path(tmp_path: Path) -> None:
+    shutil.copytree(MINI, tmp_path / "somewhere")
+    (tmp_path / "bot.toml").write_text('[data]\npath = "somewhere"\n', encoding="utf-8")
+    code, out, _ = run("--config", "bot.toml", "check-data")
+    assert (code, out) == (0, MINI_SUMMARY)
+    code, out, _ = run("check-data", env={"BOT_CONFIG": str(tmp_path / "bot.toml")})
+    assert (code, out) == (0, MINI_SUMMARY)
+
+
+def test_check_data_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    events = (data / "events.yaml").read_text(encoding="utf-8")
+    events = events.replace('date: "1991-09-02"', 'date: "1991-02-30"')
+    events = events.replace("https://example.org/war", "war")
+    (data / "events.yaml").write_text(events, encoding="utf-8")
+    resolutions = (data / "resolutions.yaml").read_text(encoding="utf-8")
+    resolutions = resolutions.replace("level: city", "level: town")
+    (data / "resolutions.yaml").write_text(resolutions, encoding="utf-8")
+
+    code, out, err = run("check-data", "data")
+
+    assert code == 1
+    assert out.splitlines() == [
+        ("data/resolutions.yaml:23: jurisdiction 'los-angeles': unknown level 'town' "
+        "(allowed: supranational, national, state, region, county, city)"),
+        ("data/events.yaml:4: event 'nkr-proclamation': date '1991-02-30' is impossible: "
+        "February 1991 has 28 days, not 30"),
+        "data/events.yaml:14: event 'war-1992-1994': source 1: 'war' is not an http(s) URL",
+    ]
+    assert err == "3 problem(s) found in data\n"
+
+
+def test_check_data_on_a_single_file(tmp_path: Path) -> None:
+    code, out, _ = run("check-data", str(MINI / "events.yaml"))
+    assert (code, out) == (0, "OK: 2 events\n")
+    code, out, _ = run("check-data", str(MINI / "resolutions.yaml"))
+    assert code == 0
+    assert out.startswith("OK: 3 records (by level: state 2, city 1;")
+    assert out.endswith("in 4 jurisdictions of 2 countries\n")
+
+    single = tmp_path / "my-events.yaml"
+    single.write_text("events:\n  - id: Bad_Id\n", encoding="utf-8")
+    code, out, _ = run("check-data", "my-events.yaml")
+    assert code == 1
+    assert out.splitlines() == [
+        "my-events.yaml:2: event 'Bad_Id': missing required field 'title'",
+        "my-events.yaml:2: event 'Bad_Id': missing required field 'date'",
+        "my-events.yaml:2: event 'Bad_Id': missing required field 'summary'",
+        "my-events.yaml:2: event 'Bad_Id': missing required field 'sources'",
+        ("my-events.yaml:2: event 'Bad_Id': id 'Bad_Id' must use only lower-case letters, digits and '-' "
+        "and start with a letter or digit"),
+    ]
+
+
+def test_check_data_on_a_file_that_is_not_a_data_file(tmp_path: Path) -> None:
+    (tmp_path / "notes.yaml").write_text("hello: world\n", encoding="utf-8")
+    code, out, _ = run("check-data", "notes.yaml")
+    assert code == 1
+    assert out == (
+        "notes.yaml:1: this file is neither a resolutions file "
+        "(top-level 'resolutions', 'jurisdictions', ...) nor an events file (top-level 'events')\n"
+    )
+
+
+def test_check_data_on_a_missing_path() -> None:
+    code, out, err = run("check-data", "nowhere")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: nowhere: no such file or folder")
+    assert err.count("\n") == 1
+
+
+def test_a_wrong_config_is_one_line_on_stderr_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[discord]\nsync = "sometimes"\n', encoding="utf-8")
+    code, out, err = run("--config", "config.toml", "check-data", str(MINI))
+    assert code == 2
+    assert out == ""
+    assert err == (
+        "error: config.toml: discord.sync must be one of 'guild', 'global' or 'off', not 'sometimes'\n"
+    )
+
+
+def test_run_and_sync_without_a_token_explain_and_exit_2() -> None:
+    for command in ("run", "sync"):
+        code, out, err = run(command)
+        assert code == 2
+        assert out == ""
+        assert err.startswith("error: DISCORD_TOKEN is not set")
+        assert err.count("\n") == 1
+
+
+def test_unknown_arguments_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run("check-data", str(MINI), "--bogus")
+    assert code == 2
+    assert out == ""
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+def test_python_dash_m_bot_end_to_end(tmp_path: Path) -> None:
+    """The real entry point: exit codes and no traceback on a bad config."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "check-data", str(MINI)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+    )
+    assert (ok.returncode, ok.stdout) == (0, MINI_SUMMARY)
+    (tmp_path / "c.toml").write_text("[logging]\nlevel = 'LOUD'\n", encoding="utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", "c.toml", "check-data"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr == (
+        "error: c.toml: logging.level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'LOUD'\n"
+    )
