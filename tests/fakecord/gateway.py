@@ -1,0 +1,372 @@
+"""The fake gateway: HELLO, heartbeats, IDENTIFY/READY/GUILD_CREATE, RESUME with replay, controls."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from .models import GatewayFrame
+
+if TYPE_CHECKING:
+    from .server import FakeDiscord
+
+#: Close codes after which discord.py stops (it raises ConnectionClosed / PrivilegedIntentsRequired).
+FATAL_CLOSE_CODES = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
+#: Close codes after which the session cannot be resumed (the next RESUME gets INVALID_SESSION false).
+NON_RESUMABLE_CLOSE_CODES = FATAL_CLOSE_CODES | {4007, 4009}
+
+
+@dataclass(eq=False)
+class Session:
+    """A gateway session: its sequence, its stored dispatches (for replay), its live connection."""
+
+    id: str
+    token: str
+    intents: int
+    seq: int = 0
+    buffer: list[tuple[int, str, Any]] = field(default_factory=list)
+    conn: Connection | None = None
+    alive: bool = True
+    resumes: int = 0
+
+
+@dataclass(eq=False)
+class Connection:
+    """One websocket connection."""
+
+    id: int
+    ws: web.WebSocketResponse
+    path: str
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    session: Session | None = None
+    last_sent: int = 0
+    heartbeats: int = 0
+    closed_by_server: int | None = None
+
+
+class Gateway:
+    """Gateway state and behaviour; the public controls are forwarded by FakeDiscord."""
+
+    def __init__(self, server: FakeDiscord) -> None:
+        self.server = server
+        self.sessions: dict[str, Session] = {}
+        self.connections: dict[int, Connection] = {}
+        self.log: list[GatewayFrame] = []
+        self.identify_payloads: list[dict[str, Any]] = []
+        self.resume_payloads: list[dict[str, Any]] = []
+        self.ready_count = 0
+        self.resume_count = 0
+        self.attach_count = 0
+        self.heartbeat_count = 0
+        self.close_codes: list[int | None] = []
+        self.hold = False
+        self._next_conn = 0
+
+    # ------------------------------------------------------------------ helpers
+
+    def live_sessions(self) -> list[Session]:
+        return [s for s in self.sessions.values() if s.alive]
+
+    def connected_sessions(self) -> list[Session]:
+        return [s for s in self.live_sessions() if s.conn is not None]
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def _send(self, conn: Connection, payload: dict[str, Any]) -> None:
+        """Send one frame (caller holds conn.lock)."""
+        if conn.ws.closed:
+            return
+        self.log.append(
+            GatewayFrame(
+                "send",
+                conn.id,
+                payload.get("op"),
+                payload.get("t"),
+                payload.get("s"),
+                payload.get("d"),
+                self._now(),
+            )
+        )
+        try:
+            await conn.ws.send_str(json.dumps(payload))
+        except (ConnectionError, RuntimeError):
+            return
+
+    async def _send_op(self, conn: Connection, payload: dict[str, Any]) -> None:
+        async with conn.lock:
+            await self._send(conn, payload)
+
+    def _append(self, session: Session, event: str, data: Any) -> int:
+        session.seq += 1
+        session.buffer.append((session.seq, event, data))
+        return session.seq
+
+    async def _flush(self, conn: Connection) -> None:
+        """Send every stored dispatch newer than what this connection has seen, in order."""
+        async with conn.lock:
+            session = conn.session
+            if session is None:
+                return
+            i = 0
+            while i < len(session.buffer):
+                seq, event, data = session.buffer[i]
+                i += 1
+                if seq <= conn.last_sent:
+                    continue
+                await self._send(conn, {"op": 0, "t": event, "s": seq, "d": data})
+                conn.last_sent = seq
+
+    async def dispatch(self, event: str, data: Any) -> int:
+        """Store and send a dispatch to every live session; returns how many sessions got it."""
+        sessions = self.live_sessions()
+        for session in sessions:
+            self._append(session, event, data)
+        if not self.hold:
+            await self.flush()
+        return len(sessions)
+
+    async def flush(self) -> None:
+        """Send stored dispatches to every connected session."""
+        for session in self.connected_sessions():
+            if session.conn is not None:
+                await self._flush(session.conn)
+
+    # ------------------------------------------------------------------ the socket
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """aiohttp handler for ``/`` and ``/resume`` (query v/encoding/compress accepted and ignored)."""
+        ws = web.WebSocketResponse(max_msg_size=0, autoclose=True, autoping=True)
+        await ws.prepare(request)
+        self._next_conn += 1
+        conn = Connection(id=self._next_conn, ws=ws, path=request.path_qs)
+        self.connections[conn.id] = conn
+        try:
+            await self._send_op(
+                conn,
+                {
+                    "op": 10,
+                    "d": {"heartbeat_interval": self.server.heartbeat_interval_ms},
+                    "s": None,
+                    "t": None,
+                },
+            )
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    try:
+                        frame = json.loads(msg.data)
+                    except ValueError:
+                        await ws.close(code=4002, message=b"Error while decoding payload.")
+                        break
+                    await self._on_frame(conn, frame)
+                elif msg.type == WSMsgType.BINARY:
+                    await ws.close(code=4002, message=b"Error while decoding payload.")
+                    break
+        finally:
+            self._on_disconnect(conn)
+        return ws
+
+    def _on_disconnect(self, conn: Connection) -> None:
+        self.connections.pop(conn.id, None)
+        code = conn.ws.close_code
+        self.close_codes.append(code)
+        session = conn.session
+        if session is not None and session.conn is conn:
+            session.conn = None
+            if conn.closed_by_server is None and code in (1000, 1001):
+                # A client-initiated normal close ends the session (Discord docs).
+                session.alive = False
+        self.server.notify()
+
+    async def _on_frame(self, conn: Connection, frame: dict[str, Any]) -> None:
+        op = frame.get("op")
+        data = frame.get("d")
+        self.log.append(GatewayFrame("recv", conn.id, op, None, None, data, self._now()))
+        if op == 1:
+            conn.heartbeats += 1
+            self.heartbeat_count += 1
+            await self._send_op(conn, {"op": 11, "d": None, "s": None, "t": None})
+        elif op == 2:
+            await self._identify(conn, data or {})
+        elif op == 6:
+            await self._resume(conn, data or {})
+        elif op == 8:
+            await self._request_members(conn, data or {})
+        elif op in (3, 4, 31):
+            pass  # presence / voice state / soundboard: accepted, recorded in the log
+        else:
+            conn.closed_by_server = 4001
+            await conn.ws.close(code=4001, message=b"Unknown opcode.")
+        self.server.notify()
+
+    async def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
+        self.identify_payloads.append(data)
+        if conn.session is not None:
+            conn.closed_by_server = 4005
+            await conn.ws.close(code=4005, message=b"Already authenticated.")
+            return
+        if data.get("token") != self.server.token:
+            conn.closed_by_server = 4004
+            await conn.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        intents = int(data.get("intents") or 0)
+        if intents & self.server.disallowed_intents:
+            conn.closed_by_server = 4014
+            await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        session = Session(id=secrets.token_hex(16), token=str(data["token"]), intents=intents)
+        self.sessions[session.id] = session
+        session.conn = conn
+        conn.session = session
+        conn.last_sent = 0
+        ready = {
+            "v": 10,
+            "user": {**self.server.bot_user.to_dict(), "verified": True, "mfa_enabled": False},
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.server.guilds.values()],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self.server.resume_gateway_url,
+            "application": {"id": str(self.server.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "geo_ordered_rtc_regions": [],
+            "user_settings": {},
+        }
+        self._append(session, "READY", ready)
+        for guild in self.server.guilds.values():
+            self._append(session, "GUILD_CREATE", self.server.guild_create_payload(guild))
+        self.ready_count += 1
+        self.attach_count += 1
+        await self._flush(conn)
+
+    async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
+        self.resume_payloads.append(data)
+        session = self.sessions.get(str(data.get("session_id")))
+        if session is None or not session.alive or data.get("token") != session.token:
+            await self._send_op(conn, {"op": 9, "d": False, "s": None, "t": None})
+            return
+        old = session.conn
+        if old is not None and old is not conn:
+            old.session = None
+            old.closed_by_server = 4000
+            await old.ws.close(code=4000, message=b"Session resumed elsewhere.")
+        session.conn = conn
+        conn.session = session
+        conn.last_sent = int(data.get("seq") or 0)
+        async with conn.lock:
+            i = 0
+            while i < len(session.buffer):
+                seq, event, payload = session.buffer[i]
+                i += 1
+                if seq > conn.last_sent:
+                    await self._send(conn, {"op": 0, "t": event, "s": seq, "d": payload})
+                    conn.last_sent = seq
+            session.seq += 1
+            conn.last_sent = session.seq
+            await self._send(conn, {"op": 0, "t": "RESUMED", "s": session.seq, "d": {}})
+        session.resumes += 1
+        self.resume_count += 1
+        self.attach_count += 1
+        await self._flush(conn)
+
+    async def _request_members(self, conn: Connection, data: dict[str, Any]) -> None:
+        session = conn.session
+        if session is None:
+            return
+        raw = data.get("guild_id")
+        guild_ids = raw if isinstance(raw, list) else [raw]
+        query = str(data.get("query") or "").lower()
+        limit = int(data.get("limit") or 0)
+        user_ids = {int(u) for u in (data.get("user_ids") or [])} if data.get("user_ids") else None
+        if isinstance(data.get("user_ids"), str | int):
+            user_ids = {int(data["user_ids"])}
+        for gid in guild_ids:
+            guild = self.server.guilds.get(int(gid))
+            if guild is None:
+                continue
+            members = [
+                m
+                for m in guild.members.values()
+                if (user_ids is None or m.id in user_ids) and m.user.username.lower().startswith(query)
+            ]
+            if limit:
+                members = members[:limit]
+            chunk: dict[str, Any] = {
+                "guild_id": str(guild.id),
+                "members": [m.to_dict() for m in members],
+                "chunk_index": 0,
+                "chunk_count": 1,
+                "presences": [],
+            }
+            if data.get("nonce") is not None:
+                chunk["nonce"] = data["nonce"]
+            self._append(session, "GUILD_MEMBERS_CHUNK", chunk)
+        await self._flush(conn)
+
+    # ------------------------------------------------------------------ controls
+
+    async def reconnect(self, *, wait: bool, timeout: float) -> None:
+        targets = self.connected_sessions()
+        before = {s.id: s.resumes for s in targets}
+        for session in targets:
+            if session.conn is not None:
+                await self._send_op(session.conn, {"op": 7, "d": None, "s": None, "t": None})
+        if wait:
+            await self.server.wait_for(
+                lambda: all(s.resumes > before[s.id] for s in targets),
+                timeout=timeout,
+                what="the bot to RESUME after op 7 RECONNECT",
+            )
+
+    async def invalid_session(self, resumable: bool, *, wait: bool, timeout: float) -> None:
+        targets = self.connected_sessions()
+        before_resumes = {s.id: s.resumes for s in targets}
+        before_ready = self.ready_count
+        for session in targets:
+            if not resumable:
+                session.alive = False
+            if session.conn is not None:
+                await self._send_op(session.conn, {"op": 9, "d": resumable, "s": None, "t": None})
+        if not wait:
+            return
+        if resumable:
+            await self.server.wait_for(
+                lambda: all(s.resumes > before_resumes[s.id] for s in targets),
+                timeout=timeout,
+                what="the bot to RESUME after op 9 INVALID_SESSION(true)",
+            )
+        else:
+            await self.server.wait_for(
+                lambda: self.ready_count >= before_ready + len(targets),
+                timeout=timeout,
+                what="the bot to IDENTIFY again after op 9 INVALID_SESSION(false)",
+            )
+
+    async def close_socket(self, code: int, *, wait: bool, timeout: float) -> None:
+        targets = self.connected_sessions()
+        before = self.attach_count
+        for session in targets:
+            conn = session.conn
+            if conn is None:
+                continue
+            conn.closed_by_server = code
+            if code in NON_RESUMABLE_CLOSE_CODES:
+                session.alive = False
+            await conn.ws.close(code=code, message=b"closed by the fake")
+        if wait and code not in FATAL_CLOSE_CODES:
+            await self.server.wait_for(
+                lambda: self.attach_count >= before + len(targets),
+                timeout=timeout,
+                what=f"the bot to reconnect after close code {code}",
+            )
+
+    async def close_all(self) -> None:
+        for conn in list(self.connections.values()):
+            conn.closed_by_server = 1001
+            await conn.ws.close(code=1001, message=b"fake shutting down")
