@@ -33,10 +33,25 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
 
 
+# ASCII fast path: one bytes.translate lower-cases letters and turns the rest into spaces.
+_ASCII_FOLD = bytes(ord(chr(b).lower()) if chr(b).isalnum() else 32 for b in range(256))
+_ASCII_QUOTES = b"'\"`"
+
+
 def normalize(text: str) -> str:
     """Fold a name or query to the form every index compares (see the module docstring)."""
     if not text:
         return ""
+    if text.isascii():
+        raw = text.encode("ascii").translate(None, _ASCII_QUOTES)
+        if b"." in raw:
+            raw = _INITIALS.sub(_undot, raw.decode("ascii")).encode("ascii")
+        if b"&" in raw:
+            raw = raw.replace(b"&", b" and ")
+        words = raw.translate(_ASCII_FOLD).decode("ascii").split()
+        if "st" in words:
+            words = [_WORD_SUBSTITUTIONS.get(w, w) for w in words]
+        return " ".join(words)
     folded = text.translate(_DROP_QUOTES).casefold()
     if not folded.isascii():
         # Decomposition can reveal capitals (ℌ -> H) and quotes (ŉ -> ʼn): fold once more.
@@ -47,7 +62,9 @@ def normalize(text: str) -> str:
     if "." in folded:
         folded = _INITIALS.sub(_undot, folded)
     words = _SEPARATORS.sub(" ", folded).split()
-    return " ".join([_WORD_SUBSTITUTIONS.get(w, w) for w in words])
+    if "st" in words:
+        words = [_WORD_SUBSTITUTIONS.get(w, w) for w in words]
+    return " ".join(words)
 
 
 def tokens(text: str) -> list[str]:

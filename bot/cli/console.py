@@ -1,0 +1,160 @@
+"""``python -m bot console``: an interactive prompt answering the slash commands locally."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.cli.ask import COMMANDS, HasData, load_engine, run_command
+from bot.cli.text import render_answer
+from bot.core.clock import Clock, today_in
+from bot.core.engine import QueryEngine
+
+log = logging.getLogger(__name__)
+
+PROMPT = "artsakh> "
+
+#: command -> (arguments, example, what it does)
+COMMAND_HELP: dict[str, tuple[str, str, str]] = {
+    "jurisdiction": ("NAME", "/jurisdiction calif", "records of a place, country or parliament"),
+    "resolution": ("WORDS", "/resolution 305 to 1", "search records by words, reference or sponsor"),
+    "date": ("DATE", "/date nov 2020", "records and events on a day, month, year or range"),
+    "onthisday": ("[DAY]", "/onthisday 25 November", "anniversaries on a day (default: today, UTC)"),
+    "timeline": ("[FROM [TO]]", "/timeline 2020 2023", "timeline events, optionally between two years"),
+    "list": ("[FILTERS]", "/list state country=us", "records by level=, country=, kind= (or bare words)"),
+    "stats": ("", "/stats", "counts by level, kind, country and year"),
+    "about": ("", "/about", "dataset version, methodology and sources"),
+    "help": ("", "/help", "this list"),
+    "quit": ("", "/quit", "leave (Ctrl-D works too)"),
+}
+ALIASES = {"exit": "quit", "q": "quit", "?": "help", "h": "help"}
+NAMES = tuple(COMMAND_HELP)
+
+
+def help_text() -> str:
+    """Every command with its arguments, what it does and an example."""
+    rows = [
+        (f"/{name} {args}".rstrip(), what, example) for name, (args, example, what) in COMMAND_HELP.items()
+    ]
+    width = max(len(r[0]) for r in rows)
+    lines = ["Commands (the leading / is optional):"]
+    lines += [f"  {usage.ljust(width)}  {what}. e.g. {example}" for usage, what, example in rows]
+    lines.append("Levels: supranational, national, state, region, county, city.")
+    lines.append("Kinds: recognition, call-for-recognition, self-determination, condemnation, statement.")
+    return "\n".join(lines) + "\n"
+
+
+def resolve_command(word: str) -> str | None:
+    """The command a typed word means: its name, an alias or a unique prefix; None otherwise."""
+    word = word.lower().lstrip("/")
+    if not word:
+        return None
+    if word in COMMAND_HELP:
+        return word
+    if word in ALIASES:
+        return ALIASES[word]
+    matches = [name for name in NAMES if name.startswith(word)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _banner(engine: QueryEngine) -> str:
+    ds = engine.dataset
+    return (
+        f"Artsakh recognition console, dataset version {ds.info.version}: "
+        f"{len(ds.records)} records, {len(ds.events)} timeline events.\n"
+        "Type /help for the commands, /quit or Ctrl-D to leave.\n"
+    )
+
+
+def complete_command(text: str, state: int) -> str | None:
+    """Readline completer for command names (with or without the leading slash)."""
+    words = [f"/{name}" for name in NAMES] + list(NAMES)
+    options = [w + " " for w in words if w.startswith(text)]
+    return options[state] if state < len(options) else None
+
+
+def _setup_readline() -> None:
+    """Tab completion of command names and line history, when readline is available."""
+    try:
+        import readline  # noqa: PLC0415 - only for interactive terminals
+    except ImportError:  # pragma: no cover - e.g. Windows without pyreadline
+        return
+    readline.set_completer(complete_command)
+    readline.set_completer_delims(" \t\n")
+    readline.parse_and_bind("tab: complete")
+
+
+def _reader(stdin: TextIO) -> Callable[[], str | None]:
+    """A function returning the next line (None at end of input)."""
+    if stdin is sys.stdin and stdin.isatty():
+        _setup_readline()
+
+        def read_tty() -> str | None:
+            try:
+                return input(PROMPT)
+            except EOFError:
+                return None
+
+        return read_tty
+
+    def read_pipe() -> str | None:
+        line = stdin.readline()
+        return line if line else None
+
+    return read_pipe
+
+
+def handle_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) -> bool:
+    """Answer one console line; False when the user asked to quit."""
+    text = line.strip()
+    if not text:
+        return True
+    word, _, rest = text.partition(" ")
+    command = resolve_command(word)
+    if command is None:
+        stdout.write(f"Unknown command '{word.lstrip('/')[:40]}'. Type /help for the list.\n")
+        return True
+    if command == "quit":
+        return False
+    if command == "help":
+        stdout.write(help_text())
+        return True
+    assert command in COMMANDS
+    answer = run_command(engine, command, rest.strip(), today=today_in(clock))
+    stdout.write(render_answer(answer))
+    stdout.write("\n")
+    return True
+
+
+def console_command(*, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
+    """Run the interactive console until /quit, end of input or a second Ctrl-C in a row."""
+    engine = load_engine(config, stdout)
+    if engine is None:
+        return 2
+    stdout.write(_banner(engine))
+    read = _reader(stdin)
+    interrupted = False
+    while True:
+        try:
+            line = read()
+        except KeyboardInterrupt:
+            if interrupted:
+                stdout.write("\nBye.\n")
+                return 0
+            interrupted = True
+            stdout.write("\n(Press Ctrl-C again, type /quit or press Ctrl-D to leave.)\n")
+            continue
+        interrupted = False
+        if line is None:
+            stdout.write("\nBye.\n")
+            return 0
+        try:
+            keep_going = handle_line(line, engine, clock, stdout)
+        except KeyboardInterrupt:
+            stdout.write("\n(Interrupted.)\n")
+            continue
+        if not keep_going:
+            stdout.write("Bye.\n")
+            return 0

@@ -1,0 +1,920 @@
+"""Fuzzy name lookup, autocomplete and free-text search.
+
+:class:`NameIndex` answers "which place (or body) did the user mean?" in tiers:
+
+1. exact: the normalized query equals a normalized name or alias (several keys
+   sharing it, like "LA", make the answer "ambiguous");
+2. near-exact: it equals a name without its designator ("Basque" for "Basque
+   Country", "Fresno" for "City of Fresno"), or the query without filler words
+   ("State of California") equals a name;
+3. fuzzy: rapidfuzz (``fuzz.ratio`` on pre-normalized strings, ``processor=None``,
+   an explicit ``score_cutoff``) scores a small candidate set. A winner needs a
+   length-aware score (see :func:`lookup_cutoff`) and must beat the runner-up by
+   more than ``MARGIN``; otherwise the close ones are "ambiguous", or the answer
+   is "none" with up to five suggestions.
+
+Never a confident wrong answer: one to three letters match only exactly; four
+to six letters allow one missing or extra letter but not a changed one ("mainz"
+is not Maine, "hawai" is Hawaii; four letters must also keep the first one:
+"itly" is Italy); one swap of neighbouring letters is allowed ("itlay"). A fuzzy
+winner yields to names that contain the query as whole words ("senate" is one
+letter from "Sénat" but also part of "California State Senate"). Decided on
+purpose: "mishigan" (one changed letter in eight) reads as Michigan.
+
+Speed at 100,000 names comes from never scoring every name: a dict answers the
+exact tiers; two sorted arrays (whole names and word starts) with bisect and a
+precomputed top list for crowded prefixes answer prefix completion; and two
+inverted indexes pick at most about a thousand fuzzy candidates, rarest lists
+first (character trigrams, and "deletion keys" of the first five letters of each
+word, which catch one typo near the start of a word). Only those candidates go to
+``rapidfuzz.process.extract``. Indexes are immutable once built, so one index can
+serve every reader; ``python -m bench.bench_matching`` measures all of this.
+
+:class:`TextIndex` is a small BM25F-style search over records' fields, with
+prefix and typo tolerance on its vocabulary and vote counts ("305–1",
+"305 to 1") folded to one token.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import math
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, LCSseq, Levenshtein
+
+from bot.core.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+LABEL_MAX = 100  # Discord's limit for a choice name
+COMPLETE_MAX = 25  # Discord's limit for autocomplete choices
+MAX_AMBIGUOUS = 10
+MAX_SUGGESTIONS = 5
+
+# Scores given to the non-fuzzy tiers (Hit.score is 0..100).
+SCORE_EXACT = 100.0
+SCORE_NEAR = 95.0  # a name without its designator, or the query without filler words
+SCORE_PREFIX = 95.0  # autocomplete: a whole name starts with the typed text
+SCORE_WORD_PREFIX = 90.0  # autocomplete: a later word of a name starts with it
+SCORE_FUZZY_MAX = 89.0  # autocomplete: typo-tolerant matches rank below prefixes
+SCORE_CONTAINED = 70.0  # a name inside the query, or the query's words inside a name
+SCORE_SWAP = 90.0  # a name two neighbouring letters of which the query swapped
+SCORE_RIVALS_YIELD = 95.0  # a fuzzy winner scoring less than this yields to names containing the query
+SCORE_PREFIX_SUGGESTION = 60.0  # a suggestion that the query is the start of
+
+MARGIN = 5.0  # a fuzzy winner must beat the runner-up by more than this
+SUGGEST_CUTOFF = 70.0
+SUGGEST_CUTOFF_SHORT = 75.0  # for queries of three or four letters
+
+LOOKUP_BUDGET = 1000  # candidate names scored by rapidfuzz for one lookup, at most
+COMPLETE_BUDGET = 250  # candidate (name, word start) pairs for one autocomplete, at most
+_FUZZY_KEEP = 60  # best-scoring names kept from each rapidfuzz pass
+_SCAN = 256  # prefix ranges up to this size are sorted on the fly
+_HEAVY_KEEP = 64  # for larger ranges, the best ones are kept ready
+
+_MAXCHAR = "\U0010ffff"
+
+# Designators that may be dropped from a name to form a near-exact variant.
+_LEADING_DESIGNATORS = frozenset(
+    {"city", "county", "state", "republic", "province", "region", "department", "commonwealth",
+     "kingdom", "principality", "municipality", "town", "village"}
+)
+_TRAILING_DESIGNATORS = frozenset(
+    {"county", "country", "region", "province", "department", "district", "oblast", "prefecture",
+     "canton", "municipality", "governorate", "borough"}
+)
+# Words a query may add around a name without changing what it means.
+_QUERY_FILLERS = frozenset({"the", "of", "state", "country", "republic"})
+
+Status = Literal["exact", "fuzzy", "ambiguous", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """One thing a name can mean: a jurisdiction, a country or a body."""
+
+    key: str  # a stable id chosen by the caller (e.g. "j:california")
+    label: str  # what people see, <= 100 chars
+    names: tuple[str, ...]  # the canonical name first, then aliases
+    rank: float = 0.0  # tie-breaker and order of default lists (higher first)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One match: which key, which of its names matched, how well."""
+
+    key: str
+    label: str
+    matched: str  # the name (as written in the data) that matched; a field name for TextIndex
+    score: float  # 0..100
+    exact: bool  # normalized equality with a name or alias (TextIndex: every word found as typed)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The outcome of :meth:`NameIndex.lookup`."""
+
+    status: Status
+    hits: tuple[Hit, ...]  # exact/fuzzy: the single winner; ambiguous: 2..10 candidates, best first
+    suggestions: tuple[Hit, ...] = ()  # for "none": up to 5 reasonable nearest names, best first
+
+
+_NO_MATCH = MatchResult("none", (), ())
+
+
+def clip_label(label: str) -> str:
+    """A label cut to Discord's 100 characters."""
+    if len(label) <= LABEL_MAX and label.isprintable() and label.strip() == label:
+        return label
+    label = " ".join(label.split())
+    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
+
+
+def _grams(text: str, *, partial: bool) -> set[str]:
+    """Character trigrams of a normalized string, padded with spaces (no end pad when partial)."""
+    padded = f" {text}" if partial else f" {text} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def deletion_keys(head: str) -> set[str]:
+    """Deletion keys of a string's first five characters.
+
+    Two strings whose first five characters are within one edit (substitution,
+    insertion, deletion or swap) share at least one key.
+    """
+    if len(head) >= 5:
+        return {head[:4], head[1:5], head[0] + head[2:5], head[:2] + head[3:5], head[:3] + head[4]}
+    keys = {head}
+    for i in range(min(4, len(head))):
+        keys.add(head[:i] + head[i + 1 :])
+    return keys
+
+
+def _word_starts(text: str) -> list[int]:
+    return [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
+
+
+def _letters(text: str) -> int:
+    return len(text) - text.count(" ")
+
+
+def lookup_cutoff(letters: int) -> float | None:
+    """The fuzzy score a lookup needs to win, by query length; None: no fuzzy winner at all."""
+    if letters <= 3:
+        return None
+    if letters <= 6:  # four letters: also the same first letter (see lookup)
+        return 88.0  # one missing or extra letter at most ("mainz" is not Maine)
+    if letters <= 9:
+        return 84.0
+    return 80.0
+
+
+def _may_strip(norm: str) -> bool:
+    """Whether :func:`strip_designators` could change this name (a cheap test)."""
+    space = norm.find(" ")
+    if space < 0:
+        return False
+    return norm[:space] in _LEADING_DESIGNATORS or norm[:space] == "the" or (
+        norm[norm.rfind(" ") + 1 :] in _TRAILING_DESIGNATORS
+    )
+
+
+def strip_designators(norm: str) -> str | None:
+    """``city of fresno`` -> ``fresno``, ``basque country`` -> ``basque``; None if nothing to strip."""
+    words = norm.split()
+    if len(words) >= 2 and words[0] == "the":
+        words = words[1:]
+    if len(words) >= 3 and words[1] == "of" and words[0] in _LEADING_DESIGNATORS:
+        words = words[2:]
+    elif len(words) >= 2 and words[-1] in _TRAILING_DESIGNATORS:
+        words = words[:-1]
+    stripped = " ".join(words)
+    if stripped == norm or _letters(stripped) < 4:
+        return None
+    return stripped
+
+
+def _strip_fillers(norm: str) -> str | None:
+    """``state of california`` -> ``california``; None if the query has no filler words."""
+    words = [w for w in norm.split() if w not in _QUERY_FILLERS]
+    stripped = " ".join(words)
+    if not words or stripped == norm:
+        return None
+    return stripped
+
+
+class _PrefixTable:
+    """Strings sorted for bisect, each with a payload id and a display order.
+
+    ``matches(prefix)`` yields the payloads of every string starting with ``prefix``
+    in display order. Ranges larger than ``_SCAN`` use a top list computed at build
+    time, so even a one-letter prefix over 100,000 names costs a dict lookup.
+    """
+
+    __slots__ = ("_heavy", "_ids", "_pos_of_rank", "_rank", "_strs")
+
+    def __init__(self, rows: list[tuple[str, int, int]]) -> None:
+        """``rows``: (string, display order, payload id); equal orders sort by string."""
+        rows.sort()
+        count = len(rows)
+        self._strs = [row[0] for row in rows]
+        self._ids = [row[2] for row in rows]
+        # Display order, then string (= position in the sorted array), packed in one int.
+        by_rank = [packed % count for packed in sorted(row[1] * count + j for j, row in enumerate(rows))]
+        rank = [0] * count
+        for r, j in enumerate(by_rank):
+            rank[j] = r
+        self._rank = rank
+        self._pos_of_rank = by_rank
+        self._heavy: dict[str, list[int]] = {}
+        self._build_heavy()
+
+    def _build_heavy(self) -> None:
+        strs, rank, pos_of_rank = self._strs, self._rank, self._pos_of_rank
+        stack: list[tuple[str, int, int]] = [("", 0, len(strs))]
+        while stack:
+            prefix, lo, hi = stack.pop()
+            depth = len(prefix)
+            i = lo
+            while i < hi and len(strs[i]) == depth:
+                i += 1
+            while i < hi:
+                child = strs[i][: depth + 1]
+                j = bisect_left(strs, child + _MAXCHAR, i, hi)
+                if j - i > _SCAN:
+                    self._heavy[child] = [pos_of_rank[r] for r in sorted(rank[i:j])[:_HEAVY_KEEP]]
+                    stack.append((child, i, j))
+                i = j
+
+    def __len__(self) -> int:
+        return len(self._strs)
+
+    def matches(self, prefix: str) -> Iterator[int]:
+        """Payload ids of the strings that start with ``prefix``, in display order."""
+        strs, ids, rank = self._strs, self._ids, self._rank
+        lo = bisect_left(strs, prefix)
+        hi = bisect_left(strs, prefix + _MAXCHAR, lo)
+        if hi - lo <= _SCAN:
+            for j in sorted(range(lo, hi), key=rank.__getitem__):
+                yield ids[j]
+            return
+        top = self._heavy.get(prefix)
+        if top is None:  # cannot happen for a range this large; stay correct anyway
+            top = []
+        for j in top:
+            yield ids[j]
+        if hi - lo > len(top):
+            pos_of_rank = self._pos_of_rank
+            for r in sorted(rank[lo:hi])[len(top) :]:
+                yield ids[pos_of_rank[r]]
+
+
+class NameIndex:
+    """Exact, fuzzy and prefix lookup over names and aliases (see the module docstring)."""
+
+    def __init__(self, entries: Iterable[NameEntry]) -> None:
+        keys: list[str] = []
+        labels: list[str] = []
+        ranks: list[float] = []
+        names: list[list[str]] = []
+        where: dict[str, int] = {}
+        for entry in entries:
+            at = where.get(entry.key)
+            if at is None:
+                where[entry.key] = len(keys)
+                keys.append(entry.key)
+                label = entry.label
+                labels.append(label if 0 < len(label) <= LABEL_MAX and label.isprintable()
+                              else clip_label(label) or entry.key[:LABEL_MAX])
+                ranks.append(entry.rank)
+                names.append(list(entry.names))
+            else:  # the same key twice: one entry with every name
+                names[at].extend(entry.names)
+                ranks[at] = max(ranks[at], entry.rank)
+        order = sorted(range(len(keys)), key=lambda i: (-ranks[i], labels[i].casefold(), keys[i]))
+        # Entries are renumbered in display order: entry id == its position in default lists.
+        self._keys = [keys[i] for i in order]
+        self._labels = [labels[i] for i in order]
+        self._first_names = [names[i][0] if names[i] and names[i][0].strip() else
+                             next((n for n in names[i] if n.strip()), keys[i]) for i in order]
+
+        # Choices: unique normalized strings (names, and designator-less variants).
+        self._choices: list[str] = []
+        self._choice_id: dict[str, int] = {}
+        self._owner_entry: list[int] = []  # first owner of each choice
+        self._owner_name: list[str] = []
+        self._owner_variant: list[bool] = []
+        self._more_owners: dict[int, list[tuple[int, str, bool]]] = {}
+        first_real: list[int] = []  # per choice: the first entry owning it as a real name, or -1
+        for entry_id, i in enumerate(order):
+            own: dict[str, str] = {}
+            for name in names[i]:
+                norm = normalize(name)
+                if norm and norm not in own:
+                    own[norm] = name
+            variants: list[tuple[str, str]] = []
+            for norm, name in own.items():
+                self._own(norm, entry_id, name, first_real, variant=False)
+                if _may_strip(norm):
+                    stripped = strip_designators(norm)
+                    if stripped is not None:
+                        variants.append((stripped, name))
+            for stripped, name in variants:
+                if stripped not in own:
+                    own[stripped] = name
+                    self._own(stripped, entry_id, name, first_real, variant=True)
+
+        # Trigrams of every choice; items (each word start of each real name) for prefixes and typos.
+        grams: defaultdict[str, list[int]] = defaultdict(list)
+        dkeys: defaultdict[str, list[int]] = defaultdict(list)
+        item_cid: list[int] = []
+        item_pos: list[int] = []
+        full: list[tuple[str, int, int]] = []  # (string, display order, item id)
+        words: list[tuple[str, int, int]] = []
+        for cid, choice in enumerate(self._choices):
+            padded = f" {choice} "
+            for gram in {padded[i : i + 3] for i in range(len(padded) - 2)}:
+                grams[gram].append(cid)
+            owner = first_real[cid]
+            if owner < 0:
+                continue
+            pos = 0
+            while pos >= 0:
+                item = len(item_cid)
+                item_cid.append(cid)
+                item_pos.append(pos)
+                suffix = choice[pos:] if pos else choice
+                (words if pos else full).append((suffix, owner, item))
+                if len(suffix) >= 5:  # deletion_keys(suffix), inlined: the hot loop of the build
+                    for key in {suffix[:4], suffix[1:5], suffix[0] + suffix[2:5], suffix[:2] + suffix[3:5],
+                                suffix[:3] + suffix[4]}:
+                        dkeys[key].append(item)
+                else:
+                    for key in deletion_keys(suffix):
+                        dkeys[key].append(item)
+                pos = choice.find(" ", pos) + 1 or -1
+        self._sorted_forms = [" ".join(sorted(c.split())) if " " in c else c for c in self._choices]
+        # Tuples of ints: compact, and untracked by the garbage collector after its first pass.
+        self._grams: dict[str, tuple[int, ...]] = {g: tuple(v) for g, v in grams.items()}
+        self._dkeys: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in dkeys.items()}
+        self._item_cid = item_cid
+        self._item_pos = item_pos
+        self._full = _PrefixTable(full)
+        self._words = _PrefixTable(words)
+        self._default = [
+            Hit(self._keys[e], self._labels[e], self._first_names[e], 0.0, False)
+            for e in range(min(COMPLETE_MAX, len(self._keys)))
+        ]
+        log.debug("name index: %d keys, %d names, %d word starts",
+                  len(self._keys), len(self._choices), len(item_cid))
+
+    # ------------------------------------------------------------------ building helpers
+
+    def _own(self, norm: str, entry_id: int, name: str, first_real: list[int], *, variant: bool) -> None:
+        cid = self._choice_id.get(norm)
+        if cid is None:
+            self._choice_id[norm] = len(self._choices)
+            self._choices.append(norm)
+            self._owner_entry.append(entry_id)
+            self._owner_name.append(name)
+            self._owner_variant.append(variant)
+            first_real.append(-1 if variant else entry_id)
+        else:
+            self._more_owners.setdefault(cid, []).append((entry_id, name, variant))
+            if not variant and first_real[cid] < 0:
+                first_real[cid] = entry_id
+
+    def _owners(self, cid: int) -> Iterator[tuple[int, str, bool]]:
+        """(entry id, name as written, is a variant) for each entry owning a choice, in display order."""
+        yield self._owner_entry[cid], self._owner_name[cid], self._owner_variant[cid]
+        more = self._more_owners.get(cid)
+        if more:
+            yield from more
+
+    def _hit(self, entry_id: int, name: str, score: float, *, exact: bool) -> Hit:
+        return Hit(self._keys[entry_id], self._labels[entry_id], name, score, exact)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    # ------------------------------------------------------------------ lookup
+
+    def lookup(self, query: str) -> MatchResult:
+        """What ``query`` names: exact, a clear fuzzy winner, ambiguous, or none (with suggestions)."""
+        q = normalize(query)
+        if not q:
+            return _NO_MATCH
+        cid = self._choice_id.get(q)
+        exact: dict[int, str] = {}
+        near: dict[int, str] = {}
+        if cid is not None:
+            for entry_id, name, variant in self._owners(cid):
+                (near if variant else exact).setdefault(entry_id, name)
+        if exact:
+            hits = [self._hit(e, n, SCORE_EXACT, exact=True) for e, n in sorted(exact.items())]
+            return self._decided(hits)
+        stripped = _strip_fillers(q)
+        if stripped is not None and (sid := self._choice_id.get(stripped)) is not None:
+            for entry_id, name, variant in self._owners(sid):
+                if not variant:
+                    near.setdefault(entry_id, name)
+        if near:
+            hits = [self._hit(e, n, SCORE_NEAR, exact=False) for e, n in sorted(near.items())]
+            return self._decided(hits)
+
+        letters = _letters(q)
+        if letters <= 2:
+            return _NO_MATCH
+        cutoff = lookup_cutoff(letters)
+        scored = self._fuzzy(q, stripped, cutoff) if letters >= 4 else []
+        if letters == 4:  # "itly" is Italy, but a different first letter is rarely a typo
+            winners = [h for h in scored if normalize(h.matched)[:1] == q[:1]]
+            if scored and (not winners or winners[0] is not scored[0]):
+                cutoff = None
+        if cutoff is not None and scored and scored[0].score >= cutoff:
+            top = scored[0].score
+            close = [h for h in scored if h.score > top - MARGIN]
+            if top < SCORE_RIVALS_YIELD:
+                # "senate" is one letter from "Sénat" but is a whole word of "California State
+                # Senate": names containing the query's words compete with a fuzzy winner.
+                taken = {h.key for h in close}
+                close += [h for h in self._containing(q, MAX_AMBIGUOUS) if h.key not in taken]
+            return self._decided(close)
+        return MatchResult("none", (), self._suggestions(q, letters, scored))
+
+    def _containing(self, q: str, limit: int) -> list[Hit]:
+        """Entries with a name that has ``q`` as whole words (at the start or after a space)."""
+        found: dict[str, Hit] = {}
+        size = len(q)
+        for table in (self._full, self._words):
+            for item in table.matches(q):
+                cid = self._item_cid[item]
+                choice = self._choices[cid]
+                end = self._item_pos[item] + size
+                if end < len(choice) and choice[end] != " ":
+                    continue
+                for entry_id, name, variant in self._owners(cid):
+                    if not variant:
+                        found.setdefault(self._keys[entry_id], self._hit(
+                            entry_id, name, SCORE_CONTAINED, exact=False))
+                if len(found) >= limit:
+                    return list(found.values())
+        return list(found.values())
+
+    @staticmethod
+    def _decided(hits: list[Hit]) -> MatchResult:
+        if len(hits) == 1:
+            return MatchResult("exact" if hits[0].exact else "fuzzy", (hits[0],), ())
+        return MatchResult("ambiguous", tuple(hits[:MAX_AMBIGUOUS]), ())
+
+    def _suggestions(self, q: str, letters: int, scored: list[Hit]) -> tuple[Hit, ...]:
+        cutoff = SUGGEST_CUTOFF_SHORT if letters <= 4 else SUGGEST_CUTOFF
+        found: dict[str, Hit] = {}
+        for hit in scored:
+            if hit.score < cutoff or len(found) >= MAX_SUGGESTIONS:
+                break
+            found.setdefault(hit.key, hit)
+        words = q.split()
+        if len(words) >= 2:  # names written inside a longer query ("california state senate")
+            for size in range(len(words) - 1, 0, -1):
+                for start in range(len(words) - size + 1):
+                    part = " ".join(words[start : start + size])
+                    cid = self._choice_id.get(part)
+                    if cid is None or _letters(part) < 4:
+                        continue
+                    for entry_id, name, variant in self._owners(cid):
+                        if not variant and len(found) < MAX_SUGGESTIONS:
+                            found.setdefault(self._keys[entry_id], self._hit(
+                                entry_id, name, SCORE_CONTAINED, exact=False))
+        if len(found) < MAX_SUGGESTIONS:  # the query may be the start of a name ("hono")
+            for item in self._full.matches(q):
+                cid = self._item_cid[item]
+                for entry_id, name, variant in self._owners(cid):
+                    if not variant:
+                        found.setdefault(self._keys[entry_id], self._hit(
+                            entry_id, name, SCORE_PREFIX_SUGGESTION, exact=False))
+                if len(found) >= MAX_SUGGESTIONS:
+                    break
+        return tuple(list(found.values())[:MAX_SUGGESTIONS])
+
+    def _candidates(self, q: str) -> list[int]:
+        """A few thousand choice ids at most that could be within fuzzy reach of ``q``."""
+        letters = _letters(q)
+        cutoff = lookup_cutoff(letters) or 88.0
+        edits = max(1, math.floor(2 * letters * (1 - cutoff / 100)))
+        grams = self._grams
+        lists: list[tuple[Sequence[int], bool]] = []  # (posting, holds item ids rather than choice ids)
+        gram_lists = sorted((grams[g] for g in _grams(q, partial=False) if g in grams), key=len)
+        lists.extend((ids, False) for ids in gram_lists[: 3 * edits + 1])
+        dkeys = self._dkeys
+        for start in _word_starts(q)[:4]:
+            if len(q) - start < 3:
+                continue
+            for key in deletion_keys(q[start:]):
+                items = dkeys.get(key)
+                if items:
+                    lists.append((items, True))
+        lists.sort(key=lambda pair: len(pair[0]))  # rarest first, within a budget
+        found: set[int] = set()
+        item_cid = self._item_cid
+        for ids, is_item in lists:
+            if found and len(found) + len(ids) > LOOKUP_BUDGET:
+                break
+            some = ids[:LOOKUP_BUDGET]
+            found.update(map(item_cid.__getitem__, some) if is_item else some)
+        return list(found)  # set order of ints is deterministic
+
+    def _fuzzy(self, q: str, stripped: str | None, cutoff: float | None) -> list[Hit]:
+        """Fuzzy hits, one per key, best first (at most MAX_AMBIGUOUS + 1)."""
+        cands = self._candidates(q)
+        if not cands:
+            return []
+        choices = self._choices
+        pick = itemgetter(*cands) if len(cands) > 1 else lambda seq: (seq[cands[0]],)
+        strs = pick(choices)
+        best: dict[int, float] = {}
+
+        def run(text: str, strs: Sequence[str], scorer: Callable[..., float], penalty: float) -> None:
+            for _choice, score, idx in process.extract(
+                text, strs, scorer=scorer, processor=None, limit=_FUZZY_KEEP,
+                score_cutoff=SUGGEST_CUTOFF + penalty,
+            ):
+                value = min(score, SCORE_NEAR - 1.0) - penalty  # not equal, so never 100
+                if value > best.get(idx, -1.0):
+                    best[idx] = value
+
+        run(q, strs, fuzz.ratio, 0.0)
+        if stripped is not None:
+            run(stripped, strs, fuzz.ratio, 2.0)
+        if cutoff is not None:
+            # One swap of neighbouring letters ("itlay", "fracne") is the commonest slip and,
+            # unlike one changed letter ("mainz" for Maine), rarely another real name.
+            for idx, value in best.items():
+                if value < SCORE_SWAP and len(strs[idx]) == len(q) and (
+                    OSA.distance(q, strs[idx], score_cutoff=1) == 1
+                    and Levenshtein.distance(q, strs[idx], score_cutoff=2) == 2
+                ):
+                    best[idx] = SCORE_SWAP
+        if " " in q and max(best.values(), default=0.0) < (cutoff or 100.0) + MARGIN:
+            # Words in another order ("hollywood west"): token_sort_ratio, with the names'
+            # words sorted once at build time.
+            run(" ".join(sorted(q.split())), pick(self._sorted_forms), fuzz.ratio, 0.0)
+        return self._per_key([(cands[idx], score) for idx, score in best.items()], MAX_AMBIGUOUS + 1)
+
+    def _per_key(self, scored: Iterable[tuple[int, float]], limit: int) -> list[Hit]:
+        """Best score per entry from (choice id, score) pairs: the best ``limit`` hits, best first."""
+        by_entry: dict[int, tuple[float, int]] = {}
+        owner_entry, owner_variant, more = self._owner_entry, self._owner_variant, self._more_owners
+        for cid, score in scored:
+            if more and cid in more:
+                owners = [(e, v) for e, _n, v in self._owners(cid)]
+            else:
+                owners = [(owner_entry[cid], owner_variant[cid])]
+            for entry_id, variant in owners:
+                value = score - 1.0 if variant else score
+                old = by_entry.get(entry_id)
+                if old is None or value > old[0]:
+                    by_entry[entry_id] = (value, cid)
+        ranked = heapq.nsmallest(limit, by_entry.items(), key=lambda item: (-item[1][0], item[0]))
+        hits = []
+        for entry_id, (score, cid) in ranked:
+            name = next(n for e, n, _v in self._owners(cid) if e == entry_id)
+            hits.append(self._hit(entry_id, name, round(score, 1), exact=False))
+        return hits
+
+    # ------------------------------------------------------------------ autocomplete
+
+    def complete(self, partial: str, limit: int = COMPLETE_MAX) -> list[Hit]:
+        """Autocomplete: exact names, then names and words starting with the text, then typos.
+
+        One hit per key (value = key), in a deterministic order; empty text gives the
+        default list (by rank, then alphabetical).
+        """
+        limit = max(0, min(limit, COMPLETE_MAX))
+        if limit == 0:
+            return []
+        p = normalize(partial)
+        if not p:
+            return self._default[:limit]
+        found: dict[str, Hit] = {}
+
+        def add(cid: int, score: float, *, exact: bool) -> None:
+            for entry_id, name, variant in self._owners(cid):
+                if not variant and len(found) < limit:
+                    key = self._keys[entry_id]
+                    if key not in found:
+                        found[key] = self._hit(entry_id, name, score, exact=exact)
+
+        cid = self._choice_id.get(p)
+        if cid is not None:
+            add(cid, SCORE_EXACT, exact=True)
+        item_cid = self._item_cid
+        for table, score in ((self._full, SCORE_PREFIX), (self._words, SCORE_WORD_PREFIX)):
+            if len(found) >= limit:
+                break
+            for item in table.matches(p):
+                add(item_cid[item], score, exact=False)
+                if len(found) >= limit:
+                    break
+        if len(found) < limit and _letters(p) >= 5:
+            for hit in self._complete_fuzzy(p, limit):
+                if len(found) >= limit:
+                    break
+                found.setdefault(hit.key, hit)
+        return list(found.values())
+
+    def _complete_fuzzy(self, p: str, need: int) -> list[Hit]:
+        """Names with a word start within a typo or two of ``p``.
+
+        Candidates share a deletion key with a word start of ``p`` (one edit in its first
+        five letters, any number after); each is cut to ``len(p) + 1`` characters at the
+        aligned word start and kept when its longest common subsequence with ``p`` misses
+        at most one letter (two from nine letters on).
+        """
+        size = len(p)
+        item_cid, item_pos, dkeys = self._item_cid, self._item_pos, self._dkeys
+        lists: list[tuple[Sequence[int], int]] = []  # (item ids, offset of the word in p)
+        for offset in _word_starts(p)[:3]:
+            if size - offset < 4:
+                continue
+            for key in deletion_keys(p[offset:]):
+                items = dkeys.get(key)
+                if items:
+                    lists.append((items, offset))
+        lists.sort(key=lambda pair: len(pair[0]))  # rarest first, within a budget
+        pairs: set[tuple[int, int]] = set()  # (choice id, where p starts in it)
+        for ids, offset in lists:
+            if pairs and len(pairs) + len(ids) > COMPLETE_BUDGET:
+                break
+            some = ids[:COMPLETE_BUDGET]
+            if offset == 0:
+                pairs.update(zip(map(item_cid.__getitem__, some), map(item_pos.__getitem__, some),
+                                 strict=True))
+            else:
+                for item in some:
+                    start = item_pos[item] - offset
+                    if start >= 0:
+                        pairs.add((item_cid[item], start))
+        if not pairs:  # two typos in the first letters: fall back on trigrams of whole names
+            grams = self._grams
+            rare = sorted((grams[g] for g in _grams(p, partial=True) if g in grams), key=len)[:4]
+            for cids in rare:
+                if pairs and len(pairs) + len(cids) > COMPLETE_BUDGET:
+                    break
+                pairs.update((cid, 0) for cid in cids[:COMPLETE_BUDGET])
+        if not pairs:
+            return []
+        ordered = list(pairs)  # set order of int tuples is deterministic
+        choices = self._choices
+        slices = [choices[c][start : start + size + 1] for c, start in ordered]
+        allowed = 1 if size <= 8 else 2
+        by_choice: dict[int, float] = {}
+        for _text, common, idx in process.extract(
+            p, slices, scorer=LCSseq.similarity, processor=None, limit=_FUZZY_KEEP,
+            score_cutoff=size - allowed,
+        ):
+            cid = ordered[idx][0]
+            score = 100.0 * common / size
+            if score > by_choice.get(cid, -1.0):
+                by_choice[cid] = score
+        hits = self._per_key(by_choice.items(), need)
+        return [
+            Hit(h.key, h.label, h.matched, min(h.score, SCORE_FUZZY_MAX), False) for h in hits
+        ]
+
+
+# ---------------------------------------------------------------------- free text
+
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 3.0,
+    "reference": 3.0,
+    "body": 2.0,
+    "sponsor": 2.0,
+    "place": 2.0,
+    "jurisdiction": 2.0,
+    "vote": 2.0,
+    "summary": 1.0,
+    "kinds": 1.0,
+    "dates": 1.0,
+    "notes": 0.8,
+}
+DEFAULT_FIELD_WEIGHT = 1.0
+_K1 = 1.2
+_B = 0.5
+_PREFIX_WEIGHT = 0.8
+_KEEP_FRACTION = 0.3  # results scoring under this share of the best one are dropped
+
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is",
+    "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "with",
+})
+
+# Vote counts written in any common way become one token: "305–1", "305 to 1", "305-1",
+# "305:1", "305 for, 1 against" -> "305to1".
+_VOTE_PAIR = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:[-‐‑‒–—−―:/]|to|vs\.?)\s*(\d{1,4})(?![\d.])")
+_VOTE_WORDS = re.compile(
+    r"(?<![\d.])(\d{1,4})\s+(?:for|yes|ayes|in\s+favou?r)\W+(?:and\s+|to\s+)?(\d{1,4})\s+(?:against|no|nays)\b"
+)
+_ALNUM_SPLIT = re.compile(r"\d+|[^\d]+")
+
+
+def text_tokens(text: str, *, query: bool = False) -> list[str]:
+    """Search tokens of a text: normalized words, joined references and vote pairs.
+
+    Words are split at letter/digit boundaries; "AJR 32" and "ajr32" both give ``ajr``,
+    ``32`` and ``ajr32``; "305–1" and "305 to 1" give ``305to1``. In a query, the numbers
+    of a vote pair stand only for the pair ("305 to 1" must not find every text with a 1).
+    """
+    folded = text.casefold()
+    out: list[str] = []
+    paired: set[str] = set()
+    for pattern in (_VOTE_PAIR, _VOTE_WORDS):
+        for a, b in pattern.findall(folded):
+            out.append(f"{a}to{b}")
+            paired.update((a, b))
+    parts: list[str] = []
+    for word in normalize(text).split():
+        parts.extend(_ALNUM_SPLIT.findall(word))
+    out.extend(p for p in parts if not (query and p in paired))
+    for first, second in itertools.pairwise(parts):
+        if first.isalpha() and second.isdigit() and len(first) <= 5 and first not in STOPWORDS:
+            out.append(first + second)
+    return out
+
+
+def _fuzzy_cutoff(size: int) -> float | None:
+    if size < 4:
+        return None
+    if size <= 5:
+        return 88.0
+    if size <= 8:
+        return 83.0
+    return 80.0
+
+
+class TextIndex:
+    """Free-text search over documents (records), scored like BM25F with field weights.
+
+    Fields are the record's title, reference, sponsor, body, place, vote text, summary,
+    notes and so on; a field name not in :data:`FIELD_WEIGHTS` weighs 1.
+    """
+
+    def __init__(self, docs: Iterable[tuple[str, str, Mapping[str, str]]]) -> None:
+        self._keys: list[str] = []
+        self._labels: list[str] = []
+        self._fields: list[dict[str, frozenset[str]]] = []
+        per_doc: list[dict[str, list[str]]] = []
+        for key, label, fields in docs:
+            self._keys.append(key)
+            self._labels.append(clip_label(label) or key[:LABEL_MAX])
+            tokenized = {name: text_tokens(text) for name, text in fields.items() if text}
+            per_doc.append(tokenized)
+            self._fields.append({name: frozenset(toks) for name, toks in tokenized.items()})
+        lengths: dict[str, list[int]] = {}
+        for tokenized in per_doc:
+            for name, toks in tokenized.items():
+                lengths.setdefault(name, []).append(len(toks))
+        average = {name: (sum(v) / len(v)) or 1.0 for name, v in lengths.items()}
+        postings: dict[str, dict[int, float]] = {}
+        for doc, tokenized in enumerate(per_doc):
+            weighted: dict[str, float] = {}
+            for name, toks in tokenized.items():
+                weight = FIELD_WEIGHTS.get(name, DEFAULT_FIELD_WEIGHT)
+                norm = 1.0 - _B + _B * len(toks) / average[name]
+                for tok in toks:
+                    weighted[tok] = weighted.get(tok, 0.0) + weight / norm
+            for tok, tf in weighted.items():
+                postings.setdefault(tok, {})[doc] = tf
+        total = len(self._keys)
+        self._postings = postings
+        self._idf = {
+            tok: math.log(1.0 + (total - len(docs_) + 0.5) / (len(docs_) + 0.5))
+            for tok, docs_ in postings.items()
+        }
+        self._unseen_idf = math.log(1.0 + (total + 0.5) / 0.5)  # a word no document has
+        self._vocab = sorted(postings)
+        self._words = [w for w in self._vocab if not any(ch.isdigit() for ch in w)]
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _prefixed(self, prefix: str, limit: int) -> list[str]:
+        vocab = self._vocab
+        lo = bisect_left(vocab, prefix)
+        out: list[str] = []
+        for word in vocab[lo:]:
+            if not word.startswith(prefix) or len(out) >= limit:
+                break
+            if word != prefix:
+                out.append(word)
+        return out
+
+    def _expand(self, token: str, *, as_prefix: bool) -> list[tuple[str, float]]:
+        """Vocabulary words a query token stands for, with a weight (1 = as typed)."""
+        out: list[tuple[str, float]] = []
+        if token in self._postings:
+            out.append((token, 1.0))
+        numeric = any(ch.isdigit() for ch in token)
+        if as_prefix:
+            out.extend((w, 1.0) for w in self._prefixed(token, 40))
+        elif not numeric and len(token) >= 4:
+            out.extend((w, _PREFIX_WEIGHT) for w in self._prefixed(token, 20))
+        cutoff = _fuzzy_cutoff(len(token))
+        if not out and not numeric and cutoff is not None:
+            for word, score, _i in process.extract(
+                token, self._words, scorer=fuzz.ratio, processor=None, limit=5, score_cutoff=cutoff
+            ):
+                out.append((word, 0.8 * score / 100.0))
+        return out
+
+    def _rank(self, query: str, limit: int, *, last_is_prefix: bool) -> list[Hit]:
+        content = list(dict.fromkeys(t for t in text_tokens(query, query=True) if t not in STOPWORDS))
+        if not content or limit <= 0:
+            return []
+        last = ""  # the word being typed, in autocomplete (and "ajr3" when typing "AJR 3")
+        if last_is_prefix:
+            words = normalize(query).split()
+            last = _ALNUM_SPLIT.findall(words[-1])[-1] if words else ""
+        expansions = [self._expand(t, as_prefix=bool(last) and t.endswith(last)) for t in content]
+        if not any(expansions):
+            return []
+        idf = self._idf
+        scores: dict[int, float] = {}
+        quality: dict[int, float] = {}
+        exact_count: dict[int, int] = {}
+        weight_total = 0.0
+        for exps in expansions:
+            token_best: dict[int, tuple[float, float]] = {}  # doc -> (bm25 part, match weight)
+            top_idf = max((idf[w] for w, _ in exps), default=self._unseen_idf)
+            weight_total += top_idf
+            for word, weight in exps:
+                word_idf = idf[word]
+                for doc, tf in self._postings[word].items():
+                    value = weight * word_idf * tf * (_K1 + 1.0) / (tf + _K1)
+                    old = token_best.get(doc)
+                    if old is None or value > old[0]:
+                        token_best[doc] = (value, weight * word_idf)
+            for doc, (value, matched) in token_best.items():
+                scores[doc] = scores.get(doc, 0.0) + value
+                quality[doc] = quality.get(doc, 0.0) + matched
+        for token in content:
+            for doc in self._postings.get(token, {}):
+                exact_count[doc] = exact_count.get(doc, 0) + 1
+        if not scores:
+            return []
+        coverage = {doc: quality[doc] / weight_total if weight_total else 0.0 for doc in scores}
+        final = {doc: s * (0.5 + 0.5 * coverage[doc]) for doc, s in scores.items()}
+        ranked = sorted(final.items(), key=lambda item: (-item[1], item[0]))
+        best = ranked[0][1]
+        floor = best * _KEEP_FRACTION
+        # Scores: the best hit's word coverage (100 = every word found as typed), others in proportion.
+        scale = 100.0 * coverage[ranked[0][0]] / best
+        hits: list[Hit] = []
+        for doc, value in ranked[:limit]:
+            if value < floor:
+                break
+            hits.append(Hit(
+                self._keys[doc],
+                self._labels[doc],
+                self._best_field(doc, expansions),
+                round(min(100.0, value * scale), 1),
+                exact_count.get(doc, 0) == len(content),
+            ))
+        return hits
+
+    def _best_field(self, doc: int, expansions: Sequence[Sequence[tuple[str, float]]]) -> str:
+        best_name, best_value = "", -1.0
+        for name, toks in self._fields[doc].items():
+            weight = FIELD_WEIGHTS.get(name, DEFAULT_FIELD_WEIGHT)
+            value = 0.0
+            for exps in expansions:
+                value += max((w_weight * self._idf[w] for w, w_weight in exps if w in toks), default=0.0)
+            value *= weight
+            if value > best_value:
+                best_name, best_value = name, value
+        return best_name
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        """Documents matching the query's words, best first; [] when no word matches anything."""
+        return self._rank(query, limit, last_is_prefix=False)
+
+    def complete(self, partial: str, limit: int = COMPLETE_MAX) -> list[Hit]:
+        """Autocomplete: like :meth:`search`, with the last word taken as the start of a word."""
+        limit = max(0, min(limit, COMPLETE_MAX))
+        if not normalize(partial):
+            return [
+                Hit(key, label, "", 0.0, False)
+                for key, label in zip(self._keys[:limit], self._labels[:limit], strict=True)
+            ]
+        last_is_prefix = not partial[-1:].isspace()
+        return self._rank(partial, limit, last_is_prefix=last_is_prefix)

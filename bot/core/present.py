@@ -1,0 +1,200 @@
+"""Turn records and events into neutral :class:`~bot.core.answers.Entry` objects.
+
+Dates are always shown at their true precision (a month-precision date reads "May 2020",
+never a day). Lines are short and plain; the Discord layer truncates, the CLI shows all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+
+from bot.core.answers import Entry
+from bot.core.model import MONTH_NAMES, Dataset, Event, PartialDate, Precision, Record
+
+HEADING_SEPARATOR = " · "
+
+
+def record_heading(record: Record, dataset: Dataset) -> str:
+    """``California — State Assembly · 8 May 2014``."""
+    try:
+        place = dataset.jurisdiction(record.jurisdiction).name
+    except KeyError:
+        place = record.jurisdiction
+    return f"{place} — {record.body}{HEADING_SEPARATOR}{record.date.display()}"
+
+
+def precision_line(date: PartialDate) -> str | None:
+    """A warning line for dates not known to the day, else None."""
+    if date.precision is Precision.MONTH:
+        return "Known only to the month."
+    if date.precision is Precision.YEAR:
+        return "Known only to the year."
+    return None
+
+
+def dates_differ_line(record: Record) -> str | None:
+    """``Dates differ: 18 December 2020 (…); 17 December 2020 (Azerbaijani MFA via Trend)``."""
+    if not record.alternative_dates:
+        return None
+    parts = [f"{record.date.display()} (used here)"]
+    parts.extend(f"{alt.date.display()} ({alt.note})" for alt in record.alternative_dates)
+    return "Dates differ: " + "; ".join(parts)
+
+
+def record_lines(record: Record) -> list[str]:
+    """The plain lines describing a record, in display order (without marks)."""
+    lines = ["Kind: " + ", ".join(kind.plain for kind in record.kinds)]
+    ref_parts: list[str] = []
+    if record.reference:
+        ref_parts.append(f"Reference: {record.reference}")
+    if record.sponsor:
+        ref_parts.append(f"Sponsor: {record.sponsor}")
+    if ref_parts:
+        lines.append(" · ".join(ref_parts))
+    if record.vote is not None:
+        shown = record.vote.display()
+        if shown:
+            lines.append(f"Vote: {shown}")
+    lines.append(record.summary.strip())
+    differ = dates_differ_line(record)
+    if differ:
+        lines.append(differ)
+    if record.date_note:
+        lines.append(record.date_note.strip())
+    precision = precision_line(record.date)
+    if precision:
+        lines.append(precision)
+    if record.notes:
+        lines.append(f"Note: {record.notes.strip()}")
+    return lines
+
+
+def record_entry(
+    record: Record,
+    dataset: Dataset,
+    *,
+    prefix: str = "",
+    marks: Sequence[str] = (),
+) -> Entry:
+    """One record as an entry. ``prefix`` goes before the heading, ``marks`` before the lines."""
+    heading = record_heading(record, dataset)
+    if prefix:
+        heading = f"{prefix} {heading}"
+    lines = [*marks, *record_lines(record)]
+    return Entry(
+        key=record.id,
+        heading=heading,
+        lines=tuple(line for line in lines if line),
+        sources=record.sources,
+        url=record.sources[0].url if record.sources else None,
+    )
+
+
+def event_span(event: Event) -> str:
+    """``2 September 1991``, ``19–20 September 2023`` or ``24 September – 3 October 2023``."""
+    start, end = event.date, event.end
+    if end is None or end == start:
+        return start.display()
+    if start.precision is Precision.DAY and end.precision is Precision.DAY:
+        assert start.month is not None
+        assert end.month is not None
+        if start.year == end.year and start.month == end.month:
+            return f"{start.day}–{end.day} {MONTH_NAMES[start.month]} {start.year}"
+        if start.year == end.year:
+            return f"{start.day} {MONTH_NAMES[start.month]} – {end.display()}"
+    if (
+        start.precision is Precision.MONTH
+        and end.precision is Precision.MONTH
+        and start.year == end.year
+        and start.month is not None
+    ):
+        return f"{MONTH_NAMES[start.month]} – {end.display()}"
+    return f"{start.display()} – {end.display()}"
+
+
+def event_heading(event: Event) -> str:
+    """``Azerbaijani offensive · 19–20 September 2023``."""
+    return f"{event.title}{HEADING_SEPARATOR}{event_span(event)}"
+
+
+def event_lines(event: Event) -> list[str]:
+    """The plain lines describing an event (without marks)."""
+    lines = [event.summary.strip()]
+    if event.date_note:
+        lines.append(event.date_note.strip())
+    precision = precision_line(event.date)
+    if precision:
+        lines.append(precision)
+    if event.notes:
+        lines.append(f"Note: {event.notes.strip()}")
+    return lines
+
+
+def event_entry(event: Event, *, prefix: str = "", marks: Sequence[str] = ()) -> Entry:
+    """One event as an entry."""
+    heading = event_heading(event)
+    if prefix:
+        heading = f"{prefix} {heading}"
+    lines = [*marks, *event_lines(event)]
+    return Entry(
+        key=event.id,
+        heading=heading,
+        lines=tuple(line for line in lines if line),
+        sources=event.sources,
+        url=event.sources[0].url if event.sources else None,
+    )
+
+
+def _month_day_in(year: int, month: int, day: int) -> tuple[int, int]:
+    """The month-day as it falls in ``year`` (29 February becomes 28 February in common years)."""
+    if (month, day) == (2, 29) and not calendar.isleap(year):
+        return (2, 28)
+    return (month, day)
+
+
+def whole_years(date: PartialDate | dt.date, today: dt.date) -> int:
+    """Whole years from ``date`` to ``today`` (negative when ``date`` is later).
+
+    A 29 February date counts its anniversary on 28 February in common years.
+    Dates not known to the day count by calendar year only.
+    """
+    if isinstance(date, PartialDate):
+        if date.month is None or date.day is None:
+            return today.year - date.year
+        year, month, day = date.year, date.month, date.day
+    else:
+        year, month, day = date.year, date.month, date.day
+    years = today.year - year
+    anniversary = _month_day_in(today.year, month, day)
+    if years > 0 and (today.month, today.day) < anniversary:
+        years -= 1
+    elif years < 0 and (today.month, today.day) > anniversary:
+        years += 1
+    return years
+
+
+def years_phrase(years: int) -> str:
+    """``6 years ago``, ``1 year ago``, ``this year``, ``2 years later``."""
+    if years == 0:
+        return "this year"
+    count = abs(years)
+    unit = "year" if count == 1 else "years"
+    return f"{count} {unit} ago" if years > 0 else f"{count} {unit} later"
+
+
+def years_ago(date: PartialDate | dt.date, today: dt.date) -> str:
+    """How long ago ``date`` was, for on-this-day lines: ``6 years ago``, ``today``."""
+    if isinstance(date, PartialDate):
+        exact = date.as_date()
+        if exact is not None and exact == today:
+            return "today"
+    elif date == today:
+        return "today"
+    return years_phrase(whole_years(date, today))
+
+
+def day_month(month: int, day: int) -> str:
+    """``25 November``."""
+    return f"{day} {MONTH_NAMES[month]}"

@@ -1,0 +1,127 @@
+"""The interactive console, driven through a pipe as a user would type into it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from bot.cli.console import COMMAND_HELP, complete_command, console_command, resolve_command
+from bot.config import Config, DataConfig
+from bot.core.clock import ManualClock
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+NOON = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+def run(stdin: io.StringIO | str, data: Path = DATA) -> tuple[int, str]:
+    out = io.StringIO()
+    source = io.StringIO(stdin) if isinstance(stdin, str) else stdin
+    code = console_command(
+        config=Config(data=DataConfig(path=data)), clock=ManualClock(NOON), stdin=source, stdout=out
+    )
+    return code, out.getvalue()
+
+
+def test_a_session() -> None:
+    code, out = run(
+        "/jurisdiction calif\n/date nov 2020\nonthisday\n/timeline 2020 2023\n/list state\n/quit\n"
+    )
+    assert code == 0
+    assert out.startswith(
+        "Artsakh recognition console, dataset version 2026.11.30: 56 records, 11 timeline events."
+    )
+    assert "Type /help for the commands, /quit or Ctrl-D to leave." in out
+    assert "Showing California for 'calif'." in out
+    assert "California — State Senate · 27 August 2014" in out
+    assert "Records from November 2020\n" in out
+    assert "On this day: 25 November\n" in out
+    assert "France — Senate (Sénat) · 25 November 2020\n  6 years ago." in out
+    assert "Timeline: 2020–2023\n" in out
+    assert "Records: state\n" in out
+    assert "Minnesota — State Senate · May 2020" in out
+    assert out.endswith("Bye.\n")
+
+
+def test_help_lists_every_command_with_an_example() -> None:
+    code, out = run("/help\n")
+    assert code == 0
+    for name, (_args, example, _what) in COMMAND_HELP.items():
+        assert f"/{name}" in out
+        assert example in out
+    assert "/jurisdiction NAME" in out
+    assert "e.g. /date nov 2020" in out
+
+
+def test_unknown_commands_and_blank_lines() -> None:
+    code, out = run("\n   \n/bogus thing\nhello\n/about\n")
+    assert code == 0
+    assert "Unknown command 'bogus'. Type /help for the list." in out
+    assert "Unknown command 'hello'. Type /help for the list." in out
+    assert "About this bot" in out
+
+
+def test_prefixes_aliases_and_bad_queries() -> None:
+    code, out = run("/juris LA\n/t 2023\n/s\nJURISDICTION texas\n/date 31 February 2020\n/q\n/stats\n")
+    assert code == 0
+    assert "'LA' could mean several places:" in out
+    assert "Timeline: 2023\n" in out
+    assert "Dataset statistics" in out
+    assert "Nothing matches 'texas'." in out
+    assert "February 2020 has 29 days, not 31." in out
+    # /q quits: the /stats after it is never answered
+    assert out.count("Dataset statistics") == 1
+    assert out.endswith("Bye.\n")
+
+
+def test_end_of_input_says_bye() -> None:
+    code, out = run("/resolution 305 to 1\n")
+    assert code == 0
+    assert "France — Senate (Sénat) · 25 November 2020" in out
+    assert out.endswith("\nBye.\n")
+
+
+class InterruptingInput(io.StringIO):
+    """A pipe where the user presses Ctrl-C at chosen lines."""
+
+    def __init__(self, lines: list[str | None]) -> None:
+        super().__init__()
+        self._lines = lines
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        if not self._lines:
+            return ""
+        line = self._lines.pop(0)
+        if line is None:
+            raise KeyboardInterrupt
+        return line
+
+
+def test_ctrl_c_once_keeps_going_twice_leaves() -> None:
+    code, out = run(InterruptingInput([None, "/jurisdiction RI\n", None, None, "/about\n"]))
+    assert code == 0
+    assert "(Press Ctrl-C again, type /quit or press Ctrl-D to leave.)" in out
+    assert "Showing Rhode Island for 'RI'." in out
+    assert "About this bot" not in out
+    assert out.endswith("Bye.\n")
+
+
+def test_completion_and_command_words() -> None:
+    assert complete_command("/ju", 0) == "/jurisdiction "
+    assert complete_command("/ju", 1) is None
+    assert [complete_command("o", i) for i in range(2)] == ["onthisday ", None]
+    assert resolve_command("/LIST") == "list"
+    assert resolve_command("exit") == "quit"
+    assert resolve_command("?") == "help"
+    assert resolve_command("/") is None
+    assert resolve_command("a") == "about"
+    assert resolve_command("re") == "resolution"
+    assert resolve_command("x") is None
+
+
+def test_dataset_problems(tmp_path: Path) -> None:
+    (tmp_path / "resolutions.yaml").write_text("countries: []\n", encoding="utf-8")
+    (tmp_path / "events.yaml").write_text("events: []\n", encoding="utf-8")
+    code, out = run("/about\n", data=tmp_path)
+    assert code == 2
+    assert "problem(s); nothing was answered." in out
