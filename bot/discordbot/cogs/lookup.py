@@ -1,0 +1,269 @@
+"""The lookup commands: /jurisdiction, /resolution, /date, /onthisday, /timeline and /list.
+
+Each command asks the engine of the data in use at call time, so a reload takes effect at
+once. Autocomplete serves at most 25 choices from the in-memory index; the command itself
+re-validates whatever text was submitted (users can type anything).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.answers import Answer, Candidate, Status
+from bot.core.clock import today_in
+from bot.core.engine import MAX_QUERY_LENGTH, QueryEngine
+from bot.core.model import Kind, Level
+from bot.core.timezones import resolve_timezone, suggest_timezones
+from bot.discordbot.bot import ArtsakhBot
+from bot.discordbot.cache import EngineCache
+from bot.discordbot.checks import cooldown
+from bot.discordbot.render import CHOICE_LIMIT, choice_text
+
+log = logging.getLogger(__name__)
+
+AUTOCOMPLETE_LIMIT = 25
+SUGGESTION_CACHE_SIZE = 4096
+ANSWER_CACHE_SIZE = 1024
+ANSWER_KEY_LIMIT = 4 * MAX_QUERY_LENGTH
+YEAR_MIN, YEAR_MAX = 1, 9999
+
+LEVEL_CHOICES = [
+    app_commands.Choice(name="Supranational (e.g. European Parliament)", value=Level.SUPRANATIONAL.value),
+    app_commands.Choice(name="National parliaments and governments", value=Level.NATIONAL.value),
+    app_commands.Choice(name="States and provinces", value=Level.STATE.value),
+    app_commands.Choice(name="Regions", value=Level.REGION.value),
+    app_commands.Choice(name="Counties", value=Level.COUNTY.value),
+    app_commands.Choice(name="Cities", value=Level.CITY.value),
+]
+KIND_CHOICES = [app_commands.Choice(name=kind.plain.capitalize(), value=kind.value) for kind in Kind]
+
+# Text options carry no max_length: the engine re-validates every submitted text and explains
+# its limit ("at most 200 characters") instead of Discord's client silently cutting the input.
+Query = str
+
+
+def to_choices(candidates: list[Candidate]) -> list[app_commands.Choice[str]]:
+    """At most 25 choices whose names and values fit Discord's 100-character limit."""
+    choices: list[app_commands.Choice[str]] = []
+    for candidate in candidates:
+        if not 1 <= len(candidate.value) <= CHOICE_LIMIT:
+            continue  # a value must come back exactly; never send one Discord would cut
+        choices.append(app_commands.Choice(name=choice_text(candidate.label), value=candidate.value))
+        if len(choices) == AUTOCOMPLETE_LIMIT:
+            break
+    return choices
+
+
+def suggest(source: Callable[[str, int], list[Candidate]], current: str) -> list[app_commands.Choice[str]]:
+    """Run an engine suggester safely (autocomplete must answer, even with nothing)."""
+    try:
+        return to_choices(source(current, AUTOCOMPLETE_LIMIT))
+    except Exception:
+        log.exception("Autocomplete failed for %r", current[:50])
+        return []
+
+
+class LookupCog(commands.Cog, name="Lookup"):
+    """Questions about resolutions, places and dates."""
+
+    help_examples: ClassVar[dict[str, str]] = {
+        "jurisdiction": "/jurisdiction name: California",
+        "resolution": "/resolution query: AJR 32",
+        "date": "/date when: nov 2020",
+        "onthisday": "/onthisday date: 25 november",
+        "timeline": "/timeline from_year: 1988 to_year: 1994",
+        "list": "/list level: Cities country: United States",
+    }
+
+    def __init__(self, bot: ArtsakhBot) -> None:
+        self.bot = bot
+        self.suggestions: EngineCache[list[app_commands.Choice[str]]] = EngineCache(SUGGESTION_CACHE_SIZE)
+        self.answers: EngineCache[Answer] = EngineCache(ANSWER_CACHE_SIZE)
+
+    @property
+    def engine(self) -> QueryEngine:
+        """The engine of the data in use now."""
+        return self.bot.engine
+
+    def _suggest(
+        self, option: str, source: Callable[[str, int], list[Candidate]], current: str, *extra: object
+    ) -> list[app_commands.Choice[str]]:
+        """Cached autocomplete for one option (the engine is immutable; a reload clears the cache)."""
+        text = current[: MAX_QUERY_LENGTH + 1]  # longer is invalid anyway; keeps cache keys small
+        return self.suggestions.get(self.engine, (option, text, *extra), lambda: suggest(source, text))
+
+    def ask(self, key: tuple[object, ...], compute: Callable[[QueryEngine], Answer]) -> Answer:
+        """The engine's answer for ``key``, cached per engine (same engine, same question, same answer)."""
+        engine = self.engine  # the engine in use now: a reload between calls takes effect at once
+        if len(str(key)) > ANSWER_KEY_LIMIT:
+            return compute(engine)  # overlong input is answered (INVALID) but not cached
+        return self.answers.get(engine, key, lambda: compute(engine))
+
+    def _jurisdiction(self, value: str) -> Answer:
+        return self.ask(("jurisdiction", value), lambda e: e.jurisdiction(value))
+
+    def _resolution(self, value: str) -> Answer:
+        return self.ask(("resolution", value), lambda e: e.resolution(value))
+
+    def today(self, zone: str | None = None) -> dt.date:
+        """Today's date from the injected clock, in ``zone`` (UTC when None)."""
+        return today_in(self.bot.clock, resolve_timezone(zone) if zone else None)
+
+    # ------------------------------------------------------------------ /jurisdiction
+
+    @app_commands.command(name="jurisdiction")
+    @app_commands.describe(name="A country, state, region, city or parliament: France, California, Lyon")
+    @cooldown()
+    async def jurisdiction(self, interaction: discord.Interaction[Any], name: Query) -> None:
+        """What a country, state, region or city adopted about Artsakh, with sources."""
+        await self.bot.reply(interaction, self._jurisdiction(name), rerun=self._jurisdiction)
+
+    @jurisdiction.autocomplete("name")
+    async def jurisdiction_name(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Places, countries and parliaments matching what is typed."""
+        return self._suggest("jurisdiction", self.engine.suggest_jurisdictions, current)
+
+    # ------------------------------------------------------------------ /resolution
+
+    @app_commands.command(name="resolution")
+    @app_commands.describe(query="A title, number or words from a resolution: AJR 32, genocide, 305 to 1")
+    @cooldown()
+    async def resolution(self, interaction: discord.Interaction[Any], query: Query) -> None:
+        """Find a resolution or statement by its title, number or words."""
+        await self.bot.reply(interaction, self._resolution(query), rerun=self._resolution)
+
+    @resolution.autocomplete("query")
+    async def resolution_query(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Resolutions matching what is typed."""
+        return self._suggest("resolution", self.engine.suggest_resolutions, current)
+
+    # ------------------------------------------------------------------ /date
+
+    @app_commands.command(name="date")
+    @app_commands.describe(when="A date, a month, a year or a range: 2020-11-25, nov 2020, 2014, 2012-2014")
+    @cooldown()
+    async def date(self, interaction: discord.Interaction[Any], when: Query) -> None:
+        """What was adopted or happened on a date, in a month, a year or a range of years."""
+        today = self.today()
+        await self.bot.reply(
+            interaction,
+            self.ask(("date", when, today), lambda e: e.date(when, today=today)),
+            rerun=lambda value: self.ask(("date", value, today), lambda e: e.date(value, today=today)),
+        )
+
+    # ------------------------------------------------------------------ /onthisday
+
+    @app_commands.command(name="onthisday")
+    @app_commands.describe(
+        date="A day and month (default: today): 25 november, 11-25, 2020-11-25",
+        timezone="Whose today (default UTC): Asia/Yerevan, Paris, America/Los_Angeles",
+    )
+    @cooldown()
+    async def onthisday(
+        self,
+        interaction: discord.Interaction[Any],
+        date: Query | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        """Resolutions and events of Artsakh's history on this day, or on any day."""
+        try:
+            today = self.today(timezone)
+        except ValueError as exc:
+            answer = Answer(
+                command="onthisday",
+                query=timezone or "",
+                status=Status.INVALID,
+                title="Unknown time zone",
+                message=str(exc),
+            )
+            await self.bot.reply(interaction, answer)
+            return
+        await self.bot.reply(
+            interaction,
+            self.ask(("onthisday", date, today), lambda e: e.on_this_day(date, today=today)),
+            rerun=lambda value: self.ask(
+                ("onthisday", value, today), lambda e: e.on_this_day(value, today=today)
+            ),
+        )
+
+    @onthisday.autocomplete("timezone")
+    async def onthisday_timezone(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Time zones matching what is typed, with their UTC offset now."""
+        now = self.bot.clock.now()
+
+        def zones(text: str, limit: int) -> list[Candidate]:
+            return [Candidate(label, zone) for label, zone in suggest_timezones(text, limit, now=now)]
+
+        hour = now.replace(minute=0, second=0, microsecond=0)  # offsets shown are those of this hour
+        return self._suggest("timezone", zones, current, hour)
+
+    # ------------------------------------------------------------------ /timeline
+
+    @app_commands.command(name="timeline")
+    @app_commands.describe(
+        from_year="The first year to show, like 1988 (default: the start)",
+        to_year="The last year to show, like 1994 (default: the end)",
+    )
+    @cooldown()
+    async def timeline(
+        self,
+        interaction: discord.Interaction[Any],
+        from_year: app_commands.Range[int, YEAR_MIN, YEAR_MAX] | None = None,
+        to_year: app_commands.Range[int, YEAR_MIN, YEAR_MAX] | None = None,
+    ) -> None:
+        """Key dates of Artsakh's history, oldest first."""
+        answer = self.ask(("timeline", from_year, to_year), lambda e: e.timeline(from_year, to_year))
+        await self.bot.reply(interaction, answer)
+
+    # ------------------------------------------------------------------ /list
+
+    @app_commands.command(name="list")
+    @app_commands.describe(
+        level="Which kind of place: national, state, region, county, city or supranational",
+        country="A country: United States, France, Australia",
+        kind="What the act does: recognition, call for recognition, self-determination…",
+    )
+    @app_commands.choices(level=LEVEL_CHOICES, kind=KIND_CHOICES)
+    @cooldown()
+    async def list_records(
+        self,
+        interaction: discord.Interaction[Any],
+        level: str | None = None,
+        country: Query | None = None,
+        kind: str | None = None,
+    ) -> None:
+        """List resolutions by level, country and kind, newest first."""
+        await self.bot.reply(
+            interaction,
+            self.ask(("list", level, country, kind), lambda e: e.list_records(level, country, kind)),
+            rerun=lambda value: self.ask(
+                ("list", level, value, kind), lambda e: e.list_records(level, value, kind)
+            ),
+        )
+
+    @list_records.autocomplete("country")
+    async def list_country(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Countries matching what is typed, with their record counts."""
+        return self._suggest("country", self.engine.suggest_countries, current)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Extension entry point."""
+    if not isinstance(bot, ArtsakhBot):
+        raise TypeError("the lookup cog needs an ArtsakhBot")
+    await bot.add_cog(LookupCog(bot))

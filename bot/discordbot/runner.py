@@ -1,0 +1,246 @@
+"""Starting the bot (``python -m bot run``) and syncing its commands (``python -m bot sync``).
+
+Both return a process exit code: 0 on success, 1 when the data, the database or a sync
+failed, 2 when the token is missing or Discord rejects it. Failures end in one clear log line,
+never a traceback.
+
+``discord.api_base`` and ``discord.gateway_url`` (config or environment) redirect discord.py
+to another Discord-compatible server. discord.py keeps these in class attributes
+(``discord.http.Route.BASE``, ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY``), so the
+change is process-global: every client in the process uses the new endpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+
+from bot.config import Config
+from bot.core.clock import Clock
+from bot.core.engine import QueryEngine
+from bot.core.reloading import DataLoadError, DataStore
+from bot.discordbot.bot import ArtsakhBot, settle_memory
+from bot.discordbot.sync import Outcome, SyncResult, SyncTarget, targets_for
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_TOKEN = 2
+
+API_VERSION_PATH = "/api/v10"
+# messages, not secrets:
+NO_TOKEN = "No Discord token: set DISCORD_TOKEN in the environment (or in .env) and start again."  # noqa: S105
+BAD_TOKEN = "Discord rejected the token. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token)."  # noqa: S105
+
+
+class StartupError(Exception):
+    """Starting failed in a way the user can fix; the message says how."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def api_base_url(value: str) -> str:
+    """``value`` as a REST base ending in ``/api/v10`` (added when only a host is given)."""
+    base = value.strip().rstrip("/")
+    return base if "/api/v" in base else base + API_VERSION_PATH
+
+
+def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
+    """Point discord.py at another REST base and gateway (process-global; None keeps Discord's)."""
+    if api_base:
+        discord.http.Route.BASE = api_base_url(api_base)
+        log.info("Using the Discord API at %s", discord.http.Route.BASE)
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url.strip())
+        log.info("Using the Discord gateway at %s", gateway_url.strip())
+
+
+def _token(config: Config) -> str:
+    token = (config.token or "").strip()
+    if not token:
+        raise StartupError(NO_TOKEN, EXIT_BAD_TOKEN)
+    return token
+
+
+async def open_datastore(config: Config, clock: Clock) -> DataStore[QueryEngine]:
+    """Load and index the dataset (in a worker thread); StartupError if it has problems."""
+    data_dir = Path(config.data.path)
+
+    def build() -> DataStore[QueryEngine]:
+        return DataStore(
+            data_dir,
+            QueryEngine,
+            clock=clock,
+            history_dir=Path(config.data.history_path),
+            history_keep=config.data.history_keep,
+        )
+
+    try:
+        store = await asyncio.to_thread(build)
+    except DataLoadError as exc:
+        for problem in exc.problems[:20]:
+            log.error("  %s", problem)
+        raise StartupError(f"The dataset in {data_dir} has problems: {exc}") from None
+    except OSError as exc:
+        raise StartupError(f"Could not read the dataset in {data_dir}: {exc}") from None
+    snapshot = store.current
+    log.info(
+        "Loaded dataset %s: %d records, %d events",
+        snapshot.dataset.info.version,
+        len(snapshot.dataset.records),
+        len(snapshot.dataset.events),
+    )
+    return store
+
+
+async def open_database(config: Config) -> Database:
+    """Open (and migrate) the state database; StartupError if that fails."""
+    try:
+        return await Database.open(config.storage.database)
+    except Exception as exc:
+        raise StartupError(f"Could not open the database {config.storage.database}: {exc}") from None
+
+
+@dataclass
+class Runtime:
+    """A built bot and what it owns."""
+
+    bot: ArtsakhBot
+    database: Database
+
+
+@contextlib.asynccontextmanager
+async def runtime(
+    config: Config, clock: Clock, bot_options: Mapping[str, Any] | None = None
+) -> AsyncIterator[Runtime]:
+    """Build the data store, database and bot; close them all on exit."""
+    apply_endpoints(config.discord.api_base, config.discord.gateway_url)
+    datastore = await open_datastore(config, clock)
+    settle_memory()
+    database = await open_database(config)
+    try:
+        bot = ArtsakhBot(config, clock, datastore, database, **dict(bot_options or {}))
+        try:
+            yield Runtime(bot, database)
+        finally:
+            if not bot.is_closed():
+                await bot.close()
+    finally:
+        await database.close()
+
+
+def _install_signal_handlers(bot: ArtsakhBot) -> list[signal.Signals]:
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    tasks: set[asyncio.Task[None]] = set()
+
+    def stop(sig: signal.Signals) -> None:
+        log.info("Received %s; shutting down", sig.name)
+        task = loop.create_task(bot.close(), name="shutdown")
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop, sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+            continue
+        installed.append(sig)
+    return installed
+
+
+def _remove_signal_handlers(installed: list[signal.Signals]) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in installed:
+        loop.remove_signal_handler(sig)
+
+
+async def run_bot_async(config: Config, clock: Clock, *, bot_options: Mapping[str, Any] | None = None) -> int:
+    """Run the bot until it is closed (SIGTERM, SIGINT or :meth:`ArtsakhBot.close`)."""
+    try:
+        token = _token(config)
+        async with runtime(config, clock, bot_options) as rt:
+            installed = _install_signal_handlers(rt.bot)
+            try:
+                await rt.bot.start(token)
+            except discord.LoginFailure:
+                raise StartupError(BAD_TOKEN, EXIT_BAD_TOKEN) from None
+            except discord.PrivilegedIntentsRequired:
+                raise StartupError("Discord refused the requested intents.") from None
+            finally:
+                _remove_signal_handlers(installed)
+    except StartupError as exc:
+        log.error("%s", exc)
+        return exc.code
+    log.info("Stopped")
+    return EXIT_OK
+
+
+def run_bot(config: Config, clock: Clock) -> int:
+    """``python -m bot run``: log in, serve until SIGTERM or SIGINT, return the exit code."""
+    try:
+        return asyncio.run(run_bot_async(config, clock))
+    except KeyboardInterrupt:  # a second Ctrl-C while shutting down
+        return EXIT_OK
+
+
+def manual_targets(config: Config) -> list[SyncTarget]:
+    """Where ``python -m bot sync`` syncs: the configured targets; with sync off, the guilds or global."""
+    discord_config = config.discord
+    if discord_config.sync != "off":
+        return targets_for(discord_config.sync, discord_config.guild_ids)
+    return targets_for("guild" if discord_config.guild_ids else "global", discord_config.guild_ids)
+
+
+async def sync_commands_async(
+    config: Config, clock: Clock, *, bot_options: Mapping[str, Any] | None = None
+) -> int:
+    """Log in over HTTP only (no gateway), force a sync, log what happened."""
+    options = {**dict(bot_options or {}), "sync_on_start": False}
+    try:
+        token = _token(config)
+        targets = manual_targets(config)
+        async with runtime(config, clock, options) as rt:
+            try:
+                await rt.bot.login(token)  # loads the cogs (setup_hook) without opening the gateway
+            except discord.LoginFailure:
+                raise StartupError(BAD_TOKEN, EXIT_BAD_TOKEN) from None
+            results = await rt.bot.sync_commands(force=True, targets=targets)
+    except StartupError as exc:
+        log.error("%s", exc)
+        return exc.code
+    except ValueError as exc:  # a sync mode that needs guild ids without any
+        log.error("%s", exc)
+        return EXIT_FAILED
+    for line in describe_results(results):
+        log.info("%s", line)
+    return EXIT_FAILED if any(r.outcome is Outcome.FAILED for r in results) else EXIT_OK
+
+
+def describe_results(results: list[SyncResult]) -> list[str]:
+    """One readable line per target."""
+    lines = []
+    for result in results:
+        detail = f": {result.detail}" if result.detail else ""
+        lines.append(f"{result.target.label}: {result.outcome.value} ({result.commands} commands){detail}")
+    return lines or ["Nothing to sync."]
+
+
+def sync_commands(config: Config, clock: Clock) -> int:
+    """``python -m bot sync``: force a command sync and return the exit code."""
+    return asyncio.run(sync_commands_async(config, clock))

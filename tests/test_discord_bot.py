@@ -1,0 +1,878 @@
+"""The real bot against the fake Discord server: every command, pickers, pages, errors, faults, sync.
+
+Each test starts the genuine discord.py client (ArtsakhBot) against ``fake_discord``; the fake
+enforces Discord's limits and the 3 s deadline, and fails the test on any violation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+from fakecord import FakeDiscord, FakeMessage, InteractionResult
+
+from bot.config import Config, CooldownConfig, DiscordConfig
+from bot.core.clock import ManualClock
+from bot.core.engine import QueryEngine
+from bot.core.model import (
+    AlternativeDate,
+    AmbiguousName,
+    Country,
+    Dataset,
+    DatasetInfo,
+    Event,
+    Jurisdiction,
+    Kind,
+    Level,
+    PartialDate,
+    Record,
+    Source,
+    Vote,
+)
+from bot.core.reloading import DataStore
+from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot
+from bot.discordbot.errors import GENERIC_ERROR
+from bot.discordbot.views import NOT_YOURS
+from bot.storage.database import Database
+
+NOW = dt.datetime(2024, 11, 25, 12, 0, tzinfo=dt.UTC)
+CITIES = (
+    "Glendale",
+    "Burbank",
+    "Pasadena",
+    "Highland",
+    "Montebello",
+    "Fowler",
+    "Clovis",
+    "Reedley",
+    "Selma",
+    "Sanger",
+    "Kerman",
+    "Parlier",
+)
+SPRINGFIELDS = ("il", "ma", "mo", "or", "oh", "vt")
+
+
+def src(url: str, title: str | None = None) -> tuple[Source, ...]:
+    return (Source(url, title),)
+
+
+def make_dataset(version: str = "test-1") -> Dataset:
+    """A small dataset with ambiguous names, disputed and partial dates, and enough records to page."""
+    countries = (
+        Country("us", "United States", ("USA", "US", "America")),
+        Country("fr", "France", ("French Republic",)),
+        Country("au", "Australia"),
+    )
+    jurisdictions = [
+        Jurisdiction("california", "California", Level.STATE, "us", ("CA", "Calif")),
+        Jurisdiction("los-angeles", "Los Angeles", Level.CITY, "us", ("City of Los Angeles",)),
+        Jurisdiction("louisiana", "Louisiana", Level.STATE, "us"),
+        Jurisdiction("france", "France", Level.NATIONAL, "fr"),
+        Jurisdiction("nsw", "New South Wales", Level.STATE, "au", ("NSW",)),
+        *(Jurisdiction(c.lower(), c, Level.CITY, "us") for c in CITIES),
+        *(
+            Jurisdiction(f"springfield-{s}", f"Springfield {s.upper()}", Level.CITY, "us")
+            for s in SPRINGFIELDS
+        ),
+    ]
+    records = [
+        Record(
+            "us-ca-2014",
+            "california",
+            "State Assembly",
+            PartialDate(2014, 5, 8),
+            (Kind.CALL_FOR_RECOGNITION,),
+            "Assembly Joint Resolution 32",
+            "Called on the President and Congress to recognize Artsakh.",
+            src("https://example.org/ajr32", "AJR 32 text"),
+            alternative_dates=(AlternativeDate(PartialDate(2014, 5, 7), "One source gives the day before"),),
+            vote=Vote(70, 1, 0),
+            reference="AJR 32",
+        ),
+        Record(
+            "us-la-2013",
+            "los-angeles",
+            "City Council",
+            PartialDate(2013, 1),
+            (Kind.RECOGNITION,),
+            "Los Angeles council resolution",
+            "Backed the recognition.",
+            src("https://example.org/la"),
+        ),
+        Record(
+            "us-louisiana-2012",
+            "louisiana",
+            "House",
+            PartialDate(2012),
+            (Kind.SELF_DETERMINATION,),
+            "Louisiana resolution",
+            "Backed self-determination.",
+            src("https://example.org/lou"),
+        ),
+        Record(
+            "fr-senate-2020",
+            "france",
+            "Senate",
+            PartialDate(2020, 11, 25),
+            (Kind.CALL_FOR_RECOGNITION,),
+            "Resolution on the necessity to recognize the Republic of Nagorno-Karabakh",
+            "Called on the government to recognize the Republic of Artsakh.",
+            src("https://example.org/senat", "Sénat"),
+            vote=Vote(305, 1, 30),
+        ),
+        Record(
+            "au-nsw-2012",
+            "nsw",
+            "Legislative Council",
+            PartialDate(2012),
+            (Kind.CALL_FOR_RECOGNITION,),
+            "NSW motion",
+            "Called for recognition.",
+            src("https://example.org/nsw"),
+        ),
+        *(
+            Record(
+                f"us-{c.lower()}-2021",
+                c.lower(),
+                "City Council",
+                PartialDate(2021, 3, i + 1),
+                (Kind.RECOGNITION,),
+                f"{c} resolution",
+                f"{c} recognized Artsakh. " + "More words about the resolution. " * 30,
+                src(f"https://example.org/{c.lower()}"),
+            )
+            for i, c in enumerate(CITIES)
+        ),
+        *(
+            Record(
+                f"us-springfield-{s}-2022",
+                f"springfield-{s}",
+                "City Council",
+                PartialDate(2022, 4, 24),
+                (Kind.STATEMENT,),
+                f"Springfield {s.upper()} statement",
+                "A statement.",
+                src(f"https://example.org/springfield/{s}"),
+            )
+            for s in SPRINGFIELDS
+        ),
+    ]
+    events = (
+        Event(
+            "karabakh-movement",
+            "Karabakh movement begins",
+            PartialDate(1988, 2, 20),
+            "The regional soviet votes.",
+            src("https://example.org/1988"),
+        ),
+        Event(
+            "nkr-proclamation",
+            "Proclamation of the Republic",
+            PartialDate(1991, 9, 2),
+            "The republic is proclaimed.",
+            src("https://example.org/1991"),
+        ),
+        Event(
+            "war-1992-1994",
+            "The first war",
+            PartialDate(1992, 2),
+            "A war.",
+            src("https://example.org/war"),
+            end=PartialDate(1994, 5, 12),
+        ),
+    )
+    return Dataset(
+        DatasetInfo(version, "Test methodology.\n\nSecond paragraph."),
+        countries,
+        tuple(jurisdictions),
+        tuple(records),
+        events,
+        (
+            AmbiguousName("LA", ("los-angeles", "louisiana")),
+            AmbiguousName("Springfield", tuple(f"springfield-{s}" for s in SPRINGFIELDS)),
+        ),
+    )
+
+
+def make_config(
+    fake: FakeDiscord,
+    *,
+    sync: str = "guild",
+    per_window: int = 1000,
+    window: float = 10.0,
+) -> Config:
+    return Config(
+        discord=DiscordConfig(
+            sync=sync,  # type: ignore[arg-type]
+            guild_ids=(fake.guild.id,),
+            api_base=fake.api_base,
+            gateway_url=fake.gateway_url,
+        ),
+        cooldowns=CooldownConfig(commands_per_window=per_window, window_seconds=window),
+    )
+
+
+def make_bot(
+    fake: FakeDiscord,
+    database: Database,
+    tmp_path: Path,
+    *,
+    config: Config | None = None,
+    clock: ManualClock | None = None,
+    view_timeout: float = 60.0,
+    extensions: Sequence[str] | None = CORE_EXTENSIONS,
+) -> ArtsakhBot:
+    clock = clock or ManualClock(NOW)
+    store = DataStore(tmp_path, QueryEngine, clock=clock, dataset=make_dataset())
+    return ArtsakhBot(
+        config or make_config(fake),
+        clock,
+        store,
+        database,
+        extensions=extensions,
+        view_timeout=view_timeout,
+        guild_ready_timeout=0.05,
+        reidentify_delay=0,
+    )
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    db = await Database.open(tmp_path / "state.sqlite3")
+    yield db
+    await db.close()
+
+
+@pytest.fixture
+async def bot(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> AsyncIterator[ArtsakhBot]:
+    async with run_bot(make_bot(fake_discord, database, tmp_path)) as running:
+        yield running
+
+
+def description(result: InteractionResult | FakeMessage) -> str:
+    embeds = result.embeds
+    assert embeds, "expected an embed"
+    return str(embeds[0].get("description") or "")
+
+
+def title(result: InteractionResult | FakeMessage) -> str:
+    return str(result.embeds[0].get("title") or "")
+
+
+def components(message: FakeMessage) -> dict[str, dict[str, Any]]:
+    return {c["custom_id"]: c for c in message.all_components() if "custom_id" in c}
+
+
+def answered(result: InteractionResult) -> None:
+    assert result.acknowledged, f"{result.name} was not answered"
+    assert not result.timed_out
+    assert result.elapsed is not None
+    assert result.elapsed < 3.0
+
+
+# ---------------------------------------------------------------------------------------------- commands
+
+
+async def test_commands_are_synced_with_teaching_descriptions(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    synced = {c["name"]: c for c in fake_discord.synced_commands(fake_discord.guild)}
+    assert set(synced) >= {
+        "jurisdiction",
+        "resolution",
+        "date",
+        "onthisday",
+        "timeline",
+        "list",
+        "stats",
+        "about",
+        "help",
+    }
+    assert fake_discord.synced_commands(None) == []  # guild mode: nothing global
+    for command in synced.values():
+        assert 1 <= len(command["description"]) <= 100
+        for option in command.get("options", []):
+            assert 1 <= len(option["description"]) <= 100
+    when = synced["date"]["options"][0]
+    assert when["description"] == "A date, a month, a year or a range: 2020-11-25, nov 2020, 2014, 2012-2014"
+    assert synced["jurisdiction"]["options"][0]["autocomplete"] is True
+    level = next(o for o in synced["list"]["options"] if o["name"] == "level")
+    assert {c["value"] for c in level["choices"]} == {lv.value for lv in Level}
+    kind = next(o for o in synced["list"]["options"] if o["name"] == "kind")
+    assert {c["value"] for c in kind["choices"]} == {k.value for k in Kind}
+    country = next(o for o in synced["list"]["options"] if o["name"] == "country")
+    assert country["autocomplete"] is True
+
+
+async def test_jurisdiction_found_is_public_with_everything(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    result = await fake_discord.slash("jurisdiction", {"name": "California"})
+    answered(result)
+    assert not result.ephemeral
+    assert title(result) == "California"
+    text = description(result)
+    assert "California — State Assembly · 8 May 2014" in text
+    assert "Kind: call for recognition" in text
+    assert "Vote: 70–1" in text
+    assert "Dates differ: 8 May 2014" in text
+    assert "7 May 2014 (One source gives the day before)" in text
+    assert "[AJR 32 text](https://example.org/ajr32)" in text
+    assert result.embeds[0]["footer"]["text"] == "Dataset test-1"
+    assert result.components == []  # one page: no buttons
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        ("resolution", {"query": "AJR 32"}, "Reference: AJR 32"),
+        ("date", {"when": "nov 2020"}, "25 November 2020"),
+        ("date", {"when": "2013-01"}, "January 2013"),
+        ("onthisday", {}, "On this day: 25 November"),
+        ("onthisday", {"date": "24 april"}, "Springfield"),
+        ("timeline", {"from_year": 1988, "to_year": 1991}, "Proclamation of the Republic"),
+        ("list", {"level": "national"}, "France — Senate"),
+        ("list", {"country": "Australia", "kind": "call-for-recognition"}, "New South Wales"),
+        ("stats", {}, "By kind"),
+        ("about", {}, "Test methodology."),
+    ],
+)
+async def test_every_command_answers_publicly(
+    fake_discord: FakeDiscord, bot: ArtsakhBot, command: str, options: dict[str, Any], expected: str
+) -> None:
+    result = await fake_discord.slash(command, options)
+    answered(result)
+    assert not result.ephemeral, result.text
+    assert expected in result.text
+
+
+async def test_month_precision_is_never_shown_as_a_day(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    result = await fake_discord.slash("jurisdiction", {"name": "Los Angeles"})
+    text = description(result)
+    assert "City Council · January 2013" in text
+    assert "Known only to the month." in text
+    assert "1 January 2013" not in text
+
+
+async def test_help_lists_every_command_with_an_example(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    result = await fake_discord.slash("help")
+    answered(result)
+    assert result.ephemeral
+    fields = {f["name"].split()[0]: f["value"] for f in result.embeds[0]["fields"]}
+    for name in (
+        "jurisdiction",
+        "resolution",
+        "date",
+        "onthisday",
+        "timeline",
+        "list",
+        "stats",
+        "about",
+        "help",
+    ):
+        assert f"/{name}" in fields, name
+        assert "Example: `/" in fields[f"/{name}"]
+    assert fields["/jurisdiction"].endswith("Example: `/jurisdiction name: California`")
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        ("jurisdiction", {"name": "Atlantis"}, "Nothing matches 'Atlantis'"),
+        ("resolution", {"query": "zzzzqqq"}, "No record matches 'zzzzqqq'"),
+        ("list", {"country": "Atlantis"}, "No country matches 'Atlantis'"),
+        ("date", {"when": "1950"}, "1950"),
+        # 12:00 UTC on 25 November is already 26 November on Kiritimati (UTC+14)
+        ("onthisday", {"timezone": "Pacific/Kiritimati"}, "Nothing on record for 26 November"),
+    ],
+)
+async def test_not_found_is_private_with_a_hint(
+    fake_discord: FakeDiscord, bot: ArtsakhBot, command: str, options: dict[str, Any], expected: str
+) -> None:
+    result = await fake_discord.slash(command, options)
+    answered(result)
+    assert result.ephemeral
+    assert expected in result.text
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        ("date", {"when": "banana"}, "Try 2020-11-25, nov 2020, 2014 or 2012-2014"),
+        ("onthisday", {"date": "banana"}, "could not read 'banana'"),
+        ("onthisday", {"timezone": "Mars/Olympus"}, "time zone"),
+        ("timeline", {"from_year": 2000, "to_year": 1990}, "is after the second"),
+        ("jurisdiction", {"name": "   "}, "Type a name"),
+    ],
+)
+async def test_invalid_input_is_private_with_a_hint(
+    fake_discord: FakeDiscord, bot: ArtsakhBot, command: str, options: dict[str, Any], expected: str
+) -> None:
+    result = await fake_discord.slash(command, options)
+    answered(result)
+    assert result.ephemeral
+    assert expected in result.text
+
+
+# ---------------------------------------------------------------------------------------------- pickers
+
+
+async def test_ambiguous_name_offers_buttons_and_answers_the_pick(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    result = await fake_discord.slash("jurisdiction", {"name": "LA"})
+    answered(result)
+    assert result.ephemeral
+    assert result.message is not None
+    buttons = {b["label"]: b["custom_id"] for b in result.message.buttons()}
+    assert set(buttons) == {
+        "Los Angeles (city, United States, 1 record)",
+        "Louisiana (state, United States, 1 record)",
+    }
+    pick = await fake_discord.click(result.message, buttons["Louisiana (state, United States, 1 record)"])
+    answered(pick)
+    assert pick.response_type == 7  # the private picker is replaced…
+    assert result.message.components == []
+    assert "Showing Louisiana" in description(result.message)
+    followups = await pick.wait_for_followups(1)  # …and the answer is public
+    assert not followups[0].ephemeral
+    assert title(followups[0]) == "Louisiana"
+    assert "Louisiana — House · 2012" in description(followups[0])
+
+
+async def test_many_candidates_come_as_a_select_menu(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    result = await fake_discord.slash("jurisdiction", {"name": "Springfield"})
+    answered(result)
+    assert result.ephemeral
+    assert result.message is not None
+    select = components(result.message)["pick"]
+    assert select["type"] == 3
+    labels = {o["label"]: o["value"] for o in select["options"]}
+    assert len(labels) == len(SPRINGFIELDS)
+    chosen = next(v for label, v in labels.items() if label.startswith("Springfield OR"))
+    pick = await fake_discord.click(result.message, "pick", values=[chosen])
+    answered(pick)
+    followups = await pick.wait_for_followups(1)
+    assert title(followups[0]) == "Springfield OR"
+    assert not followups[0].ephemeral
+
+
+async def test_did_you_mean_can_be_picked(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    result = await fake_discord.slash("list", {"country": "Frnc", "level": "national"})
+    answered(result)
+    assert result.ephemeral
+    assert result.message is not None
+    assert "Did you mean" in result.text
+    pick = await fake_discord.click(result.message, label="France (1 record)")
+    followups = await pick.wait_for_followups(1)
+    assert "France — Senate · 25 November 2020" in description(followups[0])
+    assert title(followups[0]) == "Records: national · France"
+
+
+# ---------------------------------------------------------------------------------------------- autocomplete
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "first_value"),
+    [
+        ("jurisdiction", {"name": "calif"}, "california"),
+        ("jurisdiction", {"name": "Califronia"}, "california"),
+        ("resolution", {"query": "ajr"}, "us-ca-2014"),
+        ("resolution", {"query": "senat"}, "fr-senate-2020"),
+        ("list", {"country": "fra"}, "fr"),
+        ("list", {"country": "Astralia"}, "au"),
+        ("onthisday", {"timezone": "yerevan"}, "Asia/Yerevan"),
+    ],
+)
+async def test_autocomplete_ranks_the_intended_choice_first(
+    fake_discord: FakeDiscord,
+    bot: ArtsakhBot,
+    command: str,
+    options: dict[str, Any],
+    first_value: str,
+) -> None:
+    [focused] = options
+    choices = await fake_discord.autocomplete(command, options, focused)
+    result = fake_discord.interactions[-1]
+    answered(result)
+    assert 1 <= len(choices) <= 25
+    assert choices[0]["value"] == first_value
+    for choice in choices:
+        assert 1 <= len(choice["name"]) <= 100
+        assert 1 <= len(choice["value"]) <= 100
+
+
+@pytest.mark.parametrize(
+    ("command", "focused"),
+    [("jurisdiction", "name"), ("resolution", "query"), ("list", "country"), ("onthisday", "timezone")],
+)
+async def test_autocomplete_on_empty_input_offers_defaults(
+    fake_discord: FakeDiscord, bot: ArtsakhBot, command: str, focused: str
+) -> None:
+    choices = await fake_discord.autocomplete(command, {focused: ""}, focused)
+    answered(fake_discord.interactions[-1])
+    assert 1 <= len(choices) <= 25
+
+
+async def test_autocomplete_values_are_accepted_back(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    choices = await fake_discord.autocomplete("jurisdiction", {"name": "spring"}, "name")
+    assert len(choices) >= 2
+    result = await fake_discord.slash("jurisdiction", {"name": choices[0]["value"]})
+    assert not result.ephemeral
+    assert title(result) == choices[0]["name"].split(" (")[0]
+
+
+# ---------------------------------------------------------------------------------------------- pages
+
+
+async def test_long_answers_page_for_the_asker_only(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    world = fake_discord.world
+    result = await fake_discord.slash("list", {"country": "United States"}, user=world.alice)
+    answered(result)
+    assert not result.ephemeral
+    assert result.message is not None
+    message = result.message
+    buttons = components(message)
+    assert list(buttons) == ["page:first", "page:prev", "page:count", "page:next", "page:last"]
+    total = int(buttons["page:count"]["label"].split("/")[1])
+    assert total >= 3
+    assert buttons["page:first"].get("disabled")
+    assert buttons["page:prev"].get("disabled")
+    assert buttons["page:count"]["label"] == f"1/{total}"
+    first_page = description(message)
+
+    turn = await fake_discord.click(message, "page:next", user=world.alice)
+    answered(turn)
+    assert turn.response_type == 7
+    assert components(message)["page:count"]["label"] == f"2/{total}"
+    assert description(message) != first_page
+    assert message.embeds[0]["footer"]["text"].startswith(f"Page 2/{total}")
+
+    refused = await fake_discord.click(message, "page:next", user=world.bob)
+    answered(refused)
+    assert refused.ephemeral
+    assert NOT_YOURS in refused.text
+    assert components(message)["page:count"]["label"] == f"2/{total}"  # bob changed nothing
+
+    await fake_discord.click(message, "page:last", user=world.alice)
+    buttons = components(message)
+    assert buttons["page:count"]["label"] == f"{total}/{total}"
+    assert buttons["page:next"].get("disabled")
+    assert buttons["page:last"].get("disabled")
+    await fake_discord.click(message, "page:first", user=world.alice)
+    assert description(message) == first_page
+
+
+async def test_buttons_disable_themselves_on_timeout(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    async with run_bot(make_bot(fake_discord, database, tmp_path, view_timeout=0.3)):
+        paged = await fake_discord.slash("list", {})
+        picker = await fake_discord.slash("jurisdiction", {"name": "LA"})
+        assert paged.message is not None
+        assert picker.message is not None
+        await paged.wait_for_edit(1, timeout=3)
+        await picker.wait_for_edit(1, timeout=3)
+        for message in (paged.message, picker.message):
+            assert message.all_components()
+            assert all(c.get("disabled") for c in message.all_components() if c.get("type") != 1)
+
+
+# ---------------------------------------------------------------------------------------------- hostile input
+
+
+async def test_mentions_never_ping(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    for text in ("@everyone", "@here <@&123456789012345678>", f"<@{fake_discord.world.bob.id}>"):
+        result = await fake_discord.slash("jurisdiction", {"name": text})
+        answered(result)
+        assert result.ephemeral
+        assert "@everyone" not in result.text
+        assert "@here" not in result.text
+    assert "@\u200beveryone" in fake_discord.interactions[0].text
+    fake_discord.assert_no_pings()
+    sent = [c.json for c in fake_discord.calls_to("POST", "/interactions/*/*/callback")]
+    assert all(body["data"].get("allowed_mentions") == {"parse": []} for body in sent)
+
+
+async def test_a_6000_character_query_gets_a_short_private_answer(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    for command, option in (("jurisdiction", "name"), ("resolution", "query"), ("date", "when")):
+        result = await fake_discord.slash(command, {option: "@everyone " + "x" * 5990})
+        answered(result)
+        assert result.ephemeral
+        assert "too long" in result.text
+        assert len(result.text) < 1000
+    choices = await fake_discord.autocomplete("jurisdiction", {"name": "y" * 6000}, "name")
+    assert choices == []
+    answered(fake_discord.interactions[-1])
+    fake_discord.assert_no_pings()
+
+
+# ---------------------------------------------------------------------------------------------- faults
+
+
+async def test_rate_limits_and_a_reconnect_mid_run(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    fault = fake_discord.fail_next("POST", "/interactions/*/*/callback", 429, retry_after=0.2)
+    first = await fake_discord.slash("jurisdiction", {"name": "California"})
+    answered(first)
+    assert fault.hits == 1  # the 429 was honoured and the callback retried
+    assert not first.ephemeral
+
+    queries = ["California", "France", "LA", "Atlantis", "New South Wales", "Glendale"] * 3
+    results: list[InteractionResult] = []
+
+    async def steady() -> None:
+        for name in queries:
+            results.append(await fake_discord.slash("jurisdiction", {"name": name}))
+            await asyncio.sleep(0.02)
+
+    runner = asyncio.create_task(steady())
+    await asyncio.sleep(0.1)
+    await fake_discord.reconnect()
+    fake_discord.fail_next("POST", "/interactions/*/*/callback", 429, retry_after=0.1, times=2)
+    await runner
+    assert fake_discord.resume_count >= 1
+    assert len(results) == len(queries)
+    for result in results:
+        answered(result)
+
+    # the follow-up path (a picked candidate) survives a 429 too
+    picker = await fake_discord.slash("jurisdiction", {"name": "LA"})
+    assert picker.message is not None
+    fake_discord.fail_next("POST", "/webhooks/*/*", 429, retry_after=0.1)
+    pick = await fake_discord.click(picker.message, label="Los Angeles (city, United States, 1 record)")
+    followups = await pick.wait_for_followups(1)
+    assert title(followups[0]) == "Los Angeles"
+    for name, options in (("stats", {}), ("timeline", {}), ("help", {})):
+        answered(await fake_discord.slash(name, options))
+
+
+# ---------------------------------------------------------------------------------------------- cooldowns
+
+
+async def test_cooldown_blocks_the_spammer_but_not_invalid_input(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    clock = ManualClock(NOW)
+    config = make_config(fake_discord, per_window=2, window=30)
+    world = fake_discord.world
+    async with run_bot(make_bot(fake_discord, database, tmp_path, config=config, clock=clock)):
+        for _ in range(4):  # invalid input never costs a turn
+            bad = await fake_discord.slash("date", {"when": "banana"}, user=world.alice)
+            assert bad.ephemeral
+            assert "could not read" in bad.text
+        for _ in range(2):
+            ok = await fake_discord.slash("jurisdiction", {"name": "California"}, user=world.alice)
+            assert not ok.ephemeral
+        blocked = await fake_discord.slash("jurisdiction", {"name": "California"}, user=world.alice)
+        answered(blocked)
+        assert blocked.ephemeral
+        assert "Slow down: try again in 30 s." in blocked.text
+        other = await fake_discord.slash("jurisdiction", {"name": "California"}, user=world.bob)
+        assert not other.ephemeral  # per user
+        clock.advance(dt.timedelta(seconds=12))
+        still = await fake_discord.slash("stats", {}, user=world.alice)
+        assert "Slow down: try again in 18 s." in still.text
+        clock.advance(dt.timedelta(seconds=18))
+        again = await fake_discord.slash("jurisdiction", {"name": "California"}, user=world.alice)
+        assert not again.ephemeral
+        assert (await fake_discord.slash("help", {}, user=world.alice)).embeds[0]["title"] == "Commands"
+
+
+async def test_cooldown_zero_disables_it(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    config = make_config(fake_discord, per_window=0, window=30)
+    async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)):
+        for _ in range(8):
+            result = await fake_discord.slash("stats", {})
+            assert not result.ephemeral
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+class BoomCog(commands.Cog):
+    """Commands that fail, to exercise the one error handler."""
+
+    @app_commands.command(name="boom")
+    async def boom(self, interaction: discord.Interaction[Any], text: str) -> None:
+        """Always fails."""
+        raise RuntimeError("kaboom")
+
+    @app_commands.command(name="boomlater")
+    async def boom_later(self, interaction: discord.Interaction[Any]) -> None:
+        """Fails after answering."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        raise RuntimeError("kaboom later")
+
+
+async def test_one_error_handler_answers_once_and_logs_context(
+    fake_discord: FakeDiscord,
+    run_bot: Any,
+    database: Database,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot = make_bot(fake_discord, database, tmp_path)
+    await bot.add_cog(BoomCog())
+    caplog.set_level(logging.INFO, logger="bot.discordbot")
+    async with run_bot(bot):
+        result = await fake_discord.slash("boom", {"text": "hello"})
+        answered(result)
+        assert result.ephemeral
+        assert result.text == GENERIC_ERROR
+        later = await fake_discord.slash("boomlater")
+        answered(later)
+        assert later.deferred
+        message = await later.wait_for_edit(1)
+        assert message.ephemeral
+        assert GENERIC_ERROR in message.text
+        assert later.callback_calls == 1  # never a second acknowledgement
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name == "bot.discordbot.errors"]
+    assert len(errors) == 2
+    assert "/boom options={'text': 'hello'}" in errors[0].getMessage()
+    assert f"guild={fake_discord.guild.id}" in errors[0].getMessage()
+    assert f"user={fake_discord.world.alice.id}" in errors[0].getMessage()
+    assert errors[0].exc_info is not None
+    assert "kaboom" in str(errors[0].exc_info[1])
+
+
+# ---------------------------------------------------------------------------------------------- sync
+
+
+async def test_sync_only_when_the_tree_changed(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    guild_puts = f"/applications/*/guilds/{fake_discord.guild.id}/commands"
+    async with run_bot(make_bot(fake_discord, database, tmp_path)) as first:
+        assert [r.outcome.value for r in first.sync_results] == ["synced"]
+    assert len(fake_discord.calls_to("PUT", guild_puts)) == 1
+    async with run_bot(make_bot(fake_discord, database, tmp_path)) as second:
+        assert [r.outcome.value for r in second.sync_results] == ["unchanged"]
+        answered(await fake_discord.slash("stats", {}))
+    assert len(fake_discord.calls_to("PUT", guild_puts)) == 1  # same tree, same DB: no PUT
+    changed = make_bot(fake_discord, database, tmp_path, extensions=("bot.discordbot.cogs.lookup",))
+    async with run_bot(changed):
+        pass
+    assert len(fake_discord.calls_to("PUT", guild_puts)) == 2
+    assert "stats" not in {c["name"] for c in fake_discord.synced_commands(fake_discord.guild)}
+
+
+async def test_switching_to_global_clears_the_guild_commands(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    async with run_bot(make_bot(fake_discord, database, tmp_path)):
+        pass
+    assert fake_discord.synced_commands(fake_discord.guild)
+    config = make_config(fake_discord, sync="global")
+    async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)) as bot:
+        outcomes = {r.target.label: r.outcome.value for r in bot.sync_results}
+        assert outcomes == {"global": "synced", f"guild {fake_discord.guild.id}": "cleared"}
+        answered(await fake_discord.slash("about", {}))
+    assert fake_discord.synced_commands(fake_discord.guild) == []
+    assert "about" in {c["name"] for c in fake_discord.synced_commands(None)}
+
+
+async def test_sync_off_never_touches_commands(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    config = make_config(fake_discord, sync="off")
+    async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)) as bot:
+        assert bot.sync_results == []
+    assert fake_discord.calls_to("PUT", "/applications/*") == []
+
+
+async def test_presence_and_intents(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+    identify = fake_discord.gateway.identify_payloads[-1]
+    assert identify["intents"] == discord.Intents.default().value
+    activity = identify["presence"]["game"]  # discord.py sends the activity in IDENTIFY's presence
+    assert activity["name"] == "/help"
+    assert activity["type"] == discord.ActivityType.listening.value
+    assert bot.allowed_mentions is not None
+    assert bot.allowed_mentions.to_dict() == {"parse": []}
+
+
+# ---------------------------------------------------------------------------------------------- reload
+
+
+async def test_a_data_reload_takes_effect_without_a_restart(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    mini = Path(__file__).parent / "data" / "mini"
+    for name in ("resolutions.yaml", "events.yaml"):
+        (data / name).write_text((mini / name).read_text(encoding="utf-8"), encoding="utf-8")
+    clock = ManualClock(NOW)
+    store = DataStore(data, QueryEngine, clock=clock)
+    bot = ArtsakhBot(
+        make_config(fake_discord),
+        clock,
+        store,
+        database,
+        extensions=CORE_EXTENSIONS,
+        guild_ready_timeout=0.05,
+    )
+    async with run_bot(bot):
+        about = await fake_discord.slash("about")
+        assert "dataset version test-1" in about.text
+        before = await fake_discord.autocomplete("jurisdiction", {"name": "new s"}, "name")
+        assert before[0]["value"] == "nsw"
+        text = (data / "resolutions.yaml").read_text(encoding="utf-8")
+        text = text.replace('version: "test-1"', 'version: "test-2"').replace(
+            "name: New South Wales", "name: New South Wales State"
+        )
+        (data / "resolutions.yaml").write_text(text, encoding="utf-8")
+        report = await store.reload_from_disk()
+        assert report.ok, report.problems
+        about = await fake_discord.slash("about")
+        assert "dataset version test-2" in about.text
+        assert about.embeds[0]["footer"]["text"] == "Dataset test-2"
+        after = await fake_discord.autocomplete("jurisdiction", {"name": "new s"}, "name")
+        assert after[0]["name"].startswith("New South Wales State")
+
+
+async def test_today_comes_from_the_injected_clock_and_is_never_stale(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    clock = ManualClock(NOW)
+    async with run_bot(make_bot(fake_discord, database, tmp_path, clock=clock)):
+        first = await fake_discord.slash("onthisday")
+        assert not first.ephemeral
+        assert "France — Senate · 25 November 2020" in first.text
+        clock.advance(dt.timedelta(days=1))
+        second = await fake_discord.slash("onthisday")
+        assert second.ephemeral
+        assert "26 November" in second.text
+        clock.set(dt.datetime(2025, 4, 24, 23, 30, tzinfo=dt.UTC))
+        late = await fake_discord.slash("onthisday", {"timezone": "Asia/Yerevan"})  # already 25 April there
+        assert "25 April" in late.text
+        utc = await fake_discord.slash("onthisday")
+        assert "Springfield" in utc.text
+
+
+async def test_the_full_bot_lists_every_command_in_help(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    async with run_bot(make_bot(fake_discord, database, tmp_path, extensions=None)) as bot:
+        assert set(CORE_EXTENSIONS) <= set(bot.extensions)
+        result = await fake_discord.slash("help")
+        assert result.ephemeral
+        shown = {f["name"].split()[0].removeprefix("/") for f in result.embeds[0]["fields"]}
+        synced = {c["name"] for c in fake_discord.synced_commands(fake_discord.guild)}
+        assert synced == shown  # every command (groups by their top name), nothing stale
+        missing = [f["name"] for f in result.embeds[0]["fields"] if "Example: `/" not in f["value"]]
+        assert missing == []

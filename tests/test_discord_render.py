@@ -1,0 +1,194 @@
+"""Answer → embeds: limits, truncation, paging, mention neutralising (pure, no network)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import discord
+import pytest
+
+from bot.core.answers import Answer, Candidate, Entry, Field, Status
+from bot.core.model import Source
+from bot.discordbot import render
+from bot.discordbot.cooldowns import Charge, Cooldowns
+from bot.discordbot.sync import SyncTarget, digest, targets_for
+
+
+def embed_total(embed: discord.Embed) -> int:
+    return len(embed)
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    data = embed.to_dict()
+    assert len(data.get("title", "")) <= 256
+    assert len(data.get("description", "")) <= 4096
+    fields = data.get("fields", [])
+    assert len(fields) <= 25
+    for f in fields:
+        assert 1 <= len(f["name"]) <= 256
+        assert 1 <= len(f["value"]) <= 1024
+    assert len(data.get("footer", {}).get("text", "")) <= 2048
+    assert embed_total(embed) <= 6000
+
+
+def entry(n: int, *, line: str = "A line.", sources: int = 1) -> Entry:
+    return Entry(
+        key=f"r{n}",
+        heading=f"Place {n} — Council · 8 May 2014",
+        lines=(line,),
+        sources=tuple(Source(f"https://example.org/{n}/{i}", f"Source {i}") for i in range(sources)),
+        url=f"https://example.org/{n}/0",
+    )
+
+
+def test_truncate_marks_the_cut():
+    assert render.truncate("abcdef", 10) == "abcdef"
+    assert render.truncate("abcdef", 4) == "abc…"
+    assert len(render.truncate("x" * 5000, 4096)) == 4096
+    assert render.truncate("abc", 1) == "…"
+
+
+def test_mentions_are_neutralised_everywhere():
+    answer = Answer(
+        command="jurisdiction",
+        query="@everyone",
+        status=Status.NOT_FOUND,
+        title="Nothing matches '@everyone' <@123456789012345678>",
+        message="Nothing matches '@here' or <@&123456789012345678>.",
+    )
+    embed = render.render(answer).pages[0]
+    text = (embed.title or "") + (embed.description or "")
+    assert "@everyone" not in text
+    assert "@here" not in text
+    assert "<@123456789012345678>" not in text
+    assert "<@&123456789012345678>" not in text
+    assert "@\u200beveryone" in text
+
+
+def test_giant_texts_stay_within_every_limit():
+    huge = "x" * 7000
+    answer = Answer(
+        command="stats",
+        query=huge,
+        status=Status.FOUND,
+        title=huge,
+        message=huge,
+        lines=(huge, huge),
+        fields=tuple(Field(huge, huge) for _ in range(40)),
+        entries=tuple(entry(n, line=huge, sources=8) for n in range(12)),
+    )
+    rendered = render.render(answer, footer=huge)
+    assert len(rendered.pages) >= 2
+    for page in rendered.pages:
+        assert_within_limits(page)
+    assert rendered.pages[0].title.endswith("…")
+
+
+def test_entries_page_in_order_with_counter_and_sources():
+    answer = Answer(
+        command="list",
+        query="",
+        status=Status.FOUND,
+        title="All records",
+        message="12 records, newest first.",
+        entries=tuple(entry(n) for n in range(12)),
+    )
+    rendered = render.render(answer, footer="Dataset test")
+    assert rendered.public
+    assert len(rendered.pages) == 3  # five per page
+    assert rendered.pages[0].footer.text == "Page 1/3 · Dataset test"
+    first = rendered.pages[0].description or ""
+    assert first.startswith("12 records, newest first.")
+    assert "[Place 0 — Council · 8 May 2014](https://example.org/0/0)" in first
+    assert "Sources: [Source 0](https://example.org/0/0)" in first
+    assert "Place 5" in (rendered.pages[1].description or "")
+    assert "Place 11" in (rendered.pages[2].description or "")
+
+
+def test_link_escapes_brackets_and_parentheses():
+    assert render.link("a [b]", "https://x.org/a_(b)") == "[a \\[b\\]](https://x.org/a_%28b%29)"
+    assert render.link("plain", "ftp://x.org") == "plain"
+
+
+def test_private_answers_and_candidates():
+    answer = Answer(
+        command="jurisdiction",
+        query="LA",
+        status=Status.AMBIGUOUS,
+        title="'LA' is ambiguous",
+        message="'LA' could mean several places:",
+        candidates=(
+            Candidate("Los Angeles (city, United States)", "los-angeles"),
+            Candidate("Louisiana", "louisiana"),
+        ),
+    )
+    rendered = render.render(answer)
+    assert not rendered.public
+    assert [c.value for c in rendered.candidates] == ["los-angeles", "louisiana"]
+    assert "• Los Angeles (city, United States)" in (rendered.pages[0].description or "")
+
+
+def test_choice_text_fits():
+    assert len(render.choice_text("y" * 300)) == 100
+    assert render.choice_text("   ") == "?"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self.t
+
+
+def test_cooldown_window_and_refund():
+    clock = Clock()
+    limiter = Cooldowns(2, 10, clock)
+    first = limiter.take(1)
+    second = limiter.take(1)
+    assert isinstance(first, Charge)
+    assert isinstance(second, Charge)
+    wait = limiter.take(1)
+    assert wait == pytest.approx(10.0)
+    limiter.refund(second)
+    assert isinstance(limiter.take(1), Charge)
+    assert isinstance(limiter.take(2), Charge)  # other users are not affected
+    clock.t += dt.timedelta(seconds=10)
+    assert limiter.remaining(1) == 2
+    assert Cooldowns(0, 10, clock).take(1) is not None
+    assert not Cooldowns(0, 10, clock).enabled
+
+
+def test_sync_targets_and_digest():
+    assert targets_for("off", [1]) == []
+    assert targets_for("global", [1]) == [SyncTarget(None)]
+    assert targets_for("guild", [5, 5, 6]) == [SyncTarget(5), SyncTarget(6)]
+    with pytest.raises(ValueError, match="guild id"):
+        targets_for("guild", [])
+    key = SyncTarget(42).meta_key(7)
+    assert SyncTarget.from_meta_key(key) == SyncTarget(42)
+    assert SyncTarget.from_meta_key(SyncTarget(None).meta_key(7)) == SyncTarget(None)
+    assert SyncTarget.from_meta_key("something:else") is None
+    assert digest([{"b": 1, "a": 2}]) == digest([{"a": 2, "b": 1}])
+    assert digest([{"a": 1}]) != digest([{"a": 2}])
+
+
+def test_engine_cache_is_lru_and_cleared_by_a_new_engine():
+    from bot.discordbot.cache import EngineCache
+
+    cache: EngineCache[int] = EngineCache(2)
+    first, second = object(), object()
+    calls: list[str] = []
+
+    def compute(key: str) -> int:
+        calls.append(key)
+        return len(calls)
+
+    assert cache.get(first, "a", lambda: compute("a")) == 1
+    assert cache.get(first, "a", lambda: compute("a")) == 1
+    cache.get(first, "b", lambda: compute("b"))
+    cache.get(first, "c", lambda: compute("c"))  # evicts "a", the least recently used
+    assert cache.get(first, "a", lambda: compute("a")) == 4
+    assert cache.get(second, "a", lambda: compute("a")) == 5  # a reload: everything recomputed
+    assert len(cache) == 1
+    assert calls == ["a", "b", "c", "a", "a"]
