@@ -1,0 +1,261 @@
+"""/admin reload: moderators reload the dataset from the data folder or from an uploaded file.
+
+Only the moderators named in ``[moderation]`` may reload (see :mod:`bot.discordbot.moderation`);
+the check runs in the command itself, ``default_permissions`` only hides the command from
+non-administrators. A reload is validated in full before anything changes; on problems the
+old data keeps serving and nothing on disk changes. Every reload is logged and, when
+``moderation.log_channel_id`` is set, posted to that channel.
+
+Reloads run one at a time in the order they were asked for (commands and SIGHUP alike).
+While the cog is loaded, SIGHUP reloads from the data folder too (where the platform and the
+thread allow a signal handler).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.answers import Status
+from bot.core.reloading import ReloadReport
+from bot.discordbot.bot import ArtsakhBot
+from bot.discordbot.errors import answer_privately
+from bot.discordbot.moderation import (
+    ReloadMessage,
+    describe_user,
+    fetch_moderator_reason,
+    install_sighup,
+    log_line,
+    moderator_reason,
+    render_reload,
+    upload_refusal,
+)
+from bot.discordbot.render import clip
+
+log = logging.getLogger(__name__)
+
+REFUSED = "Only the bot's moderators can reload its data. This attempt has been logged."
+DOWNLOAD_FAILED = "Could not download that file from Discord. Nothing changed; please try again."
+REPORT_FAILED = "The reload finished but its report could not be shown. Nothing else went wrong; see the log."
+
+
+class Turn:
+    """One place in the reload queue."""
+
+    def __init__(self, before: asyncio.Future[None] | None, mine: asyncio.Future[None]) -> None:
+        self._before = before
+        self._mine = mine
+
+    async def wait(self) -> None:
+        """Wait until every reload asked for earlier has finished."""
+        if self._before is not None:
+            await asyncio.shield(self._before)
+
+    def release(self) -> None:
+        """Let the next reload go (after the earlier ones, even when this one never ran)."""
+        if self._mine.done():
+            return
+        before = self._before
+        if before is None or before.done():
+            self._mine.set_result(None)
+            return
+
+        def done(_: asyncio.Future[None]) -> None:
+            if not self._mine.done():
+                self._mine.set_result(None)
+
+        before.add_done_callback(done)
+
+
+class ReloadQueue:
+    """First come, first served: a turn is taken when a reload is asked for, before any await."""
+
+    def __init__(self) -> None:
+        self._tail: asyncio.Future[None] | None = None
+
+    def take(self) -> Turn:
+        """A turn after every turn taken so far; always :meth:`Turn.release` it."""
+        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        turn = Turn(self._tail, mine)
+        self._tail = mine
+        return turn
+
+
+class AdminCog(commands.Cog, name="Admin"):
+    """Moderator tools."""
+
+    help_examples: ClassVar[dict[str, str]] = {"admin reload": "/admin reload file: resolutions.yaml"}
+
+    admin = app_commands.Group(
+        name="admin",
+        description="Moderator tools for the bot's data",
+        default_permissions=discord.Permissions(administrator=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: ArtsakhBot) -> None:
+        self.bot = bot
+        self.queue = ReloadQueue()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._remove_sighup: Callable[[], None] | None = None
+
+    async def cog_load(self) -> None:
+        """Reload from disk on SIGHUP while the cog is loaded."""
+        self._remove_sighup = install_sighup(self._on_sighup)
+        if self._remove_sighup is not None:
+            log.info("SIGHUP reloads the data from %s", self.bot.datastore.data_dir)
+
+    async def cog_unload(self) -> None:
+        """Remove the SIGHUP handler; stop a signal reload still waiting or running."""
+        if self._remove_sighup is not None:
+            self._remove_sighup()
+            self._remove_sighup = None
+        for task in list(self._tasks):
+            task.cancel()
+
+    # ------------------------------------------------------------------ /admin reload
+
+    @admin.command(name="reload")
+    @app_commands.describe(
+        file="A resolutions or events file (.yaml, at most 1 MB); empty: re-read the data folder"
+    )
+    async def reload(
+        self, interaction: discord.Interaction[Any], file: discord.Attachment | None = None
+    ) -> None:
+        """Reload the data from the data folder, or check and install an uploaded YAML file."""
+        moderation = self.bot.config.moderation
+        user = interaction.user
+        reason = moderator_reason(user, moderation, self.bot.guilds)
+        turn = self.queue.take() if reason is not None else None  # the order of asking
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if reason is None:
+                reason = await fetch_moderator_reason(user, moderation, self.bot.guilds)
+                if reason is None:
+                    await self._refuse(interaction)
+                    return
+            if turn is None:  # a moderator by a role fetched from another server
+                turn = self.queue.take()
+            by = f"{describe_user(user)} with /admin reload in {self._where(interaction)}"
+            log.info(
+                "/admin reload asked by %s (%s)%s", by, reason, f", file {file.filename!r}" if file else ""
+            )
+            if file is not None:
+                refusal = upload_refusal(file.filename, file.size, self.bot.datastore.max_upload_bytes)
+                if refusal is not None:
+                    log.info(
+                        "Refused the upload %r (%d bytes) by %s: %s", file.filename, file.size, by, refusal
+                    )
+                    await answer_privately(interaction, refusal, status=Status.INVALID)
+                    return
+            await turn.wait()
+            if file is None:
+                report = await self.bot.datastore.reload_from_disk()
+            else:
+                try:
+                    data = await file.read()
+                except discord.HTTPException as exc:
+                    log.warning("Could not download %r for %s: %s", file.filename, by, exc)
+                    await answer_privately(interaction, DOWNLOAD_FAILED, status=Status.INVALID)
+                    return
+                report = await self.bot.datastore.reload_with_upload(file.filename, data)
+            message = render_reload(report, by=by, when=self.bot.clock.now())
+            await self._answer(interaction, message)
+            await self._record(report, message, by)
+        finally:
+            if turn is not None:
+                turn.release()
+
+    async def _refuse(self, interaction: discord.Interaction[Any]) -> None:
+        log.warning(
+            "Refused /admin reload for %s in %s: not a moderator",
+            describe_user(interaction.user),
+            self._where(interaction),
+        )
+        await answer_privately(interaction, REFUSED, status=Status.INVALID)
+
+    @staticmethod
+    def _where(interaction: discord.Interaction[Any]) -> str:
+        guild = interaction.guild
+        if guild is not None:
+            return f"{discord.utils.escape_markdown(clip(guild.name, 100))} ({guild.id})"
+        return f"guild {interaction.guild_id}" if interaction.guild_id else "a direct message"
+
+    @staticmethod
+    async def _answer(interaction: discord.Interaction[Any], message: ReloadMessage) -> None:
+        """The private report (the first follow-up replaces the "thinking" message)."""
+        file = message.file()
+        try:
+            if file is None:
+                await interaction.followup.send(embed=message.embed, ephemeral=True)
+            else:
+                await interaction.followup.send(embed=message.embed, file=file, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("Could not send the reload report to the moderator: %s", exc)
+            await answer_privately(interaction, REPORT_FAILED, status=Status.INVALID)
+
+    # ------------------------------------------------------------------ SIGHUP
+
+    def _on_sighup(self) -> None:
+        log.info("Received SIGHUP: reloading the data from %s", self.bot.datastore.data_dir)
+        turn = self.queue.take()
+        task = asyncio.get_running_loop().create_task(self._signal_reload(turn), name="sighup-reload")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _signal_reload(self, turn: Turn) -> None:
+        try:
+            await turn.wait()
+            report = await self.bot.datastore.reload_from_disk()
+            by = f"SIGHUP (process {os.getpid()})"
+            message = render_reload(report, by=by, when=self.bot.clock.now())
+            await self._record(report, message, by)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("The SIGHUP reload failed")
+        finally:
+            turn.release()
+
+    # ------------------------------------------------------------------ the record
+
+    async def _record(self, report: ReloadReport, message: ReloadMessage, by: str) -> None:
+        """Log the reload and post its report to the moderation log channel, if any."""
+        line = log_line(report, by=by)
+        if report.ok:
+            log.info("%s", line)
+        else:
+            log.warning("%s", line)
+        channel_id = self.bot.config.moderation.log_channel_id
+        if not channel_id:
+            return
+        try:
+            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                log.warning("The moderation log channel %s cannot take messages", channel_id)
+                return
+            file = message.file()
+            if file is None:
+                await channel.send(embed=message.embed, allowed_mentions=discord.AllowedMentions.none())
+            else:
+                await channel.send(
+                    embed=message.embed, file=file, allowed_mentions=discord.AllowedMentions.none()
+                )
+        except discord.HTTPException as exc:
+            log.warning(
+                "Could not post the reload report to the moderation log channel %s: %s", channel_id, exc
+            )
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Extension entry point."""
+    if not isinstance(bot, ArtsakhBot):
+        raise TypeError("the admin cog needs an ArtsakhBot")
+    await bot.add_cog(AdminCog(bot))
