@@ -267,6 +267,16 @@ def _schemes(schemes: tuple[str, ...]) -> str:
     return " or ".join(f"{s}://" for s in schemes)
 
 
+def _env_url(environ: Mapping[str, str], name: str, schemes: tuple[str, ...], default: str) -> str:
+    """The URL in environment variable ``name`` (without a trailing ``/``), or ``default`` when unset."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    if not _is_url(text, schemes):
+        raise ConfigError(f"{name} must be a URL starting with {_schemes(schemes)}, not {text!r}")
+    return text.rstrip("/")
+
+
 def _valid_zone(name: str) -> bool:
     if not name or name.startswith("/") or ".." in name:
         return False
@@ -363,20 +373,11 @@ def load_config(
         api_base=d.get("api_base", "", d.url(("http", "https"))),
         gateway_url=d.get("gateway_url", "", d.url(("ws", "wss"))),
     )
-    env_api = environ.get("DISCORD_API_BASE", "").strip()
-    if env_api:
-        if not _is_url(env_api, ("http", "https")):
-            raise ConfigError(
-                f"DISCORD_API_BASE must be a URL starting with http:// or https://, not {env_api!r}"
-            )
-        discord = dataclasses.replace(discord, api_base=env_api.rstrip("/"))
-    env_gateway = environ.get("DISCORD_GATEWAY_URL", "").strip()
-    if env_gateway:
-        if not _is_url(env_gateway, ("ws", "wss")):
-            raise ConfigError(
-                f"DISCORD_GATEWAY_URL must be a URL starting with ws:// or wss://, not {env_gateway!r}"
-            )
-        discord = dataclasses.replace(discord, gateway_url=env_gateway.rstrip("/"))
+    discord = dataclasses.replace(
+        discord,
+        api_base=_env_url(environ, "DISCORD_API_BASE", ("http", "https"), discord.api_base),
+        gateway_url=_env_url(environ, "DISCORD_GATEWAY_URL", ("ws", "wss"), discord.gateway_url),
+    )
     if discord.sync == "guild" and not discord.guild_ids:
         raise ConfigError(f"{where}: discord.sync = 'guild' needs at least one id in discord.guild_ids")
 

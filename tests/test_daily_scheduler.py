@@ -143,6 +143,7 @@ async def sub(
         empty_day=kw.get("empty_day", "upcoming"),
         created_by=1,
         now=dt.datetime(2024, 1, 1, tzinfo=UTC),
+        starts_on=kw.get("starts_on"),
     )
 
 
@@ -215,6 +216,31 @@ async def test_skipped_day_counts_as_done(store: SubscriptionStore) -> None:
     assert saved is not None
     assert saved.last_posted_date == DAY
     assert saved.last_message_ids == ()
+
+
+async def test_first_post_is_on_the_first_date(store: SubscriptionStore) -> None:
+    """Subscribed after today's time: nothing today (nothing recorded either), then tomorrow's post."""
+    tomorrow = DAY + dt.timedelta(days=1)
+    await sub(store, 1, starts_on=tomorrow)
+    await sub(store, 2)
+    channels = FakeChannels()
+    clock = ManualClock(local(YEREVAN, 2024, 6, 1, 9, 0))
+    scheduler = make(store, clock, FakePoster(channels))
+    [result] = await scheduler.run_once()
+    assert result.channel_id == 2
+    waiting = await store.get(1)
+    assert waiting is not None
+    assert (waiting.last_posted_date, waiting.last_posted_at) == (None, None)
+    assert await store.pending(1) is None
+    clock.set(local(YEREVAN, 2024, 6, 1, 23, 59))
+    assert await scheduler.run_once() == []
+    clock.set(local(YEREVAN, 2024, 6, 2, 9, 0))
+    results = await scheduler.run_once()
+    assert [(r.channel_id, r.local_date, r.outcome) for r in results] == [
+        (1, tomorrow, PostOutcome.SENT),
+        (2, tomorrow, PostOutcome.SENT),
+    ]
+    assert [day for _, day, _ in channels.messages[1]] == [tomorrow]
 
 
 async def test_catch_up_after_downtime_same_day_but_not_missed_days(store: SubscriptionStore) -> None:

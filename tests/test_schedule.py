@@ -80,6 +80,24 @@ def test_last_posted_in_the_future_is_not_due() -> None:
     assert next_post_at(dt.time(9, 0), LA, now, dt.date(2024, 6, 2)) == at(LA, 2024, 6, 3, 9, 0)
 
 
+def test_nothing_is_due_before_the_first_post_date() -> None:
+    """Subscribed after today's 09:00: the first post is tomorrow's, with nothing marked as posted."""
+    nine = dt.time(9, 0)
+    first = dt.date(2024, 6, 2)
+    evening = at(YEREVAN, 2024, 6, 1, 20, 0)
+    assert due_local_date(nine, YEREVAN, evening, None) == dt.date(2024, 6, 1)  # without a first date
+    assert due_local_date(nine, YEREVAN, evening, None, starts_on=first) is None
+    assert next_post_at(nine, YEREVAN, evening, None, starts_on=first) == at(YEREVAN, 2024, 6, 2, 9, 0)
+    assert due_local_date(nine, YEREVAN, at(YEREVAN, 2024, 6, 2, 8, 59), None, starts_on=first) is None
+    assert due_local_date(nine, YEREVAN, at(YEREVAN, 2024, 6, 2, 9, 0), None, starts_on=first) == first
+    # a first date in the past limits nothing
+    later = at(YEREVAN, 2024, 6, 9, 9, 30)
+    assert due_local_date(nine, YEREVAN, later, first, starts_on=first) == dt.date(2024, 6, 9)
+    # a first date a week away: the next post is that day's, not tomorrow's
+    week = dt.date(2024, 6, 8)
+    assert next_post_at(nine, YEREVAN, evening, None, starts_on=week) == at(YEREVAN, 2024, 6, 8, 9, 0)
+
+
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         due_local_date(dt.time(9), YEREVAN, dt.datetime(2024, 6, 1, 9), None)  # noqa: DTZ001

@@ -105,6 +105,54 @@ async def test_failed_migration_rolls_back_completely(tmp_path: Path) -> None:
         assert await db.schema_version() == len(MIGRATIONS)
 
 
+async def test_version_1_database_with_rows_migrates_to_the_first_post_date(tmp_path: Path) -> None:
+    """A state file written before ``starts_on`` existed keeps every row and posts as it did."""
+    path = tmp_path / "bot.sqlite3"
+    stamp = "2024-04-01T08:00:00.000000+00:00"
+    async with await Database.open(path, migrations=MIGRATIONS[:1]) as db:
+        assert await db.schema_version() == 1
+        async with db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO daily_subscriptions (channel_id, guild_id, post_time, timezone, empty_day, "
+                "created_by, created_at, updated_at, last_posted_date, last_posted_at, last_message_ids, "
+                "paused_reason, paused_at) VALUES (?, ?, ?, ?, ?, 7, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (10, GUILD, "09:00", "Asia/Yerevan", "upcoming", stamp, stamp,
+                     "2024-04-30", stamp, "501,502", None, None),
+                    (11, GUILD, "21:30", "Europe/Paris", "skip", stamp, stamp,
+                     None, None, "", "The channel was deleted.", stamp),
+                ],
+            )  # fmt: skip
+            await conn.execute(
+                "INSERT INTO daily_pending (channel_id, local_date, nonce, started_at, attempts) "
+                "VALUES (10, '2024-05-01', '12345', ?, 2)",
+                (stamp,),
+            )
+        await db.set_meta("command_tree_hash", "abc")
+    async with await Database.open(path) as db:
+        assert await db.schema_version() == len(MIGRATIONS) > 1
+        assert await db.get_meta("command_tree_hash") == "abc"
+        store = SubscriptionStore(db)
+        kept, paused = await store.get(10), await store.get(11)
+        assert kept is not None
+        assert paused is not None
+        assert (kept.post_time, kept.timezone, kept.empty_day) == (dt.time(9, 0), "Asia/Yerevan", "upcoming")
+        assert (kept.last_posted_date, kept.last_message_ids) == (dt.date(2024, 4, 30), (501, 502))
+        assert kept.created_at == dt.datetime(2024, 4, 1, 8, 0, tzinfo=dt.UTC)
+        assert (kept.starts_on, paused.starts_on) == (None, None)  # no first date: no limit
+        assert (paused.empty_day, paused.paused_reason) == ("skip", "The channel was deleted.")
+        pending = await store.pending(10)
+        assert pending is not None
+        assert (pending.local_date, pending.nonce, pending.attempts) == (dt.date(2024, 5, 1), "12345", 2)
+        retry = await store.begin_post(10, dt.date(2024, 5, 1), "99999", NOW)  # the retry goes on
+        assert retry is not None
+        assert (retry.nonce, retry.attempts) == ("12345", 3)
+        resumed = await subscribe(store, 11, starts_on=dt.date(2024, 6, 1))  # an update keeps no limit
+        assert (resumed.active, resumed.starts_on) == (True, None)
+        new = await subscribe(store, 12, starts_on=dt.date(2024, 5, 2))
+        assert new.starts_on == dt.date(2024, 5, 2)
+
+
 async def test_newer_schema_is_refused_with_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     conn = sqlite3.connect(path)
@@ -163,6 +211,7 @@ async def test_subscribe_get_and_fields(store: SubscriptionStore) -> None:
     assert sub.last_posted_at is None
     assert sub.paused_reason is None
     assert sub.last_error is None
+    assert sub.starts_on is None
     assert sub.active
     assert sub.created_at == NOW
     assert sub.created_at.tzinfo is not None
@@ -278,6 +327,25 @@ async def test_resubscribe_updates_clears_pause_and_keeps_last_posted(store: Sub
     assert sub.updated_at == later
     assert sub.last_posted_date == dt.date(2024, 5, 1)
     assert [s.channel_id for s in await store.all_active()] == [10]
+
+
+async def test_first_post_date_is_set_once_and_limits_begin_post(store: SubscriptionStore) -> None:
+    first = dt.date(2024, 5, 2)
+    sub = await subscribe(store, 10, starts_on=first)
+    assert sub.starts_on == first
+    assert sub == await store.get(10)
+    assert await store.begin_post(10, first - dt.timedelta(days=1), "1", NOW) is None  # before the first
+    assert await store.pending(10) is None
+    # subscribing again (a change or a resume) keeps the first date, like the last posted date
+    later = await subscribe(store, 10, time=dt.time(23, 0), starts_on=dt.date(2024, 5, 1), now=NOW)
+    assert (later.starts_on, later.post_time, later.last_posted_date) == (first, dt.time(23, 0), None)
+    pending = await store.begin_post(10, first, "2", NOW + dt.timedelta(days=1))
+    assert pending is not None
+    assert pending.local_date == first
+    await store.mark_posted(10, first, [70], NOW + dt.timedelta(days=1))
+    saved = await store.get(10)
+    assert saved is not None
+    assert (saved.starts_on, saved.last_posted_date, saved.last_message_ids) == (first, first, (70,))
 
 
 async def test_begin_post_then_mark_posted(store: SubscriptionStore) -> None:

@@ -14,7 +14,8 @@ Exactly-once protocol, per due (channel, local date):
    timeout) → ``store.record_error``; the next wake retries the same day with the same nonce.
 
 A restart between "time reached" and "posted" posts once when the bot is back the same local
-day; a missed day is not posted later (see :func:`bot.core.schedule.due_local_date`).
+day; a missed day is not posted later, and a day before the subscription's first date
+(``starts_on``) is never posted (see :func:`bot.core.schedule.due_local_date`).
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ class DailyScheduler:
             log.warning("Pausing channel %d: %s", sub.channel_id, reason)
             await self._store.pause(sub.channel_id, reason, now)
             return None
-        return due_local_date(sub.post_time, zone, now, sub.last_posted_date)
+        return due_local_date(sub.post_time, zone, now, sub.last_posted_date, starts_on=sub.starts_on)
 
     async def _post_one(self, sub: Subscription, local_date: dt.date) -> RunResult | None:
         """Run the exactly-once protocol for one channel; never raises (except cancellation)."""

@@ -9,7 +9,7 @@ there are none, so a caller never sees a half-loaded dataset.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -54,6 +54,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 _E = TypeVar("_E", Level, Kind)
+_Part = TypeVar("_Part")
 
 _RESOLUTIONS_TOP = ("dataset", "countries", "jurisdictions", "ambiguous_names", "resolutions")
 
@@ -779,6 +780,24 @@ def _read_source(
     return name or default, source, None
 
 
+def _parse(
+    file: str,
+    data: bytes | None,
+    error: Problem | None,
+    problems: list[Problem],
+    read: Callable[[_FileReader, Node], _Part | None],
+) -> _Part | None:
+    """One file's part, read with ``read``; None when it cannot be (its problems are added)."""
+    if error is not None:
+        problems.append(error)
+        return None
+    if data is None:
+        return None
+    reader = _FileReader(file, problems)
+    root = reader.compose(data)
+    return read(reader, root) if root is not None else None
+
+
 def _top_keys(root: Node | None) -> set[str]:
     if not isinstance(root, MappingNode):
         return set()
@@ -842,25 +861,10 @@ def load_files(
     problems: list[Problem] = []
     res_file, res_data, res_err = _read_source(resolutions, resolutions_name, RESOLUTIONS_FILE)
     ev_file, ev_data, ev_err = _read_source(events, events_name, EVENTS_FILE)
-    res_part: _ResolutionsPart | None = None
-    ev_part: _EventsPart | None = None
-
-    if res_err is not None:
-        problems.append(res_err)
-    elif res_data is not None:
-        reader = _FileReader(res_file, problems)
-        root = reader.compose(res_data)
-        if root is not None:
-            res_part = _read_resolutions(reader, root)
-            if res_part is not None:
-                _check_resolutions(res_file, res_part, problems)
-    if ev_err is not None:
-        problems.append(ev_err)
-    elif ev_data is not None:
-        reader = _FileReader(ev_file, problems)
-        root = reader.compose(ev_data)
-        if root is not None:
-            ev_part = _read_events(reader, root)
+    res_part = _parse(res_file, res_data, res_err, problems, _read_resolutions)
+    if res_part is not None:
+        _check_resolutions(res_file, res_part, problems)
+    ev_part = _parse(ev_file, ev_data, ev_err, problems, _read_events)
 
     _check_ids(
         [
@@ -891,13 +895,9 @@ def load_dataset(path: Path) -> LoadResult:
 
 def check_file(path: Path) -> FileCheck:
     """Check one resolutions or events file on its own (for ``check-data FILE``)."""
-    file = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return FileCheck(None, (Problem(file, 0, "file not found"),), None)
-    except OSError as err:
-        return FileCheck(None, (Problem(file, 0, f"cannot read the file: {err.strerror or err}"),), None)
+    file, data, error = _read_source(path, None, str(path))
+    if data is None:
+        return FileCheck(None, (error,) if error is not None else (), None)
     kind, problems = identify_file(data, file)
     if kind is None:
         stem = path.name.split(".")[0].lower()
@@ -907,12 +907,10 @@ def check_file(path: Path) -> FileCheck:
         else:
             return FileCheck(None, problems, None)
     found: list[Problem] = []
-    reader = _FileReader(file, found)
-    root = reader.compose(data)
     info = DatasetInfo("", "")
     summary: DatasetSummary | None = None
     if kind == "resolutions":
-        part = _read_resolutions(reader, root) if root is not None else None
+        part = _parse(file, data, None, found, _read_resolutions)
         if part is not None:
             _check_resolutions(file, part, found)
             _check_ids([(file, [(r.id, r.line) for r in part.records])], found)
@@ -922,7 +920,7 @@ def check_file(path: Path) -> FileCheck:
                     ("resolutions",),
                 )
     else:
-        ev = _read_events(reader, root) if root is not None else None
+        ev = _parse(file, data, None, found, _read_events)
         if ev is not None:
             _check_ids([(file, [(e.id, e.line) for e in ev.events])], found)
             if not found:

@@ -61,12 +61,18 @@ def post_instant(day: dt.date, sub_time: dt.time, tz: ZoneInfo) -> dt.datetime:
 
 
 def due_local_date(
-    sub_time: dt.time, tz: ZoneInfo, now: dt.datetime, last_posted: dt.date | None
+    sub_time: dt.time,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    last_posted: dt.date | None,
+    *,
+    starts_on: dt.date | None = None,
 ) -> dt.date | None:
     """The local date whose post is due at ``now``, or None.
 
     Due means: the post instant of today's local date (see :func:`post_instant`) has been
-    reached and today's date is not posted yet (``last_posted`` is earlier or None).
+    reached, today's date is not posted yet (``last_posted`` is earlier or None) and it is not
+    before the subscription's first date (``starts_on``, None for no limit).
     A bot that was down at post time catches up later the same local day. It never posts for
     past days it missed entirely: only today's local date can be due.
     """
@@ -74,21 +80,30 @@ def due_local_date(
     today = now.astimezone(tz).date()
     if last_posted is not None and last_posted >= today:
         return None
+    if starts_on is not None and starts_on > today:
+        return None
     if now >= post_instant(today, sub_time, tz):
         return today
     return None
 
 
 def next_post_at(
-    sub_time: dt.time, tz: ZoneInfo, now: dt.datetime, last_posted: dt.date | None
+    sub_time: dt.time,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    last_posted: dt.date | None,
+    *,
+    starts_on: dt.date | None = None,
 ) -> dt.datetime:
     """The aware UTC instant of the next post (``now`` itself if a post is due right now)."""
     _require_aware(now)
-    if due_local_date(sub_time, tz, now, last_posted) is not None:
+    if due_local_date(sub_time, tz, now, last_posted, starts_on=starts_on) is not None:
         return now.astimezone(UTC)
     day = now.astimezone(tz).date()
     if last_posted is not None and last_posted >= day:
         day = last_posted + dt.timedelta(days=1)
+    if starts_on is not None and starts_on > day:
+        day = starts_on
     for _ in range(7):  # a local date can be skipped entirely (Pacific/Apia, 2011-12-30)
         when = post_instant(day, sub_time, tz)
         if when > now and when.astimezone(tz).date() == day:

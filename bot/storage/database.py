@@ -77,6 +77,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        "first post date of daily subscriptions",
+        # The local date of a subscription's first post; NULL (rows from version 1): no limit.
+        ("ALTER TABLE daily_subscriptions ADD COLUMN starts_on TEXT",),
+    ),
 )
 
 

@@ -37,6 +37,7 @@ class Subscription:
     last_error_at: dt.datetime | None = None
     paused_at: dt.datetime | None = None
     last_message_ids: tuple[int, ...] = ()
+    starts_on: dt.date | None = None  # the local date of the first post; None: no limit
 
     @property
     def active(self) -> bool:
@@ -109,6 +110,7 @@ def _row_to_subscription(row: sqlite3.Row) -> Subscription:
         last_error_at=_utc_from(row["last_error_at"]),
         paused_at=_utc_from(row["paused_at"]),
         last_message_ids=tuple(int(part) for part in ids.split(",") if part),
+        starts_on=_date_from(row["starts_on"]),
     )
 
 
@@ -149,10 +151,13 @@ class SubscriptionStore:
         empty_day: EmptyDay,
         created_by: int,
         now: dt.datetime,
+        starts_on: dt.date | None = None,
     ) -> Subscription:
         """Subscribe ``channel_id`` (or update it), clearing any pause and error.
 
-        Keeps ``last_posted_date``, so re-subscribing never re-posts a date already posted.
+        ``starts_on`` is the local date of the first post (None: no limit). It is stored for a
+        new subscription only: an update keeps the stored one, and ``last_posted_date`` too, so
+        re-subscribing never posts a date already posted or earlier than the first.
         Raises ValueError for a bad time, time zone or ``empty_day``.
         """
         post_time = _check_time(time)
@@ -163,8 +168,9 @@ class SubscriptionStore:
         rows = await self._db.execute(
             """
             INSERT INTO daily_subscriptions
-                (channel_id, guild_id, post_time, timezone, empty_day, created_by, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                (channel_id, guild_id, post_time, timezone, empty_day, created_by, created_at, updated_at,
+                 starts_on)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (channel_id) DO UPDATE SET
                 guild_id = excluded.guild_id,
                 post_time = excluded.post_time,
@@ -178,7 +184,17 @@ class SubscriptionStore:
                 last_error_at = NULL
             RETURNING *
             """,
-            (channel_id, guild_id, post_time, zone, empty_day, created_by, stamp, stamp),
+            (
+                channel_id,
+                guild_id,
+                post_time,
+                zone,
+                empty_day,
+                created_by,
+                stamp,
+                stamp,
+                None if starts_on is None else starts_on.isoformat(),
+            ),
         )
         return _row_to_subscription(rows[0])
 
@@ -251,18 +267,20 @@ class SubscriptionStore:
 
         If a post for the same date is already pending, its first nonce is kept and returned
         (with ``attempts`` counted up), so a retry re-sends with the same nonce.
-        Returns None, recording nothing, if the channel has no active subscription or
-        ``local_date`` (or a later date) is already posted.
+        Returns None, recording nothing, if the channel has no active subscription,
+        ``local_date`` (or a later date) is already posted, or ``local_date`` is before the
+        subscription's first date (``starts_on``).
         """
         stamp = _utc_text(now)
         day = local_date.isoformat()
-        # One statement: inserts only for an active subscription not yet posted for the date.
+        # One statement: inserts only for an active subscription that posts on the date, not yet posted.
         rows = await self._db.execute(
             """
             INSERT INTO daily_pending (channel_id, local_date, nonce, started_at, attempts)
             SELECT channel_id, ?, ?, ?, 1 FROM daily_subscriptions
             WHERE channel_id = ? AND paused_reason IS NULL
               AND (last_posted_date IS NULL OR last_posted_date < ?)
+              AND (starts_on IS NULL OR starts_on <= ?)
             ON CONFLICT (channel_id) DO UPDATE SET
                 nonce = CASE WHEN local_date = excluded.local_date THEN nonce ELSE excluded.nonce END,
                 started_at = CASE WHEN local_date = excluded.local_date
@@ -271,7 +289,7 @@ class SubscriptionStore:
                 local_date = excluded.local_date
             RETURNING *
             """,
-            (day, nonce, stamp, channel_id, day),
+            (day, nonce, stamp, channel_id, day, day),
         )
         return _row_to_pending(rows[0]) if rows else None
 

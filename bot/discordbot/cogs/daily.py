@@ -248,6 +248,10 @@ class DailyCog(commands.Cog, name="Daily"):
                 "Stop one with /daily unsubscribe first."
             )
         now = self.bot.clock.now()
+        # A new subscription starts at the next occurrence of its time, not at once; an update
+        # or a resume keeps its first date (the store ignores ``starts_on`` for them).
+        today = now.astimezone(zone).date()
+        passed = due_local_date(post_time, zone, now, None) is not None
         sub = await self.store.subscribe(
             guild.id,
             channel.id,
@@ -256,12 +260,10 @@ class DailyCog(commands.Cog, name="Daily"):
             empty_day=_empty_day(empty_day, self.bot.config.daily.empty_day),
             created_by=interaction.user.id,
             now=now,
+            starts_on=today + dt.timedelta(days=1) if passed else today,
         )
         started = ""
-        if before is None and due_local_date(sub.post_time, zone, now, sub.last_posted_date) is not None:
-            # A new subscription starts at the next occurrence of its time, not at once.
-            await self.store.mark_posted(channel.id, now.astimezone(zone).date(), [], now)
-            sub = await self.store.get(channel.id) or sub
+        if before is None and passed:
             started = f" (today's {sub.post_time:%H:%M} has passed, so the first post is the next one)"
         if before is None:
             title = "Daily posts set up"
@@ -311,7 +313,7 @@ class DailyCog(commands.Cog, name="Daily"):
             zone = sub.zone
         except (ZoneInfoNotFoundError, ValueError):
             return f"Next post: never: the time zone {sub.timezone} no longer exists."
-        when = next_post_at(sub.post_time, zone, now, sub.last_posted_date)
+        when = next_post_at(sub.post_time, zone, now, sub.last_posted_date, starts_on=sub.starts_on)
         if when <= now:
             wait = duration(self.bot.config.daily.check_interval_seconds)
             return f"Next post: today's is due, so it goes out at the next check (within {wait})."
