@@ -105,6 +105,85 @@ def test_entries_page_in_order_with_counter_and_sources():
     assert "Place 11" in (rendered.pages[2].description or "")
 
 
+CESENA_NOTE = (
+    'Note: Reported as Cesena "recognizing Artsakh\'s independence"; the motion is addressed to the '
+    "government, which did not act on it. " + "It was one of several Italian municipal motions. " * 6
+).strip()
+DIFFER = "Dates differ: 3 November 2020 (used here); 4 November 2020 (the sponsoring councillor's release)"
+
+
+def long_entry(n: int, *, summary: int = 700) -> Entry:
+    return Entry(
+        key=f"r{n}",
+        heading=f"Town {n} — City Council · November 2020",
+        lines=(
+            "Kind: call for recognition",
+            "Vote: unanimous",
+            f"Summary {n}: " + "a motion asking the government to recognize Artsakh. " * (summary // 55),
+            DIFFER,
+            "Known only to the month: reported on 14 November 2020.",
+            "Known only to the month.",
+            f"{CESENA_NOTE} (record {n})",
+        ),
+        sources=tuple(Source(f"https://example.org/{n}/{i}", f"Report {i}") for i in range(3)),
+        url=f"https://example.org/{n}/0",
+    )
+
+
+def test_pages_hold_whole_entries_so_notes_and_disputed_dates_stay_visible():
+    entries = tuple(long_entry(n) for n in range(9))
+    answer = Answer(
+        command="date",
+        query="nov 2020",
+        status=Status.FOUND,
+        title="Records from November 2020",
+        message="9 records in November 2020.",
+        entries=entries,
+    )
+    rendered = render.render(answer, footer="Dataset test")
+    pages = [page.description or "" for page in rendered.pages]
+    assert rendered.count == len(pages) > 2  # fewer entries per page than the five that short ones get
+    assert max(text.count("**[Town") for text in pages) >= 2
+    for page in rendered.pages:
+        assert_within_limits(page)
+        assert (page.description or "").startswith("9 records in November 2020.")  # on every page
+        assert "…" not in (page.description or "")
+    shown = "\n".join(pages)
+    for n in range(9):
+        assert f"{CESENA_NOTE} (record {n})" in shown  # the whole note, never "the governmen…"
+        assert shown.count(f"**[Town {n} — City Council · November 2020]") == 1  # each entry once
+    assert shown.count(DIFFER) == 9
+    assert shown.count("Known only to the month: reported on 14 November 2020.") == 9
+    assert "Known only to the month.\n" not in shown  # the repeat of the line above is dropped
+    assert [int(p.footer.text.split("/")[0].removeprefix("Page ")) for p in rendered.pages] == list(
+        range(1, rendered.count + 1)
+    )
+
+
+def test_an_entry_too_long_for_an_embed_keeps_notes_dates_and_sources():
+    huge = long_entry(1, summary=9000)
+    text = render.render_entry(huge, 3500)
+    assert len(text) <= 3500
+    assert DIFFER in text
+    assert f"{CESENA_NOTE} (record 1)" in text
+    assert "Sources: [Report 0](https://example.org/1/0) · [Report 1](https://example.org/1/1) · " in text
+    summary = next(line for line in text.splitlines() if line.startswith("Summary 1:"))
+    assert summary.endswith("…")  # the summary gave way
+    answer = Answer(command="list", query="", status=Status.FOUND, title="t", entries=(huge, long_entry(2)))
+    rendered = render.render(answer)
+    assert rendered.count == 2
+    for page in rendered.pages:
+        assert_within_limits(page)
+        assert DIFFER in (page.description or "")
+
+
+def test_source_labels_are_cut_at_a_word():
+    title = "European Parliament 2004 text citing the resolution of 11 March 1999, and more besides"
+    label = render.source_label(Source("https://example.org", title))
+    assert label == "European Parliament 2004 text citing the resolution of 11 March 1999…"
+    assert render.source_label(Source("https://www.example.org/a?b")) == "example.org"
+
+
 def test_link_escapes_brackets_and_parentheses():
     assert render.link("a [b]", "https://x.org/a_(b)") == "[a \\[b\\]](https://x.org/a_%28b%29)"
     assert render.link("plain", "ftp://x.org") == "plain"

@@ -1,15 +1,17 @@
 """Answer → Discord embeds, always within Discord's limits.
 
 Every text that reaches Discord passes through :func:`clean` (mentions neutralised) and is cut
-with "…" to its limit. A page holds a fixed number of entries and is built only when shown;
-when its entries are too long together they share the room, so nothing is ever rejected.
+with "…" to its limit. Pages are filled by size: each page takes entries while they fit whole,
+so a record's notes, disputed dates and sources are never cut. Only an entry too long for an
+embed on its own is shortened, and then its summary gives way before its notes, dates and sources.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import discord
 
@@ -31,10 +33,15 @@ SELECT_OPTIONS_LIMIT = 25
 BUTTON_LABEL_LIMIT = 80
 
 # Our own budgets, comfortably inside the limits, so pages read well.
-PAGE_TEXT_BUDGET = 3000  # characters of entries per page
+PAGE_TEXT_BUDGET = 3500  # characters of entries a page aims for; a lone long entry may use more
 LEAD_BUDGET = 600  # the lead line (what the query was read as) on each page
-ENTRIES_PER_PAGE = 5
-SOURCES_SHOWN = 4
+ENTRIES_PER_PAGE = 5  # at most; fewer when they are long
+SOURCES_SHOWN = 6  # every source of nearly every record; more say "(+n more)"
+SOURCE_LABEL_LIMIT = 72  # longer source titles are cut at a word
+PAGE_NOTE_RESERVE = 24  # room for "Page 123/456 · " in the footer
+MIN_ENTRY_BUDGET = 500
+PACKED_CACHE_SIZE = 64  # long answers whose page boundaries are remembered
+LINE_FLOOR = 120  # when an entry is shortened, a line keeps this much before better lines are cut
 
 ELLIPSIS = "…"
 
@@ -45,11 +52,31 @@ COLOURS: dict[Status, discord.Colour] = {
     Status.INVALID: discord.Colour(0xD90012),  # the flag's red
 }
 
+# When an entry must be shortened, lines are cut by rank: the summary and other prose first,
+# then notes, and lines about dates, kind and vote last.
+_RANK_NOTE = ("Note:",)
+_RANK_KEEP = (
+    "Dates differ:",
+    "Listed for the date",
+    "Its date is known only",
+    "Known only",
+    "Matches the reading",
+    "Anniversary of its end",
+    "Kind:",
+    "Vote:",
+    "Reference:",
+    "Sponsor:",
+)
+_CUT_ORDER = ((0, LINE_FLOOR), (1, LINE_FLOOR), (0, 0), (1, 0), (2, 0))
+
 _MARKDOWN_LINK_TEXT = re.compile(r"([\[\]])")
+_PLAIN_URL = re.compile(r"[A-Za-z0-9:/?#\[\]@!$&'*+,;=%~._-]*")  # nothing for quote() to escape
 
 
 def clean(text: str) -> str:
     """Neutralise @everyone, @here and user or role mentions (defence in depth)."""
+    if "@" not in text:
+        return text  # the common case, without a regex pass
     return discord.utils.escape_mentions(text)
 
 
@@ -64,6 +91,17 @@ def truncate(text: str, limit: int) -> str:
     return text[: limit - 1].rstrip() + ELLIPSIS
 
 
+def truncate_words(text: str, limit: int) -> str:
+    """Like :func:`truncate`, but cut after a whole word when one ends in the last third."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return truncate(cut.rstrip(" ,;:—–-") + ELLIPSIS, limit)
+
+
 def clip(text: str, limit: int) -> str:
     """:func:`clean` then :func:`truncate`."""
     return truncate(clean(text), limit)
@@ -71,76 +109,131 @@ def clip(text: str, limit: int) -> str:
 
 def link(text: str, url: str) -> str:
     """A markdown link, or plain text when the URL is not http(s)."""
-    label = _MARKDOWN_LINK_TEXT.sub(r"\\\1", text)
+    label = _MARKDOWN_LINK_TEXT.sub(r"\\\1", text) if "[" in text or "]" in text else text
     if not url.startswith(("http://", "https://")):
         return label
+    if _PLAIN_URL.fullmatch(url):
+        return f"[{label}]({url})"
     safe = quote(url, safe=":/?#[]@!$&'*+,;=%~")  # keeps the URL but escapes ( ) and spaces
     safe = safe.replace("(", "%28").replace(")", "%29")
     return f"[{label}]({safe})"
 
 
 def source_label(source: Source) -> str:
-    """A short name for a source: its title, else its site."""
+    """A short name for a source: its title (cut at a word), else its site."""
     if source.title:
-        return truncate(source.title, 60)
-    host = urlsplit(source.url).netloc
-    return host.removeprefix("www.") or "source"
+        return truncate_words(source.title, SOURCE_LABEL_LIMIT)
+    host = source.url.partition("://")[2]
+    for stop in "/?#":
+        host = host.partition(stop)[0]
+    host = host.rpartition("@")[2].removeprefix("www.")
+    return host or "source"
+
+
+def _rank(line: str) -> int:
+    if line.startswith(_RANK_KEEP):
+        return 2
+    if line.startswith(_RANK_NOTE):
+        return 1
+    return 0
+
+
+def distinct_lines(lines: Sequence[str]) -> list[str]:
+    """``lines`` without repeats or lines that another line merely continues.
+
+    "Known only to the month." is left out beside "Known only to the month: reported on 14 November".
+    """
+    out: list[str] = []
+    for line in lines:
+        if not line or line in out:
+            continue
+        if len(line) <= 80:
+            key = line.rstrip(". ")
+            size = len(key)
+            if size >= 12 and any(
+                len(other) > size and other[size] in ":;,(—" and other.startswith(key) for other in lines
+            ):
+                continue
+        out.append(line)
+    return out
+
+
+def _sources_line(links: Sequence[str], more: int, *, cut: bool = False) -> str:
+    if not links:
+        return ""
+    tail = f" (+{more} more)" if more > 0 else ""
+    return "Sources: " + " · ".join(links) + (" " + ELLIPSIS if cut else tail)
+
+
+def _fit_sources(links: Sequence[str], more: int, room: int) -> str:
+    """The sources line in at most ``room`` characters, dropping links from the end."""
+    full = _sources_line(links, more)
+    if len(full) <= room:
+        return full
+    kept: list[str] = []
+    for item in links:
+        if len(_sources_line([*kept, item], 0, cut=True)) > room:
+            break
+        kept.append(item)
+    return _sources_line(kept, 0, cut=True)
+
+
+def _cap(lengths: Sequence[int], floor: int, target: int) -> int:
+    """The largest cap ≥ ``floor`` with ``sum(min(n, cap)) <= target`` (``floor`` if none is)."""
+    low, high = floor, max(lengths, default=floor)
+    if sum(min(n, floor) for n in lengths) > target:
+        return floor
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(min(n, middle) for n in lengths) <= target:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _shorten(lines: list[str], room: int) -> list[str]:
+    """Cut ``lines`` (joined by newlines) to about ``room`` characters, in :data:`_CUT_ORDER`."""
+    ranks = [_rank(line) for line in lines]
+    for rank, floor in _CUT_ORDER:
+        excess = len("\n".join(lines)) - room
+        if excess <= 0:
+            break
+        chosen = [i for i, r in enumerate(ranks) if r == rank and len(lines[i]) > floor]
+        if not chosen:
+            continue
+        lengths = [len(lines[i]) for i in chosen]
+        cap = _cap(lengths, floor, sum(lengths) - excess)
+        for i in chosen:
+            lines[i] = "" if cap < 4 else truncate_words(lines[i], cap)
+        kept = [(line, r) for line, r in zip(lines, ranks, strict=True) if line]
+        lines = [line for line, _ in kept]
+        ranks = [r for _, r in kept]
+    return lines
 
 
 def render_entry(entry: Entry, budget: int) -> str:
-    """One entry as a description section of at most ``budget`` characters."""
-    heading = f"**{link(entry.heading, entry.url)}**" if entry.url else f"**{entry.heading}**"
-    if len(heading) > budget // 2:
-        heading = f"**{truncate(entry.heading, max(budget // 2 - 4, 1))}**"
-    out = [heading]
-    used = len(heading)
-    sources = [link(source_label(s), s.url) for s in entry.sources[:SOURCES_SHOWN]]
-    more = len(entry.sources) - len(sources)
-    source_line = ""
+    """One entry as a description section of at most ``budget`` characters.
+
+    The whole entry when it fits. Otherwise the summary is cut first, then notes, and lines
+    about dates last; the source links are kept (up to a third of the room).
+    """
+    title = clean(entry.heading)
+    heading = f"**{link(title, entry.url)}**" if entry.url else f"**{title}**"
+    lines = distinct_lines([clean(line) for line in entry.lines])
+    links = [link(clean(source_label(s)), s.url) for s in entry.sources[:SOURCES_SHOWN]]
+    more = len(entry.sources) - len(links)
+    sources = _sources_line(links, more)
+    whole = "\n".join([heading, *lines, *([sources] if sources else [])])
+    if len(whole) <= budget:
+        return whole
+    if len(heading) > budget // 3:
+        heading = f"**{truncate_words(title, max(budget // 3 - 4, 1))}**"
     if sources:
-        source_line = "Sources: " + " · ".join(sources) + (f" (+{more} more)" if more > 0 else "")
-    reserve = min(len(source_line) + 1, budget // 3)
-    for line in entry.lines:
-        room = budget - used - 1 - reserve
-        if room <= 1:
-            out.append(ELLIPSIS)
-            used += 2
-            break
-        piece = truncate(line, room)
-        out.append(piece)
-        used += len(piece) + 1
-        if piece.endswith(ELLIPSIS) and piece != line:
-            break
-    if source_line:
-        room = budget - used - 1
-        if len(source_line) <= room:
-            out.append(source_line)
-        else:
-            # drop links from the end rather than cutting one in half
-            kept: list[str] = []
-            for item in sources:
-                candidate = "Sources: " + " · ".join([*kept, item]) + " " + ELLIPSIS
-                if len(candidate) > room:
-                    break
-                kept.append(item)
-            if kept:
-                out.append("Sources: " + " · ".join(kept) + " " + ELLIPSIS)
+        sources = _fit_sources(links, more, max(budget // 3, len(_sources_line(links[:1], 0, cut=True))))
+    room = budget - len(heading) - 1 - (len(sources) + 1 if sources else 0)
+    out = [heading, *_shorten(lines, room), *([sources] if sources else [])]
     return truncate("\n".join(out), budget)
-
-
-def page_text(entries: Sequence[Entry], *, budget: int = PAGE_TEXT_BUDGET) -> str:
-    """One page of entries in at most ``budget`` characters; long entries share the room fairly."""
-    if not entries:
-        return ""
-    separators = 2 * (len(entries) - 1)
-    texts = [render_entry(entry, budget) for entry in entries]
-    if sum(map(len, texts)) + separators > budget:
-        share = max((budget - separators) // len(entries), 40)
-        texts = [
-            text if len(text) <= share else render_entry(entry, share)
-            for entry, text in zip(entries, texts, strict=True)
-        ]
-    return truncate("\n\n".join(texts), budget)
 
 
 def _lead(answer: Answer) -> str:
@@ -195,11 +288,16 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
+# Page boundaries of recent long answers (the answer is kept, so its id cannot be reused meanwhile).
+_PACKED: OrderedDict[tuple[int, str | None, int], tuple[Answer, tuple[tuple[int, int], ...]]] = OrderedDict()
+
+
 class Rendered:
     """An answer laid out for Discord: pages of embeds, each built when first shown.
 
-    Pages hold a fixed number of entries, so the page count is known at once and a
-    2,000-record list costs only the pages someone actually looks at.
+    Pages are filled by size: a page takes up to ``per_page`` entries while they fit whole in
+    :data:`PAGE_TEXT_BUDGET`. Only the page boundaries are kept; an embed is built when its page
+    is first shown, so a 2,000-record list costs one sizing pass plus the pages people look at.
     """
 
     def __init__(
@@ -212,11 +310,70 @@ class Rendered:
         self.per_page = per_page
         self.public = answer.status is Status.FOUND
         self.candidates: tuple[Candidate, ...] = answer.candidates if not self.public else ()
-        entry_pages = -(-len(answer.entries) // per_page)
-        field_pages = -(-len(answer.fields) // FIELDS_LIMIT)
-        self.count = max(entry_pages, field_pages, 1)
         self._lead = _lead(answer)
+        self._candidates = _candidates_text(self.candidates) if self.candidates else ""
+        self._title = clip(answer.title or answer.command, TITLE_LIMIT)
+        self._budgets: dict[int, int] = {}
+        self._bounds = self._packed()
+        field_pages = -(-len(answer.fields) // FIELDS_LIMIT)
+        self.count = max(len(self._bounds), field_pages, 1)
         self._cache: dict[int, discord.Embed] = {}
+
+    def budget(self, index: int) -> int:
+        """The most characters of entries page ``index`` can hold within every embed limit."""
+        known = self._budgets.get(index)
+        if known is None:
+            known = self._budgets[index] = self._compute_budget(index)
+        return known
+
+    def _compute_budget(self, index: int) -> int:
+        used = len(self._lead) + 2 if self._lead else 0
+        if index == 0 and self._candidates:
+            used += len(self._candidates) + 2
+        fields = self.answer.fields[index * FIELDS_LIMIT : (index + 1) * FIELDS_LIMIT]
+        others = len(self._title) + PAGE_NOTE_RESERVE + len(clip(self.footer or "", FOOTER_LIMIT))
+        others += sum(
+            len(clip(f.name, FIELD_NAME_LIMIT)) + len(clip(f.value, FIELD_VALUE_LIMIT)) for f in fields
+        )
+        room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - others) - used
+        return max(room, MIN_ENTRY_BUDGET)
+
+    def _packed(self) -> tuple[tuple[int, int], ...]:
+        """The page boundaries, from a small cache: cached answers are shown again and again."""
+        key = (id(self.answer), self.footer, self.per_page)
+        hit = _PACKED.get(key)
+        if hit is not None and hit[0] is self.answer:
+            _PACKED.move_to_end(key)
+            return hit[1]
+        bounds = tuple(self._pack())
+        if len(self.answer.entries) > ENTRIES_PER_PAGE:  # short answers are packed in no time
+            _PACKED[key] = (self.answer, bounds)
+            while len(_PACKED) > PACKED_CACHE_SIZE:
+                _PACKED.popitem(last=False)
+        return bounds
+
+    def _pack(self) -> list[tuple[int, int]]:
+        """Page boundaries: entries in order, as many per page as fit whole (at least one)."""
+        bounds: list[tuple[int, int]] = []
+        start = size = 0
+        for index, entry in enumerate(self.answer.entries):
+            length = len(render_entry(entry, EMBED_TOTAL_LIMIT * 4))
+            target = min(PAGE_TEXT_BUDGET, self.budget(len(bounds)))
+            if index > start and (index - start >= self.per_page or size + 2 + length > target):
+                bounds.append((start, index))
+                start, size = index, length
+            else:
+                size += length + (2 if index > start else 0)
+        if self.answer.entries:
+            bounds.append((start, len(self.answer.entries)))
+        return bounds
+
+    def entries_on(self, index: int) -> tuple[Entry, ...]:
+        """The entries shown on page ``index``."""
+        if not 0 <= index < len(self._bounds):
+            return ()
+        start, stop = self._bounds[index]
+        return self.answer.entries[start:stop]
 
     def page(self, index: int) -> discord.Embed:
         """Page ``index`` (0-based, clamped) as an embed within every limit."""
@@ -234,14 +391,14 @@ class Rendered:
     def _build(self, index: int) -> discord.Embed:
         answer = self.answer
         parts: list[str] = [self._lead] if self._lead else []
-        entries = answer.entries[index * self.per_page : (index + 1) * self.per_page]
+        entries = self.entries_on(index)
         if entries:
-            parts.append(page_text(entries))
-        if index == 0 and self.candidates:
-            parts.append(_candidates_text(self.candidates))
-        embed = discord.Embed(
-            title=clip(answer.title or answer.command, TITLE_LIMIT), colour=COLOURS[answer.status]
-        )
+            budget = self.budget(index)
+            texts = [render_entry(entry, budget) for entry in entries]
+            parts.append(truncate("\n\n".join(texts), budget))
+        if index == 0 and self._candidates:
+            parts.append(self._candidates)
+        embed = discord.Embed(title=self._title, colour=COLOURS[answer.status])
         text = "\n\n".join(p for p in parts if p)
         if text:
             embed.description = clip(text, DESCRIPTION_LIMIT)

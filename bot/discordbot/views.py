@@ -162,7 +162,7 @@ class _PickSelect(discord.ui.Select["CandidatePicker"]):
             for i, c in enumerate(candidates[:SELECT_OPTIONS_LIMIT])
         ]
         super().__init__(
-            custom_id="pick", placeholder="Did you mean…", options=options, min_values=1, max_values=1
+            custom_id="pick", placeholder="Choose one…", options=options, min_values=1, max_values=1
         )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:

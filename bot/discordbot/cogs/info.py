@@ -13,6 +13,7 @@ from bot.core.answers import Answer, Field, Status
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
+from bot.discordbot.moderation import moderator_reason
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,30 @@ HELP_INTRO = (
 )
 
 
+# The order a user looks for commands in; commands not listed follow, alphabetically.
+HELP_ORDER: tuple[str, ...] = (
+    "jurisdiction",
+    "resolution",
+    "date",
+    "onthisday",
+    "timeline",
+    "list",
+    "stats",
+    "about",
+    "help",
+    "daily subscribe",
+    "daily status",
+    "daily preview",
+    "daily unsubscribe",
+    "admin reload",
+)
+MANAGERS_SECTION = "For server managers (Manage Server)"
+MODERATORS_SECTION = "For moderators"
+HELP_FOOTNOTE = "Options in [brackets] are optional. Start typing and Discord suggests names."
+
+AnyCommand = app_commands.Command[Any, ..., Any]
+
+
 def help_examples(bot: commands.Bot) -> dict[str, str]:
     """Every cog's ``help_examples`` (qualified command name → example), merged."""
     merged: dict[str, str] = {}
@@ -32,23 +57,69 @@ def help_examples(bot: commands.Bot) -> dict[str, str]:
     return merged
 
 
-def help_answer(bot: commands.Bot, guild: discord.abc.Snowflake | None) -> Answer:
-    """One field per slash command: its description and an example."""
+def _root(command: AnyCommand) -> AnyCommand | app_commands.Group:
+    return command.root_parent or command
+
+
+def section_of(command: AnyCommand) -> str | None:
+    """Which help section ``command`` belongs in: None for everyone, else a section title.
+
+    Decided by the permissions its top-level command asks of members by default: Administrator
+    for the moderators' tools, any other permission (Manage Server) for server managers.
+    """
+    permissions = _root(command).default_permissions
+    if permissions is None or permissions.value == 0:
+        return None
+    if permissions.administrator:
+        return MODERATORS_SECTION
+    return MANAGERS_SECTION
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _order(name: str) -> tuple[int, str]:
+    return (HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER), name)
+
+
+def _command_field(command: AnyCommand, example: str | None) -> Field:
+    options = " ".join(
+        f"[{p.display_name}]" if not p.required else p.display_name for p in command.parameters
+    )
+    value = command.description + (f"\nExample: `{example}`" if example else "")
+    return Field(f"/{command.qualified_name} {options}".strip(), value, False)
+
+
+def help_answer(
+    bot: commands.Bot, guild: discord.abc.Snowflake | None, *, moderator: bool = False
+) -> Answer:
+    """Every command with its description and an example, in the order users look for them.
+
+    Commands for everyone come first, then a section for server managers (/daily) and, for
+    moderators only, a section for moderators (/admin). Outside a server (``guild`` None),
+    server-only commands are left out.
+    """
     examples = help_examples(bot)
-    seen: dict[str, app_commands.Command[Any, ..., Any]] = {}
+    seen: dict[str, AnyCommand] = {}
     for scope in (None, guild) if guild is not None else (None,):
         for item in bot.tree.walk_commands(guild=scope):
-            if isinstance(item, app_commands.Command):
-                seen.setdefault(item.qualified_name, item)
+            if isinstance(item, app_commands.Command) and (guild is not None or not _root(item).guild_only):
+                seen.setdefault(item.qualified_name, item)  # in a DM, server-only commands are left out
+    sections: dict[str | None, list[AnyCommand]] = {None: [], MANAGERS_SECTION: [], MODERATORS_SECTION: []}
+    for name in sorted(seen, key=_order):
+        sections.setdefault(section_of(seen[name]), []).append(seen[name])
+    if not moderator:
+        sections.pop(MODERATORS_SECTION)
     fields: list[Field] = []
-    for name in sorted(seen):
-        command = seen[name]
-        options = " ".join(
-            f"[{p.display_name}]" if not p.required else p.display_name for p in command.parameters
-        )
-        example = examples.get(name)
-        value = command.description + (f"\nExample: `{example}`" if example else "")
-        fields.append(Field(f"/{name} {options}".strip(), value, False))
+    for section, members in sections.items():
+        if not members:
+            continue
+        if section is not None:
+            about = dict.fromkeys(_sentence(_root(c).description) for c in members)
+            fields.append(Field(section, " ".join(about), False))
+        fields.extend(_command_field(c, examples.get(c.qualified_name)) for c in members)
     return Answer(
         command="help",
         query="",
@@ -56,7 +127,7 @@ def help_answer(bot: commands.Bot, guild: discord.abc.Snowflake | None) -> Answe
         title="Commands",
         message=HELP_INTRO,
         fields=tuple(fields),
-        lines=("Options in [brackets] are optional. Start typing and Discord suggests names.",),
+        lines=(HELP_FOOTNOTE,),
     )
 
 
@@ -86,7 +157,9 @@ class InfoCog(commands.Cog, name="Info"):
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction[Any]) -> None:
         """Every command, with an example."""
-        answer = help_answer(self.bot, interaction.guild)
+        moderation = self.bot.config.moderation
+        moderator = moderator_reason(interaction.user, moderation, self.bot.guilds) is not None
+        answer = help_answer(self.bot, interaction.guild, moderator=moderator)
         # help is for the asker: shown privately so channels stay readable
         await self.bot.reply(interaction, answer, private=True)
 
