@@ -36,23 +36,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fake server lives with the tests
 
+from botkit import country, dataset, event, place, record, src  # noqa: E402
 from fakecord import FakeDiscord, InteractionResult  # noqa: E402
 
 from bot.config import Config, CooldownConfig, DiscordConfig  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.core.engine import QueryEngine  # noqa: E402
-from bot.core.model import (  # noqa: E402
-    Country,
-    Dataset,
-    DatasetInfo,
-    Event,
-    Jurisdiction,
-    Kind,
-    Level,
-    PartialDate,
-    Record,
-    Source,
-)
+from bot.core.model import Country, Dataset, Jurisdiction, Kind, Level, PartialDate, Record  # noqa: E402
 from bot.core.reloading import DataStore  # noqa: E402
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot, settle_memory  # noqa: E402
 from bot.discordbot.runner import apply_endpoints  # noqa: E402
@@ -101,55 +91,54 @@ def build_dataset(jurisdictions: int, *, records_every: int = 100, seed: int = 7
         level_word, _, country_name = (part.strip() for part in inside.partition(","))
         if key.startswith("c:"):
             country_id = key[2:]
-            countries[country_id] = Country(country_id, names[0], tuple(names[1:]))
+            countries[country_id] = country(country_id, *names)
             continue
         country_name = country_name or "Elsewhere"
         country_id = _slug(country_name)
-        countries.setdefault(country_id, Country(country_id, country_name))
+        countries.setdefault(country_id, country(country_id, country_name))
         place_id = key[2:] if key.startswith("j:") else f"p{key[2:]}-{_slug(names[0])[:40]}"
         if place_id in seen_ids:
             continue
         seen_ids.add(place_id)
-        places.append(
-            Jurisdiction(place_id, names[0], LEVELS.get(level_word, Level.CITY), country_id, tuple(names[1:]))
-        )
+        places.append(place(place_id, names[0], LEVELS.get(level_word, Level.CITY), country_id, *names[1:]))
     bodies = ("City Council", "Legislative Assembly", "Senate", "Board of Supervisors", "Regional Council")
     kinds = tuple(Kind)
     records: list[Record] = []
-    for index, place in enumerate(places):
+    for index, where in enumerate(places):
         if index % records_every and index >= 40:
             continue
         year = rng.randint(1988, 2024)
         month = rng.choice((None, rng.randint(1, 12), rng.randint(1, 12)))
         day = rng.randint(1, 28) if month and rng.random() < 0.8 else None
         records.append(
-            Record(
-                id=f"r-{place.id}",
-                jurisdiction=place.id,
-                body=rng.choice(bodies),
-                date=PartialDate(year, month, day),
-                kinds=(rng.choice(kinds),),
-                title=f"{place.name} resolution on Artsakh",
-                summary=f"The {place.name} body adopted a text about the Republic of Artsakh.",
-                sources=(Source(f"https://example.org/{place.id}", f"{place.name} record"),),
+            record(
+                f"r-{where.id}",
+                where.id,
+                rng.choice(bodies),
+                PartialDate(year, month, day),
+                rng.choice(kinds),
+                f"{where.name} resolution on Artsakh",
+                f"The {where.name} body adopted a text about the Republic of Artsakh.",
+                src(where.id, f"{where.name} record"),
             )
         )
-    events = tuple(
-        Event(
+    events = (
+        event(
             f"event-{year}",
             f"Event of {year}",
             PartialDate(year, 1 + year % 12, 1 + year % 28),
             "Something happened.",
-            (Source(f"https://example.org/events/{year}"),),
+            f"events/{year}",
         )
         for year in range(1988, 2024)
     )
-    return Dataset(
-        DatasetInfo("bench", "Synthetic data for benchmarks."),
-        tuple(countries.values()),
-        tuple(places),
-        tuple(records),
-        events,
+    return dataset(
+        "bench",
+        methodology="Synthetic data for benchmarks.",
+        countries=countries.values(),
+        jurisdictions=places,
+        records=records,
+        events=events,
     )
 
 
@@ -321,31 +310,8 @@ async def run_at(fake: FakeDiscord, mix: Mix, rate: float, duration: float) -> R
     dispatched = loop.time() - start
     samples = list(await asyncio.gather(*tasks))
     run = Run(rate, duration, samples, dispatched, (wall_start, time.time()), time.process_time() - cpu_start)
-    forget(fake)
+    fake.forget()  # keep the fake's memory flat between runs
     return run
-
-
-def forget(fake: FakeDiscord) -> None:
-    """Keep the fake's memory (and its O(n) replay scan per dispatch) flat: drop what was delivered."""
-    fake.interactions.clear()
-    fake._interactions.clear()
-    fake._by_token.clear()
-    fake.calls.clear()
-    fake.message_log.clear()
-    fake._messages.clear()
-    for session in fake.gateway.sessions.values():
-        sent = session.conn.last_sent if session.conn is not None else 0
-        session.buffer[:] = [item for item in session.buffer if item[0] > sent]
-
-
-async def keep_trimmed(fake: FakeDiscord) -> None:
-    """Trim the fake's delivered dispatches every 100 ms while a run goes on."""
-    while True:
-        await asyncio.sleep(0.1)
-        for session in fake.gateway.sessions.values():
-            sent = session.conn.last_sent if session.conn is not None else 0
-            if len(session.buffer) > 200:
-                session.buffer[:] = [item for item in session.buffer if item[0] > sent]
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -440,7 +406,6 @@ async def drive(plan: Plan, to_bot: Any, from_bot: Any) -> None:
             "guild_id": fake.guild.id,
         }
     )
-    trimmer = asyncio.create_task(keep_trimmed(fake))
     try:
         await fake.wait_until_connected(timeout=120)
         await fake.wait_for(lambda: fake.ready_count >= 1, timeout=60, what="READY")
@@ -468,7 +433,6 @@ async def drive(plan: Plan, to_bot: Any, from_bot: Any) -> None:
         to_bot.put((packed, [str(v) for v in fake.take_violations()]))
         from_bot.get(timeout=60)  # the bot has closed
     finally:
-        trimmer.cancel()
         await fake.stop()
 
 

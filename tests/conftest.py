@@ -1,15 +1,21 @@
-"""Shared fixtures: the fake Discord server (tests/fakecord) and a helper to run a bot against it."""
+"""Shared fixtures: the fake Discord server (tests/fakecord), a helper to run a bot on it, a database.
+
+Builders for the real bot, its config and small datasets are in tests/botkit.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 from fakecord import FakeDiscord, World
 from fakecord import run_bot as _run_bot
+
+from bot.storage.database import Database
 
 
 @pytest.fixture
@@ -51,3 +57,11 @@ def run_bot(fake_discord: FakeDiscord) -> RunBot:
         return _run_bot(bot, fake_discord, **kwargs)
 
     return _start
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """An open state database in ``tmp_path / "state.sqlite3"``, closed after the test."""
+    db = await Database.open(tmp_path / "state.sqlite3")
+    yield db
+    await db.close()

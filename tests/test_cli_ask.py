@@ -310,10 +310,11 @@ def test_dataset_problems_are_printed(tmp_path: Path) -> None:
     assert "problem(s); nothing was answered." in out
 
 
-def test_subprocess_python_m_bot_ask() -> None:
+def python_m_bot_ask(*argv: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot ask ARGV`` in a child process, without the caller's token or config file."""
     env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "BOT_CONFIG"}}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "date", "nov", "2020"],
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "ask", *argv],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -321,18 +322,14 @@ def test_subprocess_python_m_bot_ask() -> None:
         timeout=60,
         check=False,
     )
+
+
+def test_subprocess_python_m_bot_ask() -> None:
+    proc = python_m_bot_ask("--json", "date", "nov", "2020")
     assert proc.returncode == 0, proc.stderr
     obj = json.loads(proc.stdout)
     assert obj["status"] == "found"
     assert "fr-senate-2020-11-25" in [r["id"] for r in obj["records"]]
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "jurisdiction", "texas"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = python_m_bot_ask("jurisdiction", "texas")
     assert proc.returncode == 1
     assert "Nothing matches 'texas'." in proc.stdout

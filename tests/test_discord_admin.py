@@ -14,15 +14,16 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from botkit import artsakh_bot, bot_config
 from fakecord import CommandNotAvailable, FakeDiscord, FakeMessage, FakeUser, InteractionResult
 
-from bot.config import Config, CooldownConfig, DataConfig, DiscordConfig, ModerationConfig, StorageConfig
+from bot.config import DataConfig, ModerationConfig, StorageConfig
 from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
 from bot.core.reloading import DataStore
@@ -115,13 +116,6 @@ def history_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await Database.open(tmp_path / "state.sqlite3")
-    yield db
-    await db.close()
-
-
-@pytest.fixture
 def start(
     fake_discord: FakeDiscord,
     run_bot: Any,
@@ -134,35 +128,19 @@ def start(
     def _start(
         *, user_ids: Sequence[int] = (), role_ids: Sequence[int] = (), log_channel: bool = True
     ) -> AbstractAsyncContextManager[ArtsakhBot]:
-        config = Config(
-            discord=DiscordConfig(
-                sync="guild",
-                guild_ids=(fake_discord.guild.id,),
-                api_base=fake_discord.api_base,
-                gateway_url=fake_discord.gateway_url,
-            ),
+        config = bot_config(
+            fake_discord,
             moderation=ModerationConfig(
                 user_ids=tuple(user_ids),
                 role_ids=tuple(role_ids),
                 log_channel_id=fake_discord.world.news.id if log_channel else 0,
             ),
             data=DataConfig(path=data_dir, history_path=history_dir, history_keep=5),
-            storage=StorageConfig(
-                database=data_dir.parent / "state.sqlite3"
-            ),  # the `database` fixture's file
-            cooldowns=CooldownConfig(commands_per_window=1000, window_seconds=10.0),
+            storage=StorageConfig(database=data_dir.parent / "state.sqlite3"),  # the `database` fixture
         )
         clock = ManualClock(NOW)
         store = DataStore(data_dir, QueryEngine, clock=clock, history_dir=history_dir, history_keep=5)
-        bot = ArtsakhBot(
-            config,
-            clock,
-            store,
-            database,
-            extensions=(*CORE_EXTENSIONS, ADMIN),
-            guild_ready_timeout=0.05,
-            reidentify_delay=0,
-        )
+        bot = artsakh_bot(config, clock, store, database, extensions=(*CORE_EXTENSIONS, ADMIN))
         running: AbstractAsyncContextManager[ArtsakhBot] = run_bot(bot)
         return running
 

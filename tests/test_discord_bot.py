@@ -15,28 +15,27 @@ from typing import Any
 
 import discord
 import pytest
+from botkit import (
+    PROCLAMATION,
+    artsakh_bot,
+    bot_config,
+    california_ajr32,
+    country,
+    dataset,
+    day,
+    event,
+    french_senate,
+    place,
+    record,
+)
 from discord import app_commands
 from discord.ext import commands
 from fakecord import FakeDiscord, FakeMessage, InteractionResult
 
-from bot.config import Config, CooldownConfig, DiscordConfig
+from bot.config import Config
 from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
-from bot.core.model import (
-    AlternativeDate,
-    AmbiguousName,
-    Country,
-    Dataset,
-    DatasetInfo,
-    Event,
-    Jurisdiction,
-    Kind,
-    Level,
-    PartialDate,
-    Record,
-    Source,
-    Vote,
-)
+from bot.core.model import AlternativeDate, Dataset, Kind, Level, Vote
 from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot
 from bot.discordbot.errors import GENERIC_ERROR
@@ -61,163 +60,110 @@ CITIES = (
 SPRINGFIELDS = ("il", "ma", "mo", "or", "oh", "vt")
 
 
-def src(url: str, title: str | None = None) -> tuple[Source, ...]:
-    return (Source(url, title),)
-
-
 def make_dataset(version: str = "test-1") -> Dataset:
     """A small dataset with ambiguous names, disputed and partial dates, and enough records to page."""
     countries = (
-        Country("us", "United States", ("USA", "US", "America")),
-        Country("fr", "France", ("French Republic",)),
-        Country("au", "Australia"),
+        country("us", "United States", "USA", "US", "America"),
+        country("fr", "France", "French Republic"),
+        country("au", "Australia"),
     )
-    jurisdictions = [
-        Jurisdiction("california", "California", Level.STATE, "us", ("CA", "Calif")),
-        Jurisdiction("los-angeles", "Los Angeles", Level.CITY, "us", ("City of Los Angeles",)),
-        Jurisdiction("louisiana", "Louisiana", Level.STATE, "us"),
-        Jurisdiction("france", "France", Level.NATIONAL, "fr"),
-        Jurisdiction("nsw", "New South Wales", Level.STATE, "au", ("NSW",)),
-        *(Jurisdiction(c.lower(), c, Level.CITY, "us") for c in CITIES),
-        *(
-            Jurisdiction(f"springfield-{s}", f"Springfield {s.upper()}", Level.CITY, "us")
-            for s in SPRINGFIELDS
-        ),
-    ]
-    records = [
-        Record(
-            "us-ca-2014",
-            "california",
-            "State Assembly",
-            PartialDate(2014, 5, 8),
-            (Kind.CALL_FOR_RECOGNITION,),
-            "Assembly Joint Resolution 32",
-            "Called on the President and Congress to recognize Artsakh.",
-            src("https://example.org/ajr32", "AJR 32 text"),
-            alternative_dates=(AlternativeDate(PartialDate(2014, 5, 7), "One source gives the day before"),),
+    jurisdictions = (
+        place("california", "California", "state", "us", "CA", "Calif"),
+        place("los-angeles", "Los Angeles", "city", "us", "City of Los Angeles"),
+        place("louisiana", "Louisiana", "state", "us"),
+        place("france", "France", "national", "fr"),
+        place("nsw", "New South Wales", "state", "au", "NSW"),
+        *(place(c.lower(), c, "city", "us") for c in CITIES),
+        *(place(f"springfield-{s}", f"Springfield {s.upper()}", "city", "us") for s in SPRINGFIELDS),
+    )
+    records = (
+        california_ajr32(
+            alternative_dates=(AlternativeDate(day("2014-05-07"), "One source gives the day before"),),
             vote=Vote(70, 1, 0),
             reference="AJR 32",
         ),
-        Record(
+        record(
             "us-la-2013",
             "los-angeles",
             "City Council",
-            PartialDate(2013, 1),
-            (Kind.RECOGNITION,),
+            "2013-01",
+            "recognition",
             "Los Angeles council resolution",
             "Backed the recognition.",
-            src("https://example.org/la"),
+            "la",
         ),
-        Record(
+        record(
             "us-louisiana-2012",
             "louisiana",
             "House",
-            PartialDate(2012),
-            (Kind.SELF_DETERMINATION,),
+            "2012",
+            "self-determination",
             "Louisiana resolution",
             "Backed self-determination.",
-            src("https://example.org/lou"),
+            "lou",
         ),
-        Record(
-            "fr-senate-2020",
-            "france",
-            "Senate",
-            PartialDate(2020, 11, 25),
-            (Kind.CALL_FOR_RECOGNITION,),
-            "Resolution on the necessity to recognize the Republic of Nagorno-Karabakh",
-            "Called on the government to recognize the Republic of Artsakh.",
-            src("https://example.org/senat", "Sénat"),
-            vote=Vote(305, 1, 30),
+        french_senate(
+            "Called on the government to recognize the Republic of Artsakh.", vote=Vote(305, 1, 30)
         ),
-        Record(
+        record(
             "au-nsw-2012",
             "nsw",
             "Legislative Council",
-            PartialDate(2012),
-            (Kind.CALL_FOR_RECOGNITION,),
+            "2012",
+            "call-for-recognition",
             "NSW motion",
             "Called for recognition.",
-            src("https://example.org/nsw"),
+            "nsw",
         ),
         *(
-            Record(
+            record(
                 f"us-{c.lower()}-2021",
                 c.lower(),
                 "City Council",
-                PartialDate(2021, 3, i + 1),
-                (Kind.RECOGNITION,),
+                f"2021-03-{i + 1:02d}",
+                "recognition",
                 f"{c} resolution",
                 f"{c} recognized Artsakh. " + "More words about the resolution. " * 30,
-                src(f"https://example.org/{c.lower()}"),
+                c.lower(),
             )
             for i, c in enumerate(CITIES)
         ),
         *(
-            Record(
+            record(
                 f"us-springfield-{s}-2022",
                 f"springfield-{s}",
                 "City Council",
-                PartialDate(2022, 4, 24),
-                (Kind.STATEMENT,),
+                "2022-04-24",
+                "statement",
                 f"Springfield {s.upper()} statement",
                 "A statement.",
-                src(f"https://example.org/springfield/{s}"),
+                f"springfield/{s}",
             )
             for s in SPRINGFIELDS
         ),
-    ]
+    )
     events = (
-        Event(
+        event(
             "karabakh-movement",
             "Karabakh movement begins",
-            PartialDate(1988, 2, 20),
+            "1988-02-20",
             "The regional soviet votes.",
-            src("https://example.org/1988"),
+            "1988",
         ),
-        Event(
-            "nkr-proclamation",
-            "Proclamation of the Republic",
-            PartialDate(1991, 9, 2),
-            "The republic is proclaimed.",
-            src("https://example.org/1991"),
-        ),
-        Event(
-            "war-1992-1994",
-            "The first war",
-            PartialDate(1992, 2),
-            "A war.",
-            src("https://example.org/war"),
-            end=PartialDate(1994, 5, 12),
-        ),
+        PROCLAMATION,
+        event("war-1992-1994", "The first war", "1992-02", "A war.", "war", end="1994-05-12"),
     )
-    return Dataset(
-        DatasetInfo(version, "Test methodology.\n\nSecond paragraph."),
-        countries,
-        tuple(jurisdictions),
-        tuple(records),
-        events,
-        (
-            AmbiguousName("LA", ("los-angeles", "louisiana")),
-            AmbiguousName("Springfield", tuple(f"springfield-{s}" for s in SPRINGFIELDS)),
-        ),
-    )
-
-
-def make_config(
-    fake: FakeDiscord,
-    *,
-    sync: str = "guild",
-    per_window: int = 1000,
-    window: float = 10.0,
-) -> Config:
-    return Config(
-        discord=DiscordConfig(
-            sync=sync,  # type: ignore[arg-type]
-            guild_ids=(fake.guild.id,),
-            api_base=fake.api_base,
-            gateway_url=fake.gateway_url,
-        ),
-        cooldowns=CooldownConfig(commands_per_window=per_window, window_seconds=window),
+    return dataset(
+        version,
+        methodology="Test methodology.\n\nSecond paragraph.",
+        countries=countries,
+        jurisdictions=jurisdictions,
+        records=records,
+        events=events,
+        ambiguous={
+            "LA": ("los-angeles", "louisiana"),
+            "Springfield": tuple(f"springfield-{s}" for s in SPRINGFIELDS),
+        },
     )
 
 
@@ -233,23 +179,9 @@ def make_bot(
 ) -> ArtsakhBot:
     clock = clock or ManualClock(NOW)
     store = DataStore(tmp_path, QueryEngine, clock=clock, dataset=make_dataset())
-    return ArtsakhBot(
-        config or make_config(fake),
-        clock,
-        store,
-        database,
-        extensions=extensions,
-        view_timeout=view_timeout,
-        guild_ready_timeout=0.05,
-        reidentify_delay=0,
+    return artsakh_bot(
+        config or bot_config(fake), clock, store, database, extensions=extensions, view_timeout=view_timeout
     )
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await Database.open(tmp_path / "state.sqlite3")
-    yield db
-    await db.close()
 
 
 @pytest.fixture
@@ -370,45 +302,24 @@ async def test_help_lists_every_command_with_an_example(fake_discord: FakeDiscor
     answered(result)
     assert result.ephemeral
     fields = {f["name"].split()[0]: f["value"] for f in result.embeds[0]["fields"]}
-    for name in (
-        "jurisdiction",
-        "resolution",
-        "date",
-        "onthisday",
-        "timeline",
-        "list",
-        "stats",
-        "about",
-        "help",
-    ):
-        assert f"/{name}" in fields, name
-        assert "Example: `/" in fields[f"/{name}"]
+    order = ["jurisdiction", "resolution", "date", "onthisday", "timeline", "list", "stats", "about", "help"]
+    assert list(fields) == [f"/{name}" for name in order]  # in the order people look for them
+    for name in order:
+        assert "Example: `/" in fields[f"/{name}"], name
     assert fields["/jurisdiction"].endswith("Example: `/jurisdiction name: California`")
 
 
 @pytest.mark.parametrize(
     ("command", "options", "expected"),
     [
+        # nothing found
         ("jurisdiction", {"name": "Atlantis"}, "Nothing matches 'Atlantis'"),
         ("resolution", {"query": "zzzzqqq"}, "No record matches 'zzzzqqq'"),
         ("list", {"country": "Atlantis"}, "No country matches 'Atlantis'"),
         ("date", {"when": "1950"}, "1950"),
         # 12:00 UTC on 25 November is already 26 November on Kiritimati (UTC+14)
         ("onthisday", {"timezone": "Pacific/Kiritimati"}, "Nothing on record for 26 November"),
-    ],
-)
-async def test_not_found_is_private_with_a_hint(
-    fake_discord: FakeDiscord, bot: ArtsakhBot, command: str, options: dict[str, Any], expected: str
-) -> None:
-    result = await fake_discord.slash(command, options)
-    answered(result)
-    assert result.ephemeral
-    assert expected in result.text
-
-
-@pytest.mark.parametrize(
-    ("command", "options", "expected"),
-    [
+        # input that cannot be read
         ("date", {"when": "banana"}, "Try 2020-11-25, nov 2020, 2014 or 2012-2014"),
         ("onthisday", {"date": "banana"}, "could not read 'banana'"),
         ("onthisday", {"timezone": "Mars/Olympus"}, "time zone"),
@@ -416,7 +327,7 @@ async def test_not_found_is_private_with_a_hint(
         ("jurisdiction", {"name": "   "}, "Type a name"),
     ],
 )
-async def test_invalid_input_is_private_with_a_hint(
+async def test_not_found_and_invalid_input_are_private_with_a_hint(
     fake_discord: FakeDiscord, bot: ArtsakhBot, command: str, options: dict[str, Any], expected: str
 ) -> None:
     result = await fake_discord.slash(command, options)
@@ -574,6 +485,81 @@ async def test_long_answers_page_for_the_asker_only(fake_discord: FakeDiscord, b
     assert description(message) == first_page
 
 
+async def test_pages_keep_long_notes_and_disputed_dates_whole(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    """Many long records in one month: pages take fewer of them, and no note or date is cut."""
+    from bot.core import model
+
+    base = make_dataset()
+    towns = tuple(model.Jurisdiction(f"town-{i}", f"Town {i}", model.Level.CITY, "fr") for i in range(7))
+    notes = [
+        (
+            f'Reported as Town {i} "recognizing Artsakh\'s independence"; the motion is addressed to the '
+            "government, which did not act on it. "
+            + "It is one of several French municipal motions of that autumn. " * 5
+        ).strip()
+        for i in range(7)
+    ]
+    records = tuple(
+        model.Record(
+            f"fr-town-{i}-2019",
+            f"town-{i}",
+            "City Council",
+            model.PartialDate(2019, 11, i + 1),
+            (model.Kind.CALL_FOR_RECOGNITION,),
+            f"Town {i} motion",
+            f"Town {i} asked the government to recognize Artsakh. " + "More words about it. " * 40,
+            (model.Source(f"https://example.org/town/{i}", f"Town {i} minutes"),),
+            alternative_dates=(
+                model.AlternativeDate(model.PartialDate(2019, 11, i + 2), "the mayor's newsletter"),
+            ),
+            notes=notes[i],
+        )
+        for i in range(7)
+    )
+    dataset = model.Dataset(
+        base.info,
+        base.countries,
+        base.jurisdictions + towns,
+        base.records + records,
+        base.events,
+        base.ambiguous_names,
+    )
+    clock = ManualClock(NOW)
+    store = DataStore(tmp_path, QueryEngine, clock=clock, dataset=dataset)
+    bot = ArtsakhBot(
+        bot_config(fake_discord),
+        clock,
+        store,
+        database,
+        extensions=CORE_EXTENSIONS,
+        guild_ready_timeout=0.05,
+        reidentify_delay=0,
+    )
+    async with run_bot(bot):
+        result = await fake_discord.slash("date", {"when": "nov 2019"})
+        answered(result)
+        assert result.message is not None
+        message = result.message
+        total = int(components(message)["page:count"]["label"].split("/")[1])
+        pages = [description(message)]
+        for _ in range(total - 1):
+            answered(await fake_discord.click(message, "page:next"))
+            pages.append(description(message))
+    assert total >= 3  # seven long records do not fit five to a page
+    shown = "\n\n".join(pages)
+    assert "…" not in shown
+    for i in range(7):
+        assert f"Note: {notes[i]}" in shown
+        assert (
+            f"Dates differ: {i + 1} November 2019 (used here); {i + 2} November 2019 (the mayor's newsletter)"
+            in shown
+        )
+        assert f"[Town {i} minutes](https://example.org/town/{i})" in shown
+    assert all(page.startswith("7 records in November 2019.") for page in pages), pages[0][:80]
+
+
 async def test_buttons_disable_themselves_on_timeout(
     fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
 ) -> None:
@@ -666,7 +652,7 @@ async def test_cooldown_blocks_the_spammer_but_not_invalid_input(
     fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
 ) -> None:
     clock = ManualClock(NOW)
-    config = make_config(fake_discord, per_window=2, window=30)
+    config = bot_config(fake_discord, per_window=2, window=30)
     world = fake_discord.world
     async with run_bot(make_bot(fake_discord, database, tmp_path, config=config, clock=clock)):
         for _ in range(4):  # invalid input never costs a turn
@@ -694,7 +680,7 @@ async def test_cooldown_blocks_the_spammer_but_not_invalid_input(
 async def test_cooldown_zero_disables_it(
     fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
 ) -> None:
-    config = make_config(fake_discord, per_window=0, window=30)
+    config = bot_config(fake_discord, per_window=0, window=30)
     async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)):
         for _ in range(8):
             result = await fake_discord.slash("stats", {})
@@ -777,7 +763,7 @@ async def test_switching_to_global_clears_the_guild_commands(
     async with run_bot(make_bot(fake_discord, database, tmp_path)):
         pass
     assert fake_discord.synced_commands(fake_discord.guild)
-    config = make_config(fake_discord, sync="global")
+    config = bot_config(fake_discord, sync="global")
     async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)) as bot:
         outcomes = {r.target.label: r.outcome.value for r in bot.sync_results}
         assert outcomes == {"global": "synced", f"guild {fake_discord.guild.id}": "cleared"}
@@ -789,7 +775,7 @@ async def test_switching_to_global_clears_the_guild_commands(
 async def test_sync_off_never_touches_commands(
     fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
 ) -> None:
-    config = make_config(fake_discord, sync="off")
+    config = bot_config(fake_discord, sync="off")
     async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)) as bot:
         assert bot.sync_results == []
     assert fake_discord.calls_to("PUT", "/applications/*") == []
@@ -819,7 +805,7 @@ async def test_a_data_reload_takes_effect_without_a_restart(
     clock = ManualClock(NOW)
     store = DataStore(data, QueryEngine, clock=clock)
     bot = ArtsakhBot(
-        make_config(fake_discord),
+        bot_config(fake_discord),
         clock,
         store,
         database,
@@ -867,12 +853,40 @@ async def test_today_comes_from_the_injected_clock_and_is_never_stale(
 async def test_the_full_bot_lists_every_command_in_help(
     fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
 ) -> None:
-    async with run_bot(make_bot(fake_discord, database, tmp_path, extensions=None)) as bot:
+    import dataclasses
+
+    from bot.config import ModerationConfig
+
+    world = fake_discord.world
+    moderation = ModerationConfig(role_ids=(world.moderator_role.id,))
+    config = dataclasses.replace(bot_config(fake_discord), moderation=moderation)
+    async with run_bot(make_bot(fake_discord, database, tmp_path, config=config, extensions=None)) as bot:
         assert set(CORE_EXTENSIONS) <= set(bot.extensions)
-        result = await fake_discord.slash("help")
+        result = await fake_discord.slash("help", user=world.mod)
         assert result.ephemeral
-        shown = {f["name"].split()[0].removeprefix("/") for f in result.embeds[0]["fields"]}
+        fields = result.embeds[0]["fields"]
+        names = [f["name"] for f in fields]
+        commands_shown = [n for n in names if n.startswith("/")]
+        shown = {n.split()[0].removeprefix("/") for n in commands_shown}
         synced = {c["name"] for c in fake_discord.synced_commands(fake_discord.guild)}
         assert synced == shown  # every command (groups by their top name), nothing stale
-        missing = [f["name"] for f in result.embeds[0]["fields"] if "Example: `/" not in f["value"]]
+        missing = [f["name"] for f in fields if f["name"].startswith("/") and "Example: `/" not in f["value"]]
         assert missing == []
+        managers = names.index("For server managers (Manage Server)")
+        moderators = names.index("For moderators")
+        assert names.index("/help") < managers < moderators
+        assert all(n.startswith("/daily ") for n in names[managers + 1 : moderators])
+        assert names[moderators + 1 :] == ["/admin reload [file]"]
+        assert names[managers + 1].startswith("/daily subscribe")
+
+        member = await fake_discord.slash("help", user=world.alice)  # not a moderator
+        member_names = [f["name"] for f in member.embeds[0]["fields"]]
+        assert "For server managers (Manage Server)" in member_names
+        assert "For moderators" not in member_names
+        assert not any(n.startswith("/admin") for n in member_names)
+
+        from bot.discordbot.cogs.info import help_answer
+
+        in_dm = [f.name for f in help_answer(bot, None, moderator=True).fields]  # outside any server
+        assert in_dm[0] == "/jurisdiction name"
+        assert not any(n.startswith(("/daily", "/admin", "For ")) for n in in_dm)

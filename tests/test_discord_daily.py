@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+import botkit as kit
 import pytest
 from fakecord import (
     CommandNotAvailable,
@@ -29,24 +30,13 @@ from fakecord import (
     World,
 )
 
-from bot.config import Config, CooldownConfig, DailyConfig, DiscordConfig
+from bot.config import DailyConfig
 from bot.core.clock import ManualClock
 from bot.core.daily import PostOutcome, part_nonce, post_nonce
 from bot.core.engine import QueryEngine
-from bot.core.model import (
-    Country,
-    Dataset,
-    DatasetInfo,
-    Event,
-    Jurisdiction,
-    Kind,
-    Level,
-    PartialDate,
-    Record,
-    Source,
-)
+from bot.core.model import Dataset
 from bot.core.reloading import DataStore
-from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot
+from bot.discordbot.bot import CORE_EXTENSIONS
 from bot.discordbot.cogs.daily import DailyCog
 from bot.discordbot.daily_post import footer_part, post_footer
 from bot.storage.database import Database
@@ -65,108 +55,64 @@ MANY = 40
 # ---------------------------------------------------------------------------------------------- data
 
 
-def src(slug: str, title: str | None = None) -> tuple[Source, ...]:
-    return (Source(f"https://example.org/{slug}", title),)
-
-
 def make_dataset() -> Dataset:
-    countries = (Country("fr", "France"), Country("us", "United States"))
-    cities = [Jurisdiction(f"city-{i}", f"Testville {i}", Level.CITY, "us") for i in range(MANY)]
+    countries = (kit.country("fr", "France"), kit.country("us", "United States"))
     jurisdictions = (
-        Jurisdiction("france", "France", Level.NATIONAL, "fr"),
-        Jurisdiction("california", "California", Level.STATE, "us"),
-        Jurisdiction("glendale", "Glendale", Level.CITY, "us"),
-        *cities,
+        kit.place("france", "France", "national", "fr"),
+        kit.place("california", "California", "state", "us"),
+        kit.place("glendale", "Glendale", "city", "us"),
+        *(kit.place(f"city-{i}", f"Testville {i}", "city", "us") for i in range(MANY)),
     )
     records = (
-        Record(
-            "fr-senate-2020",
-            "france",
-            "Senate",
-            PartialDate(2020, 11, 25),
-            (Kind.CALL_FOR_RECOGNITION,),
-            "Resolution on the necessity to recognize the Republic of Nagorno-Karabakh",
+        kit.french_senate(
             "Called on the government to recognize the Republic of Artsakh. @everyone @here "
-            "<@&123456789012345678>",
-            src("senat", "Sénat"),
+            "<@&123456789012345678>"
         ),
-        Record(
-            "us-ca-2014",
-            "california",
-            "State Assembly",
-            PartialDate(2014, 5, 8),
-            (Kind.CALL_FOR_RECOGNITION,),
-            "Assembly Joint Resolution 32",
-            "Called on the President and Congress to recognize Artsakh.",
-            src("ajr32", "AJR 32 text"),
-        ),
-        Record(
+        kit.california_ajr32(),
+        kit.record(
             "us-glendale-2015",
             "glendale",
             "City Council",
-            PartialDate(2015, 4, 2),
-            (Kind.RECOGNITION,),
+            "2015-04-02",
+            "recognition",
             "Glendale resolution",
             "Recognized the Republic.",
-            src("glendale"),
+            "glendale",
         ),
-        Record(
+        kit.record(
             "us-glendale-month",
             "glendale",
             "City Council",
-            PartialDate(2013, 11),
-            (Kind.STATEMENT,),
+            "2013-11",
+            "statement",
             "Month-only statement",
             "Known only to the month.",
-            src("glendale-month"),
+            "glendale-month",
         ),
         *(
-            Record(
+            kit.record(
                 f"us-city-{i}-2021",
                 f"city-{i}",
                 "City Council",
-                PartialDate(2021, *MANY_DAY),
-                (Kind.RECOGNITION,),
+                "2021-{:02d}-{:02d}".format(*MANY_DAY),
+                "recognition",
                 f"Testville {i} resolution",
                 f"Testville {i} recognized Artsakh. " + "More words about this resolution. " * 12,
-                src(f"city/{i}"),
+                f"city/{i}",
             )
             for i in range(MANY)
         ),
     )
     events = (
-        Event(
-            "nkr-proclamation",
-            "Proclamation of the Republic",
-            PartialDate(1991, 9, 2),
-            "The republic is proclaimed.",
-            src("1991"),
-        ),
-        Event(
-            "ceasefire-2020",
-            "Trilateral statement",
-            PartialDate(2020, 11, 9),
-            "The fighting stops.",
-            src("2020"),
-        ),
+        kit.PROCLAMATION,
+        kit.event("ceasefire-2020", "Trilateral statement", "2020-11-09", "The fighting stops.", "2020"),
     )
-    return Dataset(DatasetInfo(VERSION, "Test methodology."), countries, jurisdictions, records, events)
+    return kit.dataset(
+        VERSION, countries=countries, jurisdictions=jurisdictions, records=records, events=events
+    )
 
 
 # ---------------------------------------------------------------------------------------------- harness
-
-
-def make_config(fake: FakeDiscord) -> Config:
-    return Config(
-        discord=DiscordConfig(
-            sync="guild",
-            guild_ids=(fake.guild.id,),
-            api_base=fake.api_base,
-            gateway_url=fake.gateway_url,
-        ),
-        cooldowns=CooldownConfig(commands_per_window=1000, window_seconds=10.0),
-        daily=DailyConfig(check_interval_seconds=3600.0),
-    )
 
 
 class Harness:
@@ -184,15 +130,9 @@ class Harness:
         database = await Database.open(self.db_path)
         try:
             store = DataStore(self.tmp_path, QueryEngine, clock=self.clock, dataset=make_dataset())
-            bot = ArtsakhBot(
-                make_config(self.fake),
-                self.clock,
-                store,
-                database,
-                extensions=(*CORE_EXTENSIONS, DAILY),
-                view_timeout=60.0,
-                guild_ready_timeout=0.05,
-                reidentify_delay=0,
+            config = kit.bot_config(self.fake, daily=DailyConfig(check_interval_seconds=3600.0))
+            bot = kit.artsakh_bot(
+                config, self.clock, store, database, extensions=(*CORE_EXTENSIONS, DAILY), view_timeout=60.0
             )
             async with self.run_bot(bot) as running:
                 cog = running.get_cog("Daily")
@@ -201,6 +141,22 @@ class Harness:
                 yield cast(DailyCog, cog)
         finally:
             await database.close()
+
+    async def restart_later(self, when: dt.datetime, channel: FakeChannel, day: dt.date) -> tuple[int, ...]:
+        """Start the bot again at ``when``, hours after a crash (Discord has forgotten the nonces).
+
+        After one check ``day`` must be recorded as posted with nothing left pending; returns the
+        ids of the messages recorded for it.
+        """
+        self.fake.nonce_window = 0
+        self.clock.set(when)
+        async with self.bot() as cog:
+            await cog.scheduler.run_once()  # waits for the start-up check if it is still running
+            sub = await cog.store.get(channel.id)
+            assert sub is not None
+            assert sub.last_posted_date == day
+            assert await cog.store.pending(channel.id) is None
+        return sub.last_message_ids
 
 
 @pytest.fixture
@@ -346,6 +302,12 @@ async def test_subscribe_confirms_privately_with_the_next_post_time(
     harness.clock.set(local(YEREVAN, 2024, 11, 21, 23, 59))
     results = await cog.scheduler.run_once()  # #general: not at once, and not later that day either
     assert [r.channel_id for r in results] == [fake_world.news.id]
+    assert posts(fake_discord, fake_world.general) == []
+    again = await subscribe(fake_discord, fake_world.general, "23:00", "Asia/Yerevan")  # same day
+    assert "Daily posts updated" in again.text
+    assert "Next post: **Friday 22 November 2024, 23:00** (Asia/Yerevan)" in again.text
+    assert "has passed" not in again.text
+    assert await cog.scheduler.run_once() == []  # 23:00 has passed too, but the first post is the 22nd
     assert posts(fake_discord, fake_world.general) == []
 
 
@@ -493,8 +455,13 @@ async def test_status_lists_every_subscription(
     assert "(America/Los_Angeles, UTC-08:00)" in general
     assert "On a day without anniversaries: no post" in general
     assert f"Next post: **Monday 25 November 2024, 09:00** (America/Los_Angeles) · <t:{la_next}:F>" in general
-    assert "Last day done: 24 November 2024 (no post that day)" in general
+    # subscribed after 09:00 on the 24th in Los Angeles: its first post is the 25th, so none yet
+    assert "Last post: none yet" in general
+    assert "Last day done" not in general
     assert len(posts(fake_discord, fake_world.general)) == 0
+    sub = await cog.store.get(fake_world.general.id)
+    assert sub is not None
+    assert (sub.starts_on, sub.last_posted_date) == (dt.date(2024, 11, 25), None)
 
 
 async def test_preview_is_private_and_posts_nothing(
@@ -687,6 +654,10 @@ async def test_an_empty_day_can_skip_the_post(
     sub = await cog.store.get(fake_world.news.id)
     assert sub is not None
     assert sub.last_posted_date == dt.date(2024, 11, 20)  # a skipped day counts as done
+    status = await fake_discord.slash("daily status", user=fake_world.mod)
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert "Last day done: 20 November 2024 (no post that day)" in fields["#news"]
+    assert "Last post: 20 November 2024" in fields["#general"]
 
 
 # ---------------------------------------------------------------------------------------------- restarts
@@ -740,17 +711,50 @@ async def test_restart_between_sent_and_recorded_after_a_long_outage(
         assert result.outcome is PostOutcome.SENT
         [sent] = posts(fake_discord, fake_world.news)
         assert await store.pending(fake_world.news.id) is not None
-    fake_discord.nonce_window = 0  # hours later: Discord no longer remembers the nonce
-    harness.clock.set(local(YEREVAN, 2024, 11, 25, 15, 0))
-    async with harness.bot() as cog:
-        await cog.scheduler.run_once()  # waits for the start-up check if it is still running
-        sub = await cog.store.get(fake_world.news.id)
-        assert sub is not None
-        assert sub.last_posted_date == dt.date(2024, 11, 25)
-        assert sub.last_message_ids == (sent.id,)  # found in the channel's history
-        assert await cog.store.pending(fake_world.news.id) is None
+    later = local(YEREVAN, 2024, 11, 25, 15, 0)
+    ids = await harness.restart_later(later, fake_world.news, dt.date(2024, 11, 25))
+    assert ids == (sent.id,)  # found in the channel's history
     assert [m.id for m in posts(fake_discord, fake_world.news)] == [sent.id]
     assert len(fake_discord.calls_to("POST", f"/channels/{fake_world.news.id}/messages")) == 1
+
+
+class Crash(BaseException):
+    """The process dies (not an Exception: nothing in the bot catches it)."""
+
+
+async def test_restart_after_part_of_a_long_post_sends_only_the_missing_parts(
+    fake_discord: FakeDiscord, fake_world: World, harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = dt.date(2025, 3, 10)  # MANY_DAY: the post takes several messages
+    route = f"/channels/{fake_world.news.id}/messages"
+    harness.clock.set(local(YEREVAN, 2025, 3, 9, 12, 0))
+    async with harness.bot() as cog:
+        await subscribe(fake_discord, fake_world.news)
+        pace = cog.poster.pacer.wait
+
+        async def die_after_the_first_part() -> None:
+            if posts(fake_discord, fake_world.news):
+                raise Crash  # the process dies between part 1 and part 2
+            await pace()
+
+        monkeypatch.setattr(cog.poster.pacer, "wait", die_after_the_first_part)
+        harness.clock.set(local(YEREVAN, 2025, 3, 10, 9, 0))
+        with pytest.raises(Crash):
+            await cog.scheduler.run_once()
+        [first] = posts(fake_discord, fake_world.news)
+        assert footer(first).startswith("On this day · 10 March 2025 · Part 1/")
+        pending = await cog.store.pending(fake_world.news.id)
+        assert pending is not None
+        assert (pending.local_date, pending.attempts) == (day, 1)
+    ids = await harness.restart_later(local(YEREVAN, 2025, 3, 10, 15, 0), fake_world.news, day)
+    messages = posts(fake_discord, fake_world.news)
+    total = len(messages)
+    assert total > 1
+    assert messages[0].id == first.id  # part 1 is the message sent before the crash, found in history
+    dataset = f"Dataset {VERSION}"
+    assert [footer(m) for m in messages] == [post_footer(day, dataset, i, total) for i in range(total)]
+    assert ids == tuple(m.id for m in messages)
+    assert [c.status for c in fake_discord.calls_to("POST", route)] == [200] * total  # none sent twice
 
 
 async def test_without_history_access_the_nonce_still_prevents_a_duplicate(

@@ -12,25 +12,21 @@ import discord.gateway
 import discord.http
 import pytest
 import yarl
+from botkit import FAST_START as FAST
+from botkit import discord_config
 from fakecord import FakeDiscord
 
-from bot.config import Config, DataConfig, DiscordConfig, StorageConfig
+from bot.config import Config, DataConfig, StorageConfig, SyncMode
 from bot.core.clock import ManualClock
 from bot.discordbot import runner
 
 MINI_DATA = Path(__file__).parent / "data" / "mini"
 CLOCK = ManualClock(dt.datetime(2024, 11, 25, 12, 0, tzinfo=dt.UTC))
-FAST = {"guild_ready_timeout": 0.05, "reidentify_delay": 0}
 
 
-def config_for(fake: FakeDiscord, tmp_path: Path, *, token: str | None, sync: str = "guild") -> Config:
+def config_for(fake: FakeDiscord, tmp_path: Path, *, token: str | None, sync: SyncMode = "guild") -> Config:
     return Config(
-        discord=DiscordConfig(
-            sync=sync,  # type: ignore[arg-type]
-            guild_ids=(fake.guild.id,),
-            api_base=fake.api_base,
-            gateway_url=fake.gateway_url,
-        ),
+        discord=discord_config(fake, sync=sync),
         data=DataConfig(path=MINI_DATA, history_path=tmp_path / "history"),
         storage=StorageConfig(database=tmp_path / "state.sqlite3"),
         token=token,

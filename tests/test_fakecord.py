@@ -616,6 +616,79 @@ async def test_reconnect_resume_and_replay(
     assert (await fake_discord.slash("hello")).response_type == 4
 
 
+async def test_heartbeats_drop_what_they_acknowledge_and_resume_still_works(
+    fake_discord: FakeDiscord, fake_world: World, run_bot
+) -> None:
+    fake_discord.heartbeat_interval_ms = 50  # read at HELLO: this bot heartbeats every 50 ms
+    bot = make_bot(fake_discord.guild.id)
+    async with run_bot(bot):
+        for i in range(20):
+            await fake_discord.update_role(fake_world.member_role, name=f"members-{i}")
+        log = fake_discord.gateway_log
+        last = max(f.s for f in log if f.direction == "send" and f.op == 0)
+
+        def acked() -> bool:
+            return any(f.direction == "recv" and f.op == 1 and (f.d or 0) >= last for f in log)
+
+        await fake_discord.wait_for(acked, timeout=3, what="a heartbeat acknowledging the last dispatch")
+        assert fake_discord.stored_dispatches() == []
+        await fake_discord.close_socket(4000)
+        await eventually(lambda: bot.resumed == 1)
+        assert fake_discord.resume_count == 1
+        sent = [f.t for f in fake_discord.gateway_log if f.direction == "send"]
+        assert sent.count("GUILD_ROLE_UPDATE") == 20  # nothing sent twice
+        guild = bot.get_guild(fake_world.guild.id)
+        assert guild is not None
+        assert guild.get_role(fake_world.member_role.id).name == "members-19"  # type: ignore[union-attr]
+        assert (await fake_discord.slash("ping")).content == "pong"
+
+
+async def test_the_replay_limit_bounds_the_buffer_and_a_resume_past_it_identifies_anew(
+    fake_discord: FakeDiscord, fake_world: World, bot: TinyBot
+) -> None:
+    fake_discord.replay_limit = 2
+    for i in range(10):
+        await fake_discord.update_role(fake_world.member_role, name=f"sent-{i}")
+    assert len(fake_discord.stored_dispatches()) <= 2
+    # Dispatches the bot never got are kept whatever the limit while it is connected…
+    fake_discord.hold_dispatches = True
+    for i in range(5):
+        await fake_discord.update_role(fake_world.member_role, name=f"held-{i}")
+    assert len(fake_discord.stored_dispatches()) >= 5
+    # …but a RESUME finds them over the limit: Discord cannot replay them, so the bot starts afresh.
+    await fake_discord.close_socket(4000)
+    fake_discord.hold_dispatches = False
+    assert fake_discord.resume_count == 0
+    assert fake_discord.ready_count == 2
+    refused = [f.d for f in fake_discord.gateway_log if f.direction == "send" and f.op == 9]
+    assert refused == [False]
+
+    def role_name() -> str | None:
+        guild = bot.get_guild(fake_world.guild.id)
+        role = guild.get_role(fake_world.member_role.id) if guild is not None else None
+        return role.name if role is not None else None
+
+    await eventually(lambda: role_name() == "held-4")  # from the new session's GUILD_CREATE
+    assert (await fake_discord.slash("ping")).content == "pong"
+
+
+async def test_forget_drops_finished_records_and_the_fake_keeps_working(
+    fake_discord: FakeDiscord, bot: TinyBot
+) -> None:
+    assert (await fake_discord.slash("ping")).content == "pong"
+    assert len(fake_discord.interactions) == 1
+    assert fake_discord.calls
+    assert fake_discord.message_log
+    fake_discord.forget()
+    assert fake_discord.interactions == []
+    assert fake_discord.calls == []
+    assert fake_discord.message_log == []
+    assert fake_discord.gateway_log == []
+    result = await fake_discord.slash("hello", {"name": "Ani"})
+    assert result.embeds[0]["description"] == "Hi Ani"
+    assert fake_discord.interactions == [result]
+
+
 async def test_invalid_session_reidentifies(fake_discord: FakeDiscord, bot: TinyBot) -> None:
     await fake_discord.invalid_session(resumable=False)
     assert fake_discord.identify_count == 2

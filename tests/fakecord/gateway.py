@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,20 +20,57 @@ if TYPE_CHECKING:
 FATAL_CLOSE_CODES = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
 #: Close codes after which the session cannot be resumed (the next RESUME gets INVALID_SESSION false).
 NON_RESUMABLE_CLOSE_CODES = FATAL_CLOSE_CODES | {4007, 4009}
+#: Default for ``FakeDiscord.replay_limit``: dispatches a session keeps beyond what its client acknowledged.
+REPLAY_LIMIT = 1000
+
+Dispatch = tuple[int, str, Any]  # (seq, event name, data)
 
 
 @dataclass(eq=False)
 class Session:
-    """A gateway session: its sequence, its stored dispatches (for replay), its live connection."""
+    """A gateway session: its sequence, the dispatches kept for replay, its live connection.
+
+    ``buffer`` holds, oldest first, the dispatches newer than ``acked`` (the sequence number the
+    client last reported in a heartbeat or RESUME), at most ``replay_limit`` of them once sent.
+    ``lost`` is the newest dispatch dropped before it was acknowledged: a RESUME from before it
+    cannot be replayed and gets INVALID_SESSION false, as on Discord.
+    """
 
     id: str
     token: str
     intents: int
     seq: int = 0
-    buffer: list[tuple[int, str, Any]] = field(default_factory=list)
+    buffer: deque[Dispatch] = field(default_factory=deque)
+    acked: int = 0
+    lost: int = 0
     conn: Connection | None = None
     alive: bool = True
     resumes: int = 0
+
+    def after(self, seq: int) -> list[Dispatch]:
+        """The stored dispatches newer than ``seq``, oldest first (read back from the newest)."""
+        newer: list[Dispatch] = []
+        for item in reversed(self.buffer):
+            if item[0] <= seq:
+                break
+            newer.append(item)
+        newer.reverse()
+        return newer
+
+    def acknowledge(self, seq: object) -> None:
+        """The client has everything up to ``seq``: forget it."""
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            self.acked = max(self.acked, min(seq, self.seq))
+        while self.buffer and self.buffer[0][0] <= self.acked:
+            self.buffer.popleft()
+
+    def trim(self, limit: int) -> None:
+        """Keep at most ``limit`` dispatches, but never drop one the live connection has not been sent."""
+        sent = self.conn.last_sent if self.conn is not None else self.seq
+        while len(self.buffer) > limit and self.buffer[0][0] <= sent:
+            seq = self.buffer.popleft()[0]
+            if seq > self.acked:
+                self.lost = seq
 
 
 @dataclass(eq=False)
@@ -65,6 +103,7 @@ class Gateway:
         self.heartbeat_count = 0
         self.close_codes: list[int | None] = []
         self.hold = False
+        self.replay_limit = REPLAY_LIMIT
         self._next_conn = 0
 
     # ------------------------------------------------------------------ helpers
@@ -105,22 +144,24 @@ class Gateway:
     def _append(self, session: Session, event: str, data: Any) -> int:
         session.seq += 1
         session.buffer.append((session.seq, event, data))
+        session.trim(self.replay_limit)
         return session.seq
+
+    async def _send_stored(self, conn: Connection, session: Session) -> None:
+        """Send the stored dispatches newer than what ``conn`` has seen, in order (caller holds conn.lock).
+
+        Dispatches stored while this sends are sent too.
+        """
+        while newer := session.after(conn.last_sent):
+            for seq, event, data in newer:
+                await self._send(conn, {"op": 0, "t": event, "s": seq, "d": data})
+                conn.last_sent = seq
 
     async def _flush(self, conn: Connection) -> None:
         """Send every stored dispatch newer than what this connection has seen, in order."""
         async with conn.lock:
-            session = conn.session
-            if session is None:
-                return
-            i = 0
-            while i < len(session.buffer):
-                seq, event, data = session.buffer[i]
-                i += 1
-                if seq <= conn.last_sent:
-                    continue
-                await self._send(conn, {"op": 0, "t": event, "s": seq, "d": data})
-                conn.last_sent = seq
+            if conn.session is not None:
+                await self._send_stored(conn, conn.session)
 
     async def dispatch(self, event: str, data: Any) -> int:
         """Store and send a dispatch to every live session; returns how many sessions got it."""
@@ -190,6 +231,8 @@ class Gateway:
         if op == 1:
             conn.heartbeats += 1
             self.heartbeat_count += 1
+            if conn.session is not None:
+                conn.session.acknowledge(data)
             await self._send_op(conn, {"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
             await self._identify(conn, data or {})
@@ -255,18 +298,20 @@ class Gateway:
         if old is not None and old is not conn:
             old.session = None
             old.closed_by_server = 4000
+            session.conn = None
             await old.ws.close(code=4000, message=b"Session resumed elsewhere.")
+        seq = int(data.get("seq") or 0)
+        session.acknowledge(seq)
+        session.trim(self.replay_limit)  # nothing is in flight now: the limit holds
+        if seq < session.lost:  # what the client missed is no longer kept
+            session.alive = False
+            await self._send_op(conn, {"op": 9, "d": False, "s": None, "t": None})
+            return
         session.conn = conn
         conn.session = session
-        conn.last_sent = int(data.get("seq") or 0)
+        conn.last_sent = seq
         async with conn.lock:
-            i = 0
-            while i < len(session.buffer):
-                seq, event, payload = session.buffer[i]
-                i += 1
-                if seq > conn.last_sent:
-                    await self._send(conn, {"op": 0, "t": event, "s": seq, "d": payload})
-                    conn.last_sent = seq
+            await self._send_stored(conn, session)
             session.seq += 1
             conn.last_sent = session.seq
             await self._send(conn, {"op": 0, "t": "RESUMED", "s": session.seq, "d": {}})

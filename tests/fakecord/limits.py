@@ -83,6 +83,10 @@ class Errors(list[FormError]):
     def add(self, path: Path, code: str, message: str) -> None:
         self.append(FormError(tuple(path), code, message))
 
+    def too_long(self, path: Path, limit: int) -> None:
+        """Discord's error for a string or list longer than ``limit``."""
+        self.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+
     def max_len(self, path: Path, value: object, limit: int, *, minimum: int = 0) -> None:
         """Check a string's length (Discord counts characters)."""
         if value is None:
@@ -93,7 +97,7 @@ class Errors(list[FormError]):
             self.add(path, "BASE_TYPE_STRING", "Must be a string.")
             return
         if len(value) > limit:
-            self.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+            self.too_long(path, limit)
         elif len(value) < minimum:
             if minimum == 1:
                 self.add(path, "BASE_TYPE_REQUIRED", "This field is required")
@@ -132,9 +136,7 @@ def validate_message(
         if not isinstance(content, str):
             errors.add((*prefix, "content"), "BASE_TYPE_STRING", "Must be a string.")
         elif len(content) > CONTENT_MAX:
-            errors.add(
-                (*prefix, "content"), "BASE_TYPE_MAX_LENGTH", f"Must be {CONTENT_MAX} or fewer in length."
-            )
+            errors.too_long((*prefix, "content"), CONTENT_MAX)
     embeds = payload.get("embeds")
     if embeds is not None:
         validate_embeds(embeds, errors, prefix=prefix)
@@ -159,9 +161,7 @@ def validate_message(
         validate_allowed_mentions(am, errors, prefix=(*prefix, "allowed_mentions"))
     attachments = payload.get("attachments") or []
     if files > FILES_MAX or len(attachments) > FILES_MAX:
-        errors.add(
-            (*prefix, "attachments"), "BASE_TYPE_MAX_LENGTH", f"Must be {FILES_MAX} or fewer in length."
-        )
+        errors.too_long((*prefix, "attachments"), FILES_MAX)
 
 
 def validate_embeds(embeds: object, errors: Errors, *, prefix: Path = ()) -> None:
@@ -170,7 +170,7 @@ def validate_embeds(embeds: object, errors: Errors, *, prefix: Path = ()) -> Non
         errors.add((*prefix, "embeds"), "BASE_TYPE_ARRAY", "Must be an array.")
         return
     if len(embeds) > EMBEDS_MAX:
-        errors.add((*prefix, "embeds"), "BASE_TYPE_MAX_LENGTH", f"Must be {EMBEDS_MAX} or fewer in length.")
+        errors.too_long((*prefix, "embeds"), EMBEDS_MAX)
     total = 0
     for i, embed in enumerate(embeds):
         path: Path = (*prefix, "embeds", i)
@@ -184,9 +184,7 @@ def validate_embeds(embeds: object, errors: Errors, *, prefix: Path = ()) -> Non
         total += len(title or "") + len(description or "")
         fields = embed.get("fields") or []
         if len(fields) > EMBED_FIELDS_MAX:
-            errors.add(
-                (*path, "fields"), "BASE_TYPE_MAX_LENGTH", f"Must be {EMBED_FIELDS_MAX} or fewer in length."
-            )
+            errors.too_long((*path, "fields"), EMBED_FIELDS_MAX)
         for j, field in enumerate(fields):
             fpath: Path = (*path, "fields", j)
             name = field.get("name")
@@ -312,7 +310,7 @@ def validate_components(components: object, errors: Errors, *, prefix: Path, v2:
         errors.add(prefix, "BASE_TYPE_ARRAY", "Must be an array.")
         return
     if not v2 and len(components) > ACTION_ROWS_MAX:
-        errors.add(prefix, "BASE_TYPE_MAX_LENGTH", f"Must be {ACTION_ROWS_MAX} or fewer in length.")
+        errors.too_long(prefix, ACTION_ROWS_MAX)
     for i, comp in enumerate(components):
         path: Path = (*prefix, i)
         if not isinstance(comp, dict):
@@ -371,11 +369,7 @@ def _validate_nested(comp: Mapping[str, Any], errors: Errors, path: Path) -> Non
                 "The specified component exceeds the maximum width",
             )
         elif len(children) > ROW_BUTTONS_MAX:
-            errors.add(
-                (*path, "components"),
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {ROW_BUTTONS_MAX} or fewer in length.",
-            )
+            errors.too_long((*path, "components"), ROW_BUTTONS_MAX)
         for j, child in enumerate(children):
             cpath: Path = (*path, "components", j)
             if not isinstance(child, dict):
@@ -425,11 +419,7 @@ def validate_allowed_mentions(am: object, errors: Errors, *, prefix: Path) -> No
             errors.add((*prefix, kind), "BASE_TYPE_ARRAY", "Must be an array.")
             continue
         if len(ids) > ALLOWED_MENTIONS_IDS_MAX:
-            errors.add(
-                (*prefix, kind),
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {ALLOWED_MENTIONS_IDS_MAX} or fewer in length.",
-            )
+            errors.too_long((*prefix, kind), ALLOWED_MENTIONS_IDS_MAX)
         if ids and kind in parse:
             errors.add(
                 (*prefix, kind),
@@ -449,7 +439,7 @@ def validate_choices(choices: object, option_type: int | None, errors: Errors, *
         errors.add(prefix, "BASE_TYPE_ARRAY", "Must be an array.")
         return
     if len(choices) > AUTOCOMPLETE_CHOICES_MAX:
-        errors.add(prefix, "BASE_TYPE_MAX_LENGTH", f"Must be {AUTOCOMPLETE_CHOICES_MAX} or fewer in length.")
+        errors.too_long(prefix, AUTOCOMPLETE_CHOICES_MAX)
     for i, choice in enumerate(choices):
         path: Path = (*prefix, i)
         if not isinstance(choice, dict):
@@ -553,7 +543,7 @@ def _validate_options(options: object, errors: Errors, path: Path, depth: int) -
         errors.add(path, "BASE_TYPE_ARRAY", "Must be an array.")
         return
     if len(options) > COMMAND_OPTIONS_MAX:
-        errors.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {COMMAND_OPTIONS_MAX} or fewer in length.")
+        errors.too_long(path, COMMAND_OPTIONS_MAX)
     names: set[str] = set()
     seen_optional = False
     has_sub = any(o.get("type") in (1, 2) for o in options if isinstance(o, dict))
@@ -617,11 +607,7 @@ def _validate_options(options: object, errors: Errors, path: Path, depth: int) -
                     "Autocomplete and choices are mutually exclusive",
                 )
             if len(choices) > COMMAND_CHOICES_MAX:
-                errors.add(
-                    (*opath, "choices"),
-                    "BASE_TYPE_MAX_LENGTH",
-                    f"Must be {COMMAND_CHOICES_MAX} or fewer in length.",
-                )
+                errors.too_long((*opath, "choices"), COMMAND_CHOICES_MAX)
             for k, choice in enumerate(choices):
                 cpath: Path = (*opath, "choices", k)
                 errors.max_len((*cpath, "name"), choice.get("name"), CHOICE_NAME_MAX, minimum=1)

@@ -16,7 +16,7 @@ import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import yarl
@@ -186,6 +186,25 @@ def _path_matches(pattern: str | re.Pattern[str], path: str) -> bool:
         if pat.startswith(prefix):
             pat = pat[len(prefix) :]
     return fnmatch.fnmatchcase(path, pat)
+
+
+_T = TypeVar("_T")
+
+
+def _resolve(
+    value: object, kind: type[_T], what: str, by_id: Iterable[Mapping[int, _T]], by_name: Callable[[str], _T]
+) -> _T:
+    """``value`` if it is a ``kind``, else its id (int or digits) found in ``by_id``, else its name."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        for table in by_id:
+            if int(value) in table:
+                return table[int(value)]
+        raise KeyError(f"fakecord: no {what} {value}")
+    if isinstance(value, str):
+        return by_name(value)
+    raise TypeError(f"fakecord: cannot resolve a {what} from {value!r}")
 
 
 def _r(method: str, template: str, handler: Handler, kind: str = "bot") -> Route:
@@ -437,39 +456,18 @@ class FakeDiscord:
 
     def resolve_user(self, value: object) -> FakeUser:
         """FakeUser, FakeMember, id or username → FakeUser."""
-        if isinstance(value, FakeUser):
-            return value
         if isinstance(value, FakeMember):
             return value.user
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            return self.users[int(value)]
-        if isinstance(value, str):
-            return self.user(value)
-        raise TypeError(f"fakecord: cannot resolve a user from {value!r}")
+        return _resolve(value, FakeUser, "user", [self.users], self.user)
 
     def resolve_channel(self, value: object) -> FakeChannel:
-        if isinstance(value, FakeChannel):
-            return value
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            for guild in self.guilds.values():
-                if int(value) in guild.channels:
-                    return guild.channels[int(value)]
-            raise KeyError(f"fakecord: no channel {value}")
-        if isinstance(value, str):
-            return self.channel(value)
-        raise TypeError(f"fakecord: cannot resolve a channel from {value!r}")
+        """FakeChannel, id (in any guild) or name (in the first guild) → FakeChannel."""
+        tables = [g.channels for g in self.guilds.values()]
+        return _resolve(value, FakeChannel, "channel", tables, self.channel)
 
     def resolve_role(self, value: object) -> FakeRole:
-        if isinstance(value, FakeRole):
-            return value
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            for guild in self.guilds.values():
-                if int(value) in guild.roles:
-                    return guild.roles[int(value)]
-            raise KeyError(f"fakecord: no role {value}")
-        if isinstance(value, str):
-            return self.role(value)
-        raise TypeError(f"fakecord: cannot resolve a role from {value!r}")
+        """FakeRole, id (in any guild) or name (in the first guild) → FakeRole."""
+        return _resolve(value, FakeRole, "role", [g.roles for g in self.guilds.values()], self.role)
 
     # ------------------------------------------------------------------ live changes (dispatch to the bot)
 
@@ -600,6 +598,38 @@ class FakeDiscord:
     async def flush(self) -> None:
         """Send dispatches stored while ``hold_dispatches`` was True."""
         await self.gateway.flush()
+
+    @property
+    def replay_limit(self) -> int:
+        """How many sent dispatches a session keeps beyond what its client acknowledged in a heartbeat.
+
+        Acknowledged dispatches are dropped at once. A RESUME from before a dropped, unacknowledged
+        dispatch gets INVALID_SESSION false (Discord can no longer replay it) and the bot identifies anew.
+        """
+        return self.gateway.replay_limit
+
+    @replay_limit.setter
+    def replay_limit(self, value: int) -> None:
+        self.gateway.replay_limit = value
+
+    def stored_dispatches(self) -> list[int]:
+        """The sequence numbers the live sessions keep for a RESUME to replay, oldest first."""
+        return [seq for session in self.gateway.live_sessions() for seq, _event, _data in session.buffer]
+
+    def forget(self) -> None:
+        """Drop the records of finished work (interactions, REST calls, messages, gateway frames).
+
+        For long runs (bench/bench_e2e.py) whose memory must stay flat. Interactions that are neither
+        answered nor timed out are kept; the forgotten ones' tokens and messages are unknown afterwards.
+        """
+        open_ = [r for r in self.interactions if not (r.acknowledged or r.timed_out or r.failed)]
+        self.interactions[:] = open_
+        self._interactions = {r.id: r for r in open_}
+        self._by_token = {r.token: r for r in open_}
+        self.calls.clear()
+        self.message_log.clear()
+        self._messages.clear()
+        self.gateway.log.clear()
 
     async def wait_until_connected(self, timeout: float = 10.0) -> None:
         await self.wait_for(
