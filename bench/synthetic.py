@@ -9,11 +9,20 @@ deliberately repeated names (several "Springfields").
 
 No synthetic name or alias normalizes to a project name, a labelled query or a
 false friend, so every label stays true at any size.
+
+``write_dataset(folder, entries)`` writes those entries as a real data folder
+(``resolutions.yaml`` and ``events.yaml``, docs/data-format.md) with records for
+some of the places, so the benchmark can time ``load_dataset`` and the engine.
 """
 
 from __future__ import annotations
 
+import calendar
+import json
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from bot.core.matching import NameEntry, strip_designators
 from bot.core.normalize import normalize
@@ -329,3 +338,199 @@ def synthetic_names(n: int, seed: int = 0) -> list[NameEntry]:
             rank=round(rng.random() * 0.9, 3),
         ))
     return entries
+
+
+# ---------------------------------------------------------------------------- a whole dataset, as YAML
+
+_BODIES: dict[str, tuple[str, ...]] = {
+    "city": ("City Council", "Municipal Council", "Mayor and City Council"),
+    "county": ("Board of Supervisors", "County Council"),
+    "region": ("Regional Council", "Regional Parliament", "General Assembly"),
+    "state": ("State Senate", "House of Representatives", "State Assembly", "Legislature"),
+    "national": ("Senate", "National Assembly", "Chamber of Deputies"),
+    "supranational": ("Parliament",),
+}
+_LEVEL_OF_WORD = {"city": "city", "town": "city", "county": "county", "region": "region",
+                  "province": "region", "state": "state", "country": "national", "union": "supranational"}
+_TITLES = {
+    "recognition": "{body} of {place} resolution recognizing the Republic of Artsakh",
+    "call-for-recognition": "{body} of {place} motion calling for recognition of Artsakh",
+    "self-determination": "{body} of {place} statement on the self-determination of Artsakh",
+    "condemnation": "{body} of {place} resolution condemning the attacks on Artsakh",
+    "statement": "{body} of {place} statement on Nagorno-Karabakh",
+}
+_REFERENCES = ("HR", "SR", "AJR", "Res.", "Motion")
+_SURNAMES = ("Petrosyan", "Hovhannisyan", "Garcia", "Martin", "Rossi", "Müller", "Smith", "Dupont",
+             "Bianchi", "Fernández", "Sargsyan", "Johnson", "Moreau", "Weber", "Khachatryan")
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenDataset:
+    """What :func:`write_dataset` wrote: counts, and the engine value each entry's key became."""
+
+    folder: Path
+    countries: int
+    jurisdictions: int
+    records: int
+    events: int
+    ambiguous_names: int
+    value_of: dict[str, str]  # NameEntry key -> jurisdiction id, or "country:<id>"
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _iso(rng: random.Random, year: int) -> tuple[str, str]:
+    """A date at a random precision (mostly days), and its precision."""
+    roll = rng.random()
+    month = rng.randint(1, 12)
+    if roll < 0.07:
+        return f"{year:04d}", "year"
+    if roll < 0.25:
+        return f"{year:04d}-{month:02d}", "month"
+    return f"{year:04d}-{month:02d}-{rng.randint(1, calendar.monthrange(year, month)[1]):02d}", "day"
+
+
+def write_dataset(
+    folder: Path, entries: Sequence[NameEntry], *, records_every: int = 10, seed: int = 0
+) -> WrittenDataset:
+    """Write ``resolutions.yaml`` and ``events.yaml`` (docs/data-format.md) for ``entries``.
+
+    ``c:`` entries become countries and the others jurisdictions, in the country their label
+    names. A name or alias that several jurisdictions share becomes an ambiguous name (as the
+    shipped data does with "LA" and "Fresno"); a jurisdiction whose own name is shared gets a
+    unique one ("Springfield (Arcadia 2)"). Every project jurisdiction and one in
+    ``records_every`` of the others get one to three records at random precisions, some
+    with votes, references, sponsors and disputed dates; forty events make the timeline.
+    """
+    rng = random.Random(seed)
+    countries: dict[str, tuple[str, tuple[str, ...]]] = {}  # id -> (name, aliases)
+    country_by_name: dict[str, str] = {}
+    value_of: dict[str, str] = {}
+    for entry in entries:
+        if entry.key.startswith("c:"):
+            own_id = entry.key[2:]
+            countries[own_id] = (entry.names[0], tuple(entry.names[1:]))
+            country_by_name[entry.names[0]] = own_id
+            value_of[entry.key] = f"country:{own_id}"
+    places: list[tuple[str, str, str, list[str]]] = []  # (id, level, country id, names)
+    for number, entry in enumerate(entries):
+        if entry.key.startswith("c:"):
+            continue
+        inside = entry.label.rsplit("(", 1)[-1].rstrip(")")
+        level_word, _, country_name = (part.strip() for part in inside.partition(","))
+        country_name = country_name or "Elsewhere"
+        cid = country_by_name.get(country_name)
+        if cid is None:
+            cid = "-".join(normalize(country_name).split()) or f"country-{number}"
+            countries.setdefault(cid, (country_name, ()))
+            country_by_name[country_name] = cid
+        jid = entry.key[2:] if entry.key.startswith("j:") else f"p{number}"
+        value_of[entry.key] = jid
+        own = list({normalize(n): n for n in reversed(entry.names) if normalize(n)}.values())[::-1]
+        places.append((jid, _LEVEL_OF_WORD.get(level_word, "city"), cid, own))
+
+    # Names several places share become ambiguous names; each place keeps a name of its own.
+    sharing: dict[str, list[str]] = {}
+    for jid, _level, _cid, names in places:
+        for name in names:
+            sharing.setdefault(normalize(name), []).append(jid)
+    shared = {form for form, ids in sharing.items() if len(ids) > 1}
+    claimed = set(sharing) - shared
+    ambiguous: dict[str, tuple[str, list[str]]] = {}
+    rows: list[tuple[str, str, str, str, list[str]]] = []  # (id, name, level, country, aliases)
+    for jid, level, cid, names in places:
+        for name in names:
+            form = normalize(name)
+            if form in shared:
+                ambiguous.setdefault(form, (name, []))[1].append(jid)
+        kept = [n for n in names if normalize(n) not in shared]
+        if not kept or normalize(names[0]) in shared:
+            base = f"{names[0]} ({countries[cid][0]}"
+            unique, k = f"{base})", 1
+            while normalize(unique) in claimed or normalize(unique) in shared:
+                k += 1
+                unique = f"{base} {k})"
+            claimed.add(normalize(unique))
+            kept.insert(0, unique)
+        rows.append((jid, kept[0], level, cid, kept[1:]))
+
+    kinds = tuple(_TITLES)
+    records: list[str] = []
+    count = 0
+    for index, (jid, name, level, _cid, _aliases) in enumerate(rows):
+        if not jid.startswith("p") or not jid[1:].isdigit():
+            wanted = rng.randint(1, 2)  # a project place
+        elif index % records_every == 0:
+            wanted = rng.choice((1, 1, 1, 2, 3))
+        else:
+            continue
+        for k in range(wanted):
+            count += 1
+            body = rng.choice(_BODIES[level])
+            date, precision = _iso(rng, rng.randint(1988, 2025))
+            chosen = rng.sample(kinds, rng.choice((1, 1, 2)))
+            lines = [
+                f"  - id: {jid}-{k + 1}",
+                f"    jurisdiction: {jid}",
+                f"    body: {_q(body)}",
+                f'    date: "{date}"',
+                f"    kinds: [{', '.join(chosen)}]",
+                f"    title: {_q(_TITLES[chosen[0]].format(body=body, place=name))}",
+                f"    summary: {_q(f'The {body} of {name} adopted a text on Artsakh (record {count}).')}",
+            ]
+            if precision != "day":
+                note = f"Reported in {date}; the exact day was not established."
+                lines.append(f"    date_note: {_q(note)}")
+            elif rng.random() < 0.05:
+                other, _ = _iso(rng, int(date[:4]))
+                if other != date and len(other) == 10:
+                    lines += ["    alternative_dates:", f'      - date: "{other}"', "        note: elsewhere"]
+            if rng.random() < 0.3:
+                yes, no, abstain = rng.randint(5, 400), rng.randint(0, 100), rng.randint(0, 9)
+                lines.append(f'    vote: {{"yes": {yes}, "no": {no}, abstain: {abstain}}}')
+            if rng.random() < 0.3:
+                reference = f"{rng.choice(_REFERENCES)} {rng.randint(1, 400)}"
+                lines.append(f"    reference: {_q(reference)}")
+            if rng.random() < 0.2:
+                lines.append(f"    sponsor: {_q(rng.choice(_SURNAMES))}")
+            lines += ["    sources:", f"      - url: https://example.org/{jid}/{k + 1}"]
+            records.append("\n".join(lines))
+
+    out = [
+        "# Synthetic data for benchmarks (bench/synthetic.py); the format is docs/data-format.md.",
+        "dataset:",
+        '  version: "synthetic"',
+        '  methodology: "Invented places and records for measuring speed; nothing here is true."',
+        "countries:",
+    ]
+    for country_id, (country_name, country_aliases) in countries.items():
+        out += [f"  - id: {country_id}", f"    name: {_q(country_name)}"]
+        if country_aliases:
+            out.append(f"    aliases: [{', '.join(map(_q, country_aliases))}]")
+    out.append("jurisdictions:")
+    for jid, name, level, cid, aliases in rows:
+        out += [f"  - id: {jid}", f"    name: {_q(name)}", f"    level: {level}", f"    country: {cid}"]
+        if aliases:
+            out.append(f"    aliases: [{', '.join(map(_q, aliases))}]")
+    if ambiguous:
+        out.append("ambiguous_names:")
+        for text, ids in ambiguous.values():
+            out += [f"  - name: {_q(text)}", f"    jurisdictions: [{', '.join(dict.fromkeys(ids))}]"]
+    out.append("resolutions:")
+    out.extend(records)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "resolutions.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+    events = ["events:"]
+    for i in range(40):
+        start, _ = _iso(rng, rng.randint(1988, 2024))
+        events += [f"  - id: event-{i + 1}", f'    title: "Synthetic event {i + 1}"', f'    date: "{start}"']
+        if len(start) == 10 and i % 3 == 0:
+            events.append(f'    end: "{int(start[:4]) + 1}{start[4:7]}-01"')
+        events += [f"    summary: {_q('Something happened.')}", "    sources:",
+                   f"      - url: https://example.org/events/{i + 1}"]
+    (folder / "events.yaml").write_text("\n".join(events) + "\n", encoding="utf-8")
+    return WrittenDataset(folder, len(countries), len(rows), count, 40, len(ambiguous), value_of)

@@ -7,22 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from botkit import country, dataset, place, record
 
 from bot.core.answers import Answer, Status
 from bot.core.engine import MAX_QUERY_LENGTH, QueryEngine, ordinal, parse_kind, parse_level
 from bot.core.loader import load_dataset
-from bot.core.model import (
-    Country,
-    Dataset,
-    DatasetInfo,
-    Event,
-    Jurisdiction,
-    Kind,
-    Level,
-    PartialDate,
-    Record,
-    Source,
-)
+from bot.core.model import Dataset, Event, Kind, Level, PartialDate, Source
 from bot.core.present import event_span, record_entry, whole_years, years_ago
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -203,6 +193,46 @@ def test_french_senate_entry(engine: QueryEngine) -> None:
     assert any(line.startswith("Note: ") for line in entry.lines)
 
 
+def test_entry_shows_the_record_title_first(engine: QueryEngine) -> None:
+    entry = engine.resolution("fr-senate-2020-11-25").entries[0]
+    assert entry.lines[0] == "French Senate resolution on the need to recognize the Nagorno-Karabakh Republic"
+    assert entry.lines[1] == "Kind: call for recognition"
+    # Why an entry is listed (an anniversary) still comes before what it is.
+    day = engine.on_this_day("25 November", today=TODAY)
+    senate = next(e for e in day.entries if e.key == "fr-senate-2020-11-25")
+    assert senate.lines[:2] == (
+        "6 years ago.",
+        "French Senate resolution on the need to recognize the Nagorno-Karabakh Republic",
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "line", "generic"),
+    [
+        # The note says the precision itself: it stands alone.
+        ("it-cesena-council-2020-11", "Known only to the month: reported on 14 November 2020.", "month"),
+        ("uy-senate-2023", "Only the year is known; the exact date was not established.", "year"),
+        # Any other note follows the precision, on the same line.
+        (
+            "fr-lyon-council-2020",
+            "Known only to the year. Late 2020; the exact date was not established.",
+            "year",
+        ),
+        (
+            "fr-auvergne-rhone-alpes-council-2020-12",
+            "Known only to the month. December 2020; the exact day was not established.",
+            "month",
+        ),
+    ],
+)
+def test_date_precision_is_said_once(engine: QueryEngine, key: str, line: str, generic: str) -> None:
+    entry = engine.resolution(key).entries[0]
+    assert line in entry.lines
+    assert f"Known only to the {generic}." not in entry.lines
+    said = [t for t in entry.lines if re.search(f"only (to )?the {generic}", t, re.IGNORECASE)]
+    assert said == [line]
+
+
 def test_belgium_entry_shows_both_dates(engine: QueryEngine) -> None:
     text = entry_text(engine.resolution("be-chamber-2020-12-18"), "be-chamber-2020-12-18")
     expected = (
@@ -234,7 +264,12 @@ def test_minnesota_never_shows_a_day(engine: QueryEngine, ask: object) -> None:
     entry = next(e for e in answer.entries if e.key == MINNESOTA)
     assert entry.heading == "Minnesota — State Senate · May 2020"
     assert not re.search(r"\d+ May 2020", entry.heading)
-    assert "Known only to the month." in entry.lines
+    # The precision and the date note in one line: said once, not twice.
+    assert (
+        "Known only to the month. Reported on 5 May 2020; the exact day of adoption was not found."
+        in entry.lines
+    )
+    assert sum("known only to the month" in line.casefold() for line in entry.lines) == 1
 
 
 def test_event_spans() -> None:
@@ -453,24 +488,22 @@ def test_on_this_day_nothing_and_bad_input(engine: QueryEngine) -> None:
 
 
 def _leap_dataset() -> Dataset:
-    country = Country("xx", "Testland")
-    place = Jurisdiction("testville", "Testville", Level.CITY, "xx")
-    record = Record(
-        id="leap-record",
-        jurisdiction="testville",
-        body="Council",
-        date=PartialDate(2016, 2, 29),
-        kinds=(Kind.STATEMENT,),
-        title="Leap-day motion",
-        summary="A motion on a leap day.",
-        sources=(Source("https://example.org/leap"),),
+    leap = record(
+        "leap-record",
+        "testville",
+        "Council",
+        "2016-02-29",
+        "statement",
+        "Leap-day motion",
+        "A motion on a leap day.",
+        "leap",
     )
-    return Dataset(
-        info=DatasetInfo(version="t", methodology="m"),
-        countries=(country,),
-        jurisdictions=(place,),
-        records=(record,),
-        events=(),
+    return dataset(
+        "t",
+        methodology="m",
+        countries=[country("xx", "Testland")],
+        jurisdictions=[place("testville", "Testville", "city", "xx")],
+        records=[leap],
     )
 
 
@@ -502,6 +535,96 @@ def test_upcoming_lists_a_disputed_record_once(engine: QueryEngine) -> None:
     assert [e.key for e in answer.entries].count("be-chamber-2020-12-18") == 1
     entry = next(e for e in answer.entries if e.key == "be-chamber-2020-12-18")
     assert entry.lines[0] == "In 3 days, on 18 December: 6th anniversary."
+
+
+def test_date_answers_equal_a_scan_of_every_record() -> None:
+    """The engine finds dates through indexes; its answers must be those of checking every record."""
+    import random
+
+    from botkit import event
+
+    from bot.core.dates import parse_date_query
+    from bot.core.model import AlternativeDate, Precision, Record
+
+    rng = random.Random(7)
+
+    def some_date() -> PartialDate:
+        year = rng.randint(1990, 2025)
+        roll = rng.random()
+        if roll < 0.15:
+            return PartialDate(year)
+        if roll < 0.35:
+            return PartialDate(year, rng.randint(1, 12))
+        if roll < 0.40:
+            return PartialDate(rng.choice((1992, 2000, 2016, 2020)), 2, 29)
+        return PartialDate(year, rng.randint(1, 12), rng.randint(1, 28))
+
+    records = [
+        record(
+            f"r{i}", f"p{i % 5}", "Council", some_date(), "statement", f"Motion {i}", "A motion.", f"r{i}",
+            alternative_dates=tuple(AlternativeDate(some_date(), "elsewhere") for _ in range(i % 4 // 2)),
+        )
+        for i in range(400)
+    ]
+    events = []
+    for i in range(40):
+        start = some_date()
+        later = start.last_day() + dt.timedelta(days=rng.randint(0, 900))
+        end = PartialDate.from_date(later) if i % 2 else None
+        events.append(event(f"e{i}", f"Event {i}", start, "It happened.", f"e{i}", end=end))
+    data = dataset(
+        "t",
+        countries=[country("xx", "Testland")],
+        jurisdictions=[place(f"p{i}", f"Place {i}", "city", "xx") for i in range(5)],
+        records=records,
+        events=events,
+    )
+    engine = QueryEngine(data)
+
+    def may_fall(date: PartialDate, start: dt.date, end: dt.date) -> bool:
+        if date.precision is Precision.YEAR and start == end:
+            return False
+        return date.first_day() <= end and start <= date.last_day()
+
+    def dates_of(r: Record) -> list[PartialDate]:
+        return [r.date, *(a.date for a in r.alternative_dates)]
+
+    queries = [str(y) for y in range(1988, 2028)] + ["1995 to 1997", "before 1991", "since 2024", "5/3/2020"]
+    queries += [f"{rng.randint(1, 28)} {m} {rng.randint(1990, 2025)}" for m in ("May", "February") * 10]
+    queries += [f"{m} {y}" for m in ("March", "December") for y in range(1990, 2026, 3)]
+    for query in queries:
+        spans = parse_date_query(query, today=TODAY).spans
+        answer = engine.date(query, today=TODAY)
+        want = {r.id for r in records if any(may_fall(d, s.start, s.end) for d in dates_of(r) for s in spans)}
+        want_events = {
+            e.id
+            for e in events
+            if any(e.date.first_day() <= s.end and s.start <= (e.end or e.date).last_day() for s in spans)
+        }
+        assert {r.id for r in answer.records} == want, query
+        assert {e.id for e in answer.events} == want_events, query
+        if answer.status is Status.NOT_FOUND:
+            start, end = min(s.start for s in spans), max(s.end for s in spans)
+            early = [r for r in records if r.date.last_day() < start]
+            late = [r for r in records if r.date.first_day() > end]
+            nearest = [
+                *(max(early, key=lambda r: (r.date.last_day(), r.id)) for _ in early[:1]),
+                *(min(late, key=lambda r: (r.date.first_day(), r.id)) for _ in late[:1]),
+            ]
+            assert answer.nearest == tuple(nearest), query
+
+    def on(date: PartialDate, month_day: tuple[int, int]) -> bool:
+        return date.precision is Precision.DAY and (date.month, date.day) == month_day
+
+    for today in (dt.date(2027, 2, 28), dt.date(2028, 2, 28), dt.date(2026, 11, 25), dt.date(2026, 3, 1)):
+        days = [(today.month, today.day)]
+        if days[0] == (2, 28) and today.year % 4:
+            days.append((2, 29))  # a common year's 28 February also stands for 29 February
+        answer = engine.on_this_day(None, today=today)
+        want = {r.id for r in records if any(on(d, md) for d in dates_of(r) for md in days)}
+        want_events = {e.id for e in events if any(on(d, md) for d in (e.date, e.end) if d for md in days)}
+        assert {r.id for r in answer.records} == want, today
+        assert {e.id for e in answer.events} == want_events, today
 
 
 # --------------------------------------------------------------------------- timeline, list

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import random
 import unicodedata
 
@@ -672,3 +673,41 @@ def test_text_tokens_fold_votes_and_references() -> None:
     assert "305to1" in text_tokens("305 for, 1 against")
     assert {"ajr", "32", "ajr32"} <= set(text_tokens("AJR 32"))
     assert {"ajr", "32", "ajr32"} <= set(text_tokens("ajr32"))
+
+
+def test_building_an_index_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    entries = [NameEntry("j:a", "A", ("Alpha",)), NameEntry("j:b", "B", ("Beta",))]
+    assert gc.isenabled()
+    NameIndex(entries)
+    TextIndex([("a", "A", {"title": "Alpha"})])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        NameIndex(entries)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_benchmark_dataset_is_valid_data(tmp_path: pathlib.Path) -> None:
+    """bench.synthetic writes YAML the loader accepts, shared names made ambiguous names."""
+    from bench.synthetic import synthetic_names, write_dataset
+    from bot.core.answers import Status
+    from bot.core.engine import QueryEngine
+    from bot.core.loader import load_dataset
+
+    written = write_dataset(tmp_path, synthetic_names(600, seed=3), records_every=5)
+    result = load_dataset(tmp_path)
+    assert result.ok, [str(p) for p in result.problems[:5]]
+    assert result.dataset is not None
+    assert len(result.dataset.jurisdictions) == written.jurisdictions
+    assert len(result.dataset.records) == written.records > 100
+    engine = QueryEngine(result.dataset)
+    assert engine.jurisdiction("calfornia").matched == "California"
+    assert engine.jurisdiction("LA").status is Status.AMBIGUOUS
+    assert {c.value for c in engine.jurisdiction("fresno").candidates} >= {
+        written.value_of["j:fresno-county"],
+        written.value_of["j:fresno-city"],
+    }

@@ -1,8 +1,10 @@
 """The query engine: answers every command from one immutable dataset.
 
-A :class:`QueryEngine` builds its name and text indexes once, in ``__init__``; a reload
-builds a new engine and swaps it in. Every public method returns an
-:class:`~bot.core.answers.Answer` (or a list of candidates) and never raises.
+A :class:`QueryEngine` builds its name, text and date indexes once, in ``__init__``; a
+reload builds a new engine and swaps it in. What never changes for a dataset (stats,
+about, the default suggestions, each record's entry) is worked out on first use and
+kept. Every public method returns an :class:`~bot.core.answers.Answer` (or a list of
+candidates) and never raises.
 """
 
 from __future__ import annotations
@@ -10,18 +12,22 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import heapq
 import logging
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, ParamSpec, TypeVar
 
 from bot.core.answers import Answer, Candidate, Entry, Field, Status
+from bot.core.collector import collector_paused
 from bot.core.dates import DateQuery, DateQueryError, DateSpan, parse_date_query
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
 from bot.core.model import (
+    AlternativeDate,
     Dataset,
     Event,
     Kind,
@@ -93,6 +99,28 @@ def _never_raise(command: str) -> Callable[[Callable[_P, Answer]], Callable[_P, 
                     title="Something went wrong",
                     message="Sorry, that query could not be answered.",
                 )
+
+        return wrapper
+
+    return decorate
+
+
+def _answered_once(
+    command: str,
+) -> Callable[[Callable[[QueryEngine], Answer]], Callable[[QueryEngine], Answer]]:
+    """Like :func:`_never_raise`, and worked out once per engine: its dataset never changes."""
+
+    def decorate(method: Callable[[QueryEngine], Answer]) -> Callable[[QueryEngine], Answer]:
+        safe = _never_raise(command)(method)
+
+        @functools.wraps(method)
+        def wrapper(engine: QueryEngine) -> Answer:
+            answer = engine._answers.get(command)
+            if answer is None:
+                answer = safe(engine)
+                if answer.status is not Status.INVALID:
+                    engine._answers[command] = answer
+            return answer
 
         return wrapper
 
@@ -208,6 +236,10 @@ def _falls_on(date: PartialDate, month_day: tuple[int, int], year: int | None) -
     return own == (2, 29) and month_day == (2, 28) and year is not None and not calendar.isleap(year)
 
 
+def _listed_for(alt: AlternativeDate) -> str:
+    return f"Listed for the date some sources give: {alt.date.display()} ({alt.note})."
+
+
 def _leap_mark(date: PartialDate, month_day: tuple[int, int], year: int | None) -> str | None:
     if _month_day(date) == (2, 29) and month_day == (2, 28) and year is not None:
         return f"Dated 29 February; shown on 28 February because {year} is not a leap year."
@@ -251,17 +283,123 @@ class _Item:
         return self.record.id if self.record is not None else self.event.id if self.event else ""
 
 
+def _day_table(rows: Iterable[tuple[dt.date, dt.date, int]]) -> tuple[list[int], list[int], int]:
+    """(first days as ordinals, sorted; the position each came from; the widest date in days)."""
+    ordered = sorted((a.toordinal(), pos, b.toordinal() - a.toordinal()) for a, b, pos in rows)
+    widest = max((row[2] for row in ordered), default=0)
+    return [row[0] for row in ordered], [row[1] for row in ordered], widest
+
+
+class _DateIndex:
+    """Records and events by their days, built once: date ranges by bisect, month-days by dict.
+
+    It only narrows the candidates; the engine still decides each match, so answers are
+    the same as scanning every record, in the same (dataset) order.
+    """
+
+    def __init__(self, records: Sequence[Record], events: Sequence[Event]) -> None:
+        self._records = records
+        self._events = events
+        self._record_days = _day_table(
+            (d.first_day(), d.last_day(), pos)
+            for pos, r in enumerate(records)
+            for d in (r.date, *(a.date for a in r.alternative_dates))
+        )
+        self._event_days = _day_table(
+            (e.date.first_day(), _event_last(e), pos) for pos, e in enumerate(events)
+        )
+        self._by_first = sorted(records, key=lambda r: (r.date.first_day(), r.id))
+        self._first_days = [r.date.first_day() for r in self._by_first]
+        self._by_last = sorted(records, key=lambda r: (r.date.last_day(), r.id))
+        self._last_days = [r.date.last_day() for r in self._by_last]
+        self._records_on: dict[tuple[int, int], list[int]] = {}
+        for pos, record in enumerate(records):
+            for date in (record.date, *(a.date for a in record.alternative_dates)):
+                _add_on(self._records_on, _month_day(date), pos)
+        self._events_on: dict[tuple[int, int], list[int]] = {}
+        for pos, event in enumerate(events):
+            for day in (event.date, event.end):
+                if day is not None:
+                    _add_on(self._events_on, _month_day(day), pos)
+
+    def records_in(self, spans: Iterable[DateSpan]) -> list[Record]:
+        """Records with a main or alternative date that may overlap one of ``spans``, in dataset order."""
+        return [self._records[p] for p in _in_windows(self._record_days, spans)]
+
+    def events_in(self, spans: Iterable[DateSpan]) -> list[Event]:
+        """Events that may overlap one of ``spans``, in dataset order."""
+        return [self._events[p] for p in _in_windows(self._event_days, spans)]
+
+    def records_on(self, month_day: tuple[int, int], year: int | None) -> list[Record]:
+        """Records with a day-precision date that may fall on ``month_day``, in dataset order."""
+        return [self._records[p] for p in _on_days(self._records_on, month_day, year)]
+
+    def events_on(self, month_day: tuple[int, int], year: int | None) -> list[Event]:
+        """Events starting or ending on a day that may fall on ``month_day``, in dataset order."""
+        return [self._events[p] for p in _on_days(self._events_on, month_day, year)]
+
+    def latest_before(self, day: dt.date) -> Record | None:
+        """The record whose date ends last before ``day`` (by last day, then id), or None."""
+        at = bisect_left(self._last_days, day)
+        return self._by_last[at - 1] if at else None
+
+    def earliest_after(self, day: dt.date) -> Record | None:
+        """The record whose date starts first after ``day`` (by first day, then id), or None."""
+        at = bisect_right(self._first_days, day)
+        return self._by_first[at] if at < len(self._by_first) else None
+
+
+def _add_on(table: dict[tuple[int, int], list[int]], month_day: tuple[int, int] | None, pos: int) -> None:
+    if month_day is not None:
+        positions = table.setdefault(month_day, [])
+        if not positions or positions[-1] != pos:
+            positions.append(pos)
+
+
+def _in_windows(days: tuple[list[int], list[int], int], spans: Iterable[DateSpan]) -> list[int]:
+    """Sorted positions of the dates whose first day lies where they could overlap a span."""
+    firsts, positions, widest = days
+    found: set[int] = set()
+    for span in spans:
+        low = bisect_left(firsts, span.start.toordinal() - widest)
+        found.update(positions[low : bisect_right(firsts, span.end.toordinal(), low)])
+    return sorted(found)
+
+
+def _on_days(
+    table: dict[tuple[int, int], list[int]], month_day: tuple[int, int], year: int | None
+) -> list[int]:
+    """Sorted positions dated on ``month_day``, and on 29 February when it counts on 28 February."""
+    found = table.get(month_day, [])
+    if month_day == (2, 28) and year is not None and not calendar.isleap(year) and (2, 29) in table:
+        return sorted({*found, *table[(2, 29)]})
+    return found
+
+
 class QueryEngine:
     """Answers every query from one dataset; built once per (re)load."""
 
     def __init__(self, dataset: Dataset) -> None:
         self._dataset = dataset
+        with collector_paused():
+            self._build()
+
+    def _build(self) -> None:
+        dataset = self._dataset
         self._records_by_country: dict[str, list[Record]] = {c.id: [] for c in dataset.countries}
+        by_place: dict[str, list[Record]] = {}
         for record in dataset.records:
             country = self._country_id_of(record)
             self._records_by_country.setdefault(country, []).append(record)
+            by_place.setdefault(record.jurisdiction, []).append(record)
+        self._records_by_place = {jid: newest_first(records) for jid, records in by_place.items()}
+        self._entry_cache: dict[str, Entry] = {}  # plain record entries, filled as they are shown
+        self._folded_labels: dict[str, str] = {}  # label -> normalized, filled as needed
+        self._answers: dict[str, Answer] = {}  # the answers that never change (stats, about)
         self._targets: dict[str, _Target] = {}
         self._redirect: dict[str, str] = {}
+        self._bodies: list[_Target] = []  # every body, and the bodies by each word of their names
+        self._bodies_by_word: dict[str, list[_Target]] = {}
         entries = self._build_targets()
         self._names = NameIndex(entries)
         self._country_names = NameIndex(
@@ -276,6 +414,7 @@ class QueryEngine:
         self._texts = TextIndex(self._record_docs())
         self._record_ids = {r.id.casefold(): r for r in dataset.records}
         self._country_ids = {c.id.casefold(): c.id for c in dataset.countries}
+        self._dates = _DateIndex(dataset.records, dataset.events)
 
     # ------------------------------------------------------------------ building
 
@@ -310,9 +449,12 @@ class QueryEngine:
             for jid in ambiguous.jurisdictions:
                 extra_names.setdefault(jid, []).append(ambiguous.name)
 
+        members_of: dict[str, list[str]] = {}
+        for place in ds.jurisdictions:
+            members_of.setdefault(place.country, []).append(place.id)
         country_norms: dict[str, set[str]] = {}
         for country in ds.countries:
-            members = frozenset(j.id for j in ds.jurisdictions if j.country == country.id)
+            members = frozenset(members_of.get(country.id, ()))
             records = newest_first(self._records_by_country.get(country.id, ()))
             key = COUNTRY_PREFIX + country.id
             self._targets[key] = _Target(
@@ -327,15 +469,17 @@ class QueryEngine:
             country_norms[country.id] = {normalize(n) for n in names}
             entries.append(NameEntry(key=key, label=clip(country.name), names=names, rank=len(records)))
 
+        no_records = _plural(0, "record")
         for jurisdiction in ds.jurisdictions:
-            records = ds.records_of(jurisdiction.id)
+            records = self._records_by_place.get(jurisdiction.id, ())
             country_name = self._country_name(jurisdiction.country)
+            count = _plural(len(records), "record") if records else no_records
             self._targets[jurisdiction.id] = _Target(
                 key=jurisdiction.id,
                 kind="jurisdiction",
                 label=jurisdiction.name,
-                description=f"{jurisdiction.level.value}, {country_name}, {_plural(len(records), 'record')}",
-                members=frozenset({jurisdiction.id}),
+                description=f"{jurisdiction.level.value}, {country_name}, {count}",
+                members=frozenset((jurisdiction.id,)),
                 records=records,
             )
             own = [jurisdiction.name, *jurisdiction.aliases, *extra_names.get(jurisdiction.id, ())]
@@ -378,7 +522,7 @@ class QueryEngine:
             used.add(key)
             ordered = newest_first(records)
             label = f"{jurisdiction.name} — {body}"
-            self._targets[key] = _Target(
+            target = self._targets[key] = _Target(
                 key=key,
                 kind="body",
                 label=label,
@@ -391,6 +535,9 @@ class QueryEngine:
                     for word in normalize(name).split()
                 ),
             )
+            self._bodies.append(target)
+            for word in target.words:
+                self._bodies_by_word.setdefault(word, []).append(target)
             names: list[str] = [f"{jurisdiction.name} {body}", f"{body} of {jurisdiction.name}"]
             short = re.sub(r"^(State|City|County)\s+", "", body, flags=re.IGNORECASE)
             if short != body:
@@ -399,6 +546,8 @@ class QueryEngine:
                 names.extend(record.body_aliases)
             unique = tuple(dict.fromkeys(n for n in names if n.strip()))
             entries.append(NameEntry(key=key, label=clip(label), names=unique, rank=float(len(records))))
+        for group in (self._bodies, *self._bodies_by_word.values()):
+            group.sort(key=lambda t: (-len(t.records), t.label))
         return entries
 
     def _record_docs(self) -> Iterable[tuple[str, str, dict[str, str]]]:
@@ -431,17 +580,73 @@ class QueryEngine:
 
     # ------------------------------------------------------------------ entries
 
-    def _record_entries(
-        self, records: Iterable[Record], marks: dict[str, tuple[str, ...]] | None = None
-    ) -> tuple[Entry, ...]:
-        marks = marks or {}
-        return tuple(record_entry(r, self._dataset, marks=marks.get(r.id, ())) for r in records)
+    def _record_entry(self, record: Record, marks: tuple[str, ...] = ()) -> Entry:
+        """A record's entry; one without marks is made once and kept (records never change)."""
+        if marks:
+            return record_entry(record, self._dataset, marks=marks)
+        entry = self._entry_cache.get(record.id)
+        if entry is None:
+            entry = self._entry_cache[record.id] = record_entry(record, self._dataset)
+        return entry
 
-    def _item_entry(self, item: _Item) -> Entry:
-        if item.record is not None:
-            return record_entry(item.record, self._dataset, marks=item.marks)
-        assert item.event is not None
-        return event_entry(item.event, marks=item.marks)
+    def _listing(
+        self,
+        command: str,
+        query: str,
+        title: str,
+        shown: Sequence[_Item] | Sequence[Record] | Sequence[Event],
+        *,
+        found: str,
+        empty: str = "",
+        matched: str | None = None,
+    ) -> Answer:
+        """FOUND with the records and events shown (each as an entry, with its marks), or NOT_FOUND."""
+        records: list[Record] = []
+        events: list[Event] = []
+        entries: list[Entry] = []
+        for item in shown:
+            if isinstance(item, _Item):
+                record, event, marks = item.record, item.event, item.marks
+            else:
+                record, event, marks = (item, None, ()) if isinstance(item, Record) else (None, item, ())
+            if record is not None:
+                records.append(record)
+                entries.append(self._record_entry(record, marks))
+            elif event is not None:
+                events.append(event)
+                entries.append(event_entry(event, marks=marks))
+        return Answer(
+            command=command,
+            query=query,
+            status=Status.FOUND if shown else Status.NOT_FOUND,
+            title=title,
+            matched=matched,
+            message=found if shown else empty,
+            records=tuple(records),
+            events=tuple(events),
+            entries=tuple(entries),
+        )
+
+    @staticmethod
+    def _ambiguous(
+        command: str,
+        query: str,
+        message: str,
+        candidates: Iterable[Candidate],
+        lines: tuple[str, ...] = (),
+        *,
+        name: str | None = None,
+    ) -> Answer:
+        """Did you mean: ``name`` (the query by default) could mean each of ``candidates``."""
+        return Answer(
+            command=command,
+            query=query,
+            status=Status.AMBIGUOUS,
+            title=f"'{clip(name if name is not None else query, 60)}' is ambiguous",
+            message=message,
+            candidates=tuple(candidates),
+            lines=lines,
+        )
 
     # ------------------------------------------------------------------ jurisdiction
 
@@ -475,29 +680,15 @@ class QueryEngine:
             winner = self._superset(hits)
             if winner is not None:
                 return self._target_answer(query, winner, exact=all(h.exact for h in result.hits))
-            return Answer(
-                command="jurisdiction",
-                query=query,
-                status=Status.AMBIGUOUS,
-                title=f"'{clip(query, 60)}' is ambiguous",
-                message=f"'{query}' could mean several places:",
-                candidates=tuple(t.candidate() for t in hits[:MAX_CANDIDATES]),
-            )
+            return self._several_places(query, hits)
         suggestions = self._dedupe_hits(result.suggestions)
         lines = (
             ()
             if suggestions
             else ("The dataset has no record for that name. Try /list to see every place with a record.",)
         )
-        return Answer(
-            command="jurisdiction",
-            query=query,
-            status=Status.NOT_FOUND,
-            title="Nothing found",
-            message=f"Nothing matches '{query}'." + (" Did you mean:" if suggestions else ""),
-            candidates=tuple(t.candidate() for t in suggestions[:5]),
-            lines=lines,
-        )
+        message = f"Nothing matches '{query}'." + (" Did you mean:" if suggestions else "")
+        return _nothing_found("jurisdiction", query, message, lines, (t.candidate() for t in suggestions[:5]))
 
     def _generic_body_answer(self, query: str, words: Sequence[str]) -> Answer:
         """A query made only of words like "state senate" or "city council": every body that has them.
@@ -505,31 +696,23 @@ class QueryEngine:
         Such words name no place, so a fuzzy match on one body would be a confident guess.
         """
         wanted = set(words) - {"of", "the", "and"}
-        bodies = sorted(
-            (t for t in self._targets.values() if t.kind == "body" and wanted <= t.words),
-            key=lambda t: (-len(t.records), t.label),
-        )
+        bodies = self._bodies  # "the": every body; most records first, as every list is kept
+        if wanted:
+            fewest = min((self._bodies_by_word.get(word, []) for word in wanted), key=len)
+            bodies = [t for t in fewest if wanted <= t.words]
         if len(bodies) == 1:
             return self._target_answer(query, bodies[0], exact=False)
         if bodies:
             more = len(bodies) - MAX_CANDIDATES
-            return Answer(
-                command="jurisdiction",
-                query=query,
-                status=Status.AMBIGUOUS,
-                title=f"'{clip(query, 60)}' is ambiguous",
-                message=f"'{query}' could mean several places:",
-                candidates=tuple(t.candidate() for t in bodies[:MAX_CANDIDATES]),
-                lines=(f"…and {more} more; add the place, like 'California {query}'.",) if more > 0 else (),
-            )
-        return Answer(
-            command="jurisdiction",
-            query=query,
-            status=Status.NOT_FOUND,
-            title="Nothing found",
-            message=f"Nothing matches '{query}'.",
-            lines=("Add the place, like 'California Senate' or 'French Senate'.",),
-        )
+            lines = (f"…and {more} more; add the place, like 'California {query}'.",) if more > 0 else ()
+            return self._several_places(query, bodies, lines)
+        hint = ("Add the place, like 'California Senate' or 'French Senate'.",)
+        return _nothing_found("jurisdiction", query, f"Nothing matches '{query}'.", hint)
+
+    def _several_places(self, query: str, targets: Sequence[_Target], lines: tuple[str, ...] = ()) -> Answer:
+        candidates = (t.candidate() for t in targets[:MAX_CANDIDATES])
+        message = f"'{query}' could mean several places:"
+        return self._ambiguous("jurisdiction", query, message, candidates, lines)
 
     def _dedupe_hits(self, hits: Sequence[Hit], *, drop_contained: bool = True) -> list[_Target]:
         seen: dict[str, _Target] = {}
@@ -573,28 +756,17 @@ class QueryEngine:
 
     def _target_answer(self, query: str, target: _Target, *, exact: bool) -> Answer:
         read_as = normalize(query) == normalize(target.label) or query == target.key
-        if not target.records:
-            return Answer(
-                command="jurisdiction",
-                query=query,
-                status=Status.NOT_FOUND,
-                title=target.label,
-                matched=target.label,
-                message=f"The dataset has no record for {target.label}.",
-            )
-        count = _plural(len(target.records), "record")
-        message = f"{count}, newest first."
+        message = f"{_plural(len(target.records), 'record')}, newest first."
         if not read_as or not exact:
             message = f"Showing {target.label} for '{query}'. {message}"
-        return Answer(
-            command="jurisdiction",
-            query=query,
-            status=Status.FOUND,
-            title=target.label,
-            message=message,
+        return self._listing(
+            "jurisdiction",
+            query,
+            target.label,
+            target.records,
+            found=message,
+            empty=f"The dataset has no record for {target.label}.",
             matched=target.label,
-            records=target.records,
-            entries=self._record_entries(target.records),
         )
 
     # ------------------------------------------------------------------ resolution
@@ -607,37 +779,22 @@ class QueryEngine:
             return self._invalid("resolution", text, error or EMPTY_MESSAGES["resolution"])
         record = self._record_ids.get(query.casefold())
         if record is not None:
-            return Answer(
-                command="resolution",
-                query=query,
-                status=Status.FOUND,
-                title=clip(record_heading(record, self._dataset), 256),
-                matched=record.id,
-                message=f"Record {record.id}.",
-                records=(record,),
-                entries=self._record_entries((record,)),
-            )
+            title = clip(record_heading(record, self._dataset), 256)
+            found = f"Record {record.id}."
+            return self._listing("resolution", query, title, (record,), found=found, matched=record.id)
         hits = self._texts.search(query, limit=MAX_SEARCH_RESULTS)
         records = [r for r in (self._dataset.record(h.key) for h in hits) if r is not None]
         records = list(dict.fromkeys(records))
         if not records:
-            return Answer(
-                command="resolution",
-                query=query,
-                status=Status.NOT_FOUND,
-                title="Nothing found",
-                message=f"No record matches '{query}'.",
-                lines=("Try fewer or different words, a place name, or /date.",),
-            )
-        return Answer(
-            command="resolution",
-            query=query,
-            status=Status.FOUND,
-            title=clip(f"Records matching '{query}'", 100),
+            hint = ("Try fewer or different words, a place name, or /date.",)
+            return _nothing_found("resolution", query, f"No record matches '{query}'.", hint)
+        return self._listing(
+            "resolution",
+            query,
+            clip(f"Records matching '{query}'", 100),
+            records,
+            found=f"{_plural(len(records), 'record')} for '{query}', best match first.",
             matched=query,
-            message=f"{_plural(len(records), 'record')} for '{query}', best match first.",
-            records=tuple(records),
-            entries=self._record_entries(records),
         )
 
     # ------------------------------------------------------------------ dates
@@ -661,7 +818,7 @@ class QueryEngine:
         items: dict[str, _Item] = {}
         for span in spans:
             reading = (f"Matches the reading {span.label}.",) if two else ()
-            for record in self._dataset.records:
+            for record in self._dates.records_in((span,)):
                 marks: tuple[str, ...] = ()
                 loose = False
                 if _date_overlaps(record.date, span):
@@ -674,16 +831,10 @@ class QueryEngine:
                     alts = [a for a in record.alternative_dates if _date_overlaps(a.date, span)]
                     if not alts:
                         continue
-                    marks = (
-                        *reading,
-                        *(
-                            f"Listed for the date some sources give: {a.date.display()} ({a.note})."
-                            for a in alts
-                        ),
-                    )
+                    marks = (*reading, *(_listed_for(a) for a in alts))
                 item = _Item(record.date.first_day(), record=record, marks=marks, loose=loose)
                 self._add_item(items, item)
-            for event in self._dataset.events:
+            for event in self._dates.events_in((span,)):
                 if _overlaps(event.date.first_day(), _event_last(event), span):
                     self._add_item(items, _Item(event.date.first_day(), event=event, marks=reading))
         # Sure matches first, then records whose coarser date only may fall in the span.
@@ -698,13 +849,15 @@ class QueryEngine:
             marks = tuple(dict.fromkeys((*known.marks, *item.marks)))
             items[item.key] = _Item(known.when, known.record, known.event, marks, known.loose and item.loose)
 
-    def _found_message(self, records: int, events: int, where: str) -> str:
-        parts = []
-        if records:
-            parts.append(_plural(records, "record"))
-        if events:
-            parts.append(_plural(events, "event"))
-        return f"{' and '.join(parts)} {where}."
+    def _dated_listing(
+        self, command: str, query: str, title: str, items: Sequence[_Item], *, where: str, label: str,
+        empty: str = "", note: str = "",
+    ) -> Answer:
+        """Records and events found on some dates: "2 records and 1 event on 25 November."."""
+        records = sum(1 for i in items if i.record is not None)
+        counts = [_plural(n, word) for n, word in ((records, "record"), (len(items) - records, "event")) if n]
+        found = f"{' and '.join(counts)} {where}.{note}"
+        return self._listing(command, query, title, items, found=found, empty=empty, matched=label)
 
     def _span_answer(self, query: str, parsed: DateQuery) -> Answer:
         spans = parsed.spans
@@ -714,37 +867,19 @@ class QueryEngine:
         where = f"{_preposition(spans)}{labels}"
         title = clip(f"Records from {labels}", 100)
         if items:
-            records = tuple(i.record for i in items if i.record is not None)
-            events = tuple(i.event for i in items if i.event is not None)
-            return Answer(
-                command="date",
-                query=query,
-                status=Status.FOUND,
-                title=title,
-                matched=labels,
-                message=self._found_message(len(records), len(events), where) + note,
-                records=records,
-                events=events,
-                entries=tuple(self._item_entry(i) for i in items),
-            )
-        start = min(s.start for s in spans)
-        end = max(s.end for s in spans)
-        before = [r for r in self._dataset.records if r.date.last_day() < start]
-        after = [r for r in self._dataset.records if r.date.first_day() > end]
+            return self._dated_listing("date", query, title, items, where=where, label=labels, note=note)
         nearest: list[Record] = []
         entries: list[Entry] = []
-        if before:
-            record = max(before, key=lambda r: (r.date.last_day(), r.id))
-            nearest.append(record)
-            entries.append(record_entry(record, self._dataset, prefix="Nearest before:"))
-        if after:
-            record = min(after, key=lambda r: (r.date.first_day(), r.id))
-            nearest.append(record)
-            entries.append(record_entry(record, self._dataset, prefix="Nearest after:"))
-        nothing = f"Nothing {where}."
+        for record, prefix in (
+            (self._dates.latest_before(min(s.start for s in spans)), "Nearest before:"),
+            (self._dates.earliest_after(max(s.end for s in spans)), "Nearest after:"),
+        ):
+            if record is not None:
+                nearest.append(record)
+                entries.append(record_entry(record, self._dataset, prefix=prefix))
         lines = tuple(
             f"Dated only to {r.date.display()}, so it may fall {where}: {record_heading(r, self._dataset)}."
-            for r in self._dataset.records
+            for r in self._dates.records_in(spans)
             if r.date.precision is Precision.YEAR
             and any(_overlaps(r.date.first_day(), r.date.last_day(), s) for s in spans)
         )
@@ -754,7 +889,7 @@ class QueryEngine:
             status=Status.NOT_FOUND,
             title=title,
             matched=labels,
-            message=nothing + note,
+            message=f"Nothing {where}.{note}",
             lines=lines,
             nearest=tuple(nearest),
             entries=tuple(entries),
@@ -767,7 +902,7 @@ class QueryEngine:
         in a common year). Each item's ``when`` is the date that falls on the month-day.
         """
         items: dict[str, _Item] = {}
-        for record in self._dataset.records:
+        for record in self._dates.records_on(month_day, year):
             if _falls_on(record.date, month_day, year):
                 leap = _leap_mark(record.date, month_day, year)
                 marks = (leap,) if leap else ()
@@ -775,9 +910,9 @@ class QueryEngine:
                 continue
             for alt in record.alternative_dates:
                 if _falls_on(alt.date, month_day, year):
-                    mark = f"Listed for the date some sources give: {alt.date.display()} ({alt.note})."
-                    self._add_item(items, _Item(alt.date.first_day(), record=record, marks=(mark,)))
-        for event in self._dataset.events:
+                    item = _Item(alt.date.first_day(), record=record, marks=(_listed_for(alt),))
+                    self._add_item(items, item)
+        for event in self._dates.events_on(month_day, year):
             if _falls_on(event.date, month_day, year):
                 self._add_item(items, _Item(event.date.first_day(), event=event))
             elif event.end is not None and _falls_on(event.end, month_day, year):
@@ -790,29 +925,9 @@ class QueryEngine:
         month, day = parsed.month_day
         label = day_month(month, day)
         items = self._month_day_items((month, day), None)
-        title = f"Records from {label} (any year)"
-        if not items:
-            return Answer(
-                command="date",
-                query=query,
-                status=Status.NOT_FOUND,
-                title=title,
-                matched=label,
-                message=f"Nothing on {label} in any year.",
-            )
-        records = tuple(i.record for i in items if i.record is not None)
-        events = tuple(i.event for i in items if i.event is not None)
-        return Answer(
-            command="date",
-            query=query,
-            status=Status.FOUND,
-            title=title,
-            matched=label,
-            message=self._found_message(len(records), len(events), f"on {label} in any year"),
-            records=records,
-            events=events,
-            entries=tuple(self._item_entry(i) for i in items),
-        )
+        where, title = f"on {label} in any year", f"Records from {label} (any year)"
+        empty = f"Nothing {where}."
+        return self._dated_listing("date", query, title, items, where=where, label=label, empty=empty)
 
     # ------------------------------------------------------------------ on this day
 
@@ -836,16 +951,8 @@ class QueryEngine:
             if parsed.month_day is not None:
                 month_day = parsed.month_day
             elif len(parsed.spans) == 2 and all(s.start == s.end for s in parsed.spans):
-                return Answer(
-                    command="onthisday",
-                    query=query,
-                    status=Status.AMBIGUOUS,
-                    title=f"'{clip(query, 60)}' is ambiguous",
-                    message=f"'{query}' can be read two ways:",
-                    candidates=tuple(
-                        Candidate(label=s.label, value=s.start.isoformat()) for s in parsed.spans
-                    ),
-                )
+                readings = (Candidate(label=s.label, value=s.start.isoformat()) for s in parsed.spans)
+                return self._ambiguous("onthisday", query, f"'{query}' can be read two ways:", readings)
             elif len(parsed.spans) == 1 and parsed.spans[0].start == parsed.spans[0].end:
                 count_from = parsed.spans[0].start
                 month_day = (count_from.month, count_from.day)
@@ -864,29 +971,9 @@ class QueryEngine:
             else:
                 ago = years_phrase(count_from.year - item.when.year).capitalize() + "."
             items.append(_Item(item.when, item.record, item.event, (ago, *item.marks)))
-        title = f"On this day: {label}"
-        if not items:
-            return Answer(
-                command="onthisday",
-                query=query,
-                status=Status.NOT_FOUND,
-                title=title,
-                matched=label,
-                message=f"Nothing on record for {label}.",
-            )
-        records = tuple(i.record for i in items if i.record is not None)
-        events = tuple(i.event for i in items if i.event is not None)
-        return Answer(
-            command="onthisday",
-            query=query,
-            status=Status.FOUND,
-            title=title,
-            matched=label,
-            message=self._found_message(len(records), len(events), f"on {label}"),
-            records=records,
-            events=events,
-            entries=tuple(self._item_entry(i) for i in items),
-        )
+        empty = f"Nothing on record for {label}."
+        return self._dated_listing("onthisday", query, f"On this day: {label}", items, where=f"on {label}",
+                                   label=label, empty=empty)
 
     @_never_raise("upcoming")
     def upcoming(self, today: dt.date, days: int = 7) -> Answer:
@@ -908,27 +995,14 @@ class QueryEngine:
                 if known is None or (item.record is not None and item.when == item.record.date.as_date()):
                     found[item.key] = shown
         ordered = sorted(found.values(), key=lambda i: (i.when, i.key))
-        title = f"Coming up in the next {_plural(days, 'day')}"
-        if not found:
-            return Answer(
-                command="upcoming",
-                query=str(days),
-                status=Status.NOT_FOUND,
-                title=title,
-                message=f"No anniversaries in the next {_plural(days, 'day')}.",
-            )
-        records = tuple(i.record for i in ordered if i.record is not None)
-        events = tuple(i.event for i in ordered if i.event is not None)
-        return Answer(
-            command="upcoming",
-            query=str(days),
-            status=Status.FOUND,
-            title=title,
-            message=f"{_plural(len(ordered), 'anniversary', 'anniversaries')} in the next "
-            f"{_plural(days, 'day')}.",
-            records=records,
-            events=events,
-            entries=tuple(self._item_entry(i) for i in ordered),
+        next_days = f"in the next {_plural(days, 'day')}"
+        return self._listing(
+            "upcoming",
+            str(days),
+            f"Coming up {next_days}",
+            ordered,
+            found=f"{_plural(len(ordered), 'anniversary', 'anniversaries')} {next_days}.",
+            empty=f"No anniversaries {next_days}.",
         )
 
     # ------------------------------------------------------------------ timeline, list
@@ -958,25 +1032,14 @@ class QueryEngine:
             span = f"until {to_year}"
         else:
             span = ""
-        title = f"Timeline: {span}" if span else "Timeline"
-        if not events:
-            return Answer(
-                command="timeline",
-                query=shown,
-                status=Status.NOT_FOUND,
-                title=title,
-                matched=span or None,
-                message=f"No events {span or 'in the timeline'}.",
-            )
-        return Answer(
-            command="timeline",
-            query=shown,
-            status=Status.FOUND,
-            title=title,
+        return self._listing(
+            "timeline",
+            shown,
+            f"Timeline: {span}" if span else "Timeline",
+            events,
+            found=f"{_plural(len(events), 'event')}, oldest first.",
+            empty=f"No events {span or 'in the timeline'}.",
             matched=span or None,
-            message=f"{_plural(len(events), 'event')}, oldest first.",
-            events=tuple(events),
-            entries=tuple(event_entry(e) for e in events),
         )
 
     @_never_raise("list")
@@ -993,19 +1056,13 @@ class QueryEngine:
                 return self._invalid("list", shown, error)
             if text:
                 cleaned[name] = text
-        wanted_level: Level | None = None
-        wanted_kind: Kind | None = None
-        if "level" in cleaned:
-            wanted_level = parse_level(cleaned["level"])
-            if wanted_level is None:
-                allowed = ", ".join(lv.value for lv in Level)
-                message = f"Unknown level '{cleaned['level']}'. Use one of: {allowed}."
-                return self._invalid("list", shown, message)
-        if "kind" in cleaned:
-            wanted_kind = parse_kind(cleaned["kind"])
-            if wanted_kind is None:
-                allowed = ", ".join(k.value for k in Kind)
-                message = f"Unknown kind '{cleaned['kind']}'. Use one of: {allowed}."
+        wanted_level = parse_level(cleaned["level"]) if "level" in cleaned else None
+        wanted_kind = parse_kind(cleaned["kind"]) if "kind" in cleaned else None
+        choices = (("level", wanted_level, tuple(Level)), ("kind", wanted_kind, tuple(Kind)))
+        for name, wanted, options in choices:
+            if name in cleaned and wanted is None:
+                allowed = ", ".join(option.value for option in options)
+                message = f"Unknown {name} '{cleaned[name]}'. Use one of: {allowed}."
                 return self._invalid("list", shown, message)
         country_id: str | None = None
         read_as = ""
@@ -1016,10 +1073,10 @@ class QueryEngine:
             country_id, read_as = found
         records = [
             r
-            for r in self._dataset.records
-            if (wanted_level is None or self._level_of(r) is wanted_level)
+            for r, place_level, place_country in self._newest_filed
+            if (wanted_level is None or place_level is wanted_level)
             and (wanted_kind is None or wanted_kind in r.kinds)
-            and (country_id is None or self._country_id_of(r) == country_id)
+            and (country_id is None or place_country == country_id)
         ]
         filters = [
             f
@@ -1030,30 +1087,25 @@ class QueryEngine:
             )
             if f
         ]
-        title = "Records: " + " · ".join(filters) if filters else "All records"
-        if not records:
-            return Answer(
-                command="list",
-                query=shown,
-                status=Status.NOT_FOUND,
-                title=title,
-                matched=" · ".join(filters) or None,
-                message=f"No records match {', '.join(filters)}." + (f" {read_as}" if read_as else ""),
-            )
-        ordered = newest_first(records)
-        message = f"{_plural(len(ordered), 'record')}, newest first."
-        if read_as:
-            message = f"{read_as} {message}"
-        return Answer(
-            command="list",
-            query=shown,
-            status=Status.FOUND,
-            title=title,
+        return self._listing(
+            "list",
+            shown,
+            "Records: " + " · ".join(filters) if filters else "All records",
+            records,
+            found=" ".join(filter(None, (read_as, f"{_plural(len(records), 'record')}, newest first."))),
+            empty=f"No records match {', '.join(filters)}." + (f" {read_as}" if read_as else ""),
             matched=" · ".join(filters) or None,
-            message=message,
-            records=ordered,
-            entries=self._record_entries(ordered),
         )
+
+    @functools.cached_property
+    def _newest(self) -> tuple[Record, ...]:
+        """Every record, newest first (made on first use)."""
+        return newest_first(self._dataset.records)
+
+    @functools.cached_property
+    def _newest_filed(self) -> tuple[tuple[Record, Level | None, str], ...]:
+        """Every record, newest first, with its place's level and country (made on first use)."""
+        return tuple((r, self._level_of(r), self._country_id_of(r)) for r in self._newest)
 
     def _level_of(self, record: Record) -> Level | None:
         try:
@@ -1073,14 +1125,9 @@ class QueryEngine:
             note = "" if normalize(name) == normalize(text) else f"Showing {name} for '{text}'."
             return country_id, note
         if result.status == "ambiguous" and result.hits:
-            return Answer(
-                command="list",
-                query=shown,
-                status=Status.AMBIGUOUS,
-                title=f"'{clip(text, 60)}' is ambiguous",
-                message=f"'{text}' could mean several countries:",
-                candidates=tuple(self._country_candidate(h.key) for h in result.hits[:MAX_CANDIDATES]),
-            )
+            candidates = (self._country_candidate(h.key) for h in result.hits[:MAX_CANDIDATES])
+            message = f"'{text}' could mean several countries:"
+            return self._ambiguous("list", shown, message, candidates, name=text)
         suggestions = tuple(self._country_candidate(h.key) for h in result.suggestions[:5])
         return Answer(
             command="list",
@@ -1099,7 +1146,7 @@ class QueryEngine:
 
     # ------------------------------------------------------------------ stats, about
 
-    @_never_raise("stats")
+    @_answered_once("stats")
     def stats(self) -> Answer:
         """Counts by level, kind, country and year."""
         ds = self._dataset
@@ -1125,21 +1172,15 @@ class QueryEngine:
             ),
             Field("By year", "\n".join(f"{y}: {years[y]}" for y in sorted(years)), False),
         )
-        return Answer(
-            command="stats",
-            query="",
-            status=Status.FOUND,
-            title="Dataset statistics",
-            message=(
-                f"{_plural(len(ds.records), 'record')} from {_plural(len(places), 'place')} in "
-                f"{_plural(len(countries), 'country', 'countries')}, and "
-                f"{_plural(len(ds.events), 'timeline event')}."
-            ),
-            fields=fields,
-            lines=("A record can have several kinds, so the kind counts add up to more than the total.",),
+        message = (
+            f"{_plural(len(ds.records), 'record')} from {_plural(len(places), 'place')} in "
+            f"{_plural(len(countries), 'country', 'countries')}, and "
+            f"{_plural(len(ds.events), 'timeline event')}."
         )
+        lines = ["A record can have several kinds, so the kind counts add up to more than the total."]
+        return _overview("stats", "Dataset statistics", message, fields, lines)
 
-    @_never_raise("about")
+    @_answered_once("about")
     def about(self) -> Answer:
         """The dataset version, counts, methodology and where the sources are."""
         ds = self._dataset
@@ -1161,34 +1202,47 @@ class QueryEngine:
         if latest is not None:
             newest = max(ds.records, key=lambda r: (r.date.last_day(), r.id))
             fields.append(Field("Latest record", newest.date.display()))
-        return Answer(
-            command="about",
-            query="",
-            status=Status.FOUND,
-            title="About this bot",
-            message=(
-                "Resolutions and statements on Artsakh (Nagorno-Karabakh), "
-                f"dataset version {ds.info.version}."
-            ),
-            fields=tuple(fields),
-            lines=tuple(lines),
-        )
+        version = ds.info.version
+        message = f"Resolutions and statements on Artsakh (Nagorno-Karabakh), dataset version {version}."
+        return _overview("about", "About this bot", message, fields, lines)
 
     # ------------------------------------------------------------------ autocomplete
 
-    @_never_raise_list
-    def suggest_jurisdictions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
-        """Autocomplete for /jurisdiction: each value is accepted exactly by :meth:`jurisdiction`."""
+    def _suggest(
+        self,
+        text: str,
+        limit: int,
+        defaults: Sequence[Candidate],
+        search: Callable[[str, int], Iterable[Candidate]],
+    ) -> list[Candidate]:
+        """At most ``limit`` (1..25) suggestions: ``defaults`` for blank text, else ``search``.
+
+        Text that is too long or has control characters gets no suggestions.
+        """
         limit = max(1, min(limit, MAX_SUGGESTIONS))
         query, error = clean_query(text)
         if error:
             return []
         if not query:
-            defaults = sorted(
-                (t for t in self._targets.values() if t.kind != "body" and t.key not in self._redirect),
-                key=lambda t: (-_KIND_RANK[t.kind], -len(t.records), t.label),
-            )
-            return [t.candidate() for t in defaults[:limit]]
+            return list(defaults[:limit])
+        return list(search(query, limit))[:limit]
+
+    @_never_raise_list
+    def suggest_jurisdictions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
+        """Autocomplete for /jurisdiction: each value is accepted exactly by :meth:`jurisdiction`."""
+        return self._suggest(text, limit, self._default_jurisdictions, self._search_jurisdictions)
+
+    @functools.cached_property
+    def _default_jurisdictions(self) -> tuple[Candidate, ...]:
+        """Countries, then the places with the most records (worked out on first use)."""
+        top = heapq.nsmallest(
+            MAX_SUGGESTIONS,
+            (t for t in self._targets.values() if t.kind != "body" and t.key not in self._redirect),
+            key=lambda t: (-_KIND_RANK[t.kind], -len(t.records), t.label),
+        )
+        return tuple(t.candidate() for t in top)
+
+    def _search_jurisdictions(self, query: str, limit: int) -> list[Candidate]:
         targets: list[_Target] = []
         exact = self._exact_key(query)
         if exact is not None:
@@ -1196,48 +1250,58 @@ class QueryEngine:
         completed = self._names.complete(query, limit=limit * 2)
         targets.extend(self._dedupe_hits(completed, drop_contained=False))
         unique = list({t.key: t for t in targets}.values())
-        return [t.candidate() for t in _prefix_first(unique, query, lambda t: t.label)[:limit]]
+        return [t.candidate() for t in _prefix_first(unique, query, self._folded_label)[:limit]]
+
+    def _folded_label(self, target: _Target) -> str:
+        """The target's label, normalized (kept once worked out: labels with accents are slow to fold)."""
+        folded = self._folded_labels.get(target.label)
+        if folded is None:
+            folded = self._folded_labels[target.label] = normalize(target.label)
+        return folded
 
     @_never_raise_list
     def suggest_resolutions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
         """Autocomplete for /resolution: each value is a record id."""
-        limit = max(1, min(limit, MAX_SUGGESTIONS))
-        query, error = clean_query(text)
-        if error:
-            return []
-        if not query:
-            records: list[Record] = list(newest_first(self._dataset.records))
-        else:
-            records = []
-            exact = self._record_ids.get(query.casefold())
-            if exact is not None:
-                records.append(exact)
-            for hit in self._texts.complete(query, limit=limit * 2):
-                record = self._dataset.record(hit.key)
-                if record is not None:
-                    records.append(record)
-            records = list(dict.fromkeys(records))
-        return [Candidate(label=clip(self._record_label(r)), value=r.id) for r in records[:limit]]
+        return self._suggest(text, limit, self._default_resolutions, self._search_resolutions)
+
+    @functools.cached_property
+    def _default_resolutions(self) -> tuple[Candidate, ...]:
+        return tuple(self._record_candidate(r) for r in self._newest[:MAX_SUGGESTIONS])
+
+    def _search_resolutions(self, query: str, limit: int) -> list[Candidate]:
+        records: list[Record] = []
+        exact = self._record_ids.get(query.casefold())
+        if exact is not None:
+            records.append(exact)
+        for hit in self._texts.complete(query, limit=limit * 2):
+            record = self._dataset.record(hit.key)
+            if record is not None:
+                records.append(record)
+        return [self._record_candidate(r) for r in list(dict.fromkeys(records))[:limit]]
+
+    def _record_candidate(self, record: Record) -> Candidate:
+        return Candidate(label=clip(self._record_label(record)), value=record.id)
 
     @_never_raise_list
     def suggest_countries(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
         """Autocomplete for a country option: each value is a country id."""
-        limit = max(1, min(limit, MAX_SUGGESTIONS))
-        query, error = clean_query(text)
-        if error:
-            return []
-        if not query:
-            ids = sorted(
-                self._country_ids.values(),
-                key=lambda c: (-len(self._records_by_country.get(c, ())), self._country_name(c)),
-            )
-        else:
-            ids = []
-            folded = query.casefold()
-            if folded in self._country_ids:
-                ids.append(self._country_ids[folded])
-            ids.extend(h.key for h in self._country_names.complete(query, limit=limit * 2))
-            ids = _prefix_first(list(dict.fromkeys(ids)), query, self._country_name)
+        return self._suggest(text, limit, self._default_countries, self._search_countries)
+
+    @functools.cached_property
+    def _default_countries(self) -> tuple[Candidate, ...]:
+        ids = sorted(
+            self._country_ids.values(),
+            key=lambda c: (-len(self._records_by_country.get(c, ())), self._country_name(c)),
+        )
+        return tuple(self._country_candidate(c) for c in ids[:MAX_SUGGESTIONS])
+
+    def _search_countries(self, query: str, limit: int) -> list[Candidate]:
+        ids = []
+        folded = query.casefold()
+        if folded in self._country_ids:
+            ids.append(self._country_ids[folded])
+        ids.extend(h.key for h in self._country_names.complete(query, limit=limit * 2))
+        ids = _prefix_first(list(dict.fromkeys(ids)), query, lambda c: normalize(self._country_name(c)))
         return [self._country_candidate(c) for c in ids[:limit]]
 
     # ------------------------------------------------------------------ helpers
@@ -1252,10 +1316,40 @@ class QueryEngine:
         )
 
 
-def _prefix_first(items: list[_T], query: str, label: Callable[[_T], str]) -> list[_T]:
-    """Items whose label starts with the query first (stable otherwise)."""
+def _nothing_found(
+    command: str, query: str, message: str, lines: tuple[str, ...], candidates: Iterable[Candidate] = ()
+) -> Answer:
+    """NOT_FOUND for a query that matched nothing at all, with hints (and any suggestions)."""
+    return Answer(
+        command=command,
+        query=query,
+        status=Status.NOT_FOUND,
+        title="Nothing found",
+        message=message,
+        candidates=tuple(candidates),
+        lines=lines,
+    )
+
+
+def _overview(
+    command: str, title: str, message: str, fields: Iterable[Field], lines: Iterable[str]
+) -> Answer:
+    """An answer about the whole dataset (stats, about): no query, always found."""
+    return Answer(
+        command=command,
+        query="",
+        status=Status.FOUND,
+        title=title,
+        message=message,
+        fields=tuple(fields),
+        lines=tuple(lines),
+    )
+
+
+def _prefix_first(items: list[_T], query: str, folded_label: Callable[[_T], str]) -> list[_T]:
+    """Items whose (normalized) label starts with the query first (stable otherwise)."""
     norm = normalize(query)
-    return sorted(items, key=lambda item: 0 if normalize(label(item)).startswith(norm) else 1)
+    return sorted(items, key=lambda item: 0 if folded_label(item).startswith(norm) else 1)
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.core.collector import collector_paused
 from bot.core.model import (
     AlternativeDate,
     AmbiguousName,
@@ -858,6 +859,16 @@ def load_files(
 
     ``*_name`` is the file name used in problems (default: the path, or the standard name).
     """
+    with collector_paused():
+        return _load_files(resolutions, events, resolutions_name, events_name)
+
+
+def _load_files(
+    resolutions: Path | bytes,
+    events: Path | bytes,
+    resolutions_name: str | None,
+    events_name: str | None,
+) -> LoadResult:
     problems: list[Problem] = []
     res_file, res_data, res_err = _read_source(resolutions, resolutions_name, RESOLUTIONS_FILE)
     ev_file, ev_data, ev_err = _read_source(events, events_name, EVENTS_FILE)

@@ -37,6 +37,7 @@ prefix and typo tolerance on its vocabulary and vote counts ("305–1",
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import logging
@@ -52,6 +53,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, LCSseq, Levenshtein
 
+from bot.core.collector import collector_paused
 from bot.core.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,13 @@ _SCAN = 256  # prefix ranges up to this size are sorted on the fly
 _HEAVY_KEEP = 64  # for larger ranges, the best ones are kept ready
 
 _MAXCHAR = "\U0010ffff"
+
+
+def _trigram_slices(count: int) -> tuple[slice, ...]:
+    return tuple(slice(i, i + 3) for i in range(count))
+
+
+_TRIGRAM_SLICES = _trigram_slices(256)  # enough for almost every name; longer ones get their own
 
 # Designators that may be dropped from a name to form a near-exact variant.
 _LEADING_DESIGNATORS = frozenset(
@@ -283,6 +292,10 @@ class NameIndex:
     """Exact, fuzzy and prefix lookup over names and aliases (see the module docstring)."""
 
     def __init__(self, entries: Iterable[NameEntry]) -> None:
+        with collector_paused():
+            self._build(entries)
+
+    def _build(self, entries: Iterable[NameEntry]) -> None:
         keys: list[str] = []
         labels: list[str] = []
         ranks: list[float] = []
@@ -337,33 +350,40 @@ class NameIndex:
         # Trigrams of every choice; items (each word start of each real name) for prefixes and typos.
         grams: defaultdict[str, list[int]] = defaultdict(list)
         dkeys: defaultdict[str, list[int]] = defaultdict(list)
+        # Deletion keys depend only on a word's first five letters: worked out once for each.
+        head_keys: dict[str, tuple[str, ...]] = {}
         item_cid: list[int] = []
         item_pos: list[int] = []
         full: list[tuple[str, int, int]] = []  # (string, display order, item id)
         words: list[tuple[str, int, int]] = []
         for cid, choice in enumerate(self._choices):
             padded = f" {choice} "
-            for gram in {padded[i : i + 3] for i in range(len(padded) - 2)}:
+            size = len(padded) - 2
+            cuts = _TRIGRAM_SLICES[:size] if size <= len(_TRIGRAM_SLICES) else _trigram_slices(size)
+            for gram in set(map(padded.__getitem__, cuts)):
                 grams[gram].append(cid)
             owner = first_real[cid]
             if owner < 0:
                 continue
+            item = len(item_cid)
+            item_cid.append(cid)
+            item_pos.append(0)
+            full.append((choice, owner, item))
             pos = 0
-            while pos >= 0:
-                item = len(item_cid)
+            while True:
+                head = choice[pos : pos + 5]
+                starts = head_keys.get(head)
+                if starts is None:
+                    starts = head_keys[head] = tuple(deletion_keys(head))
+                for key in starts:
+                    dkeys[key].append(item)
+                pos = choice.find(" ", pos) + 1
+                if not pos:
+                    break
+                item += 1
                 item_cid.append(cid)
                 item_pos.append(pos)
-                suffix = choice[pos:] if pos else choice
-                (words if pos else full).append((suffix, owner, item))
-                if len(suffix) >= 5:  # deletion_keys(suffix), inlined: the hot loop of the build
-                    for key in {suffix[:4], suffix[1:5], suffix[0] + suffix[2:5], suffix[:2] + suffix[3:5],
-                                suffix[:3] + suffix[4]}:
-                        dkeys[key].append(item)
-                else:
-                    for key in deletion_keys(suffix):
-                        dkeys[key].append(item)
-                pos = choice.find(" ", pos) + 1 or -1
-        self._sorted_forms = [" ".join(sorted(c.split())) if " " in c else c for c in self._choices]
+                words.append((choice[pos:], owner, item))
         # Tuples of ints: compact, and untracked by the garbage collector after its first pass.
         self._grams: dict[str, tuple[int, ...]] = {g: tuple(v) for g, v in grams.items()}
         self._dkeys: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in dkeys.items()}
@@ -394,6 +414,11 @@ class NameIndex:
             if not variant and first_real[cid] < 0:
                 first_real[cid] = entry_id
 
+    @functools.cached_property
+    def _sorted_forms(self) -> list[str]:
+        """Each choice with its words sorted, for words typed in another order (made on first use)."""
+        return [" ".join(sorted(c.split())) if " " in c else c for c in self._choices]
+
     def _owners(self, cid: int) -> Iterator[tuple[int, str, bool]]:
         """(entry id, name as written, is a variant) for each entry owning a choice, in display order."""
         yield self._owner_entry[cid], self._owner_name[cid], self._owner_variant[cid]
@@ -403,6 +428,12 @@ class NameIndex:
 
     def _hit(self, entry_id: int, name: str, score: float, *, exact: bool) -> Hit:
         return Hit(self._keys[entry_id], self._labels[entry_id], name, score, exact)
+
+    def _real_hits(self, cid: int, score: float, *, exact: bool = False) -> Iterator[Hit]:
+        """A hit for each entry that has choice ``cid`` as a name of its own (not a variant)."""
+        for entry_id, name, variant in self._owners(cid):
+            if not variant:
+                yield self._hit(entry_id, name, score, exact=exact)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -463,10 +494,8 @@ class NameIndex:
                 end = self._item_pos[item] + size
                 if end < len(choice) and choice[end] != " ":
                     continue
-                for entry_id, name, variant in self._owners(cid):
-                    if not variant:
-                        found.setdefault(self._keys[entry_id], self._hit(
-                            entry_id, name, SCORE_CONTAINED, exact=False))
+                for hit in self._real_hits(cid, SCORE_CONTAINED):
+                    found.setdefault(hit.key, hit)
                 if len(found) >= limit:
                     return list(found.values())
         return list(found.values())
@@ -492,17 +521,13 @@ class NameIndex:
                     cid = self._choice_id.get(part)
                     if cid is None or _letters(part) < 4:
                         continue
-                    for entry_id, name, variant in self._owners(cid):
-                        if not variant and len(found) < MAX_SUGGESTIONS:
-                            found.setdefault(self._keys[entry_id], self._hit(
-                                entry_id, name, SCORE_CONTAINED, exact=False))
+                    for hit in self._real_hits(cid, SCORE_CONTAINED):
+                        if len(found) < MAX_SUGGESTIONS:
+                            found.setdefault(hit.key, hit)
         if len(found) < MAX_SUGGESTIONS:  # the query may be the start of a name ("hono")
             for item in self._full.matches(q):
-                cid = self._item_cid[item]
-                for entry_id, name, variant in self._owners(cid):
-                    if not variant:
-                        found.setdefault(self._keys[entry_id], self._hit(
-                            entry_id, name, SCORE_PREFIX_SUGGESTION, exact=False))
+                for hit in self._real_hits(self._item_cid[item], SCORE_PREFIX_SUGGESTION):
+                    found.setdefault(hit.key, hit)
                 if len(found) >= MAX_SUGGESTIONS:
                     break
         return tuple(list(found.values())[:MAX_SUGGESTIONS])
@@ -516,14 +541,7 @@ class NameIndex:
         lists: list[tuple[Sequence[int], bool]] = []  # (posting, holds item ids rather than choice ids)
         gram_lists = sorted((grams[g] for g in _grams(q, partial=False) if g in grams), key=len)
         lists.extend((ids, False) for ids in gram_lists[: 3 * edits + 1])
-        dkeys = self._dkeys
-        for start in _word_starts(q)[:4]:
-            if len(q) - start < 3:
-                continue
-            for key in deletion_keys(q[start:]):
-                items = dkeys.get(key)
-                if items:
-                    lists.append((items, True))
+        lists.extend((items, True) for items, _offset in self._deletion_lists(q, words=4, letters=3))
         lists.sort(key=lambda pair: len(pair[0]))  # rarest first, within a budget
         found: set[int] = set()
         item_cid = self._item_cid
@@ -533,6 +551,22 @@ class NameIndex:
             some = ids[:LOOKUP_BUDGET]
             found.update(map(item_cid.__getitem__, some) if is_item else some)
         return list(found)  # set order of ints is deterministic
+
+    def _deletion_lists(self, text: str, *, words: int, letters: int) -> list[tuple[Sequence[int], int]]:
+        """Items sharing a deletion key with a word start of ``text``, with where that word starts.
+
+        Only the first ``words`` word starts count, each with at least ``letters`` letters left.
+        """
+        dkeys = self._dkeys
+        lists: list[tuple[Sequence[int], int]] = []
+        for offset in _word_starts(text)[:words]:
+            if len(text) - offset < letters:
+                continue
+            for key in deletion_keys(text[offset:]):
+                items = dkeys.get(key)
+                if items:
+                    lists.append((items, offset))
+        return lists
 
     def _fuzzy(self, q: str, stripped: str | None, cutoff: float | None) -> list[Hit]:
         """Fuzzy hits, one per key, best first (at most MAX_AMBIGUOUS + 1)."""
@@ -609,11 +643,9 @@ class NameIndex:
         found: dict[str, Hit] = {}
 
         def add(cid: int, score: float, *, exact: bool) -> None:
-            for entry_id, name, variant in self._owners(cid):
-                if not variant and len(found) < limit:
-                    key = self._keys[entry_id]
-                    if key not in found:
-                        found[key] = self._hit(entry_id, name, score, exact=exact)
+            for hit in self._real_hits(cid, score, exact=exact):
+                if len(found) < limit:
+                    found.setdefault(hit.key, hit)
 
         cid = self._choice_id.get(p)
         if cid is not None:
@@ -642,15 +674,8 @@ class NameIndex:
         at most one letter (two from nine letters on).
         """
         size = len(p)
-        item_cid, item_pos, dkeys = self._item_cid, self._item_pos, self._dkeys
-        lists: list[tuple[Sequence[int], int]] = []  # (item ids, offset of the word in p)
-        for offset in _word_starts(p)[:3]:
-            if size - offset < 4:
-                continue
-            for key in deletion_keys(p[offset:]):
-                items = dkeys.get(key)
-                if items:
-                    lists.append((items, offset))
+        item_cid, item_pos = self._item_cid, self._item_pos
+        lists = self._deletion_lists(p, words=3, letters=4)
         lists.sort(key=lambda pair: len(pair[0]))  # rarest first, within a budget
         pairs: set[tuple[int, int]] = set()  # (choice id, where p starts in it)
         for ids, offset in lists:
@@ -744,7 +769,10 @@ def text_tokens(text: str, *, query: bool = False) -> list[str]:
             paired.update((a, b))
     parts: list[str] = []
     for word in normalize(text).split():
-        parts.extend(_ALNUM_SPLIT.findall(word))
+        if word.isalpha():  # most words: no digits to split off
+            parts.append(word)
+        else:
+            parts.extend(_ALNUM_SPLIT.findall(word))
     out.extend(p for p in parts if not (query and p in paired))
     for first, second in itertools.pairwise(parts):
         if first.isalpha() and second.isdigit() and len(first) <= 5 and first not in STOPWORDS:
@@ -770,16 +798,31 @@ class TextIndex:
     """
 
     def __init__(self, docs: Iterable[tuple[str, str, Mapping[str, str]]]) -> None:
+        with collector_paused():
+            self._build(docs)
+
+    def _build(self, docs: Iterable[tuple[str, str, Mapping[str, str]]]) -> None:
         self._keys: list[str] = []
         self._labels: list[str] = []
         self._fields: list[dict[str, frozenset[str]]] = []
         per_doc: list[dict[str, list[str]]] = []
+        # Many field texts repeat (bodies, kinds, places, dates): tokenized once each.
+        known: dict[str, tuple[list[str], frozenset[str]]] = {}
         for key, label, fields in docs:
             self._keys.append(key)
             self._labels.append(clip_label(label) or key[:LABEL_MAX])
-            tokenized = {name: text_tokens(text) for name, text in fields.items() if text}
+            tokenized: dict[str, list[str]] = {}
+            token_sets: dict[str, frozenset[str]] = {}
+            for name, text in fields.items():
+                if not text:
+                    continue
+                seen = known.get(text)
+                if seen is None:
+                    toks = text_tokens(text)
+                    seen = known[text] = (toks, frozenset(toks))
+                tokenized[name], token_sets[name] = seen
             per_doc.append(tokenized)
-            self._fields.append({name: frozenset(toks) for name, toks in tokenized.items()})
+            self._fields.append(token_sets)
         lengths: dict[str, list[int]] = {}
         for tokenized in per_doc:
             for name, toks in tokenized.items():
@@ -794,7 +837,8 @@ class TextIndex:
                 for tok in toks:
                     weighted[tok] = weighted.get(tok, 0.0) + weight / norm
             for tok, tf in weighted.items():
-                postings.setdefault(tok, {})[doc] = tf
+                # The term frequency, saturated as BM25 does, once here rather than in every query.
+                postings.setdefault(tok, {})[doc] = tf * (_K1 + 1.0) / (tf + _K1)
         total = len(self._keys)
         self._postings = postings
         self._idf = {
@@ -851,36 +895,40 @@ class TextIndex:
         idf = self._idf
         scores: dict[int, float] = {}
         quality: dict[int, float] = {}
-        exact_count: dict[int, int] = {}
         weight_total = 0.0
         for exps in expansions:
-            token_best: dict[int, tuple[float, float]] = {}  # doc -> (bm25 part, match weight)
             top_idf = max((idf[w] for w, _ in exps), default=self._unseen_idf)
             weight_total += top_idf
-            for word, weight in exps:
-                word_idf = idf[word]
-                for doc, tf in self._postings[word].items():
-                    value = weight * word_idf * tf * (_K1 + 1.0) / (tf + _K1)
+            token_best: dict[int, tuple[float, float]] = {}  # doc -> (bm25 part, match weight)
+            if len(exps) == 1:  # the word as typed only: every document has it once
+                word, weight = exps[0]
+                factor = weight * idf[word]
+                token_best = {doc: (factor * sat, factor) for doc, sat in self._postings[word].items()}
+            for word, weight in exps if len(exps) > 1 else ():
+                factor = weight * idf[word]
+                for doc, sat in self._postings[word].items():
+                    value = factor * sat
                     old = token_best.get(doc)
                     if old is None or value > old[0]:
-                        token_best[doc] = (value, weight * word_idf)
+                        token_best[doc] = (value, factor)
             for doc, (value, matched) in token_best.items():
                 scores[doc] = scores.get(doc, 0.0) + value
                 quality[doc] = quality.get(doc, 0.0) + matched
-        for token in content:
-            for doc in self._postings.get(token, {}):
-                exact_count[doc] = exact_count.get(doc, 0) + 1
         if not scores:
             return []
-        coverage = {doc: quality[doc] / weight_total if weight_total else 0.0 for doc in scores}
-        final = {doc: s * (0.5 + 0.5 * coverage[doc]) for doc, s in scores.items()}
-        ranked = sorted(final.items(), key=lambda item: (-item[1], item[0]))
-        best = ranked[0][1]
+
+        def coverage(doc: int) -> float:
+            return quality[doc] / weight_total if weight_total else 0.0
+
+        ranked = sorted((-s * (0.5 + 0.5 * coverage(doc)), doc) for doc, s in scores.items())
+        best = -ranked[0][0]
         floor = best * _KEEP_FRACTION
         # Scores: the best hit's word coverage (100 = every word found as typed), others in proportion.
-        scale = 100.0 * coverage[ranked[0][0]] / best
+        scale = 100.0 * coverage(ranked[0][1]) / best
+        postings = self._postings
         hits: list[Hit] = []
-        for doc, value in ranked[:limit]:
+        for negative, doc in ranked[:limit]:
+            value = -negative
             if value < floor:
                 break
             hits.append(Hit(
@@ -888,7 +936,7 @@ class TextIndex:
                 self._labels[doc],
                 self._best_field(doc, expansions),
                 round(min(100.0, value * scale), 1),
-                exact_count.get(doc, 0) == len(content),
+                all(doc in postings.get(token, ()) for token in content),  # every word found as typed
             ))
         return hits
 

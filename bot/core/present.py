@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 from bot.core.answers import Entry
-from bot.core.model import MONTH_NAMES, Dataset, Event, PartialDate, Precision, Record
+from bot.core.model import MONTH_NAMES, Dataset, Event, PartialDate, Precision, Record, Source
 
 HEADING_SEPARATOR = " · "
+
+# A date note that already says how precisely the date is known ("Known only to the month: ...").
+_SAYS_PRECISION = {
+    precision: re.compile(rf"\bknown only to the {precision.value}\b|\bonly the {precision.value} is known\b")
+    for precision in (Precision.MONTH, Precision.YEAR)
+}
 
 
 def record_heading(record: Record, dataset: Dataset) -> str:
@@ -34,6 +41,23 @@ def precision_line(date: PartialDate) -> str | None:
     return None
 
 
+def date_note_line(date: PartialDate, note: str | None) -> str | None:
+    """The date note and how precisely the date is known, in one line that says it once.
+
+    A note already saying so ("Known only to the month: reported on 14 November 2020.")
+    stands alone; any other note follows the precision line ("Known only to the month.
+    Reported on 5 May 2020; ..."); without a note, the precision line alone (or None).
+    """
+    precision = precision_line(date)
+    note = note.strip() if note else ""
+    if not note:
+        return precision
+    pattern = _SAYS_PRECISION.get(date.precision)
+    if precision is None or (pattern is not None and pattern.search(note.casefold())):
+        return note
+    return f"{precision} {note}"
+
+
 def dates_differ_line(record: Record) -> str | None:
     """``Dates differ: 18 December 2020 (…); 17 December 2020 (Azerbaijani MFA via Trend)``."""
     if not record.alternative_dates:
@@ -45,7 +69,7 @@ def dates_differ_line(record: Record) -> str | None:
 
 def record_lines(record: Record) -> list[str]:
     """The plain lines describing a record, in display order (without marks)."""
-    lines = ["Kind: " + ", ".join(kind.plain for kind in record.kinds)]
+    lines = [record.title.strip(), "Kind: " + ", ".join(kind.plain for kind in record.kinds)]
     ref_parts: list[str] = []
     if record.reference:
         ref_parts.append(f"Reference: {record.reference}")
@@ -61,13 +85,17 @@ def record_lines(record: Record) -> list[str]:
     differ = dates_differ_line(record)
     if differ:
         lines.append(differ)
-    if record.date_note:
-        lines.append(record.date_note.strip())
-    precision = precision_line(record.date)
-    if precision:
-        lines.append(precision)
-    if record.notes:
-        lines.append(f"Note: {record.notes.strip()}")
+    return [*lines, *_date_and_notes(record.date, record.date_note, record.notes)]
+
+
+def _date_and_notes(date: PartialDate, date_note: str | None, notes: str | None) -> list[str]:
+    """The date note (with how precisely the date is known) and the notes, as far as there are any."""
+    lines = []
+    dated = date_note_line(date, date_note)
+    if dated:
+        lines.append(dated)
+    if notes:
+        lines.append(f"Note: {notes.strip()}")
     return lines
 
 
@@ -79,16 +107,26 @@ def record_entry(
     marks: Sequence[str] = (),
 ) -> Entry:
     """One record as an entry. ``prefix`` goes before the heading, ``marks`` before the lines."""
-    heading = record_heading(record, dataset)
-    if prefix:
-        heading = f"{prefix} {heading}"
-    lines = [*marks, *record_lines(record)]
+    return _entry(record.id, record_heading(record, dataset), record_lines(record), record.sources,
+                  prefix=prefix, marks=marks)
+
+
+def _entry(
+    key: str,
+    heading: str,
+    lines: Iterable[str],
+    sources: tuple[Source, ...],
+    *,
+    prefix: str,
+    marks: Sequence[str],
+) -> Entry:
+    """An entry from its parts: ``prefix`` before the heading, ``marks`` before the lines, no blanks."""
     return Entry(
-        key=record.id,
-        heading=heading,
-        lines=tuple(line for line in lines if line),
-        sources=record.sources,
-        url=record.sources[0].url if record.sources else None,
+        key=key,
+        heading=f"{prefix} {heading}" if prefix else heading,
+        lines=tuple(line for line in (*marks, *lines) if line),
+        sources=sources,
+        url=sources[0].url if sources else None,
     )
 
 
@@ -121,30 +159,13 @@ def event_heading(event: Event) -> str:
 
 def event_lines(event: Event) -> list[str]:
     """The plain lines describing an event (without marks)."""
-    lines = [event.summary.strip()]
-    if event.date_note:
-        lines.append(event.date_note.strip())
-    precision = precision_line(event.date)
-    if precision:
-        lines.append(precision)
-    if event.notes:
-        lines.append(f"Note: {event.notes.strip()}")
-    return lines
+    return [event.summary.strip(), *_date_and_notes(event.date, event.date_note, event.notes)]
 
 
 def event_entry(event: Event, *, prefix: str = "", marks: Sequence[str] = ()) -> Entry:
     """One event as an entry."""
     heading = event_heading(event)
-    if prefix:
-        heading = f"{prefix} {heading}"
-    lines = [*marks, *event_lines(event)]
-    return Entry(
-        key=event.id,
-        heading=heading,
-        lines=tuple(line for line in lines if line),
-        sources=event.sources,
-        url=event.sources[0].url if event.sources else None,
-    )
+    return _entry(event.id, heading, event_lines(event), event.sources, prefix=prefix, marks=marks)
 
 
 def _month_day_in(year: int, month: int, day: int) -> tuple[int, int]:
