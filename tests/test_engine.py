@@ -705,6 +705,18 @@ def test_stats(engine: QueryEngine) -> None:
     assert fields["By country"].splitlines()[0] == f"United States: {us}"
     assert "2020: " in fields["By year"]
     assert sum(int(line.split(": ")[1]) for line in fields["By year"].splitlines()) == len(ds.records)
+    kinds = fields["By kind"].splitlines()
+    assert any(line.startswith("call for recognition: ") for line in kinds)
+    assert not any(line.startswith("call-for-recognition") for line in kinds)
+
+
+def test_count_line_reads_naturally_for_one_and_many(engine: QueryEngine) -> None:
+    one = engine.jurisdiction("Honolulu")
+    assert one.status is Status.FOUND
+    assert len(one.records) == 1
+    assert one.message == "1 record."
+    many = engine.jurisdiction("Los Angeles")
+    assert many.message == "3 records, newest first."
 
 
 def test_about(engine: QueryEngine) -> None:

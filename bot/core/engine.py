@@ -179,6 +179,11 @@ def _shown_query(text: str | None) -> str:
     return clip(text or "", MAX_QUERY_LENGTH + 1) if text else ""
 
 
+def _count_line(count: int) -> str:
+    """The count line of a listing: "1 record." or "N records, newest first."."""
+    return "1 record." if count == 1 else f"{_plural(count, 'record')}, newest first."
+
+
 def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
@@ -756,7 +761,7 @@ class QueryEngine:
 
     def _target_answer(self, query: str, target: _Target, *, exact: bool) -> Answer:
         read_as = normalize(query) == normalize(target.label) or query == target.key
-        message = f"{_plural(len(target.records), 'record')}, newest first."
+        message = _count_line(len(target.records))
         if not read_as or not exact:
             message = f"Showing {target.label} for '{query}'. {message}"
         return self._listing(
@@ -1092,7 +1097,7 @@ class QueryEngine:
             shown,
             "Records: " + " · ".join(filters) if filters else "All records",
             records,
-            found=" ".join(filter(None, (read_as, f"{_plural(len(records), 'record')}, newest first."))),
+            found=" ".join(filter(None, (read_as, _count_line(len(records))))),
             empty=f"No records match {', '.join(filters)}." + (f" {read_as}" if read_as else ""),
             matched=" · ".join(filters) or None,
         )
@@ -1161,7 +1166,7 @@ class QueryEngine:
             Field("Places", str(len(places))),
             Field("Countries", str(len(countries))),
             Field("By level", "\n".join(f"{lv.value}: {levels[lv]}" for lv in Level if levels[lv]), False),
-            Field("By kind", "\n".join(f"{k.value}: {kinds[k]}" for k in Kind if kinds[k]), False),
+            Field("By kind", "\n".join(f"{k.plain}: {kinds[k]}" for k in Kind if kinds[k]), False),
             Field(
                 "By country",
                 "\n".join(
