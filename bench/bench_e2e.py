@@ -45,7 +45,7 @@ from bot.core.engine import QueryEngine  # noqa: E402
 from bot.core.model import Country, Dataset, Jurisdiction, Kind, Level, PartialDate, Record  # noqa: E402
 from bot.core.reloading import DataStore  # noqa: E402
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot, settle_memory  # noqa: E402
-from bot.discordbot.runner import apply_endpoints  # noqa: E402
+from bot.discordbot.runner import apply_endpoints, run_loop  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 
 STEADY_RATE = 100
@@ -443,7 +443,7 @@ async def drive(plan: Plan, to_bot: Any, from_bot: Any) -> None:
 def load_process(plan: Plan, to_bot: Any, from_bot: Any) -> None:
     """Entry point of the load process."""
     logging.basicConfig(level=logging.WARNING, format="load %(levelname)s %(name)s: %(message)s")
-    asyncio.run(drive(plan, to_bot, from_bot))
+    asyncio.run(drive(plan, to_bot, from_bot))  # asyncio's loop: its clock has sub-ms resolution
 
 
 class Probe:
@@ -573,7 +573,7 @@ def bench(args: argparse.Namespace) -> int:
         worker = context.Process(target=load_process, args=(plan, to_bot, from_bot), name="fake-discord-load")
         worker.start()
         try:
-            result, probe = asyncio.run(serve(store, to_bot, from_bot))
+            result, probe = run_loop(serve(store, to_bot, from_bot))
         finally:
             worker.join(30)
             if worker.is_alive():

@@ -16,10 +16,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 import discord.gateway
@@ -35,6 +35,7 @@ from bot.discordbot.sync import Outcome, SyncResult, SyncTarget, targets_for
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -191,10 +192,23 @@ async def run_bot_async(config: Config, clock: Clock, *, bot_options: Mapping[st
     return EXIT_OK
 
 
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main`` to completion on uvloop where it is installed, else on asyncio's own loop.
+
+    uvloop runs the same asyncio code with less CPU per socket event, which is most of what
+    the bot does per interaction; it is a dependency on every platform that has it.
+    """
+    try:
+        import uvloop  # noqa: PLC0415 - optional at run time (no wheel on Windows)
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
 def run_bot(config: Config, clock: Clock) -> int:
     """``python -m bot run``: log in, serve until SIGTERM or SIGINT, return the exit code."""
     try:
-        return asyncio.run(run_bot_async(config, clock))
+        return run_loop(run_bot_async(config, clock))
     except KeyboardInterrupt:  # a second Ctrl-C while shutting down
         return EXIT_OK
 
@@ -243,4 +257,4 @@ def describe_results(results: list[SyncResult]) -> list[str]:
 
 def sync_commands(config: Config, clock: Clock) -> int:
     """``python -m bot sync``: force a command sync and return the exit code."""
-    return asyncio.run(sync_commands_async(config, clock))
+    return run_loop(sync_commands_async(config, clock))
