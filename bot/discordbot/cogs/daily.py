@@ -29,9 +29,10 @@ from bot.core.answers import Status
 from bot.core.daily import CHANNEL_GONE_REASON, DailyScheduler
 from bot.core.dates import DateQueryError, parse_date_query
 from bot.core.schedule import due_local_date, next_post_at, parse_hhmm
-from bot.core.timezones import resolve_timezone, suggest_timezones, utc_offset_label
+from bot.core.timezones import resolve_timezone, utc_offset_label
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.checks import cooldown
+from bot.discordbot.choices import AUTOCOMPLETE_LIMIT, suggest, timezone_source
 from bot.discordbot.daily_post import (
     EMPTY_DAY_LABELS,
     READ_HISTORY,
@@ -60,7 +61,6 @@ from bot.storage.subscriptions import EMPTY_DAY_CHOICES, EmptyDay, Subscription,
 log = logging.getLogger(__name__)
 
 MAX_CHANNELS_PER_SERVER = 10
-AUTOCOMPLETE_LIMIT = 25
 UNLOAD_GRACE = 5.0  # seconds a running check may take to finish when the cog stops
 REASON_SHOWN = 300
 NEEDS_MANAGE_SERVER = "Only members with the **Manage Server** permission can manage daily posts."
@@ -300,12 +300,7 @@ class DailyCog(commands.Cog, name="Daily"):
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
         """Time zones matching what is typed, with their UTC offset now."""
-        try:
-            found = suggest_timezones(current[:100], AUTOCOMPLETE_LIMIT, now=self.bot.clock.now())
-        except Exception:
-            log.exception("Time zone autocomplete failed for %r", current[:50])
-            return []
-        return [app_commands.Choice(name=choice_text(label), value=zone) for label, zone in found]
+        return suggest(timezone_source(self.bot.clock.now()), current[:100])
 
     def _next_line(self, sub: Subscription, now: dt.datetime) -> str:
         """When the next post goes out: local time and a Discord timestamp."""

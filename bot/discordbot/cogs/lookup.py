@@ -20,15 +20,14 @@ from bot.core.answers import Answer, Candidate, Status
 from bot.core.clock import today_in
 from bot.core.engine import MAX_QUERY_LENGTH, QueryEngine
 from bot.core.model import Kind, Level
-from bot.core.timezones import resolve_timezone, suggest_timezones
+from bot.core.timezones import resolve_timezone
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
-from bot.discordbot.render import CHOICE_LIMIT, choice_text
+from bot.discordbot.choices import suggest, timezone_source
 
 log = logging.getLogger(__name__)
 
-AUTOCOMPLETE_LIMIT = 25
 SUGGESTION_CACHE_SIZE = 4096
 ANSWER_CACHE_SIZE = 1024
 ANSWER_KEY_LIMIT = 4 * MAX_QUERY_LENGTH
@@ -47,27 +46,6 @@ KIND_CHOICES = [app_commands.Choice(name=kind.plain.capitalize(), value=kind.val
 # Text options carry no max_length: the engine re-validates every submitted text and explains
 # its limit ("at most 200 characters") instead of Discord's client silently cutting the input.
 Query = str
-
-
-def to_choices(candidates: list[Candidate]) -> list[app_commands.Choice[str]]:
-    """At most 25 choices whose names and values fit Discord's 100-character limit."""
-    choices: list[app_commands.Choice[str]] = []
-    for candidate in candidates:
-        if not 1 <= len(candidate.value) <= CHOICE_LIMIT:
-            continue  # a value must come back exactly; never send one Discord would cut
-        choices.append(app_commands.Choice(name=choice_text(candidate.label), value=candidate.value))
-        if len(choices) == AUTOCOMPLETE_LIMIT:
-            break
-    return choices
-
-
-def suggest(source: Callable[[str, int], list[Candidate]], current: str) -> list[app_commands.Choice[str]]:
-    """Run an engine suggester safely (autocomplete must answer, even with nothing)."""
-    try:
-        return to_choices(source(current, AUTOCOMPLETE_LIMIT))
-    except Exception:
-        log.exception("Autocomplete failed for %r", current[:50])
-        return []
 
 
 class LookupCog(commands.Cog, name="Lookup"):
@@ -203,12 +181,8 @@ class LookupCog(commands.Cog, name="Lookup"):
     ) -> list[app_commands.Choice[str]]:
         """Time zones matching what is typed, with their UTC offset now."""
         now = self.bot.clock.now()
-
-        def zones(text: str, limit: int) -> list[Candidate]:
-            return [Candidate(label, zone) for label, zone in suggest_timezones(text, limit, now=now)]
-
         hour = now.replace(minute=0, second=0, microsecond=0)  # offsets shown are those of this hour
-        return self._suggest("timezone", zones, current, hour)
+        return self._suggest("timezone", timezone_source(now), current, hour)
 
     # ------------------------------------------------------------------ /timeline
 
