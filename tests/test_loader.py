@@ -17,10 +17,10 @@ from bot.core.loader import (
     identify_file,
     load_dataset,
     load_files,
-    normalize_name,
     summarize,
 )
 from bot.core.model import Kind, Level, PartialDate
+from bot.core.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "data" / "mini"
@@ -414,12 +414,12 @@ def test_unknown_jurisdiction_and_unknown_country(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- names
 
 
-def test_normalize_name() -> None:
-    assert normalize_name("  São  Paulo ") == "sao paulo"
-    assert normalize_name("L.A.") == normalize_name("la")
-    assert normalize_name("Saint-Denis") == normalize_name("saint denis")
-    assert normalize_name("ԱՐՑԱԽ") == "արցախ"
-    assert normalize_name("St. Louis") == normalize_name("Saint Louis")
+def test_names_are_compared_as_lookups_compare_them() -> None:
+    assert normalize("  São  Paulo ") == "sao paulo"
+    assert normalize("L.A.") == normalize("la")
+    assert normalize("Saint-Denis") == normalize("saint denis")
+    assert normalize("ԱՐՑԱԽ") == "արցախ"
+    assert normalize("St. Louis") == normalize("Saint Louis")
 
 
 def test_alias_claimed_by_two_jurisdictions_reports_both_places(tmp_path: Path) -> None:

@@ -129,11 +129,6 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
-def normalize_name(text: str) -> str:
-    """Names are compared as every lookup compares them (see :func:`bot.core.normalize.normalize`)."""
-    return normalize(text)
-
-
 def summarize(dataset: Dataset, parts: Iterable[str] = ("resolutions", "events")) -> DatasetSummary:
     """Counts of records by level and by kind, jurisdictions, countries and events."""
     levels: dict[Level, int] = {}
@@ -444,8 +439,9 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
             name_node = m.get("name")
             assert name_node is not None
             for text, n in ((name, name_node), *alias_items):
-                part.name_claims.append((normalize_name(text), jid, _line(n), text))
-                if not normalize_name(text):
+                normalized = normalize(text)
+                part.name_claims.append((normalized, jid, _line(n), text))
+                if not normalized:
                     r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
         if jid is not None and name is not None and country is not None and level is not None:
             part.jurisdictions.append(
@@ -726,7 +722,7 @@ def _check_resolutions(file: str, part: _ResolutionsPart, problems: list[Problem
     seen_ambiguous: dict[str, int] = {}
     for a in part.ambiguous:
         what = f"ambiguous name {a.name!r}"
-        normalized = normalize_name(a.name)
+        normalized = normalize(a.name)
         if normalized in seen_ambiguous:
             add(a.line, f"{what}: listed twice (first at line {seen_ambiguous[normalized]})")
         else:
