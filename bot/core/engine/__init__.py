@@ -1,0 +1,101 @@
+"""The query engine: answers every command from one immutable dataset.
+
+A :class:`QueryEngine` builds its name, text and date indexes once (:mod:`.indexes`); a
+reload builds a new engine and swaps it in. Each kind of question has its own module,
+all sharing those indexes:
+
+- :mod:`.places`: /jurisdiction (places, countries and their bodies);
+- :mod:`.search`: /resolution (free-text search and record ids);
+- :mod:`.dates`: /date, /onthisday and /upcoming (dates and anniversaries);
+- :mod:`.catalogue`: /timeline, /list, /stats and /about;
+- :mod:`.autocomplete`: suggestions for the option fields.
+
+What never changes for a dataset (stats, about, the default suggestions, each record's
+entry) is worked out on first use and kept. Every public method returns an
+:class:`~bot.core.answers.Answer` (or a list of candidates) and never raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.answers import Answer, Candidate
+from bot.core.engine.autocomplete import Autocomplete
+from bot.core.engine.catalogue import Catalogue
+from bot.core.engine.common import MAX_QUERY_LENGTH, MAX_SUGGESTIONS, clean_query
+from bot.core.engine.dates import Dates
+from bot.core.engine.indexes import Indexes
+from bot.core.engine.places import Places
+from bot.core.engine.search import Search
+from bot.core.engine.words import ordinal, parse_kind, parse_level
+from bot.core.model import Dataset
+
+__all__ = ["MAX_QUERY_LENGTH", "QueryEngine", "clean_query", "ordinal", "parse_kind", "parse_level"]
+
+
+class QueryEngine:
+    """Answers every query from one dataset; built once per (re)load."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        ix = Indexes(dataset)
+        self._dataset = dataset
+        self._places = Places(ix)
+        self._search = Search(ix)
+        self._dates = Dates(ix)
+        self._catalogue = Catalogue(ix)
+        self._autocomplete = Autocomplete(ix)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset this engine answers from."""
+        return self._dataset
+
+    def jurisdiction(self, text: str) -> Answer:
+        """Records of a place, country or body, as the name was typed (fuzzy), newest first."""
+        return self._places.jurisdiction(text)
+
+    def resolution(self, text: str) -> Answer:
+        """Records found by free words (title, summary, body, sponsor, reference, vote, notes) or id."""
+        return self._search.resolution(text)
+
+    def date(self, text: str, *, today: dt.date) -> Answer:
+        """Records and events on a day, month, year or range (precision-aware)."""
+        return self._dates.date(text, today=today)
+
+    def on_this_day(self, text: str | None, *, today: dt.date) -> Answer:
+        """Anniversaries on a month-day (today's when ``text`` is None or blank), day precision only."""
+        return self._dates.on_this_day(text, today=today)
+
+    def upcoming(self, today: dt.date, days: int = 7) -> Answer:
+        """Anniversaries in the ``days`` days after ``today`` (not including today)."""
+        return self._dates.upcoming(today, days)
+
+    def timeline(self, from_year: int | None = None, to_year: int | None = None) -> Answer:
+        """The timeline's events, optionally between two years (inclusive), oldest first."""
+        return self._catalogue.timeline(from_year, to_year)
+
+    def list_records(
+        self, level: str | None = None, country: str | None = None, kind: str | None = None
+    ) -> Answer:
+        """Records filtered by level, country (id, name or alias) and kind, newest first."""
+        return self._catalogue.list_records(level, country, kind)
+
+    def stats(self) -> Answer:
+        """Counts by level, kind, country and year."""
+        return self._catalogue.stats()
+
+    def about(self) -> Answer:
+        """The dataset version, counts, methodology and where the sources are."""
+        return self._catalogue.about()
+
+    def suggest_jurisdictions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
+        """Autocomplete for /jurisdiction: each value is accepted exactly by :meth:`jurisdiction`."""
+        return self._autocomplete.jurisdictions(text, limit)
+
+    def suggest_resolutions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
+        """Autocomplete for /resolution: each value is a record id."""
+        return self._autocomplete.resolutions(text, limit)
+
+    def suggest_countries(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
+        """Autocomplete for a country option: each value is a country id."""
+        return self._autocomplete.countries(text, limit)

@@ -1,0 +1,112 @@
+"""Autocomplete: suggestions for the place, record and country options, from the shared indexes.
+
+Each suggestion's value is accepted exactly by the command it completes.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+from collections.abc import Callable, Iterable, Sequence
+
+from bot.core.answers import Candidate
+from bot.core.engine.common import MAX_SUGGESTIONS, clean_query, clip, never_raise_list, prefix_first
+from bot.core.engine.indexes import KIND_RANK, Indexes, Target
+from bot.core.model import Record
+from bot.core.normalize import normalize
+
+
+class Autocomplete:
+    """Suggestions for the option fields, at most 25 each."""
+
+    def __init__(self, ix: Indexes) -> None:
+        self._ix = ix
+
+    def _suggest(
+        self,
+        text: str,
+        limit: int,
+        defaults: Sequence[Candidate],
+        search: Callable[[str, int], Iterable[Candidate]],
+    ) -> list[Candidate]:
+        """At most ``limit`` (1..25) suggestions: ``defaults`` for blank text, else ``search``.
+
+        Text that is too long or has control characters gets no suggestions.
+        """
+        limit = max(1, min(limit, MAX_SUGGESTIONS))
+        query, error = clean_query(text)
+        if error:
+            return []
+        if not query:
+            return list(defaults[:limit])
+        return list(search(query, limit))[:limit]
+
+    @never_raise_list
+    def jurisdictions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
+        """Autocomplete for /jurisdiction: each value is accepted exactly by :meth:`jurisdiction`."""
+        return self._suggest(text, limit, self._default_jurisdictions, self._search_jurisdictions)
+
+    @functools.cached_property
+    def _default_jurisdictions(self) -> tuple[Candidate, ...]:
+        """Countries, then the places with the most records (worked out on first use)."""
+        top = heapq.nsmallest(
+            MAX_SUGGESTIONS,
+            (t for t in self._ix.targets.values() if t.kind != "body" and t.key not in self._ix.redirect),
+            key=lambda t: (-KIND_RANK[t.kind], -len(t.records), t.label),
+        )
+        return tuple(t.candidate() for t in top)
+
+    def _search_jurisdictions(self, query: str, limit: int) -> list[Candidate]:
+        targets: list[Target] = []
+        exact = self._ix.exact_key(query)
+        if exact is not None:
+            targets.append(self._ix.resolve_key(exact))
+        completed = self._ix.names.complete(query, limit=limit * 2)
+        targets.extend(self._ix.dedupe_hits(completed, drop_contained=False))
+        unique = list({t.key: t for t in targets}.values())
+        return [t.candidate() for t in prefix_first(unique, query, self._ix.folded_label)[:limit]]
+
+    @never_raise_list
+    def resolutions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
+        """Autocomplete for /resolution: each value is a record id."""
+        return self._suggest(text, limit, self._default_resolutions, self._search_resolutions)
+
+    @functools.cached_property
+    def _default_resolutions(self) -> tuple[Candidate, ...]:
+        return tuple(self._record_candidate(r) for r in self._ix.newest[:MAX_SUGGESTIONS])
+
+    def _search_resolutions(self, query: str, limit: int) -> list[Candidate]:
+        records: list[Record] = []
+        exact = self._ix.record_ids.get(query.casefold())
+        if exact is not None:
+            records.append(exact)
+        for hit in self._ix.texts.complete(query, limit=limit * 2):
+            record = self._ix.dataset.record(hit.key)
+            if record is not None:
+                records.append(record)
+        return [self._record_candidate(r) for r in list(dict.fromkeys(records))[:limit]]
+
+    def _record_candidate(self, record: Record) -> Candidate:
+        return Candidate(label=clip(self._ix.record_label(record)), value=record.id)
+
+    @never_raise_list
+    def countries(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
+        """Autocomplete for a country option: each value is a country id."""
+        return self._suggest(text, limit, self._default_countries, self._search_countries)
+
+    @functools.cached_property
+    def _default_countries(self) -> tuple[Candidate, ...]:
+        ids = sorted(
+            self._ix.country_ids.values(),
+            key=lambda c: (-len(self._ix.records_by_country.get(c, ())), self._ix.country_name(c)),
+        )
+        return tuple(self._ix.country_candidate(c) for c in ids[:MAX_SUGGESTIONS])
+
+    def _search_countries(self, query: str, limit: int) -> list[Candidate]:
+        ids = []
+        folded = query.casefold()
+        if folded in self._ix.country_ids:
+            ids.append(self._ix.country_ids[folded])
+        ids.extend(h.key for h in self._ix.country_names.complete(query, limit=limit * 2))
+        ids = prefix_first(list(dict.fromkeys(ids)), query, lambda c: normalize(self._ix.country_name(c)))
+        return [self._ix.country_candidate(c) for c in ids[:limit]]

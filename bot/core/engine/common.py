@@ -1,0 +1,228 @@
+"""What every part of the engine shares: query cleaning, limits, never-raise guards, answer builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import ParamSpec, Protocol, TypeVar
+
+from bot.core.answers import Answer, Candidate, Field, Status
+from bot.core.model import Event, Record
+from bot.core.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+MAX_LABEL = 100
+MAX_SUGGESTIONS = 25
+MAX_CANDIDATES = 10
+MAX_SEARCH_RESULTS = 10
+
+TOO_LONG = f"That query is too long (max {MAX_QUERY_LENGTH} characters)."
+CONTROL_CHARS = "That query contains control characters; please type plain text."
+EMPTY_MESSAGES = {
+    "jurisdiction": "Type a name: a place, a country or a parliament, like 'California' or 'France'.",
+    "resolution": "Type a few words to search for, like 'AJR 32', '305 to 1' or a sponsor's name.",
+    "date": "Type a date, a month or a year, like '25 November 2020', 'November 2020' or '2014'.",
+}
+
+_WHITESPACE_CONTROLS = {"\t", "\n", "\r", "\x0b", "\x0c"}
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def never_raise(command: str) -> Callable[[Callable[_P, Answer]], Callable[_P, Answer]]:
+    """Turn an unexpected exception into an INVALID answer (logged), so callers never see one."""
+
+    def decorate(method: Callable[_P, Answer]) -> Callable[_P, Answer]:
+        @functools.wraps(method)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Answer:
+            try:
+                return method(*args, **kwargs)
+            except Exception:
+                log.exception("query %s failed", command)
+                return Answer(
+                    command=command,
+                    query="",
+                    status=Status.INVALID,
+                    title="Something went wrong",
+                    message="Sorry, that query could not be answered.",
+                )
+
+        return wrapper
+
+    return decorate
+
+
+class _KeepsAnswers(Protocol):
+    _answers: dict[str, Answer]
+
+
+_A = TypeVar("_A", bound=_KeepsAnswers)
+
+
+def answered_once(command: str) -> Callable[[Callable[[_A], Answer]], Callable[[_A], Answer]]:
+    """Like :func:`never_raise`, and worked out once per engine: its dataset never changes."""
+
+    def decorate(method: Callable[[_A], Answer]) -> Callable[[_A], Answer]:
+        safe = never_raise(command)(method)
+
+        @functools.wraps(method)
+        def wrapper(part: _A) -> Answer:
+            answer = part._answers.get(command)
+            if answer is None:
+                answer = safe(part)
+                if answer.status is not Status.INVALID:
+                    part._answers[command] = answer
+            return answer
+
+        return wrapper
+
+    return decorate
+
+
+def never_raise_list(method: Callable[_P, list[Candidate]]) -> Callable[_P, list[Candidate]]:
+    """Autocomplete never raises: an unexpected error gives no suggestions (logged)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> list[Candidate]:
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            log.exception("suggestions failed")
+            return []
+
+    return wrapper
+
+
+def clip(text: str, limit: int = MAX_LABEL) -> str:
+    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clean_query(text: str | None) -> tuple[str, str | None]:
+    """The query with whitespace tidied, and an error message or None.
+
+    Tabs and newlines become spaces, invisible format characters (zero-width spaces)
+    are dropped, and any other control character is rejected.
+    """
+    if text is None:
+        return "", None
+    kept: list[str] = []
+    for char in text:
+        if char in _WHITESPACE_CONTROLS:
+            kept.append(" ")
+            continue
+        category = unicodedata.category(char)
+        if category == "Cc":
+            return "", CONTROL_CHARS
+        if category == "Cf":
+            continue
+        kept.append(char)
+    cleaned = " ".join("".join(kept).split())
+    if len(cleaned) > MAX_QUERY_LENGTH:
+        return "", TOO_LONG
+    return cleaned, None
+
+
+def shown_query(text: str | None) -> str:
+    """The query as echoed back in an answer (at most the maximum length)."""
+    return clip(text or "", MAX_QUERY_LENGTH + 1) if text else ""
+
+
+def plural(count: int, word: str, plural: str | None = None) -> str:
+    """``1 record``, ``2 records``; ``plural`` for irregular words (``2 countries``)."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def count_line(count: int) -> str:
+    """The count line of a listing: "1 record." or "N records, newest first."."""
+    return "1 record." if count == 1 else f"{plural(count, 'record')}, newest first."
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A matched record or event with the lines explaining why it matched."""
+
+    when: dt.date
+    record: Record | None = None
+    event: Event | None = None
+    marks: tuple[str, ...] = ()
+    loose: bool = False  # the record's date is coarser than the query: it only may fall there
+
+    @property
+    def key(self) -> str:
+        """The record's or event's id."""
+        return self.record.id if self.record is not None else self.event.id if self.event else ""
+
+
+def invalid(command: str, text: str | None, message: str) -> Answer:
+    """INVALID: the query cannot be read; ``message`` says why."""
+    return Answer(
+        command=command,
+        query=shown_query(text),
+        status=Status.INVALID,
+        title="Invalid query",
+        message=message,
+    )
+
+
+def ambiguous(
+    command: str,
+    query: str,
+    message: str,
+    candidates: Iterable[Candidate],
+    lines: tuple[str, ...] = (),
+    *,
+    name: str | None = None,
+) -> Answer:
+    """Did you mean: ``name`` (the query by default) could mean each of ``candidates``."""
+    return Answer(
+        command=command,
+        query=query,
+        status=Status.AMBIGUOUS,
+        title=f"'{clip(name if name is not None else query, 60)}' is ambiguous",
+        message=message,
+        candidates=tuple(candidates),
+        lines=lines,
+    )
+
+
+def nothing_found(
+    command: str, query: str, message: str, lines: tuple[str, ...], candidates: Iterable[Candidate] = ()
+) -> Answer:
+    """NOT_FOUND for a query that matched nothing at all, with hints (and any suggestions)."""
+    return Answer(
+        command=command,
+        query=query,
+        status=Status.NOT_FOUND,
+        title="Nothing found",
+        message=message,
+        candidates=tuple(candidates),
+        lines=lines,
+    )
+
+
+def overview(command: str, title: str, message: str, fields: Iterable[Field], lines: Iterable[str]) -> Answer:
+    """An answer about the whole dataset (stats, about): no query, always found."""
+    return Answer(
+        command=command,
+        query="",
+        status=Status.FOUND,
+        title=title,
+        message=message,
+        fields=tuple(fields),
+        lines=tuple(lines),
+    )
+
+
+def prefix_first(items: list[_T], query: str, folded_label: Callable[[_T], str]) -> list[_T]:
+    """Items whose (normalized) label starts with the query first (stable otherwise)."""
+    norm = normalize(query)
+    return sorted(items, key=lambda item: 0 if folded_label(item).startswith(norm) else 1)

@@ -1,0 +1,287 @@
+"""/date, /onthisday and /upcoming: records and events by day, month, year, range or anniversary.
+
+Precision-aware: a date known only to the month or year is never shown as a day, only as
+something that "may fall" in a span; 29 February counts on 28 February in common years.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+
+from bot.core.answers import Answer, Candidate, Entry, Status
+from bot.core.dates import DateQuery, DateQueryError, DateSpan, parse_date_query
+from bot.core.engine.common import (
+    EMPTY_MESSAGES,
+    Item,
+    ambiguous,
+    clean_query,
+    clip,
+    invalid,
+    never_raise,
+    plural,
+)
+from bot.core.engine.date_index import event_last, month_day_of
+from bot.core.engine.indexes import Indexes
+from bot.core.engine.words import ordinal
+from bot.core.model import AlternativeDate, PartialDate, Precision, Record
+from bot.core.present import day_month, record_entry, record_heading, years_phrase
+
+
+def _preposition(spans: Sequence[DateSpan]) -> str:
+    """``on `` a day, ``in `` a month or year, ``from `` a range; nothing before "since 2020"."""
+    label = spans[0].label
+    if all(s.start == s.end for s in spans):
+        return "on "
+    if label.split(" ", 1)[0].casefold() in {"since", "before", "until", "after", "from", "between"}:
+        return ""
+    if " to " in label or "–" in label:
+        return "from "
+    return "in "
+
+
+def _overlaps(start: dt.date, end: dt.date, span: DateSpan) -> bool:
+    return start <= span.end and span.start <= end
+
+
+def _date_overlaps(date: PartialDate, span: DateSpan) -> bool:
+    """True when ``date`` may fall in ``span``; a year-only date never matches a single day."""
+    if date.precision is Precision.YEAR and span.start == span.end:
+        return False
+    return _overlaps(date.first_day(), date.last_day(), span)
+
+
+def _falls_on(date: PartialDate, month_day: tuple[int, int], year: int | None) -> bool:
+    """True when a day-precision ``date`` has this month-day (29 Feb counts on 28 Feb in common years)."""
+    own = month_day_of(date)
+    if own is None:
+        return False
+    if own == month_day:
+        return True
+    return own == (2, 29) and month_day == (2, 28) and year is not None and not calendar.isleap(year)
+
+
+def _listed_for(alt: AlternativeDate) -> str:
+    return f"Listed for the date some sources give: {alt.date.display()} ({alt.note})."
+
+
+def _leap_mark(date: PartialDate, month_day: tuple[int, int], year: int | None) -> str | None:
+    if month_day_of(date) == (2, 29) and month_day == (2, 28) and year is not None:
+        return f"Dated 29 February; shown on 28 February because {year} is not a leap year."
+    return None
+
+
+
+class Dates:
+    """Answers /date, /onthisday and /upcoming from the shared date index."""
+
+    def __init__(self, ix: Indexes) -> None:
+        self._ix = ix
+
+    @never_raise("date")
+    def date(self, text: str, *, today: dt.date) -> Answer:
+        """Records and events on a day, month, year or range (precision-aware)."""
+        query, error = clean_query(text)
+        if error or not query:
+            return invalid("date", text, error or EMPTY_MESSAGES["date"])
+        try:
+            parsed = parse_date_query(query, today=today)
+        except DateQueryError as exc:
+            return invalid("date", query, str(exc))
+        if parsed.month_day is not None:
+            return self._month_day_answer(query, parsed)
+        return self._span_answer(query, parsed)
+
+    def _span_items(self, spans: Sequence[DateSpan]) -> list[Item]:
+        two = len(spans) > 1
+        items: dict[str, Item] = {}
+        for span in spans:
+            reading = (f"Matches the reading {span.label}.",) if two else ()
+            for record in self._ix.dates.records_in((span,)):
+                marks: tuple[str, ...] = ()
+                loose = False
+                if _date_overlaps(record.date, span):
+                    marks = reading
+                    if record.date.first_day() < span.start or record.date.last_day() > span.end:
+                        loose = True
+                        known = record.date.display()
+                        marks = (*reading, f"Its date is known only as {known}, which includes {span.label}.")
+                else:
+                    alts = [a for a in record.alternative_dates if _date_overlaps(a.date, span)]
+                    if not alts:
+                        continue
+                    marks = (*reading, *(_listed_for(a) for a in alts))
+                item = Item(record.date.first_day(), record=record, marks=marks, loose=loose)
+                self._add_item(items, item)
+            for event in self._ix.dates.events_in((span,)):
+                if _overlaps(event.date.first_day(), event_last(event), span):
+                    self._add_item(items, Item(event.date.first_day(), event=event, marks=reading))
+        # Sure matches first, then records whose coarser date only may fall in the span.
+        return sorted(items.values(), key=lambda i: (i.loose, i.when, i.key))
+
+    @staticmethod
+    def _add_item(items: dict[str, Item], item: Item) -> None:
+        known = items.get(item.key)
+        if known is None:
+            items[item.key] = item
+        else:
+            marks = tuple(dict.fromkeys((*known.marks, *item.marks)))
+            items[item.key] = Item(known.when, known.record, known.event, marks, known.loose and item.loose)
+
+    def _dated_listing(
+        self, command: str, query: str, title: str, items: Sequence[Item], *, where: str, label: str,
+        empty: str = "", note: str = "",
+    ) -> Answer:
+        """Records and events found on some dates: "2 records and 1 event on 25 November."."""
+        records = sum(1 for i in items if i.record is not None)
+        counts = [plural(n, word) for n, word in ((records, "record"), (len(items) - records, "event")) if n]
+        found = f"{' and '.join(counts)} {where}.{note}"
+        return self._ix.listing(command, query, title, items, found=found, empty=empty, matched=label)
+
+    def _span_answer(self, query: str, parsed: DateQuery) -> Answer:
+        spans = parsed.spans
+        labels = " or ".join(s.label for s in spans)
+        items = self._span_items(spans)
+        note = f" {parsed.note}" if parsed.note else ""
+        where = f"{_preposition(spans)}{labels}"
+        title = clip(f"Records from {labels}", 100)
+        if items:
+            return self._dated_listing("date", query, title, items, where=where, label=labels, note=note)
+        nearest: list[Record] = []
+        entries: list[Entry] = []
+        for record, prefix in (
+            (self._ix.dates.latest_before(min(s.start for s in spans)), "Nearest before:"),
+            (self._ix.dates.earliest_after(max(s.end for s in spans)), "Nearest after:"),
+        ):
+            if record is not None:
+                nearest.append(record)
+                entries.append(record_entry(record, self._ix.dataset, prefix=prefix))
+        dataset = self._ix.dataset
+        lines = tuple(
+            f"Dated only to {r.date.display()}, so it may fall {where}: {record_heading(r, dataset)}."
+            for r in self._ix.dates.records_in(spans)
+            if r.date.precision is Precision.YEAR
+            and any(_overlaps(r.date.first_day(), r.date.last_day(), s) for s in spans)
+        )
+        return Answer(
+            command="date",
+            query=query,
+            status=Status.NOT_FOUND,
+            title=title,
+            matched=labels,
+            message=f"Nothing {where}.{note}",
+            lines=lines,
+            nearest=tuple(nearest),
+            entries=tuple(entries),
+        )
+
+    def _month_day_items(self, month_day: tuple[int, int], year: int | None) -> list[Item]:
+        """Day-precision records and events falling on a month-day in any year, oldest first.
+
+        ``year`` is the year the month-day is taken in (29 February counts on 28 February
+        in a common year). Each item's ``when`` is the date that falls on the month-day.
+        """
+        items: dict[str, Item] = {}
+        for record in self._ix.dates.records_on(month_day, year):
+            if _falls_on(record.date, month_day, year):
+                leap = _leap_mark(record.date, month_day, year)
+                marks = (leap,) if leap else ()
+                self._add_item(items, Item(record.date.first_day(), record=record, marks=marks))
+                continue
+            for alt in record.alternative_dates:
+                if _falls_on(alt.date, month_day, year):
+                    item = Item(alt.date.first_day(), record=record, marks=(_listed_for(alt),))
+                    self._add_item(items, item)
+        for event in self._ix.dates.events_on(month_day, year):
+            if _falls_on(event.date, month_day, year):
+                self._add_item(items, Item(event.date.first_day(), event=event))
+            elif event.end is not None and _falls_on(event.end, month_day, year):
+                mark = f"Anniversary of its end, {event.end.display()}."
+                self._add_item(items, Item(event.end.first_day(), event=event, marks=(mark,)))
+        return sorted(items.values(), key=lambda i: (i.when, i.key))
+
+    def _month_day_answer(self, query: str, parsed: DateQuery) -> Answer:
+        assert parsed.month_day is not None
+        month, day = parsed.month_day
+        label = day_month(month, day)
+        items = self._month_day_items((month, day), None)
+        where, title = f"on {label} in any year", f"Records from {label} (any year)"
+        empty = f"Nothing {where}."
+        return self._dated_listing("date", query, title, items, where=where, label=label, empty=empty)
+
+    # ------------------------------------------------------------------ on this day
+
+    @never_raise("onthisday")
+    def on_this_day(self, text: str | None, *, today: dt.date) -> Answer:
+        """Anniversaries on a month-day (today's when ``text`` is None or blank), day precision only.
+
+        A record dated 29 February is shown on 28 February in common years, marked so.
+        "N years ago" counts from ``today``, or from the date given when it is a full date.
+        """
+        query, error = clean_query(text)
+        if error:
+            return invalid("onthisday", text, error)
+        month_day = (today.month, today.day)
+        count_from = today
+        if query:
+            try:
+                parsed = parse_date_query(query, today=today)
+            except DateQueryError as exc:
+                return invalid("onthisday", query, str(exc))
+            if parsed.month_day is not None:
+                month_day = parsed.month_day
+            elif len(parsed.spans) == 2 and all(s.start == s.end for s in parsed.spans):
+                readings = (Candidate(label=s.label, value=s.start.isoformat()) for s in parsed.spans)
+                return ambiguous("onthisday", query, f"'{query}' can be read two ways:", readings)
+            elif len(parsed.spans) == 1 and parsed.spans[0].start == parsed.spans[0].end:
+                count_from = parsed.spans[0].start
+                month_day = (count_from.month, count_from.day)
+            else:
+                return invalid(
+                    "onthisday", query, "On this day needs a day and a month, like '25 November'."
+                )
+        year = count_from.year
+        if month_day == (2, 29) and not calendar.isleap(year):
+            year = next(y for y in range(year, year + 8) if calendar.isleap(y))
+        label = day_month(*month_day)
+        items = []
+        for item in self._month_day_items(month_day, year):
+            if item.when == count_from:
+                ago = "Today." if count_from == today else "That same day."
+            else:
+                ago = years_phrase(count_from.year - item.when.year).capitalize() + "."
+            items.append(Item(item.when, item.record, item.event, (ago, *item.marks)))
+        empty = f"Nothing on record for {label}."
+        return self._dated_listing("onthisday", query, f"On this day: {label}", items, where=f"on {label}",
+                                   label=label, empty=empty)
+
+    @never_raise("upcoming")
+    def upcoming(self, today: dt.date, days: int = 7) -> Answer:
+        """Anniversaries in the ``days`` days after ``today`` (not including today)."""
+        if not 1 <= days <= 366:
+            return invalid("upcoming", str(days), "Choose between 1 and 366 days.")
+        found: dict[str, Item] = {}
+        for offset in range(1, days + 1):
+            day = today + dt.timedelta(days=offset)
+            in_days = "Tomorrow" if offset == 1 else f"In {offset} days"
+            for item in self._month_day_items((day.month, day.day), day.year):
+                years = day.year - item.when.year
+                if years < 1:
+                    continue
+                lead = f"{in_days}, on {day_month(day.month, day.day)}: {ordinal(years)} anniversary."
+                shown = Item(day, item.record, item.event, (lead, *item.marks))
+                known = found.get(item.key)
+                # A record listed under an alternative date gives way to its main date.
+                if known is None or (item.record is not None and item.when == item.record.date.as_date()):
+                    found[item.key] = shown
+        ordered = sorted(found.values(), key=lambda i: (i.when, i.key))
+        next_days = f"in the next {plural(days, 'day')}"
+        return self._ix.listing(
+            "upcoming",
+            str(days),
+            f"Coming up {next_days}",
+            ordered,
+            found=f"{plural(len(ordered), 'anniversary', 'anniversaries')} {next_days}.",
+            empty=f"No anniversaries {next_days}.",
+        )

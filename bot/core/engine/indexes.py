@@ -1,0 +1,365 @@
+"""The indexes a dataset is answered from, built once per (re)load and shared by every part of the engine.
+
+Names (places, countries, bodies) go to a :class:`~bot.core.matching.NameIndex`, record texts to a
+:class:`~bot.core.matching.TextIndex`, days to a :class:`~bot.core.engine.date_index.DateIndex`; the
+:class:`Target` table says what each name stands for.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.answers import Answer, Candidate, Entry, Status
+from bot.core.collector import collector_paused
+from bot.core.engine.common import Item, clip, plural
+from bot.core.engine.date_index import DateIndex
+from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
+from bot.core.model import Dataset, Event, Level, Record, newest_first
+from bot.core.normalize import normalize
+from bot.core.present import event_entry, record_entry
+
+COUNTRY_PREFIX = "country:"
+BODY_PREFIX = "body:"
+
+TargetKind = Literal["country", "jurisdiction", "body"]
+KIND_RANK: dict[TargetKind, int] = {"body": 1, "jurisdiction": 2, "country": 3}
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str) -> str:
+    """A short id-like form of a body's name: at most 40 characters, cut at a word."""
+    slug = _SLUG_RE.sub("-", normalize(text)).strip("-")
+    if len(slug) > 40:
+        slug = slug[:41].rsplit("-", 1)[0]
+    return slug or "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Something a jurisdiction query can resolve to: a country, a jurisdiction or a body."""
+
+    key: str
+    kind: TargetKind
+    label: str
+    description: str
+    members: frozenset[str]  # jurisdiction ids it covers
+    records: tuple[Record, ...]  # newest first
+    words: frozenset[str] = frozenset()  # a body's own words ("state", "senate"), for generic queries
+
+    def contains(self, other: Target) -> bool:
+        """True for itself, and for a narrower target within it (a body of a place, a place of a country)."""
+        if other.key == self.key:
+            return True
+        return other.members <= self.members and KIND_RANK[self.kind] > KIND_RANK[other.kind]
+
+    def candidate(self) -> Candidate:
+        """The target as a suggestion: its label and description."""
+        return Candidate(label=clip(f"{self.label} ({self.description})"), value=self.key)
+
+
+class Indexes:
+    """Everything worked out from one dataset that more than one kind of question uses."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        with collector_paused():
+            self._build()
+
+    def _build(self) -> None:
+        dataset = self.dataset
+        self.records_by_country: dict[str, list[Record]] = {c.id: [] for c in dataset.countries}
+        by_place: dict[str, list[Record]] = {}
+        for record in dataset.records:
+            country = self.country_id_of(record)
+            self.records_by_country.setdefault(country, []).append(record)
+            by_place.setdefault(record.jurisdiction, []).append(record)
+        self.records_by_place = {jid: newest_first(records) for jid, records in by_place.items()}
+        self._entry_cache: dict[str, Entry] = {}  # plain record entries, filled as they are shown
+        self._folded_labels: dict[str, str] = {}  # label -> normalized, filled as needed
+        self.targets: dict[str, Target] = {}
+        self.redirect: dict[str, str] = {}
+        self.bodies: list[Target] = []  # every body, and the bodies by each word of their names
+        self.bodies_by_word: dict[str, list[Target]] = {}
+        entries = self._build_targets()
+        self.names = NameIndex(entries)
+        self.country_names = NameIndex(
+            NameEntry(
+                key=c.id,
+                label=clip(c.name),
+                names=(c.name, *c.aliases),
+                rank=float(len(self.records_by_country.get(c.id, ()))),
+            )
+            for c in dataset.countries
+        )
+        self.texts = TextIndex(self._record_docs())
+        self.record_ids = {r.id.casefold(): r for r in dataset.records}
+        self.country_ids = {c.id.casefold(): c.id for c in dataset.countries}
+        self.dates = DateIndex(dataset.records, dataset.events)
+
+    def country_id_of(self, record: Record) -> str:
+        """The id of the country a record's place belongs to ("" when unknown)."""
+        try:
+            return self.dataset.jurisdiction(record.jurisdiction).country
+        except KeyError:
+            return ""
+
+    def country_name(self, country_id: str) -> str:
+        """A country's name, or its id when the dataset has no such country."""
+        try:
+            return self.dataset.country(country_id).name
+        except KeyError:
+            return country_id
+
+    def place(self, record: Record) -> str:
+        """The name of the place a record belongs to (its id when unknown)."""
+        try:
+            return self.dataset.jurisdiction(record.jurisdiction).name
+        except KeyError:
+            return record.jurisdiction
+
+    def _build_targets(self) -> list[NameEntry]:
+        ds = self.dataset
+        entries: list[NameEntry] = []
+        extra_names: dict[str, list[str]] = {}
+        for ambiguous in ds.ambiguous_names:
+            for jid in ambiguous.jurisdictions:
+                extra_names.setdefault(jid, []).append(ambiguous.name)
+
+        members_of: dict[str, list[str]] = {}
+        for place in ds.jurisdictions:
+            members_of.setdefault(place.country, []).append(place.id)
+        country_norms: dict[str, set[str]] = {}
+        for country in ds.countries:
+            members = frozenset(members_of.get(country.id, ()))
+            records = newest_first(self.records_by_country.get(country.id, ()))
+            key = COUNTRY_PREFIX + country.id
+            self.targets[key] = Target(
+                key=key,
+                kind="country",
+                label=country.name,
+                description=f"country, {plural(len(records), 'record')}",
+                members=members,
+                records=records,
+            )
+            names = (country.name, *country.aliases)
+            country_norms[country.id] = {normalize(n) for n in names}
+            entries.append(NameEntry(key=key, label=clip(country.name), names=names, rank=len(records)))
+
+        no_records = plural(0, "record")
+        for jurisdiction in ds.jurisdictions:
+            records = self.records_by_place.get(jurisdiction.id, ())
+            country_name = self.country_name(jurisdiction.country)
+            count = plural(len(records), "record") if records else no_records
+            self.targets[jurisdiction.id] = Target(
+                key=jurisdiction.id,
+                kind="jurisdiction",
+                label=jurisdiction.name,
+                description=f"{jurisdiction.level.value}, {country_name}, {count}",
+                members=frozenset((jurisdiction.id,)),
+                records=records,
+            )
+            own = [jurisdiction.name, *jurisdiction.aliases, *extra_names.get(jurisdiction.id, ())]
+            shared = country_norms.get(jurisdiction.country, set())
+            if normalize(jurisdiction.name) in shared:
+                # France the country and France the nation: the country is the superset.
+                self.redirect[jurisdiction.id] = COUNTRY_PREFIX + jurisdiction.country
+                own = [n for n in own if normalize(n) not in shared]
+            if own:
+                entries.append(
+                    NameEntry(
+                        key=jurisdiction.id,
+                        label=clip(jurisdiction.name),
+                        names=tuple(own),
+                        rank=float(len(records)),
+                    )
+                )
+
+        entries.extend(self._build_bodies())
+        return entries
+
+    def _build_bodies(self) -> list[NameEntry]:
+        ds = self.dataset
+        groups: dict[tuple[str, str], list[Record]] = {}
+        for record in ds.records:
+            groups.setdefault((record.jurisdiction, normalize(record.body)), []).append(record)
+        entries: list[NameEntry] = []
+        used: set[str] = set()
+        for (jid, _norm), records in groups.items():
+            try:
+                jurisdiction = ds.jurisdiction(jid)
+            except KeyError:
+                continue
+            body = records[0].body
+            key = f"{BODY_PREFIX}{jid}:{_slug(body)}"
+            number = 2
+            while key in used or key in self.targets:
+                key = f"{BODY_PREFIX}{jid}:{_slug(body)}-{number}"
+                number += 1
+            used.add(key)
+            ordered = newest_first(records)
+            label = f"{jurisdiction.name} — {body}"
+            target = self.targets[key] = Target(
+                key=key,
+                kind="body",
+                label=label,
+                description=f"{jurisdiction.level.value} body, {plural(len(ordered), 'record')}",
+                members=frozenset({jid}),
+                records=ordered,
+                words=frozenset(
+                    word
+                    for name in (body, *(a for r in records for a in r.body_aliases))
+                    for word in normalize(name).split()
+                ),
+            )
+            self.bodies.append(target)
+            for word in target.words:
+                self.bodies_by_word.setdefault(word, []).append(target)
+            names: list[str] = [f"{jurisdiction.name} {body}", f"{body} of {jurisdiction.name}"]
+            short = re.sub(r"^(State|City|County)\s+", "", body, flags=re.IGNORECASE)
+            if short != body:
+                names.append(f"{jurisdiction.name} {short}")
+            for record in records:
+                names.extend(record.body_aliases)
+            unique = tuple(dict.fromkeys(n for n in names if n.strip()))
+            entries.append(NameEntry(key=key, label=clip(label), names=unique, rank=float(len(records))))
+        for group in (self.bodies, *self.bodies_by_word.values()):
+            group.sort(key=lambda t: (-len(t.records), t.label))
+        return entries
+
+    def _record_docs(self) -> Iterable[tuple[str, str, dict[str, str]]]:
+        ds = self.dataset
+        for record in ds.records:
+            try:
+                jurisdiction = ds.jurisdiction(record.jurisdiction)
+                place = " ".join([jurisdiction.name, *jurisdiction.aliases])
+                country = self.country_name(jurisdiction.country)
+            except KeyError:
+                place, country = record.jurisdiction, ""
+            vote = record.vote.display() if record.vote is not None else ""
+            dates = " ".join([record.date.display(), *(a.date.display() for a in record.alternative_dates)])
+            fields = {
+                "title": record.title,
+                "reference": record.reference or "",
+                "sponsor": record.sponsor or "",
+                "body": " ".join([record.body, *record.body_aliases]),
+                "place": f"{place} {country}",
+                "vote": vote,
+                "summary": record.summary,
+                "kinds": " ".join(k.plain for k in record.kinds),
+                "notes": " ".join(filter(None, [record.notes, record.date_note])),
+                "dates": dates,
+            }
+            yield record.id, clip(self.record_label(record)), fields
+
+    def record_label(self, record: Record) -> str:
+        """A one-line label for a record: place · date · title."""
+        return f"{self.place(record)} · {record.date.display()} · {record.title}"
+
+    # ------------------------------------------------------------------ entries
+
+    def record_entry(self, record: Record, marks: tuple[str, ...] = ()) -> Entry:
+        """A record's entry; one without marks is made once and kept (records never change)."""
+        if marks:
+            return record_entry(record, self.dataset, marks=marks)
+        entry = self._entry_cache.get(record.id)
+        if entry is None:
+            entry = self._entry_cache[record.id] = record_entry(record, self.dataset)
+        return entry
+
+    def listing(
+        self,
+        command: str,
+        query: str,
+        title: str,
+        shown: Sequence[Item] | Sequence[Record] | Sequence[Event],
+        *,
+        found: str,
+        empty: str = "",
+        matched: str | None = None,
+    ) -> Answer:
+        """FOUND with the records and events shown (each as an entry, with its marks), or NOT_FOUND."""
+        records: list[Record] = []
+        events: list[Event] = []
+        entries: list[Entry] = []
+        for item in shown:
+            if isinstance(item, Item):
+                record, event, marks = item.record, item.event, item.marks
+            else:
+                record, event, marks = (item, None, ()) if isinstance(item, Record) else (None, item, ())
+            if record is not None:
+                records.append(record)
+                entries.append(self.record_entry(record, marks))
+            elif event is not None:
+                events.append(event)
+                entries.append(event_entry(event, marks=marks))
+        return Answer(
+            command=command,
+            query=query,
+            status=Status.FOUND if shown else Status.NOT_FOUND,
+            title=title,
+            matched=matched,
+            message=found if shown else empty,
+            records=tuple(records),
+            events=tuple(events),
+            entries=tuple(entries),
+        )
+
+    def resolve_key(self, key: str) -> Target:
+        """The target a key stands for (a place named like its country is the country)."""
+        return self.targets[self.redirect.get(key, key)]
+
+    def exact_key(self, text: str) -> str | None:
+        """The target key typed exactly (any case), or None."""
+        folded = text.casefold()
+        for key in (folded, text):
+            if key in self.targets:
+                return key
+        return None
+
+    def dedupe_hits(self, hits: Sequence[Hit], *, drop_contained: bool = True) -> list[Target]:
+        """The targets of name hits, once each; by default without those inside another hit."""
+        seen: dict[str, Target] = {}
+        for hit in hits:
+            if hit.key not in self.targets:
+                continue
+            target = self.resolve_key(hit.key)
+            seen.setdefault(target.key, target)
+        found = list(seen.values())
+        if not drop_contained:
+            return found
+        # A body next to its own place (or a place next to its country) adds nothing: keep the wider.
+        return [t for t in found if not any(o is not t and o.contains(t) for o in found)] or found
+
+    @functools.cached_property
+    def newest(self) -> tuple[Record, ...]:
+        """Every record, newest first (made on first use)."""
+        return newest_first(self.dataset.records)
+
+    @functools.cached_property
+    def newest_filed(self) -> tuple[tuple[Record, Level | None, str], ...]:
+        """Every record, newest first, with its place's level and country (made on first use)."""
+        return tuple((r, self.level_of(r), self.country_id_of(r)) for r in self.newest)
+
+    def level_of(self, record: Record) -> Level | None:
+        """The level of a record's place, or None when the place is unknown."""
+        try:
+            return self.dataset.jurisdiction(record.jurisdiction).level
+        except KeyError:
+            return None
+
+    def country_candidate(self, country_id: str) -> Candidate:
+        """A country as a suggestion: "France (3 records)"."""
+        name = self.country_name(country_id)
+        count = len(self.records_by_country.get(country_id, ()))
+        return Candidate(label=clip(f"{name} ({plural(count, 'record')})"), value=country_id)
+
+    def folded_label(self, target: Target) -> str:
+        """The target's label, normalized (kept once worked out: labels with accents are slow to fold)."""
+        folded = self._folded_labels.get(target.label)
+        if folded is None:
+            folded = self._folded_labels[target.label] = normalize(target.label)
+        return folded

@@ -1,0 +1,50 @@
+"""/resolution: records found by a record id or by free words (the text index)."""
+
+from __future__ import annotations
+
+from bot.core.answers import Answer
+from bot.core.engine.common import (
+    EMPTY_MESSAGES,
+    MAX_SEARCH_RESULTS,
+    clean_query,
+    clip,
+    invalid,
+    never_raise,
+    nothing_found,
+    plural,
+)
+from bot.core.engine.indexes import Indexes
+from bot.core.present import record_heading
+
+
+class Search:
+    """Answers /resolution from the shared text index."""
+
+    def __init__(self, ix: Indexes) -> None:
+        self._ix = ix
+
+    @never_raise("resolution")
+    def resolution(self, text: str) -> Answer:
+        """Records found by free words (title, summary, body, sponsor, reference, vote, notes) or id."""
+        query, error = clean_query(text)
+        if error or not query:
+            return invalid("resolution", text, error or EMPTY_MESSAGES["resolution"])
+        record = self._ix.record_ids.get(query.casefold())
+        if record is not None:
+            title = clip(record_heading(record, self._ix.dataset), 256)
+            found = f"Record {record.id}."
+            return self._ix.listing("resolution", query, title, (record,), found=found, matched=record.id)
+        hits = self._ix.texts.search(query, limit=MAX_SEARCH_RESULTS)
+        records = [r for r in (self._ix.dataset.record(h.key) for h in hits) if r is not None]
+        records = list(dict.fromkeys(records))
+        if not records:
+            hint = ("Try fewer or different words, a place name, or /date.",)
+            return nothing_found("resolution", query, f"No record matches '{query}'.", hint)
+        return self._ix.listing(
+            "resolution",
+            query,
+            clip(f"Records matching '{query}'", 100),
+            records,
+            found=f"{plural(len(records), 'record')} for '{query}', best match first.",
+            matched=query,
+        )

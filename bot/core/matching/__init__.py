@@ -1,0 +1,22 @@
+"""Matching what people type: the name index (places, countries, bodies) and the text index (records).
+
+- :mod:`.names`: :class:`NameIndex`, fuzzy name lookup and autocomplete;
+- :mod:`.text`: :class:`TextIndex`, free-text search over records' fields;
+- :mod:`.hit`: :class:`Hit`, what both return.
+"""
+
+from bot.core.matching.hit import LABEL_MAX, Hit
+from bot.core.matching.names import MatchResult, NameEntry, NameIndex, deletion_keys, strip_designators
+from bot.core.matching.text import TextIndex, text_tokens
+
+__all__ = [
+    "LABEL_MAX",
+    "Hit",
+    "MatchResult",
+    "NameEntry",
+    "NameIndex",
+    "TextIndex",
+    "deletion_keys",
+    "strip_designators",
+    "text_tokens",
+]

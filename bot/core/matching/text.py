@@ -1,0 +1,267 @@
+"""Free-text search over records.
+
+:class:`TextIndex` is a small BM25F-style search over records' fields, with
+prefix and typo tolerance on its vocabulary and vote counts ("305–1",
+"305 to 1") folded to one token.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot.core.collector import collector_paused
+from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
+from bot.core.normalize import normalize
+
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 3.0,
+    "reference": 3.0,
+    "body": 2.0,
+    "sponsor": 2.0,
+    "place": 2.0,
+    "jurisdiction": 2.0,
+    "vote": 2.0,
+    "summary": 1.0,
+    "kinds": 1.0,
+    "dates": 1.0,
+    "notes": 0.8,
+}
+DEFAULT_FIELD_WEIGHT = 1.0
+_K1 = 1.2
+_B = 0.5
+_PREFIX_WEIGHT = 0.8
+_KEEP_FRACTION = 0.3  # results scoring under this share of the best one are dropped
+
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is",
+    "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "with",
+})
+
+# Vote counts written in any common way become one token: "305–1", "305 to 1", "305-1",
+# "305:1", "305 for, 1 against" -> "305to1".
+_VOTE_PAIR = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:[-‐‑‒–—−―:/]|to|vs\.?)\s*(\d{1,4})(?![\d.])")
+_VOTE_WORDS = re.compile(
+    r"(?<![\d.])(\d{1,4})\s+(?:for|yes|ayes|in\s+favou?r)\W+(?:and\s+|to\s+)?(\d{1,4})\s+(?:against|no|nays)\b"
+)
+_ALNUM_SPLIT = re.compile(r"\d+|[^\d]+")
+
+
+def text_tokens(text: str, *, query: bool = False) -> list[str]:
+    """Search tokens of a text: normalized words, joined references and vote pairs.
+
+    Words are split at letter/digit boundaries; "AJR 32" and "ajr32" both give ``ajr``,
+    ``32`` and ``ajr32``; "305–1" and "305 to 1" give ``305to1``. In a query, the numbers
+    of a vote pair stand only for the pair ("305 to 1" must not find every text with a 1).
+    """
+    folded = text.casefold()
+    out: list[str] = []
+    paired: set[str] = set()
+    for pattern in (_VOTE_PAIR, _VOTE_WORDS):
+        for a, b in pattern.findall(folded):
+            out.append(f"{a}to{b}")
+            paired.update((a, b))
+    parts: list[str] = []
+    for word in normalize(text).split():
+        if word.isalpha():  # most words: no digits to split off
+            parts.append(word)
+        else:
+            parts.extend(_ALNUM_SPLIT.findall(word))
+    out.extend(p for p in parts if not (query and p in paired))
+    for first, second in itertools.pairwise(parts):
+        if first.isalpha() and second.isdigit() and len(first) <= 5 and first not in STOPWORDS:
+            out.append(first + second)
+    return out
+
+
+def _fuzzy_cutoff(size: int) -> float | None:
+    if size < 4:
+        return None
+    if size <= 5:
+        return 88.0
+    if size <= 8:
+        return 83.0
+    return 80.0
+
+
+class TextIndex:
+    """Free-text search over documents (records), scored like BM25F with field weights.
+
+    Fields are the record's title, reference, sponsor, body, place, vote text, summary,
+    notes and so on; a field name not in :data:`FIELD_WEIGHTS` weighs 1.
+    """
+
+    def __init__(self, docs: Iterable[tuple[str, str, Mapping[str, str]]]) -> None:
+        with collector_paused():
+            self._build(docs)
+
+    def _build(self, docs: Iterable[tuple[str, str, Mapping[str, str]]]) -> None:
+        self._keys: list[str] = []
+        self._labels: list[str] = []
+        self._fields: list[dict[str, frozenset[str]]] = []
+        per_doc: list[dict[str, list[str]]] = []
+        # Many field texts repeat (bodies, kinds, places, dates): tokenized once each.
+        known: dict[str, tuple[list[str], frozenset[str]]] = {}
+        for key, label, fields in docs:
+            self._keys.append(key)
+            self._labels.append(clip_label(label) or key[:LABEL_MAX])
+            tokenized: dict[str, list[str]] = {}
+            token_sets: dict[str, frozenset[str]] = {}
+            for name, text in fields.items():
+                if not text:
+                    continue
+                seen = known.get(text)
+                if seen is None:
+                    toks = text_tokens(text)
+                    seen = known[text] = (toks, frozenset(toks))
+                tokenized[name], token_sets[name] = seen
+            per_doc.append(tokenized)
+            self._fields.append(token_sets)
+        lengths: dict[str, list[int]] = {}
+        for tokenized in per_doc:
+            for name, toks in tokenized.items():
+                lengths.setdefault(name, []).append(len(toks))
+        average = {name: (sum(v) / len(v)) or 1.0 for name, v in lengths.items()}
+        postings: dict[str, dict[int, float]] = {}
+        for doc, tokenized in enumerate(per_doc):
+            weighted: dict[str, float] = {}
+            for name, toks in tokenized.items():
+                weight = FIELD_WEIGHTS.get(name, DEFAULT_FIELD_WEIGHT)
+                norm = 1.0 - _B + _B * len(toks) / average[name]
+                for tok in toks:
+                    weighted[tok] = weighted.get(tok, 0.0) + weight / norm
+            for tok, tf in weighted.items():
+                # The term frequency, saturated as BM25 does, once here rather than in every query.
+                postings.setdefault(tok, {})[doc] = tf * (_K1 + 1.0) / (tf + _K1)
+        total = len(self._keys)
+        self._postings = postings
+        self._idf = {
+            tok: math.log(1.0 + (total - len(docs_) + 0.5) / (len(docs_) + 0.5))
+            for tok, docs_ in postings.items()
+        }
+        self._unseen_idf = math.log(1.0 + (total + 0.5) / 0.5)  # a word no document has
+        self._vocab = sorted(postings)
+        self._words = [w for w in self._vocab if not any(ch.isdigit() for ch in w)]
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _prefixed(self, prefix: str, limit: int) -> list[str]:
+        vocab = self._vocab
+        lo = bisect_left(vocab, prefix)
+        out: list[str] = []
+        for word in vocab[lo:]:
+            if not word.startswith(prefix) or len(out) >= limit:
+                break
+            if word != prefix:
+                out.append(word)
+        return out
+
+    def _expand(self, token: str, *, as_prefix: bool) -> list[tuple[str, float]]:
+        """Vocabulary words a query token stands for, with a weight (1 = as typed)."""
+        out: list[tuple[str, float]] = []
+        if token in self._postings:
+            out.append((token, 1.0))
+        numeric = any(ch.isdigit() for ch in token)
+        if as_prefix:
+            out.extend((w, 1.0) for w in self._prefixed(token, 40))
+        elif not numeric and len(token) >= 4:
+            out.extend((w, _PREFIX_WEIGHT) for w in self._prefixed(token, 20))
+        cutoff = _fuzzy_cutoff(len(token))
+        if not out and not numeric and cutoff is not None:
+            for word, score, _i in process.extract(
+                token, self._words, scorer=fuzz.ratio, processor=None, limit=5, score_cutoff=cutoff
+            ):
+                out.append((word, 0.8 * score / 100.0))
+        return out
+
+    def _rank(self, query: str, limit: int, *, last_is_prefix: bool) -> list[Hit]:
+        content = list(dict.fromkeys(t for t in text_tokens(query, query=True) if t not in STOPWORDS))
+        if not content or limit <= 0:
+            return []
+        last = ""  # the word being typed, in autocomplete (and "ajr3" when typing "AJR 3")
+        if last_is_prefix:
+            words = normalize(query).split()
+            last = _ALNUM_SPLIT.findall(words[-1])[-1] if words else ""
+        expansions = [self._expand(t, as_prefix=bool(last) and t.endswith(last)) for t in content]
+        if not any(expansions):
+            return []
+        idf = self._idf
+        scores: dict[int, float] = {}
+        quality: dict[int, float] = {}
+        weight_total = 0.0
+        for exps in expansions:
+            top_idf = max((idf[w] for w, _ in exps), default=self._unseen_idf)
+            weight_total += top_idf
+            token_best: dict[int, tuple[float, float]] = {}  # doc -> (bm25 part, match weight)
+            if len(exps) == 1:  # the word as typed only: every document has it once
+                word, weight = exps[0]
+                factor = weight * idf[word]
+                token_best = {doc: (factor * sat, factor) for doc, sat in self._postings[word].items()}
+            for word, weight in exps if len(exps) > 1 else ():
+                factor = weight * idf[word]
+                for doc, sat in self._postings[word].items():
+                    value = factor * sat
+                    old = token_best.get(doc)
+                    if old is None or value > old[0]:
+                        token_best[doc] = (value, factor)
+            for doc, (value, matched) in token_best.items():
+                scores[doc] = scores.get(doc, 0.0) + value
+                quality[doc] = quality.get(doc, 0.0) + matched
+        if not scores:
+            return []
+
+        def coverage(doc: int) -> float:
+            return quality[doc] / weight_total if weight_total else 0.0
+
+        ranked = sorted((-s * (0.5 + 0.5 * coverage(doc)), doc) for doc, s in scores.items())
+        best = -ranked[0][0]
+        floor = best * _KEEP_FRACTION
+        # Scores: the best hit's word coverage (100 = every word found as typed), others in proportion.
+        scale = 100.0 * coverage(ranked[0][1]) / best
+        postings = self._postings
+        hits: list[Hit] = []
+        for negative, doc in ranked[:limit]:
+            value = -negative
+            if value < floor:
+                break
+            hits.append(Hit(
+                self._keys[doc],
+                self._labels[doc],
+                self._best_field(doc, expansions),
+                round(min(100.0, value * scale), 1),
+                all(doc in postings.get(token, ()) for token in content),  # every word found as typed
+            ))
+        return hits
+
+    def _best_field(self, doc: int, expansions: Sequence[Sequence[tuple[str, float]]]) -> str:
+        best_name, best_value = "", -1.0
+        for name, toks in self._fields[doc].items():
+            weight = FIELD_WEIGHTS.get(name, DEFAULT_FIELD_WEIGHT)
+            value = 0.0
+            for exps in expansions:
+                value += max((w_weight * self._idf[w] for w, w_weight in exps if w in toks), default=0.0)
+            value *= weight
+            if value > best_value:
+                best_name, best_value = name, value
+        return best_name
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        """Documents matching the query's words, best first; [] when no word matches anything."""
+        return self._rank(query, limit, last_is_prefix=False)
+
+    def complete(self, partial: str, limit: int = COMPLETE_MAX) -> list[Hit]:
+        """Autocomplete: like :meth:`search`, with the last word taken as the start of a word."""
+        limit = max(0, min(limit, COMPLETE_MAX))
+        if not normalize(partial):
+            return [
+                Hit(key, label, "", 0.0, False)
+                for key, label in zip(self._keys[:limit], self._labels[:limit], strict=True)
+            ]
+        last_is_prefix = not partial[-1:].isspace()
+        return self._rank(partial, limit, last_is_prefix=last_is_prefix)
