@@ -3,6 +3,7 @@
 See tests/fakecord/README.md.
 """
 
+from .faults import Fault
 from .gateway import FATAL_CLOSE_CODES
 from .interactions import CommandNotAvailable, InteractionResult
 from .models import (
@@ -23,7 +24,8 @@ from .models import (
 )
 from .permissions import ALL_PERMISSIONS, DEFAULT_EVERYONE, Perm
 from .runner import run_bot
-from .server import DEFAULT_TOKEN, FakeDiscord, Fault
+from .server import FakeDiscord
+from .state import DEFAULT_TOKEN
 from .world import World, build_default_world
 
 __all__ = [

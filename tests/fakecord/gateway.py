@@ -14,7 +14,7 @@ from aiohttp import WSMsgType, web
 from .models import GatewayFrame
 
 if TYPE_CHECKING:
-    from .server import FakeDiscord
+    from .state import ServerState
 
 #: Close codes after which discord.py stops (it raises ConnectionClosed / PrivilegedIntentsRequired).
 FATAL_CLOSE_CODES = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
@@ -88,9 +88,9 @@ class Connection:
 
 
 class Gateway:
-    """Gateway state and behaviour; the public controls are forwarded by FakeDiscord."""
+    """Gateway state and behaviour; the public controls are forwarded by FakeDiscord (live.py)."""
 
-    def __init__(self, server: FakeDiscord) -> None:
+    def __init__(self, server: ServerState) -> None:
         self.server = server
         self.sessions: dict[str, Session] = {}
         self.connections: dict[int, Connection] = {}

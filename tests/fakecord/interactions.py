@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .models import FakeChannel, FakeGuild, FakeMessage, FakeRole, FakeUser, StoredFile
 
 if TYPE_CHECKING:
-    from .server import FakeDiscord
+    from .state import ServerState
 
 INTERACTION_COMMAND = 2
 INTERACTION_COMPONENT = 3
@@ -42,7 +42,7 @@ class CommandNotAvailable(Exception):
 class InteractionResult:
     """One interaction the fake sent and everything the bot did with it."""
 
-    server: FakeDiscord = field(repr=False)
+    server: ServerState = field(repr=False)
     id: int
     token: str
     type: int
@@ -180,7 +180,7 @@ def nest_options(nesting: list[tuple[int, str]], leaf: list[dict[str, Any]]) -> 
 class OptionBuilder:
     """Types option values from the schema and fills ``resolved`` like Discord."""
 
-    def __init__(self, server: FakeDiscord, guild: FakeGuild, channel: FakeChannel, user: FakeUser) -> None:
+    def __init__(self, server: ServerState, guild: FakeGuild, channel: FakeChannel, user: FakeUser) -> None:
         self.server = server
         self.guild = guild
         self.channel = channel

@@ -1,0 +1,440 @@
+"""Driving the bot: interactions as a Discord client sends them, and their 3 s deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import limits
+from .interactions import (
+    INTERACTION_AUTOCOMPLETE,
+    INTERACTION_COMMAND,
+    INTERACTION_COMPONENT,
+    INTERACTION_MODAL_SUBMIT,
+    AttachmentSpec,
+    CommandNotAvailable,
+    InteractionResult,
+    OptionBuilder,
+    build_options,
+    nest_options,
+    walk_command,
+)
+from .models import FakeChannel, FakeGuild, FakeMember, FakeMessage, FakeRole, FakeUser, snowflake
+from .permissions import Perm
+from .state import ServerState
+
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+
+class InteractionDriver(ServerState):
+    """The driving API: a user's slash commands, autocompletes, clicks and modal submits, sent to the bot."""
+
+    async def slash(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        user: FakeUser | FakeMember | str | None = None,
+        guild: FakeGuild | None = None,
+        channel: FakeChannel | str | None = None,
+        attachments: Mapping[str, AttachmentSpec] | None = None,
+        locale: str = "en-US",
+        permissions: int | None = None,
+        check_permissions: bool = True,
+    ) -> InteractionResult:
+        """Invoke a synced slash command ("name" or "group sub") as ``user``; wait for the response.
+
+        Option values are typed from the synced schema. Returns when the bot acknowledged, the 3 s
+        deadline passed (``timed_out``, violation recorded), or a rejected callback was not retried.
+        """
+        who, guild, chan = self._resolve_context(user, guild, channel)
+        data, _ = self._command_data(
+            name,
+            options,
+            who,
+            guild,
+            chan,
+            attachments=attachments,
+            check_permissions=check_permissions,
+            permissions=permissions,
+        )
+        return await self._run_interaction(
+            INTERACTION_COMMAND, name, (who, guild, chan), data, locale=locale, permissions=permissions
+        )
+
+    async def autocomplete(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None,
+        focused: str,
+        *,
+        user: FakeUser | FakeMember | str | None = None,
+        guild: FakeGuild | None = None,
+        channel: FakeChannel | str | None = None,
+        locale: str = "en-US",
+    ) -> list[dict[str, Any]]:
+        """Send an autocomplete interaction with ``focused`` as the typed option; return the accepted choices.
+
+        [] when unanswered or rejected (both recorded as violations); ``server.interactions[-1]`` has details.
+        """
+        who, guild, chan = self._resolve_context(user, guild, channel)
+        data, option_type = self._command_data(name, options, who, guild, chan, focused=focused)
+        result = await self._run_interaction(
+            INTERACTION_AUTOCOMPLETE,
+            f"{name} [{focused}]",
+            (who, guild, chan),
+            data,
+            locale=locale,
+            permissions=None,
+            option_type=option_type,
+        )
+        return list(result.choices or [])
+
+    async def click(
+        self,
+        target: FakeMessage | InteractionResult | int,
+        custom_id: str | None = None,
+        *,
+        label: str | None = None,
+        user: FakeUser | FakeMember | str | None = None,
+        values: Iterable[Any] | None = None,
+        locale: str = "en-US",
+    ) -> InteractionResult:
+        """Click a button / choose select ``values`` on a message (the payload carries that message's id)."""
+        msg = self._target_message(target)
+        if msg.deleted:
+            raise CommandNotAvailable(f"message {msg.id} was deleted")
+        comp = msg.find_component(custom_id=custom_id, label=label)
+        if comp.get("disabled"):
+            raise CommandNotAvailable(f"component {comp.get('custom_id')!r} is disabled")
+        ctype = int(comp["type"])
+        if ctype == 2 and comp.get("style") in (5, 6):
+            raise CommandNotAvailable("link/premium buttons do not create interactions")
+        if user is None and msg.ephemeral and msg.interaction_user_id is not None:
+            user = self.users[msg.interaction_user_id]
+        chan = self.resolve_channel(msg.channel_id)
+        who, guild, chan = self._resolve_context(user, None, chan)
+        if msg.ephemeral and msg.interaction_user_id not in (None, who.id):
+            raise CommandNotAvailable(f"{who.username} cannot see an ephemeral message of another user")
+        data: dict[str, Any] = {"custom_id": comp["custom_id"], "component_type": ctype}
+        if ctype in limits.SELECT_TYPES:
+            data.update(self._select_values(comp, values, guild, chan, who))
+        elif values is not None:
+            raise ValueError("values are only for select menus")
+        return await self._run_interaction(
+            INTERACTION_COMPONENT,
+            str(comp["custom_id"]),
+            (who, guild, chan),
+            data,
+            locale=locale,
+            permissions=None,
+            message=msg,
+        )
+
+    async def submit_modal(
+        self,
+        result: InteractionResult,
+        values: Mapping[str, str | list[str]],
+        *,
+        user: FakeUser | FakeMember | str | None = None,
+        locale: str = "en-US",
+    ) -> InteractionResult:
+        """Submit the modal the bot opened in ``result`` (callback type 9); ``values`` by custom_id."""
+        if result.modal is None:
+            raise ValueError("fakecord: that interaction did not open a modal")
+        modal = result.modal
+        given = dict(values)
+        components: list[dict[str, Any]] = []
+        for row in modal.get("components") or []:
+            if row.get("type") == 18:
+                inner = row.get("component") or {}
+                components.append({"type": 18, "component": self._modal_value(inner, given)})
+            elif row.get("type") == 1:
+                components.append(
+                    {
+                        "type": 1,
+                        "components": [self._modal_value(c, given) for c in row.get("components") or []],
+                    }
+                )
+        if given:
+            raise ValueError(f"fakecord: modal has no inputs {sorted(given)}")
+        who_value = user if user is not None else self.users[result.user_id]
+        chan = self.resolve_channel(result.channel_id)
+        who, guild, chan = self._resolve_context(who_value, None, chan)
+        data = {"custom_id": modal["custom_id"], "components": components}
+        source = result.source_message if result.type == INTERACTION_COMPONENT else None
+        return await self._run_interaction(
+            INTERACTION_MODAL_SUBMIT,
+            str(modal["custom_id"]),
+            (who, guild, chan),
+            data,
+            locale=locale,
+            permissions=None,
+            message=source,
+        )
+
+    def expire_interaction(self, result: InteractionResult) -> None:
+        """Make the interaction token expired (as after 15 minutes): follow-ups/edits get 401 50027."""
+        result.expired = True
+
+    def _resolve_context(
+        self,
+        user: FakeUser | FakeMember | str | None,
+        guild: FakeGuild | None,
+        channel: FakeChannel | str | None,
+    ) -> tuple[FakeUser, FakeGuild, FakeChannel]:
+        if channel is not None:
+            chan = self.resolve_channel(channel) if not isinstance(channel, FakeChannel) else channel
+            guild = chan.guild
+        else:
+            guild = guild or self.guild
+            chan = (
+                self.default_channel if self.default_channel and self.default_channel.guild is guild else None
+            )
+            if chan is None:
+                chan = next(c for c in guild.channels.values() if c.type == 0 and not c.deleted)
+        if chan.deleted:
+            raise CommandNotAvailable(f"channel #{chan.name} is deleted")
+        who = self.resolve_user(user) if user is not None else self.default_user
+        if who is None:
+            raise LookupError("fakecord: no user given and no default_user")
+        if who.id not in guild.members:
+            raise CommandNotAvailable(f"{who.username} is not a member of {guild.name}")
+        return who, guild, chan
+
+    def _interaction_payload(
+        self,
+        itype: int,
+        who: FakeUser,
+        guild: FakeGuild,
+        chan: FakeChannel,
+        data: dict[str, Any],
+        *,
+        locale: str,
+        permissions: int | None,
+        message: FakeMessage | None = None,
+    ) -> tuple[int, str, dict[str, Any]]:
+        iid = snowflake()
+        token = "aW50ZXJhY3Rpb24." + secrets.token_urlsafe(32)
+        perms = permissions if permissions is not None else guild.channel_permissions(chan, who)
+        member = guild.members[who.id].to_dict()
+        member["permissions"] = str(perms)
+        channel_data = chan.to_dict()
+        channel_data["permissions"] = str(perms)
+        payload: dict[str, Any] = {
+            "id": str(iid),
+            "application_id": str(self.application_id),
+            "type": itype,
+            "token": token,
+            "version": 1,
+            "guild_id": str(guild.id),
+            "channel_id": str(chan.id),
+            "channel": channel_data,
+            "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
+            "member": member,
+            "locale": locale,
+            "guild_locale": guild.locale,
+            "app_permissions": str(guild.channel_permissions(chan, self.bot_user)),
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": str(guild.id)},
+            "context": 0,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "data": data,
+        }
+        if message is not None:
+            payload["message"] = self._message_dict(message)
+        return iid, token, payload
+
+    async def _run_interaction(
+        self,
+        itype: int,
+        name: str,
+        ctx: tuple[FakeUser, FakeGuild, FakeChannel],
+        data: dict[str, Any],
+        *,
+        locale: str,
+        permissions: int | None,
+        message: FakeMessage | None = None,
+        option_type: int | None = None,
+    ) -> InteractionResult:
+        who, guild, chan = ctx
+        if not self.gateway.live_sessions():
+            raise RuntimeError("fakecord: no bot session on the gateway (is the bot running? use run_bot)")
+        iid, token, payload = self._interaction_payload(
+            itype, who, guild, chan, data, locale=locale, permissions=permissions, message=message
+        )
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        result = InteractionResult(
+            server=self,
+            id=iid,
+            token=token,
+            type=itype,
+            name=name,
+            user_id=who.id,
+            guild_id=guild.id,
+            channel_id=chan.id,
+            created=now,
+            deadline=now + self.interaction_deadline,
+            payload=payload,
+            option_type=option_type,
+            source_message=message,
+        )
+        self.interactions.append(result)
+        self._interactions[iid] = result
+        self._by_token[token] = result
+        task = asyncio.ensure_future(self._watch_deadline(result))
+        self._watchers.add(task)
+        task.add_done_callback(self._watchers.discard)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        while True:
+            now = loop.time()
+            if result.acknowledged or result.timed_out or result.failed:
+                break
+            if now >= result.deadline:
+                self._mark_timed_out(result)
+                break
+            limit = result.deadline
+            if result.rejected_at is not None:
+                grace_end = result.rejected_at + self.error_grace
+                if now >= grace_end:
+                    result.failed = True
+                    self._violate(
+                        "unanswered",
+                        f"{result.kind} {result.name!r}: the response was rejected (400) and not replaced "
+                        f"within {self.error_grace}s, so the user sees 'The application did not respond'",
+                    )
+                    break
+                limit = min(limit, grace_end)
+            event = self._event
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), max(0.0, limit - now))
+        return result
+
+    def _mark_timed_out(self, result: InteractionResult, suffix: str = "") -> None:
+        if result.acknowledged or result.timed_out or result.failed:
+            return
+        result.timed_out = True
+        self._violate(
+            "autocomplete_unanswered" if result.type == INTERACTION_AUTOCOMPLETE else "unanswered",
+            f"{result.kind} {result.name!r} got no accepted response "
+            f"within {self.interaction_deadline}s{suffix}",
+        )
+
+    async def _watch_deadline(self, result: InteractionResult) -> None:
+        await asyncio.sleep(max(0.0, result.deadline - asyncio.get_running_loop().time()))
+        self._mark_timed_out(result)
+
+    def _command_data(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None,
+        who: FakeUser,
+        guild: FakeGuild,
+        chan: FakeChannel,
+        *,
+        attachments: Mapping[str, AttachmentSpec] | None = None,
+        focused: str | None = None,
+        check_permissions: bool = True,
+        permissions: int | None = None,
+    ) -> tuple[dict[str, Any], int | None]:
+        parts = name.split()
+        if not parts:
+            raise ValueError("empty command name")
+        cmd = self.find_command(parts[0], guild)
+        if check_permissions and cmd.get("default_member_permissions") is not None:
+            needed = int(cmd["default_member_permissions"])
+            have = permissions if permissions is not None else guild.channel_permissions(chan, who)
+            if needed == 0 or ((have & needed) != needed and not have & Perm.ADMINISTRATOR):
+                raise CommandNotAvailable(
+                    f"{who.username} lacks default_member_permissions {needed} for /{parts[0]} "
+                    "(the Discord client hides the command)"
+                )
+        nesting, leaf = walk_command(cmd, parts[1:])
+        given: dict[str, Any] = dict(options or {})
+        for key, spec in (attachments or {}).items():
+            given[key] = spec
+        builder = OptionBuilder(self, guild, chan, who)
+        typed = build_options(builder, leaf, given, focused=focused)
+        data: dict[str, Any] = {"id": str(cmd["id"]), "name": cmd["name"], "type": int(cmd.get("type", 1))}
+        nested = nest_options(nesting, typed)
+        if nested:
+            data["options"] = nested
+        if builder.resolved:
+            data["resolved"] = builder.resolved
+        if cmd.get("guild_id"):
+            data["guild_id"] = cmd["guild_id"]
+        option_type = None
+        if focused is not None:
+            option_type = int(next(o["type"] for o in leaf if o["name"] == focused))
+        return data, option_type
+
+    def _select_values(
+        self,
+        comp: Mapping[str, Any],
+        values: Iterable[Any] | None,
+        guild: FakeGuild,
+        chan: FakeChannel,
+        who: FakeUser,
+    ) -> dict[str, Any]:
+        chosen = list(values or [])
+        lo, hi = int(comp.get("min_values", 1)), int(comp.get("max_values", 1))
+        if not lo <= len(chosen) <= hi:
+            raise ValueError(f"select {comp['custom_id']!r} takes {lo}..{hi} values; got {len(chosen)}")
+        ctype = int(comp["type"])
+        if ctype == 3:
+            allowed = [o["value"] for o in comp.get("options") or []]
+            for v in chosen:
+                if v not in allowed:
+                    raise ValueError(f"{v!r} is not an option of select {comp['custom_id']!r} ({allowed})")
+            return {"values": chosen}
+        builder = OptionBuilder(self, guild, chan, who)
+        ids: list[str] = []
+        for v in chosen:
+            if ctype == 5 or (ctype == 7 and not isinstance(v, FakeRole)):
+                u = self.resolve_user(v)
+                builder.add_user(u)
+                ids.append(str(u.id))
+            elif ctype == 6 or isinstance(v, FakeRole):
+                r = self.resolve_role(v)
+                builder.add_role(r)
+                ids.append(str(r.id))
+            else:
+                c = self.resolve_channel(v)
+                builder.add_channel(c)
+                ids.append(str(c.id))
+        return {"values": ids, "resolved": builder.resolved}
+
+    @staticmethod
+    def _modal_value(comp: Mapping[str, Any], given: dict[str, str | list[str]]) -> dict[str, Any]:
+        cid = comp.get("custom_id")
+        if comp.get("type") == 4:
+            value = given.pop(str(cid), comp.get("value") or "")
+            if not isinstance(value, str):
+                raise TypeError(f"text input {cid!r} takes a string")
+            if comp.get("required", True) and not value:
+                raise ValueError(f"text input {cid!r} is required")
+            if value and comp.get("min_length") and len(value) < int(comp["min_length"]):
+                raise ValueError(f"text input {cid!r} is shorter than min_length")
+            if comp.get("max_length") and len(value) > int(comp["max_length"]):
+                raise ValueError(f"text input {cid!r} is longer than max_length")
+            return {"type": 4, "custom_id": cid, "value": value}
+        chosen = given.pop(str(cid), [])
+        return {
+            "type": comp.get("type"),
+            "custom_id": cid,
+            "values": [chosen] if isinstance(chosen, str) else chosen,
+        }
+
+    def _target_message(self, target: FakeMessage | InteractionResult | int) -> FakeMessage:
+        if isinstance(target, FakeMessage):
+            return target
+        if isinstance(target, InteractionResult):
+            if target.message is None:
+                raise ValueError("fakecord: that interaction has no response message")
+            return target.message
+        return self._messages[int(target)]

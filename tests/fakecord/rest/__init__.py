@@ -1,0 +1,1 @@
+"""fakecord's REST API: plumbing (http), handlers by resource, the route table (routes)."""
