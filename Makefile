@@ -1,20 +1,43 @@
 # One venv for everything; `make run`, `make test` and `make bench` create it on first use.
+# Dependencies come from requirements.lock (exact versions and sha256 hashes, checked by pip);
+# after changing the dependencies in pyproject.toml, run `make lock` and commit both lock files.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Runtime + test tools + the build backend: what `make install` and CI install.
+LOCK         := requirements.lock
+# Runtime + the build backend only, at the same versions: what the Docker image installs.
+RUNTIME_LOCK := requirements-runtime.lock
+# The tool that writes the locks (pip alone installs from them).
+UV_VERSION   := 0.13.10
+# `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest allowed release;
+# plain `make lock` keeps the current pins and changes only what pyproject.toml asks for.
+LOCK_FLAGS   ?=
+BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+UV_COMPILE     := $(BIN)/uv pip compile --quiet --python-version 3.11 --python-platform linux \
+	--generate-hashes --custom-compile-command 'make lock' $(LOCK_FLAGS)
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install lock run test lint typecheck unit bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
 		|| { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check >/dev/null \
+		|| { $(BIN)/python -m pip check; echo "$(LOCK) does not satisfy pyproject.toml: run 'make lock'"; exit 1; }
 	@touch $@
 
 install: $(STAMP)
+
+## Re-resolve the locks from pyproject.toml (needs PyPI); commit the changed files.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra test -o $(LOCK)
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - -c $(LOCK) -o $(RUNTIME_LOCK)
 
 ## The main job: the bot when DISCORD_TOKEN is set, the offline console otherwise.
 run: $(STAMP)
