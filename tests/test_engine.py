@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from pathlib import Path
 
@@ -813,7 +814,10 @@ WEIRD = [
 
 
 @pytest.mark.parametrize("text", WEIRD)
-def test_never_raises(engine: QueryEngine, text: str) -> None:
+def test_never_raises(engine: QueryEngine, text: str, caplog: pytest.LogCaptureFixture) -> None:
+    # The engine turns a crash into a polite INVALID answer and logs it, so the answers alone
+    # cannot tell a handled query from a crash: any error the bot logged fails the test.
+    caplog.set_level(logging.ERROR, logger="bot")
     answers = [
         engine.jurisdiction(text),
         engine.resolution(text),
@@ -831,6 +835,11 @@ def test_never_raises(engine: QueryEngine, text: str) -> None:
             assert "Traceback" not in answer.message
     for suggest in (engine.suggest_jurisdictions, engine.suggest_resolutions, engine.suggest_countries):
         assert len(suggest(text)) <= 25
+    crashes = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")]
+    assert not crashes, f"the engine crashed on {text!r}: " + "; ".join(
+        f"{r.name}: {r.getMessage()} ({r.exc_info[1]!r})" if r.exc_info else f"{r.name}: {r.getMessage()}"
+        for r in crashes
+    )
 
 
 @pytest.mark.parametrize(
