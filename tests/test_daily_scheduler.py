@@ -587,29 +587,31 @@ async def test_run_forever_survives_errors_and_stops(
 
 
 async def test_run_forever_wakes_on_stop_without_waiting_the_interval(store: SubscriptionStore) -> None:
-    scheduler = DailyScheduler(store, FakePoster(FakeChannels()), ManualClock(local(YEREVAN, 2024, 6, 1)))
+    await sub(store, 1)
+    poster = FakePoster(FakeChannels())
+    posted = asyncio.Event()
+    poster.on_post.append(posted)
+    scheduler = DailyScheduler(store, poster, ManualClock(local(YEREVAN, 2024, 6, 1, 9, 0)))
     stop = asyncio.Event()
     task = asyncio.create_task(scheduler.run_forever(3600, stop))
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(posted.wait(), timeout=5)  # the first run: next one in an hour
     assert not task.done()
     stop.set()
     await asyncio.wait_for(task, timeout=1)
+    assert [c[0] for c in poster.calls] == [1]
 
 
-async def test_run_forever_posts_as_the_clock_moves(store: SubscriptionStore) -> None:
+async def test_each_step_posts_what_the_clock_makes_due(store: SubscriptionStore) -> None:
     await sub(store, 1, dt.time(9, 0))
     clock = ManualClock(local(YEREVAN, 2024, 6, 1, 8, 58))
     poster = FakePoster(FakeChannels())
-    stop = asyncio.Event()
-    task = asyncio.create_task(make(store, clock, poster).run_forever(0.005, stop))
-    await asyncio.sleep(0.05)
+    scheduler = make(store, clock, poster)
+    assert await scheduler.run_once() == []  # 08:58: not yet
     assert poster.calls == []
     clock.advance(dt.timedelta(minutes=2))
-    for _ in range(200):
-        if poster.calls:
-            break
-        await asyncio.sleep(0.005)
-    await asyncio.sleep(0.05)  # several more wakes: still one post
-    stop.set()
-    await asyncio.wait_for(task, timeout=1)
+    [posted] = await scheduler.run_once()
+    assert (posted.channel_id, posted.local_date, posted.outcome) == (1, DAY, PostOutcome.SENT)
+    for _ in range(3):  # later steps the same day: still one post
+        clock.advance(dt.timedelta(minutes=1))
+        assert await scheduler.run_once() == []
     assert [(c[0], c[1]) for c in poster.calls] == [(1, DAY)]

@@ -625,7 +625,7 @@ async def test_rate_limits_and_a_reconnect_mid_run(fake_discord: FakeDiscord, bo
             await asyncio.sleep(0.02)
 
     runner = asyncio.create_task(steady())
-    await asyncio.sleep(0.1)
+    await fake_discord.wait_for(lambda: len(results) >= 2, what="the first answers")  # mid-run
     await fake_discord.reconnect()
     fake_discord.fail_next("POST", "/interactions/*/*/callback", 429, retry_after=0.1, times=2)
     await runner

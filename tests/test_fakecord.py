@@ -68,6 +68,7 @@ class TinyBot(commands.Bot):
         self.resumed = 0
         self.double_ack: tuple[int, int] | None = None
         self.late_error: tuple[int, int] | None = None
+        self.answer_late = asyncio.Event()  # /sleepy answers once the test sets this
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         return None
@@ -140,7 +141,7 @@ def make_bot(guild_id: int) -> TinyBot:
 
     @bot.tree.command(name="sleepy", description="Answers too late", guild=g)
     async def sleepy(interaction: discord.Interaction) -> None:
-        await asyncio.sleep(3.5)
+        await bot.answer_late.wait()
         try:
             await interaction.response.send_message("late")
         except discord.HTTPException as e:
@@ -419,9 +420,11 @@ async def test_double_ack_gets_40060(fake_discord: FakeDiscord, bot: TinyBot) ->
 
 
 async def test_deadline_miss_is_recorded(fake_discord: FakeDiscord, bot: TinyBot) -> None:
+    fake_discord.interaction_deadline = 0.2  # Discord's 3 s, shortened: the bot answers only after it
     result = await fake_discord.slash("sleepy")
     assert result.timed_out
     assert not result.acknowledged
+    bot.answer_late.set()
     await eventually(lambda: bot.late_error is not None, timeout=2.0)
     assert bot.late_error == (404, 10062)
     assert [v.kind for v in fake_discord.take_violations()] == ["unanswered", "late_callback"]
