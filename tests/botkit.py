@@ -33,6 +33,7 @@ from bot.core.model import (
 from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS, DEFAULT_VIEW_TIMEOUT, ArtsakhBot
 from bot.storage.database import Database
+from bot.storage.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:
     from fakecord import FakeDiscord
@@ -205,8 +206,16 @@ def artsakh_bot(
     *,
     extensions: Sequence[str] | None = CORE_EXTENSIONS,
     view_timeout: float | None = DEFAULT_VIEW_TIMEOUT,
+    subscriptions: SubscriptionStore | None = None,
 ) -> ArtsakhBot:
     """The real bot, started with ``FAST_START``."""
     return ArtsakhBot(
-        config, clock, store, database, extensions=extensions, view_timeout=view_timeout, **FAST_START
+        config,
+        clock,
+        store,
+        database,
+        extensions=extensions,
+        view_timeout=view_timeout,
+        subscriptions=subscriptions,
+        **FAST_START,
     )

@@ -40,6 +40,7 @@ from bot.discordbot.bot import CORE_EXTENSIONS
 from bot.discordbot.cogs.daily import DailyCog
 from bot.discordbot.daily_post import footer_part, post_footer
 from bot.storage.database import Database
+from bot.storage.subscriptions import SubscriptionStore
 
 UTC = dt.UTC
 YEREVAN = ZoneInfo("Asia/Yerevan")
@@ -115,6 +116,21 @@ def make_dataset() -> Dataset:
 # ---------------------------------------------------------------------------------------------- harness
 
 
+class FailingStore(SubscriptionStore):
+    """The real store, whose ``mark_posted`` fails on demand (a full disk): posts go out, unrecorded."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.mark_posted_error: Exception | None = None
+
+    async def mark_posted(
+        self, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime
+    ) -> bool:
+        if self.mark_posted_error is not None:
+            raise self.mark_posted_error
+        return await super().mark_posted(channel_id, local_date, message_ids, now)
+
+
 class Harness:
     """Starts (and restarts) the real bot on one database file and one ManualClock."""
 
@@ -126,13 +142,21 @@ class Harness:
         self.clock = ManualClock(START)
 
     @asynccontextmanager
-    async def bot(self) -> AsyncIterator[DailyCog]:
+    async def bot(
+        self, subscriptions: type[SubscriptionStore] = SubscriptionStore
+    ) -> AsyncIterator[DailyCog]:
         database = await Database.open(self.db_path)
         try:
             store = DataStore(self.tmp_path, QueryEngine, clock=self.clock, dataset=make_dataset())
             config = kit.bot_config(self.fake, daily=DailyConfig(check_interval_seconds=3600.0))
             bot = kit.artsakh_bot(
-                config, self.clock, store, database, extensions=(*CORE_EXTENSIONS, DAILY), view_timeout=60.0
+                config,
+                self.clock,
+                store,
+                database,
+                extensions=(*CORE_EXTENSIONS, DAILY),
+                view_timeout=60.0,
+                subscriptions=subscriptions(database),
             )
             async with self.run_bot(bot) as running:
                 cog = running.get_cog("Daily")
@@ -695,17 +719,13 @@ async def test_restart_between_time_reached_and_posted(
 
 
 async def test_restart_between_sent_and_recorded_after_a_long_outage(
-    fake_discord: FakeDiscord, fake_world: World, harness: Harness, monkeypatch: pytest.MonkeyPatch
+    fake_discord: FakeDiscord, fake_world: World, harness: Harness
 ) -> None:
     harness.clock.set(local(YEREVAN, 2024, 11, 24, 12, 0))
-    async with harness.bot() as cog:
+    async with harness.bot(FailingStore) as cog:
         await subscribe(fake_discord, fake_world.news)
-        store = cog.store
-
-        async def disk_full(*args: Any, **kwargs: Any) -> bool:
-            raise sqlite3.OperationalError("database or disk is full")
-
-        monkeypatch.setattr(store, "mark_posted", disk_full)  # the send happens, the record does not
+        store = cast(FailingStore, cog.store)
+        store.mark_posted_error = sqlite3.OperationalError("database or disk is full")
         harness.clock.set(local(YEREVAN, 2024, 11, 25, 9, 0))
         [result] = await cog.scheduler.run_once()
         assert result.outcome is PostOutcome.SENT
@@ -758,20 +778,16 @@ async def test_restart_after_part_of_a_long_post_sends_only_the_missing_parts(
 
 
 async def test_without_history_access_the_nonce_still_prevents_a_duplicate(
-    fake_discord: FakeDiscord, fake_world: World, harness: Harness, monkeypatch: pytest.MonkeyPatch
+    fake_discord: FakeDiscord, fake_world: World, harness: Harness
 ) -> None:
     await fake_discord.set_channel_permissions(
         fake_world.news, fake_world.bot_role, deny=Perm.READ_MESSAGE_HISTORY
     )
     harness.clock.set(local(YEREVAN, 2024, 11, 24, 12, 0))
-    async with harness.bot() as cog:
+    async with harness.bot(FailingStore) as cog:
         confirmation = await subscribe(fake_discord, fake_world.news)
         assert "Tip: also allow the bot **Read Message History**" in confirmation.text
-
-        async def crash(*args: Any, **kwargs: Any) -> bool:
-            raise sqlite3.OperationalError("disk I/O error")
-
-        monkeypatch.setattr(cog.store, "mark_posted", crash)
+        cast(FailingStore, cog.store).mark_posted_error = sqlite3.OperationalError("disk I/O error")
         harness.clock.set(local(YEREVAN, 2024, 11, 25, 9, 0))
         await cog.scheduler.run_once()
     harness.clock.set(local(YEREVAN, 2024, 11, 25, 9, 2))  # back two minutes later

@@ -1,7 +1,8 @@
 """The Discord bot object: wiring only; commands live in cogs.
 
-Everything the bot depends on is injected (configuration, clock, data store, database), so tests
-build it with a ManualClock, a temporary database and short timeouts. ``setup_hook`` loads the
+Everything the bot depends on is injected (configuration, clock, data store, database, and the
+subscription store, made from the database unless given), so tests build it with a ManualClock,
+a temporary database, short timeouts, and a store that fails on demand. ``setup_hook`` loads the
 cogs and syncs the command tree only when it changed since the last sync.
 
 Cogs are extensions (a module with ``async def setup(bot)``). The default set is
@@ -31,6 +32,7 @@ from bot.discordbot.errors import BotTree
 from bot.discordbot.respond import send_answer
 from bot.discordbot.sync import SyncResult, SyncTarget, sync_tree, targets_for
 from bot.storage.database import Database
+from bot.storage.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class ArtsakhBot(commands.Bot):
         heartbeat_timeout: float = 60.0,
         reidentify_delay: float = 5.0,
         sync_on_start: bool = True,
+        subscriptions: SubscriptionStore | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -93,6 +96,7 @@ class ArtsakhBot(commands.Bot):
         self.clock = clock
         self.datastore = datastore
         self.database = database
+        self.subscriptions = subscriptions or SubscriptionStore(database)
         self.extension_names: tuple[str, ...] = (
             tuple(extensions) if extensions is not None else default_extensions()
         )

@@ -56,7 +56,7 @@ from bot.discordbot.render import (
     notice,
     truncate,
 )
-from bot.storage.subscriptions import EMPTY_DAY_CHOICES, EmptyDay, Subscription, SubscriptionStore
+from bot.storage.subscriptions import EMPTY_DAY_CHOICES, EmptyDay, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class DailyCog(commands.Cog, name="Daily"):
 
     def __init__(self, bot: ArtsakhBot) -> None:
         self.bot = bot
-        self.store = SubscriptionStore(bot.database)
+        self.store = bot.subscriptions
         self.poster = DiscordPoster(bot, self.store)
         self.scheduler = DailyScheduler(
             self.store, self.poster, bot.clock, max_concurrency=bot.config.daily.max_concurrency
