@@ -4,6 +4,10 @@ Every key has a working default, so the bot runs with no file at all. The Discor
 is never read from the file: it comes from ``DISCORD_TOKEN`` in the environment (or a
 ``.env`` file in the working folder, which never overrides real environment variables).
 A wrong value raises :class:`ConfigError` with one line naming the key.
+
+Each key is declared once, as a field of its section's dataclass: its name, its default and
+the check that reads it from the file (``field(default=..., metadata=reads(check))``). The
+sections, the known keys and the reading all follow from those fields.
 """
 
 from __future__ import annotations
@@ -13,76 +17,207 @@ import datetime as dt
 import logging
 import math
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, get_args
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
+
+from bot.core.times import parse_hhmm
+from bot.core.timezones import resolve_timezone
 
 log = logging.getLogger(__name__)
 
 SyncMode = Literal["guild", "global", "off"]
 EmptyDay = Literal["upcoming", "skip"]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])\Z")
 
 _V = TypeVar("_V")
+Check = Callable[["_Reader", str, object], Any]
+"""Reads one key's value from the file: (the section's reader, the key, the raw value) → the value."""
 
 
 class ConfigError(Exception):
     """A configuration problem; ``str()`` is one line meant for the person running the bot."""
 
 
+def reads(check: Check) -> dict[str, Check]:
+    """A key's field metadata: the check that reads its value from the file."""
+    return {"check": check}
+
+
+# ---------------------------------------------------------------------------------------------- checks
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"{value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
+
+
+def _string(r: _Reader, key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise r.fail(key, f"must be text in quotes, not {_kind(value)}")
+    return value
+
+
+def _choice(choices: tuple[str, ...]) -> Check:
+    def check(r: _Reader, key: str, value: object) -> str:
+        if not isinstance(value, str) or value not in choices:
+            allowed = ", ".join(f"'{c}'" for c in choices[:-1]) + f" or '{choices[-1]}'"
+            raise r.fail(key, f"must be one of {allowed}, not {_kind(value)}")
+        return value
+
+    return check
+
+
+def _integer(minimum: int) -> Check:
+    def check(r: _Reader, key: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise r.fail(key, f"must be a whole number, not {_kind(value)}")
+        if value < minimum:
+            raise r.fail(key, f"must be at least {minimum}, not {value}")
+        return value
+
+    return check
+
+
+def _number(minimum: float) -> Check:
+    def check(r: _Reader, key: str, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise r.fail(key, f"must be a number, not {_kind(value)}")
+        if not math.isfinite(value):
+            raise r.fail(key, f"must be a finite number, not {value}")
+        if value < minimum:
+            raise r.fail(key, f"must be at least {minimum:g}, not {value}")
+        return float(value)
+
+    return check
+
+
+def _ids(r: _Reader, key: str, value: object) -> tuple[int, ...]:
+    if not isinstance(value, list):
+        raise r.fail(key, f"must be a list of Discord ids (numbers), not {_kind(value)}")
+    out: list[int] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int) or item <= 0:
+            raise r.fail(
+                key, f"must be a list of Discord ids (positive numbers without quotes), not {_kind(item)}"
+            )
+        out.append(item)
+    return tuple(out)
+
+
+def _channel_id(r: _Reader, key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise r.fail(key, f"must be a Discord channel id (a number, 0 for none), not {_kind(value)}")
+    return value
+
+
+def _path(r: _Reader, key: str, value: object) -> Path:
+    """A path; a relative one is relative to the config file's folder."""
+    text = _string(r, key, value).strip()
+    if not text:
+        raise r.fail(key, "must not be empty")
+    given = Path(text).expanduser()
+    return given if given.is_absolute() else r.base / given
+
+
+def _url(schemes: tuple[str, ...]) -> Check:
+    def check(r: _Reader, key: str, value: object) -> str:
+        text = _string(r, key, value).strip()
+        if text and not _is_url(text, schemes):
+            raise r.fail(key, f"must be empty or a URL starting with {_schemes(schemes)}, not {text!r}")
+        return text.rstrip("/")
+
+    return check
+
+
+def _time_of_day(r: _Reader, key: str, value: object) -> dt.time:
+    text = _string(r, key, value).strip()
+    try:
+        return parse_hhmm(text)
+    except ValueError:
+        raise r.fail(key, f"must be a time of day as 'HH:MM' (24-hour), not {text!r}") from None
+
+
+def _timezone(r: _Reader, key: str, value: object) -> str:
+    """A time zone by its exact name (legacy names and cities too), kept as its canonical name."""
+    text = _string(r, key, value).strip()
+    try:
+        return resolve_timezone(text, exact=True).key
+    except ValueError:
+        raise r.fail(key, f"must be an IANA time zone such as 'Asia/Yerevan', not {text!r}") from None
+
+
+def _log_level(r: _Reader, key: str, value: object) -> str:
+    text = _string(r, key, value).strip().upper()
+    if text not in LOG_LEVELS:
+        raise r.fail(key, f"must be one of {', '.join(LOG_LEVELS)}, not {_kind(value)}")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------- sections
+
+
 @dataclass(frozen=True, slots=True)
 class DiscordConfig:
     """[discord]: how to talk to Discord."""
 
-    sync: SyncMode = "global"
-    guild_ids: tuple[int, ...] = ()
-    api_base: str = ""  # "" = discord.com; a test server's http://127.0.0.1:PORT/api/v10
-    gateway_url: str = ""  # "" = what Discord says; a test server's ws://127.0.0.1:PORT
+    sync: SyncMode = field(default="global", metadata=reads(_choice(get_args(SyncMode))))
+    guild_ids: tuple[int, ...] = field(default=(), metadata=reads(_ids))
+    # "" = discord.com; a test server's http://127.0.0.1:PORT/api/v10
+    api_base: str = field(default="", metadata=reads(_url(("http", "https"))))
+    # "" = what Discord says; a test server's ws://127.0.0.1:PORT
+    gateway_url: str = field(default="", metadata=reads(_url(("ws", "wss"))))
 
 
 @dataclass(frozen=True, slots=True)
 class ModerationConfig:
     """[moderation]: who may reload data and where to log moderation actions."""
 
-    user_ids: tuple[int, ...] = ()
-    role_ids: tuple[int, ...] = ()
-    log_channel_id: int = 0  # 0 = none
+    user_ids: tuple[int, ...] = field(default=(), metadata=reads(_ids))
+    role_ids: tuple[int, ...] = field(default=(), metadata=reads(_ids))
+    log_channel_id: int = field(default=0, metadata=reads(_channel_id))  # 0 = none
 
 
 @dataclass(frozen=True, slots=True)
 class DataConfig:
     """[data]: the dataset folder and the history of replaced files."""
 
-    path: Path = Path("data")
-    history_path: Path = Path("data/history")
-    history_keep: int = 20
+    path: Path = field(default=Path("data"), metadata=reads(_path))
+    # not set in the file: history/ inside the data folder
+    history_path: Path = field(default=Path("data/history"), metadata=reads(_path))
+    history_keep: int = field(default=20, metadata=reads(_integer(1)))
 
 
 @dataclass(frozen=True, slots=True)
 class StorageConfig:
     """[storage]: the SQLite database for subscriptions and state."""
 
-    database: Path = Path("state/bot.sqlite3")
+    database: Path = field(default=Path("state/bot.sqlite3"), metadata=reads(_path))
 
 
 @dataclass(frozen=True, slots=True)
 class DailyConfig:
     """[daily]: the "on this day" posts."""
 
-    check_interval_seconds: float = 30.0
-    default_time: dt.time = dt.time(9, 0)
-    default_timezone: str = "Asia/Yerevan"
-    max_concurrency: int = 5
-    empty_day: EmptyDay = "upcoming"
+    check_interval_seconds: float = field(default=30.0, metadata=reads(_number(1)))
+    default_time: dt.time = field(default=dt.time(9, 0), metadata=reads(_time_of_day))
+    default_timezone: str = field(default="Asia/Yerevan", metadata=reads(_timezone))
+    max_concurrency: int = field(default=5, metadata=reads(_integer(1)))
+    empty_day: EmptyDay = field(default="upcoming", metadata=reads(_choice(get_args(EmptyDay))))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -94,8 +229,8 @@ class DailyConfig:
 class CooldownConfig:
     """[cooldowns]: per-user command rate limit."""
 
-    commands_per_window: int = 5
-    window_seconds: float = 10.0
+    commands_per_window: int = field(default=5, metadata=reads(_integer(0)))
+    window_seconds: float = field(default=10.0, metadata=reads(_number(0)))
 
     @property
     def enabled(self) -> bool:
@@ -107,7 +242,7 @@ class CooldownConfig:
 class LoggingConfig:
     """[logging]."""
 
-    level: str = "INFO"
+    level: str = field(default="INFO", metadata=reads(_log_level))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,137 +260,37 @@ class Config:
     source: Path | None = None  # the config file read, if any
 
 
+#: section name → its dataclass, in the file's order; each section's keys are its fields.
+SECTIONS: dict[str, type[Any]] = {
+    f.name: cast(type[Any], f.default_factory)
+    for f in dataclasses.fields(Config)
+    if dataclasses.is_dataclass(f.default_factory)
+}
 _SECTIONS: dict[str, tuple[str, ...]] = {
-    "discord": ("sync", "guild_ids", "api_base", "gateway_url"),
-    "moderation": ("user_ids", "role_ids", "log_channel_id"),
-    "data": ("path", "history_path", "history_keep"),
-    "storage": ("database",),
-    "daily": ("check_interval_seconds", "default_time", "default_timezone", "max_concurrency", "empty_day"),
-    "cooldowns": ("commands_per_window", "window_seconds"),
-    "logging": ("level",),
+    name: tuple(f.name for f in dataclasses.fields(section)) for name, section in SECTIONS.items()
 }
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f"{value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return repr(value)
-
-
+@dataclass(frozen=True, slots=True)
 class _Reader:
     """Reads one table of the TOML file, raising ConfigError with the file and key named."""
 
-    def __init__(self, where: str, section: str, table: Mapping[str, Any]) -> None:
-        self.where = where
-        self.section = section
-        self.table = table
+    where: str
+    section: str
+    base: Path  # relative paths are relative to this folder
 
     def fail(self, key: str, message: str) -> ConfigError:
         return ConfigError(f"{self.where}: {self.section}.{key} {message}")
 
-    def get(self, key: str, default: _V, convert: Callable[[str, object], _V]) -> _V:
-        if key not in self.table:
-            return default
-        return convert(key, self.table[key])
-
-    def string(self, key: str, value: object) -> str:
-        if not isinstance(value, str):
-            raise self.fail(key, f"must be text in quotes, not {_kind(value)}")
-        return value
-
-    def choice(self, choices: tuple[str, ...]) -> Callable[[str, object], str]:
-        def convert(key: str, value: object) -> str:
-            if not isinstance(value, str) or value not in choices:
-                allowed = ", ".join(f"'{c}'" for c in choices[:-1]) + f" or '{choices[-1]}'"
-                raise self.fail(key, f"must be one of {allowed}, not {_kind(value)}")
-            return value
-
-        return convert
-
-    def integer(self, minimum: int) -> Callable[[str, object], int]:
-        def convert(key: str, value: object) -> int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise self.fail(key, f"must be a whole number, not {_kind(value)}")
-            if value < minimum:
-                raise self.fail(key, f"must be at least {minimum}, not {value}")
-            return value
-
-        return convert
-
-    def number(self, minimum: float) -> Callable[[str, object], float]:
-        def convert(key: str, value: object) -> float:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise self.fail(key, f"must be a number, not {_kind(value)}")
-            if not math.isfinite(value):
-                raise self.fail(key, f"must be a finite number, not {value}")
-            if value < minimum:
-                raise self.fail(key, f"must be at least {minimum:g}, not {value}")
-            return float(value)
-
-        return convert
-
-    def ids(self, key: str, value: object) -> tuple[int, ...]:
-        if not isinstance(value, list):
-            raise self.fail(key, f"must be a list of Discord ids (numbers), not {_kind(value)}")
-        out: list[int] = []
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, int) or item <= 0:
-                raise self.fail(
-                    key, f"must be a list of Discord ids (positive numbers without quotes), not {_kind(item)}"
-                )
-            out.append(item)
-        return tuple(out)
-
-    def channel_id(self, key: str, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(key, f"must be a Discord channel id (a number, 0 for none), not {_kind(value)}")
-        return value
-
-    def path(self, base: Path) -> Callable[[str, object], Path]:
-        def convert(key: str, value: object) -> Path:
-            text = self.string(key, value).strip()
-            if not text:
-                raise self.fail(key, "must not be empty")
-            given = Path(text).expanduser()
-            return given if given.is_absolute() else base / given
-
-        return convert
-
-    def url(self, schemes: tuple[str, ...]) -> Callable[[str, object], str]:
-        def convert(key: str, value: object) -> str:
-            text = self.string(key, value).strip()
-            if text and not _is_url(text, schemes):
-                raise self.fail(
-                    key, f"must be empty or a URL starting with {_schemes(schemes)}, not {text!r}"
-                )
-            return text.rstrip("/")
-
-        return convert
-
-    def time_of_day(self, key: str, value: object) -> dt.time:
-        text = self.string(key, value).strip()
-        match = _TIME_RE.match(text)
-        if not match:
-            raise self.fail(key, f"must be a time of day as 'HH:MM' (24-hour), not {text!r}")
-        return dt.time(int(match.group(1)), int(match.group(2)))
-
-    def timezone(self, key: str, value: object) -> str:
-        text = self.string(key, value).strip()
-        if not _valid_zone(text):
-            raise self.fail(key, f"must be an IANA time zone such as 'Asia/Yerevan', not {text!r}")
-        return text
-
-    def log_level(self, key: str, value: object) -> str:
-        text = self.string(key, value).strip().upper()
-        if text not in LOG_LEVELS:
-            raise self.fail(key, f"must be one of {', '.join(LOG_LEVELS)}, not {_kind(value)}")
-        return text
+    def read(self, cls: type[_V], table: Mapping[str, Any]) -> _V:
+        """The section ``cls`` from its table: checked values, defaults for the missing keys."""
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cast(Any, cls)):
+            if f.name in table:
+                values[f.name] = f.metadata["check"](self, f.name, table[f.name])
+            elif isinstance(f.default, Path) and not f.default.is_absolute():
+                values[f.name] = self.base / f.default
+        return cls(**values)
 
 
 def _is_url(text: str, schemes: tuple[str, ...]) -> bool:
@@ -275,16 +310,6 @@ def _env_url(environ: Mapping[str, str], name: str, schemes: tuple[str, ...], de
     if not _is_url(text, schemes):
         raise ConfigError(f"{name} must be a URL starting with {_schemes(schemes)}, not {text!r}")
     return text.rstrip("/")
-
-
-def _valid_zone(name: str) -> bool:
-    if not name or name.startswith("/") or ".." in name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
 
 
 def _check_keys(where: str, raw: Mapping[str, Any]) -> None:
@@ -363,71 +388,23 @@ def load_config(
         where = path.name
         _check_keys(where, raw)
 
-    def section(name: str) -> _Reader:
-        return _Reader(where, name, cast(Mapping[str, Any], raw.get(name, {})))
-
-    d = section("discord")
-    discord = DiscordConfig(
-        sync=cast(SyncMode, d.get("sync", "global", d.choice(("guild", "global", "off")))),
-        guild_ids=d.get("guild_ids", (), d.ids),
-        api_base=d.get("api_base", "", d.url(("http", "https"))),
-        gateway_url=d.get("gateway_url", "", d.url(("ws", "wss"))),
-    )
-    discord = dataclasses.replace(
+    sections: dict[str, Any] = {
+        name: _Reader(where, name, base).read(cls, cast(Mapping[str, Any], raw.get(name, {})))
+        for name, cls in SECTIONS.items()
+    }
+    discord: DiscordConfig = sections["discord"]
+    sections["discord"] = discord = dataclasses.replace(
         discord,
         api_base=_env_url(environ, "DISCORD_API_BASE", ("http", "https"), discord.api_base),
         gateway_url=_env_url(environ, "DISCORD_GATEWAY_URL", ("ws", "wss"), discord.gateway_url),
     )
     if discord.sync == "guild" and not discord.guild_ids:
         raise ConfigError(f"{where}: discord.sync = 'guild' needs at least one id in discord.guild_ids")
-
-    m = section("moderation")
-    moderation = ModerationConfig(
-        user_ids=m.get("user_ids", (), m.ids),
-        role_ids=m.get("role_ids", (), m.ids),
-        log_channel_id=m.get("log_channel_id", 0, m.channel_id),
-    )
-
-    s = section("data")
-    data_path = s.get("path", base / "data", s.path(base))
-    data = DataConfig(
-        path=data_path,
-        history_path=s.get("history_path", data_path / "history", s.path(base)),
-        history_keep=s.get("history_keep", 20, s.integer(1)),
-    )
-
-    st = section("storage")
-    storage = StorageConfig(database=st.get("database", base / "state" / "bot.sqlite3", st.path(base)))
-
-    y = section("daily")
-    daily = DailyConfig(
-        check_interval_seconds=y.get("check_interval_seconds", 30.0, y.number(1)),
-        default_time=y.get("default_time", dt.time(9, 0), y.time_of_day),
-        default_timezone=y.get("default_timezone", "Asia/Yerevan", y.timezone),
-        max_concurrency=y.get("max_concurrency", 5, y.integer(1)),
-        empty_day=cast(EmptyDay, y.get("empty_day", "upcoming", y.choice(("upcoming", "skip")))),
-    )
-
-    c = section("cooldowns")
-    cooldowns = CooldownConfig(
-        commands_per_window=c.get("commands_per_window", 5, c.integer(0)),
-        window_seconds=c.get("window_seconds", 10.0, c.number(0)),
-    )
-
-    lg = section("logging")
-    logging_config = LoggingConfig(level=lg.get("level", "INFO", lg.log_level))
+    data: DataConfig = sections["data"]
+    if "history_path" not in raw.get("data", {}):
+        sections["data"] = dataclasses.replace(data, history_path=data.path / "history")
 
     token = environ.get("DISCORD_TOKEN", "").strip() or None
-    return Config(
-        discord=discord,
-        moderation=moderation,
-        data=data,
-        storage=storage,
-        daily=daily,
-        cooldowns=cooldowns,
-        logging=logging_config,
-        token=token,
-        source=path,
-    )
+    return Config(**sections, token=token, source=path)
 
 

@@ -279,3 +279,32 @@ def test_bad_environment_overrides(tmp_path: Path, env: dict[str, str], message:
     with pytest.raises(ConfigError) as info:
         load(tmp_path, None, env)
     assert str(info.value) == message
+
+
+def test_times_and_zones_are_read_as_the_bot_reads_them(tmp_path: Path) -> None:
+    """daily.default_time and default_timezone go through the core's one reader of each."""
+    config = load(tmp_path, '[daily]\ndefault_time = "9.30"\ndefault_timezone = "US/Pacific"\n')
+    assert config.daily.default_time == dt.time(9, 30)
+    assert config.daily.default_timezone == "America/Los_Angeles"  # the canonical name is kept
+    assert load(tmp_path, '[daily]\ndefault_timezone = "yerevan"\n').daily.default_timezone == "Asia/Yerevan"
+    # a typo is not guessed in a config file: it names the key instead
+    assert error(tmp_path, '[daily]\ndefault_timezone = "yerevn"\n') == (
+        "config.toml: daily.default_timezone must be an IANA time zone such as 'Asia/Yerevan', not 'yerevn'"
+    )
+
+
+def test_every_key_is_declared_once_with_its_check(tmp_path: Path) -> None:
+    """The known keys are the sections' fields; each reads its own default back unchanged."""
+    import dataclasses
+
+    from bot.config import SECTIONS
+
+    defaults = load(tmp_path)
+    for name, section in SECTIONS.items():
+        for f in dataclasses.fields(section):
+            assert callable(f.metadata["check"]), f"{name}.{f.name}"
+            assert error(tmp_path, f"[{name}]\n{f.name}x = 1\n").startswith(
+                f"config.toml: unknown key {name}.{f.name}x (did you mean {name}.{f.name}?)"
+            )
+        value = getattr(defaults, name)
+        assert dataclasses.asdict(value) == dataclasses.asdict(getattr(load(tmp_path, f"[{name}]\n"), name))

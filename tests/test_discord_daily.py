@@ -1026,3 +1026,42 @@ async def test_429s_until_discord_py_gives_up_are_retried_at_the_next_check(
     assert retried.outcome is PostOutcome.SENT
     assert [c.status for c in fake_discord.calls_to("POST", route)] == [429] * 5 + [200]
     assert len(posts(fake_discord, fake_world.news)) == 1
+
+
+# ---------------------------------------------------------------------------------------------- one reader per input
+
+
+async def test_time_and_time_zone_options_are_read_and_autocompleted_alike(
+    fake_discord: FakeDiscord, fake_world: World, cog: DailyCog
+) -> None:
+    """/daily subscribe and /onthisday read a zone with the same transformer, and suggest the same."""
+    command = fake_discord.find_command("daily")
+    subscribe_options = {o["name"]: o for o in command["options"] if o["name"] == "subscribe"}["subscribe"]
+    assert {o["name"]: o.get("autocomplete") for o in subscribe_options["options"]}["time"] is True
+    filled = {"channel": fake_world.news, "time": "9", "timezone": "paris"}
+    times = await fake_discord.autocomplete("daily subscribe", filled, "time", user=fake_world.mod)
+    assert [c["value"] for c in times[:3]] == ["09:00", "09:30", "09:15"]
+    for typed in ("paris", "", "US/Pacific", "UTC+4"):
+        daily = await fake_discord.autocomplete(
+            "daily subscribe", {**filled, "timezone": typed}, "timezone", user=fake_world.mod
+        )
+        onthisday = await fake_discord.autocomplete("onthisday", {"timezone": typed}, "timezone")
+        assert daily == onthisday
+        assert daily
+    # a legacy name tzdata links (no table of ours knows it) and a loosely written time
+    result = await subscribe(fake_discord, fake_world.news, "9h30", "Australia/ACT")
+    assert "Daily posts set up" in result.text
+    sub = await cog.store.get(fake_world.news.id)
+    assert sub is not None
+    assert (sub.post_time, sub.timezone) == (dt.time(9, 30), "Australia/Sydney")
+
+
+async def test_a_bad_time_zone_is_refused_privately_everywhere(
+    fake_discord: FakeDiscord, fake_world: World, cog: DailyCog
+) -> None:
+    for result in (
+        await fake_discord.slash("onthisday", {"timezone": "Mars/Olympus"}),
+        await subscribe(fake_discord, fake_world.news, "09:00", "Mars/Olympus"),
+    ):
+        assert result.ephemeral
+        assert "I don't know the time zone “Mars/Olympus”. Use an IANA name like Asia/Yerevan" in result.text

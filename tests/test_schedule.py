@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.schedule import due_local_date, next_post_at, parse_hhmm, post_instant
+from bot.core.schedule import due_local_date, next_post_at, post_instant
+from bot.core.times import parse_hhmm
 
 UTC = dt.UTC
 YEREVAN = ZoneInfo("Asia/Yerevan")

@@ -196,3 +196,46 @@ def test_zone_label() -> None:
 def test_parse_utc_offset(text: str, minutes: int | None) -> None:
     offset = parse_utc_offset(text)
     assert (None if offset is None else offset.total_seconds() / 60) == minutes
+
+
+def _tzdata_links() -> list[tuple[str, str]]:
+    """(target, name) of every link line of the tzdata package's tzdata.zi."""
+    from importlib import resources
+
+    text = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
+    return [(p[1], p[2]) for p in (line.split() for line in text.splitlines()) if len(p) == 3 and p[0] == "L"]
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("Europe/Kiev", "Europe/Kyiv"),
+        ("US/Pacific", "America/Los_Angeles"),
+        ("Australia/ACT", "Australia/Sydney"),  # legacy names tzdata links, no hand-kept table
+        ("America/Atka", "America/Adak"),
+        ("Asia/Chongqing", "Asia/Shanghai"),
+        ("Europe/Amsterdam", "Europe/Amsterdam"),  # a country's own zone stays itself
+        ("Europe/Stockholm", "Europe/Stockholm"),
+    ],
+)
+def test_legacy_names_come_from_tzdata_links(text: str, zone: str) -> None:
+    assert resolve_timezone(text).key == zone
+
+
+def test_every_tzdata_link_resolves_and_none_is_suggested() -> None:
+    links = _tzdata_links()
+    assert len(links) > 100
+    suggested = {v for _, v in suggest_timezones("a", limit=25)} | {v for _, v in suggest_timezones("")}
+    for target, name in links:
+        key = resolve_timezone(name).key
+        assert key in {target, name, "UTC"}, name
+        if key != name:
+            assert name not in suggested
+    assert "Australia/ACT" not in [v for _, v in suggest_timezones("australia/")]
+
+
+def test_exact_reading_takes_no_guess() -> None:
+    assert resolve_timezone("yerevan", exact=True).key == "Asia/Yerevan"
+    assert resolve_timezone("Europe/Kiev", exact=True).key == "Europe/Kyiv"
+    with pytest.raises(ValueError, match="I don't know the time zone “yerevn”"):
+        resolve_timezone("yerevn", exact=True)

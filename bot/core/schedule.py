@@ -11,24 +11,9 @@ A subscription posts at a local wall time (``HH:MM``) in an IANA time zone, once
 from __future__ import annotations
 
 import datetime as dt
-import re
 from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
-TIME_HINT = "Use a 24-hour time like 09:00."
-_HHMM = re.compile(r"(\d{1,2})\s*[:.hH]\s*(\d{2})")
-
-
-def parse_hhmm(text: str) -> dt.time:
-    """Parse a 24-hour ``HH:MM`` (also ``9:30``, ``09.30``, ``9h30``); ValueError says how to fix it."""
-    match = _HHMM.fullmatch(text.strip())
-    if match is None:
-        shown = text.strip()[:20]
-        raise ValueError(f"“{shown}” is not a time. {TIME_HINT}" if shown else TIME_HINT)
-    hour, minute = int(match[1]), int(match[2])
-    if hour > 23 or minute > 59:
-        raise ValueError(f"{match[1]}:{match[2]} is not a valid time of day. {TIME_HINT}")
-    return dt.time(hour, minute)
 
 
 def _require_aware(now: dt.datetime) -> None:

@@ -1,8 +1,13 @@
-"""Find an IANA time zone from what people type: names, cities, countries, typos.
+"""The one reader of time zones: what people type (names, cities, countries, typos) → an IANA zone.
+
+Every adapter reads a time zone here: the Discord commands (their transformer and autocomplete),
+``ask --tz`` and the configuration's ``daily.default_timezone`` (exact names only).
 
 Tiers, best first: exact (IANA name, alias, city) → prefix → substring → fuzzy (rapidfuzz).
-Canonical ``Area/City`` names are suggested; legacy names (``US/Pacific``, ``GB``, ``Etc/UTC``)
-still resolve, to their canonical zone where there is one.
+Canonical ``Area/City`` names are suggested; legacy names (``US/Pacific``, ``GB``, ``Europe/Kiev``,
+``Etc/UTC``) still resolve, to their canonical zone. Which names are legacy comes from the data
+tzdata ships: a link (``L target name`` in ``tzdata.zi``) whose name is no country's zone in
+``zone.tab`` is a legacy name for its target.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
@@ -178,76 +185,54 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "zulu": ("UTC",),
 }
 
-# Legacy IANA names → their canonical zone (the rest of the legacy names stay as they are).
-LEGACY: dict[str, str] = {
-    "US/Alaska": "America/Anchorage",
-    "US/Aleutian": "America/Adak",
-    "US/Arizona": "America/Phoenix",
-    "US/Central": "America/Chicago",
-    "US/East-Indiana": "America/Indiana/Indianapolis",
-    "US/Eastern": "America/New_York",
-    "US/Hawaii": "Pacific/Honolulu",
-    "US/Indiana-Starke": "America/Indiana/Knox",
-    "US/Michigan": "America/Detroit",
-    "US/Mountain": "America/Denver",
-    "US/Pacific": "America/Los_Angeles",
-    "US/Samoa": "Pacific/Pago_Pago",
-    "Canada/Atlantic": "America/Halifax",
-    "Canada/Central": "America/Winnipeg",
-    "Canada/Eastern": "America/Toronto",
-    "Canada/Mountain": "America/Edmonton",
-    "Canada/Newfoundland": "America/St_Johns",
-    "Canada/Pacific": "America/Vancouver",
-    "Canada/Saskatchewan": "America/Regina",
-    "Canada/Yukon": "America/Whitehorse",
-    "Brazil/Acre": "America/Rio_Branco",
-    "Brazil/DeNoronha": "America/Noronha",
-    "Brazil/East": "America/Sao_Paulo",
-    "Brazil/West": "America/Manaus",
-    "Chile/Continental": "America/Santiago",
-    "Chile/EasterIsland": "Pacific/Easter",
-    "Mexico/BajaNorte": "America/Tijuana",
-    "Mexico/BajaSur": "America/Mazatlan",
-    "Mexico/General": "America/Mexico_City",
-    "Cuba": "America/Havana",
-    "Egypt": "Africa/Cairo",
-    "Eire": "Europe/Dublin",
-    "GB": "Europe/London",
-    "GB-Eire": "Europe/London",
-    "Hongkong": "Asia/Hong_Kong",
-    "Iceland": "Atlantic/Reykjavik",
-    "Iran": "Asia/Tehran",
-    "Israel": "Asia/Jerusalem",
-    "Jamaica": "America/Jamaica",
-    "Japan": "Asia/Tokyo",
-    "Kwajalein": "Pacific/Kwajalein",
-    "Libya": "Africa/Tripoli",
-    "NZ": "Pacific/Auckland",
-    "NZ-CHAT": "Pacific/Chatham",
-    "Navajo": "America/Denver",
-    "PRC": "Asia/Shanghai",
-    "Poland": "Europe/Warsaw",
-    "Portugal": "Europe/Lisbon",
-    "ROC": "Asia/Taipei",
-    "ROK": "Asia/Seoul",
-    "Singapore": "Asia/Singapore",
-    "Turkey": "Europe/Istanbul",
-    "W-SU": "Europe/Moscow",
-    "Asia/Calcutta": "Asia/Kolkata",
-    "Asia/Saigon": "Asia/Ho_Chi_Minh",
-    "Asia/Katmandu": "Asia/Kathmandu",
-    "Asia/Rangoon": "Asia/Yangon",
-    "Europe/Kiev": "Europe/Kyiv",
-    "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
-    **dict.fromkeys(
-        (
-            "GMT", "GMT+0", "GMT-0", "GMT0", "Greenwich", "UCT", "Universal", "Zulu", "Etc/GMT",
-            "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "Etc/Greenwich", "Etc/UCT", "Etc/UTC",
-            "Etc/Universal", "Etc/Zulu",
-        ),
-        UTC_NAME,
-    ),
-}  # fmt: skip
+_UTC_ZONES = frozenset({"Etc/UTC", "Etc/GMT"})  # shown as plain "UTC"
+
+
+class TimeZoneError(ValueError):
+    """What was typed names no time zone, or several; ``str()`` says what to type instead.
+
+    ``unknown`` is True when nothing matched at all (rather than several zones).
+    """
+
+    def __init__(self, message: str, *, unknown: bool = False) -> None:
+        super().__init__(message)
+        self.unknown = unknown
+
+
+def _tzdata_text(name: str) -> str:
+    """A file of tzdata's (``tzdata.zi``, ``zone.tab``): the tzdata package's, else the system's."""
+    try:
+        return resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        pass
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return ""
+
+
+@cache
+def legacy_names() -> dict[str, str]:
+    """Legacy zone name → the zone to use, from tzdata's own link lines (``US/Pacific`` → LA).
+
+    A link named by ``zone.tab`` (``Europe/Amsterdam``, now a link to Brussels) is a country's
+    zone and stays itself; ``Etc/UTC``, ``Etc/GMT`` and their links become ``UTC``.
+    """
+    countries = {
+        line.split("\t")[2]
+        for line in _tzdata_text("zone.tab").splitlines()
+        if line and not line.startswith("#") and line.count("\t") >= 2
+    }
+    legacy = dict.fromkeys(_UTC_ZONES, UTC_NAME)
+    for line in _tzdata_text("tzdata.zi").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "L" and parts[2] not in countries:
+            target, name = parts[1], parts[2]
+            legacy[name] = UTC_NAME if target in _UTC_ZONES else target
+    legacy.pop(UTC_NAME, None)
+    return legacy
+
 
 _AREAS = frozenset(
     {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian"}
@@ -286,11 +271,12 @@ class _Index:
 @cache
 def _index() -> _Index:
     """Build the lookup tables once, on first use."""
+    legacy = legacy_names()
     names = {n for n in zoneinfo.available_timezones() if n not in _NOT_ZONES}
-    canonical = sorted(n for n in names if n == UTC_NAME or (n.split("/")[0] in _AREAS and n not in LEGACY))
+    canonical = sorted(n for n in names if n == UTC_NAME or (n.split("/")[0] in _AREAS and n not in legacy))
     by_name: dict[str, str] = {}
     for name in sorted(names):
-        by_name[_norm(name)] = LEGACY.get(name, name)
+        by_name[_norm(name)] = legacy.get(name, name)
     for name in canonical:  # a canonical spelling always wins over a legacy one
         by_name[_norm(name)] = name
     zones_by_key: dict[str, list[str]] = {}
@@ -446,41 +432,41 @@ def suggest_timezones(
     return [(zone_label(zone, now), zone) for zone in zones[:limit]]
 
 
-def resolve_timezone(text: str) -> ZoneInfo:
-    """The time zone ``text`` names, or ValueError with a short message saying what to type.
+def resolve_timezone(text: str, *, exact: bool = False) -> ZoneInfo:
+    """The time zone ``text`` names, or TimeZoneError with a short message saying what to type.
 
     Accepts IANA names in any case (legacy ones map to their canonical zone), cities (spaces
     or underscores), common country and abbreviation aliases, whole-hour ``UTC+4`` offsets,
-    a prefix or a small typo when one zone clearly wins.
+    and, unless ``exact``, a prefix or a small typo when one zone clearly wins.
     """
     query = _norm(text)[:100]
     shown = " ".join(text.split())[:40]
     if not query:
-        raise ValueError(f"Type a time zone. {EXAMPLE_HINT}")
+        raise TimeZoneError(f"Type a time zone. {EXAMPLE_HINT}")
     index = _index()
-    exact = index.by_name.get(query)
-    if exact is not None:
-        return ZoneInfo(exact)
+    found = index.by_name.get(query)
+    if found is not None:
+        return _zone(found)
     entry = index.keys.get(query)
     if entry is not None:
         if len(entry.zones) == 1:
-            return ZoneInfo(entry.zones[0])
-        raise ValueError(f"“{shown}” has several time zones: {', '.join(entry.zones)}. Pick one.")
+            return _zone(entry.zones[0])
+        raise TimeZoneError(f"“{shown}” has several time zones: {', '.join(entry.zones)}. Pick one.")
     offset = parse_utc_offset(text)
     if offset is not None:
         fixed = _fixed_offset_zone(offset)
         if fixed is not None:
-            return ZoneInfo(fixed)
-        raise ValueError(
+            return _zone(fixed)
+        raise TimeZoneError(
             f"There is no fixed {_offset_text(offset)} zone. Pick a city instead. {EXAMPLE_HINT}"
         )
-    close = _close_matches(query, index) or _word_zones(query, index)
+    close = [] if exact else _close_matches(query, index) or _word_zones(query, index)
     if len(close) == 1:
-        return ZoneInfo(close[0])
+        return _zone(close[0])
     if close:
         more = "…" if len(close) > 5 else ""
-        raise ValueError(f"“{shown}” could be {', '.join(close[:5])}{more}. Pick one.")
-    raise ValueError(f"I don't know the time zone “{shown}”. {EXAMPLE_HINT}")
+        raise TimeZoneError(f"“{shown}” could be {', '.join(close[:5])}{more}. Pick one.")
+    raise TimeZoneError(f"I don't know the time zone “{shown}”. {EXAMPLE_HINT}", unknown=True)
 
 
 def _close_matches(query: str, index: _Index) -> list[str]:

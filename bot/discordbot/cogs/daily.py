@@ -28,11 +28,11 @@ from discord.ext import commands
 from bot.core.answers import Status
 from bot.core.daily import CHANNEL_GONE_REASON, DailyScheduler
 from bot.core.dates import DateQueryError, parse_date_query
-from bot.core.schedule import due_local_date, next_post_at, parse_hhmm
-from bot.core.timezones import resolve_timezone, utc_offset_label
+from bot.core.schedule import due_local_date, next_post_at
+from bot.core.timezones import utc_offset_label
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.checks import cooldown
-from bot.discordbot.choices import AUTOCOMPLETE_LIMIT, suggest, timezone_source
+from bot.discordbot.choices import AUTOCOMPLETE_LIMIT, TimeOption, TimeZoneOption
 from bot.discordbot.daily_post import (
     EMPTY_DAY_LABELS,
     READ_HISTORY,
@@ -224,17 +224,13 @@ class DailyCog(commands.Cog, name="Daily"):
         self,
         interaction: discord.Interaction[Any],
         channel: discord.TextChannel,
-        time: str,
-        timezone: str,
+        time: TimeOption,
+        timezone: TimeZoneOption,
         empty_day: str | None = None,
     ) -> None:
         """Post each day's anniversaries in a channel at a local time (again: change it or resume it)."""
         guild = self._guild(interaction)
-        try:
-            post_time = parse_hhmm(time)
-            zone = resolve_timezone(timezone)
-        except ValueError as exc:
-            raise UserFacingError(str(exc)) from None
+        post_time, zone = time, timezone
         missing = missing_permissions(channel, guild.me)
         if missing:
             raise UserFacingError(
@@ -294,13 +290,6 @@ class DailyCog(commands.Cog, name="Daily"):
             sub.timezone,
             title.lower(),
         )
-
-    @subscribe.autocomplete("timezone")
-    async def subscribe_timezone(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Time zones matching what is typed, with their UTC offset now."""
-        return suggest(timezone_source(self.bot.clock.now()), current[:100])
 
     def _next_line(self, sub: Subscription, now: dt.datetime) -> str:
         """When the next post goes out: local time and a Discord timestamp."""

@@ -11,20 +11,20 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answers import Answer, Candidate, Status
+from bot.core.answers import Answer, Candidate
 from bot.core.clock import today_in
 from bot.core.engine import MAX_QUERY_LENGTH, QueryEngine
 from bot.core.model import Kind, Level
-from bot.core.timezones import resolve_timezone
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
-from bot.discordbot.choices import suggest, timezone_source
+from bot.discordbot.choices import TimeZoneOption, suggest
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +90,9 @@ class LookupCog(commands.Cog, name="Lookup"):
     def _resolution(self, value: str) -> Answer:
         return self.ask(("resolution", value), lambda e: e.resolution(value))
 
-    def today(self, zone: str | None = None) -> dt.date:
+    def today(self, zone: ZoneInfo | None = None) -> dt.date:
         """Today's date from the injected clock, in ``zone`` (UTC when None)."""
-        return today_in(self.bot.clock, resolve_timezone(zone) if zone else None)
+        return today_in(self.bot.clock, zone)
 
     # ------------------------------------------------------------------ /jurisdiction
 
@@ -152,21 +152,10 @@ class LookupCog(commands.Cog, name="Lookup"):
         self,
         interaction: discord.Interaction[Any],
         date: Query | None = None,
-        timezone: str | None = None,
+        timezone: TimeZoneOption | None = None,
     ) -> None:
         """Resolutions and events of Artsakh's history on this day, or on any day."""
-        try:
-            today = self.today(timezone)
-        except ValueError as exc:
-            answer = Answer(
-                command="onthisday",
-                query=timezone or "",
-                status=Status.INVALID,
-                title="Unknown time zone",
-                message=str(exc),
-            )
-            await self.bot.reply(interaction, answer)
-            return
+        today = self.today(timezone)
         await self.bot.reply(
             interaction,
             self.ask(("onthisday", date, today), lambda e: e.on_this_day(date, today=today)),
@@ -174,15 +163,6 @@ class LookupCog(commands.Cog, name="Lookup"):
                 ("onthisday", value, today), lambda e: e.on_this_day(value, today=today)
             ),
         )
-
-    @onthisday.autocomplete("timezone")
-    async def onthisday_timezone(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Time zones matching what is typed, with their UTC offset now."""
-        now = self.bot.clock.now()
-        hour = now.replace(minute=0, second=0, microsecond=0)  # offsets shown are those of this hour
-        return self._suggest("timezone", timezone_source(now), current, hour)
 
     # ------------------------------------------------------------------ /timeline
 
