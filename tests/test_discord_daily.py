@@ -1028,7 +1028,7 @@ async def test_429s_until_discord_py_gives_up_are_retried_at_the_next_check(
     assert len(posts(fake_discord, fake_world.news)) == 1
 
 
-# ---------------------------------------------------------------------------------------------- one reader per input
+# ------------------------------------------------------------------------------------- one reader per input
 
 
 async def test_time_and_time_zone_options_are_read_and_autocompleted_alike(
