@@ -18,7 +18,7 @@ BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("py
 UV_COMPILE     := $(BIN)/uv pip compile --quiet --python-version 3.11 --python-platform linux \
 	--generate-hashes --custom-compile-command 'make lock' $(LOCK_FLAGS)
 
-.PHONY: install lock run test lint typecheck unit bench clean
+.PHONY: install lock run test lint imports typecheck unit bench clean
 
 $(STAMP): $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -43,11 +43,14 @@ lock:
 run: $(STAMP)
 	$(BIN)/python -m bot
 
-## ruff, mypy and pytest: what CI runs.
-test: lint typecheck unit
+## ruff, the layer contracts (import-linter, see pyproject.toml), mypy and pytest: what CI runs.
+test: lint imports typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -60,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info

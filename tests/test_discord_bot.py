@@ -783,7 +783,7 @@ async def test_sync_off_never_touches_commands(
 
 async def test_presence_and_intents(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
     identify = fake_discord.gateway.identify_payloads[-1]
-    assert identify["intents"] == discord.Intents.default().value
+    assert identify["intents"] == discord.Intents(guilds=True).value
     activity = identify["presence"]["game"]  # discord.py sends the activity in IDENTIFY's presence
     assert activity["name"] == "/help"
     assert activity["type"] == discord.ActivityType.listening.value

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.clock import Clock
 from bot.core.schedule import due_local_date
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.core.subscriptions import Subscription, SubscriptionStore
 
 log = logging.getLogger(__name__)
 

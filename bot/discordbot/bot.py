@@ -40,6 +40,10 @@ CORE_EXTENSIONS: tuple[str, ...] = ("bot.discordbot.cogs.lookup", "bot.discordbo
 OPTIONAL_EXTENSIONS: tuple[str, ...] = ("bot.discordbot.cogs.daily", "bot.discordbot.cogs.admin")
 DEFAULT_VIEW_TIMEOUT = 180.0  # seconds; well inside the 15-minute life of an interaction token
 GC_THRESHOLDS = (10_000, 20, 20)  # CPython's default is (700, 10, 10)
+# The least the bot needs: guilds (servers, their channels and the bot's own member, for
+# permissions, channel deletes and leaving a server). Slash commands and autocomplete arrive
+# as interactions, which need no intent; no message, member, reaction or typing events.
+INTENTS = discord.Intents(guilds=True)
 PRESENCE = discord.Activity(type=discord.ActivityType.listening, name="/help")
 
 
@@ -64,7 +68,7 @@ def default_extensions() -> tuple[str, ...]:
 
 
 class ArtsakhBot(commands.Bot):
-    """The bot: slash commands only, no privileged intents, no mentions ever."""
+    """The bot: slash commands only, the guilds intent only, no mentions ever."""
 
     def __init__(
         self,
@@ -84,7 +88,7 @@ class ArtsakhBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=discord.Intents.default(),
+            intents=INTENTS,
             tree_cls=BotTree,
             allowed_mentions=discord.AllowedMentions.none(),
             activity=PRESENCE,
@@ -146,9 +150,6 @@ class ArtsakhBot(commands.Bot):
             log.debug("Loaded extension %s", name)
         if self.sync_on_start:
             await self.sync_commands()
-
-    async def on_message(self, message: discord.Message, /) -> None:
-        """Ignore messages: the bot has slash commands only (no prefix-command parsing)."""
 
     async def sync_commands(
         self, *, force: bool = False, targets: Sequence[SyncTarget] | None = None

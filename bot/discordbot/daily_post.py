@@ -27,9 +27,9 @@ from bot.core.daily import CHANNEL_GONE_REASON, PostOutcome, part_nonce
 from bot.core.engine import QueryEngine
 from bot.core.model import MONTH_NAMES
 from bot.core.present import day_month
+from bot.core.subscriptions import EmptyDay, Subscription, SubscriptionStore
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.render import COLOURS, TITLE_LIMIT, clip, fit_embed, render_entry
-from bot.storage.subscriptions import EmptyDay, Subscription, SubscriptionStore
 
 log = logging.getLogger(__name__)
 

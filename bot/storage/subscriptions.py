@@ -1,4 +1,6 @@
-"""Daily-post subscriptions: one row per channel, plus a pending marker for in-flight posts.
+"""Daily-post subscriptions on SQLite: one row per channel, plus a pending marker for in-flight posts.
+
+Implements :class:`bot.core.subscriptions.SubscriptionStore`, the store the core declares.
 
 Datetimes are stored as ISO text in UTC and read back timezone-aware; dates as ISO ``YYYY-MM-DD``.
 """
@@ -7,58 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
-from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.subscriptions import (
+    EMPTY_DAY_CHOICES,
+    ChannelLimitError,
+    EmptyDay,
+    PendingPost,
+    Subscription,
+)
 from bot.storage.database import Database
 
-EmptyDay = Literal["upcoming", "skip"]
-EMPTY_DAY_CHOICES: tuple[EmptyDay, ...] = get_args(EmptyDay)
 MAX_TEXT = 500  # longest stored error or pause reason
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    """A channel's daily post settings and its last outcome."""
-
-    guild_id: int
-    channel_id: int
-    post_time: dt.time  # naive local wall time, whole minutes
-    timezone: str  # IANA name
-    empty_day: EmptyDay
-    last_posted_date: dt.date | None  # the local date of the last completed post
-    paused_reason: str | None  # set when posting cannot work until someone acts
-    last_error: str | None  # the last transient error since the last success
-    last_posted_at: dt.datetime | None  # aware UTC
-    created_by: int
-    created_at: dt.datetime  # aware UTC
-    updated_at: dt.datetime  # aware UTC, last subscribe
-    last_error_at: dt.datetime | None = None
-    paused_at: dt.datetime | None = None
-    last_message_ids: tuple[int, ...] = ()
-    starts_on: dt.date | None = None  # the local date of the first post; None: no limit
-
-    @property
-    def active(self) -> bool:
-        """True unless paused."""
-        return self.paused_reason is None
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The time zone object (raises ``ZoneInfoNotFoundError`` if tzdata dropped the name)."""
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True, slots=True)
-class PendingPost:
-    """A post that was started and may have been sent, but is not yet recorded as done."""
-
-    channel_id: int
-    local_date: dt.date
-    nonce: str
-    started_at: dt.datetime  # aware UTC, first attempt
-    attempts: int
 
 
 def _utc_text(when: dt.datetime) -> str:
@@ -131,7 +93,7 @@ def _check_timezone(name: str) -> str:
 
 
 class SubscriptionStore:
-    """Async access to daily subscriptions. Every write is atomic (one statement or one transaction)."""
+    """Daily subscriptions in SQLite. Every write is atomic (one statement or one transaction)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -152,12 +114,16 @@ class SubscriptionStore:
         created_by: int,
         now: dt.datetime,
         starts_on: dt.date | None = None,
+        max_channels: int | None = None,
     ) -> Subscription:
         """Subscribe ``channel_id`` (or update it), clearing any pause and error.
 
         ``starts_on`` is the local date of the first post (None: no limit). It is stored for a
         new subscription only: an update keeps the stored one, and ``last_posted_date`` too, so
         re-subscribing never posts a date already posted or earlier than the first.
+        With ``max_channels``, a new channel of a guild that already has that many raises
+        :class:`~bot.core.subscriptions.ChannelLimitError`: the count and the insert are one
+        transaction, so two subscribes at once cannot both take the last place.
         Raises ValueError for a bad time, time zone or ``empty_day``.
         """
         post_time = _check_time(time)
@@ -165,38 +131,49 @@ class SubscriptionStore:
         if empty_day not in EMPTY_DAY_CHOICES:
             raise ValueError(f"empty_day must be one of {', '.join(EMPTY_DAY_CHOICES)}")
         stamp = _utc_text(now)
-        rows = await self._db.execute(
-            """
-            INSERT INTO daily_subscriptions
-                (channel_id, guild_id, post_time, timezone, empty_day, created_by, created_at, updated_at,
-                 starts_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (channel_id) DO UPDATE SET
-                guild_id = excluded.guild_id,
-                post_time = excluded.post_time,
-                timezone = excluded.timezone,
-                empty_day = excluded.empty_day,
-                created_by = excluded.created_by,
-                updated_at = excluded.updated_at,
-                paused_reason = NULL,
-                paused_at = NULL,
-                last_error = NULL,
-                last_error_at = NULL
-            RETURNING *
-            """,
-            (
-                channel_id,
-                guild_id,
-                post_time,
-                zone,
-                empty_day,
-                created_by,
-                stamp,
-                stamp,
-                None if starts_on is None else starts_on.isoformat(),
-            ),
-        )
-        return _row_to_subscription(rows[0])
+        async with self._db.transaction() as conn:
+            if max_channels is not None:
+                known = await conn.execute_fetchall(
+                    "SELECT 1 FROM daily_subscriptions WHERE channel_id = ?", (channel_id,)
+                )
+                if not known:
+                    counted = await conn.execute_fetchall(
+                        "SELECT COUNT(*) FROM daily_subscriptions WHERE guild_id = ?", (guild_id,)
+                    )
+                    if next(iter(counted))[0] >= max_channels:
+                        raise ChannelLimitError(max_channels)
+            rows = await conn.execute_fetchall(
+                """
+                INSERT INTO daily_subscriptions
+                    (channel_id, guild_id, post_time, timezone, empty_day, created_by, created_at, updated_at,
+                     starts_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel_id) DO UPDATE SET
+                    guild_id = excluded.guild_id,
+                    post_time = excluded.post_time,
+                    timezone = excluded.timezone,
+                    empty_day = excluded.empty_day,
+                    created_by = excluded.created_by,
+                    updated_at = excluded.updated_at,
+                    paused_reason = NULL,
+                    paused_at = NULL,
+                    last_error = NULL,
+                    last_error_at = NULL
+                RETURNING *
+                """,
+                (
+                    channel_id,
+                    guild_id,
+                    post_time,
+                    zone,
+                    empty_day,
+                    created_by,
+                    stamp,
+                    stamp,
+                    None if starts_on is None else starts_on.isoformat(),
+                ),
+            )
+        return _row_to_subscription(next(iter(rows)))
 
     async def unsubscribe(self, guild_id: int, channel_id: int) -> bool:
         """Remove the channel's subscription (and any pending post); True if there was one."""

@@ -28,7 +28,15 @@ from discord.ext import commands
 from bot.core.answers import Status
 from bot.core.daily import CHANNEL_GONE_REASON, DailyScheduler
 from bot.core.dates import DateQueryError, parse_date_query
-from bot.core.schedule import due_local_date, next_post_at
+from bot.core.schedule import next_post_at
+from bot.core.subscriptions import (
+    EMPTY_DAY_CHOICES,
+    MAX_CHANNELS_PER_SERVER,
+    ChannelLimitError,
+    EmptyDay,
+    Subscription,
+    subscribe,
+)
 from bot.core.timezones import utc_offset_label
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.checks import cooldown
@@ -56,11 +64,9 @@ from bot.discordbot.render import (
     notice,
     truncate,
 )
-from bot.storage.subscriptions import EMPTY_DAY_CHOICES, EmptyDay, Subscription
 
 log = logging.getLogger(__name__)
 
-MAX_CHANNELS_PER_SERVER = 10
 UNLOAD_GRACE = 5.0  # seconds a running check may take to finish when the cog stops
 REASON_SHOWN = 300
 NEEDS_MANAGE_SERVER = "Only members with the **Manage Server** permission can manage daily posts."
@@ -237,29 +243,26 @@ class DailyCog(commands.Cog, name="Daily"):
                 f"I can't post in {channel.mention}. {permission_names(missing)}. "
                 "Give it to the bot in the channel's settings (Permissions), then try again."
             )
-        before = await self.store.get(channel.id)
-        if before is None and await self.store.count_for_guild(guild.id) >= MAX_CHANNELS_PER_SERVER:
+        now = self.bot.clock.now()
+        try:
+            subscribed = await subscribe(
+                self.store,
+                guild.id,
+                channel.id,
+                time=post_time,
+                zone=zone,
+                empty_day=_empty_day(empty_day, self.bot.config.daily.empty_day),
+                created_by=interaction.user.id,
+                now=now,
+            )
+        except ChannelLimitError:
             raise UserFacingError(
                 f"This server already has daily posts in {MAX_CHANNELS_PER_SERVER} channels. "
                 "Stop one with /daily unsubscribe first."
-            )
-        now = self.bot.clock.now()
-        # A new subscription starts at the next occurrence of its time, not at once; an update
-        # or a resume keeps its first date (the store ignores ``starts_on`` for them).
-        today = now.astimezone(zone).date()
-        passed = due_local_date(post_time, zone, now, None) is not None
-        sub = await self.store.subscribe(
-            guild.id,
-            channel.id,
-            time=post_time,
-            timezone=zone.key,
-            empty_day=_empty_day(empty_day, self.bot.config.daily.empty_day),
-            created_by=interaction.user.id,
-            now=now,
-            starts_on=today + dt.timedelta(days=1) if passed else today,
-        )
+            ) from None
+        sub, before = subscribed.subscription, subscribed.before
         started = ""
-        if before is None and passed:
+        if subscribed.starts_tomorrow:
             started = f" (today's {sub.post_time:%H:%M} has passed, so the first post is the next one)"
         if before is None:
             title = "Daily posts set up"
