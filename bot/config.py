@@ -194,12 +194,14 @@ class ModerationConfig:
 
 @dataclass(frozen=True, slots=True)
 class DataConfig:
-    """[data]: the dataset folder and the history of replaced files."""
+    """[data]: the dataset folder, the history of replaced files, the shipped dataset."""
 
     path: Path = field(default=Path("data"), metadata=reads(_path))
     # not set in the file: history/ inside the data folder
     history_path: Path = field(default=Path("data/history"), metadata=reads(_path))
     history_keep: int = field(default=20, metadata=reads(_integer(1)))
+    # a shipped dataset (the Docker image's) brought into `path` at start when newer; env BOT_IMAGE_DATA
+    image_path: Path | None = field(default=None, metadata=reads(_path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +405,9 @@ def load_config(
     data: DataConfig = sections["data"]
     if "history_path" not in raw.get("data", {}):
         sections["data"] = dataclasses.replace(data, history_path=data.path / "history")
+    image_data = environ.get("BOT_IMAGE_DATA", "").strip()  # set by the Docker image
+    if image_data:
+        sections["data"] = dataclasses.replace(sections["data"], image_path=Path(image_data))
 
     token = environ.get("DISCORD_TOKEN", "").strip() or None
     return Config(**sections, token=token, source=path)

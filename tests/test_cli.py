@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import logging
 import shutil
@@ -169,3 +170,29 @@ def test_python_dash_m_bot_end_to_end(tmp_path: Path) -> None:
     assert bad.stderr == (
         "error: c.toml: logging.level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'LOUD'\n"
     )
+
+
+def test_version_names_the_package_discord_py_and_python(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run("--version")
+    assert code == 0
+    python = ".".join(str(n) for n in sys.version_info[:3])
+    discord_version = importlib.metadata.version("discord.py")
+    assert capsys.readouterr().out == (
+        f"artsakh-recognition-bot 0.1.0 (discord.py {discord_version}, Python {python})\n"
+    )
+
+
+def test_help_names_the_program_as_it_was_called(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    as_module = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, env=env, cwd=tmp_path,
+        check=True,
+    )
+    assert as_module.stdout.startswith(f"usage: {Path(sys.executable).name} -m bot [-h]")
+    script = Path(sys.executable).parent / "artsakh-bot"
+    as_script = subprocess.run(
+        [script, "--help"], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
+    )
+    assert as_script.stdout.startswith("usage: artsakh-bot [-h]")
+    assert "health" in as_script.stdout
+    assert "--version" in as_script.stdout

@@ -1,13 +1,14 @@
 """``python -m bot``: run the bot, check the data, ask offline, or open the console.
 
-Exit codes: 0 fine, 1 the data has problems (check-data), 2 a usage or configuration
-error (one line on stderr).
+Exit codes: 0 fine, 1 the data has problems (check-data) or the bot is not healthy (health),
+2 a usage or configuration error (one line on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import logging
 import os
 import sys
@@ -24,15 +25,40 @@ from bot.core.loader import (
     load_dataset,
     summarize,
 )
+from bot.storage.heartbeat import MAX_AGE_SECONDS, check_health, heartbeat_path
 
 log = logging.getLogger(__name__)
 
 USAGE_ERROR = 2
 
 
-def _parser() -> argparse.ArgumentParser:
+PACKAGE = "artsakh-recognition-bot"
+
+
+def version_line() -> str:
+    """The installed version, with discord.py's and Python's: ``0.1.0 (discord.py 2.7.1, Python 3.11.7)``."""
+    found = {}
+    for dist in (PACKAGE, "discord.py"):
+        try:
+            found[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            found[dist] = "not installed"
+    python = ".".join(str(n) for n in sys.version_info[:3])
+    return f"{found[PACKAGE]} (discord.py {found['discord.py']}, Python {python})"
+
+
+def program_name(argv0: str | None = None) -> str:
+    """How the program was called, for usage lines: ``python3 -m bot``, or the script's name."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if Path(argv0).name in ("__main__.py", "-m", "-c", ""):
+        interpreter = getattr(sys, "orig_argv", [""])[0] or "python"
+        return f"{Path(interpreter).name} -m bot"
+    return Path(argv0).name
+
+
+def _parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog=prog or program_name(),
         description="Discord bot about the recognition of the Republic of Artsakh (Nagorno-Karabakh).",
         epilog="With no command: run the bot when DISCORD_TOKEN is set, otherwise open the offline console.",
     )
@@ -40,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         "--config", metavar="PATH", type=Path,
         help="TOML config file (default: $BOT_CONFIG, else built-in defaults)",
     )
+    parser.add_argument("--version", action="version", version=f"{PACKAGE} {version_line()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="connect to Discord and serve commands (needs DISCORD_TOKEN)")
     check = sub.add_parser(
@@ -55,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("console", help="an interactive offline console for trying commands")
     sub.add_parser("sync", help="register the slash commands with Discord and exit (needs DISCORD_TOKEN)")
+    health = sub.add_parser(
+        "health", help="exit 0 if the running bot is connected to Discord (its heartbeat is fresh), else 1"
+    )
+    health.add_argument(
+        "--max-age", type=float, default=MAX_AGE_SECONDS, metavar="SECONDS",
+        help=f"how old the heartbeat may be (default: {MAX_AGE_SECONDS:.0f})",
+    )
     return parser
 
 
@@ -118,8 +152,9 @@ def main(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    prog: str | None = None,
 ) -> int:
-    """The command-line entry point; returns the exit code."""
+    """The command-line entry point; returns the exit code. ``prog`` names the program in usage lines."""
     args_in = list(sys.argv[1:] if argv is None else argv)
     env = os.environ if env is None else env
     clock = clock or SystemClock()
@@ -127,7 +162,7 @@ def main(
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
 
-    parser = _parser()
+    parser = _parser(prog)
     try:
         args, rest = parser.parse_known_args(args_in)
         if rest and args.command != "ask":
@@ -149,6 +184,11 @@ def main(
 
     if command == "check-data":
         return check_data(args.path or config.data.path, stdout, stderr)
+
+    if command == "health":
+        health = check_health(heartbeat_path(config.storage.database), clock.now(), args.max_age)
+        (stdout if health.ok else stderr).write(health.line + "\n")
+        return 0 if health.ok else 1
 
     if command in ("run", "sync"):
         if not config.token:

@@ -325,41 +325,57 @@ class DataStore(Generic[T]):
 
     def _install(self, kind: FileKind, data: bytes) -> Path | None:
         """Runs in a worker thread: back up the current file, then replace it atomically."""
-        target = self.data_dir / FILE_NAMES[kind]
-        backup: Path | None = None
-        if target.exists():
-            self.history_dir.mkdir(parents=True, exist_ok=True)
-            backup = self._history_name(kind)
-            shutil.copyfile(target, backup)
-        atomic_write(target, data)
-        self._prune(kind)
-        return backup
-
-    def _history_name(self, kind: FileKind) -> Path:
-        stamp = self._clock.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        path = self.history_dir / f"{kind}-{stamp}.yaml"
-        n = 1
-        while path.exists():
-            path = self.history_dir / f"{kind}-{stamp}-{n}.yaml"
-            n += 1
-        return path
+        return replace_keeping_history(
+            self.data_dir / FILE_NAMES[kind], data, kind,
+            history_dir=self.history_dir, keep=self.history_keep, clock=self._clock,
+        )
 
     def history(self, kind: FileKind) -> list[Path]:
         """The kept versions of one file, oldest first."""
-        if not self.history_dir.is_dir():
-            return []
-        found: list[tuple[tuple[str, int], Path]] = []
-        for path in self.history_dir.iterdir():
-            match = _HISTORY_RE.match(path.name)
-            if match and match.group(1) == kind:
-                found.append(((match.group(2), int(match.group(3) or 0)), path))
-        return [path for _, path in sorted(found)]
+        return history_files(self.history_dir, kind)
 
-    def _prune(self, kind: FileKind) -> None:
-        versions = self.history(kind)
-        for path in versions[: max(0, len(versions) - self.history_keep)]:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+
+def history_files(history_dir: Path, kind: FileKind) -> list[Path]:
+    """The kept versions of one data file in ``history_dir``, oldest first."""
+    if not history_dir.is_dir():
+        return []
+    found: list[tuple[tuple[str, int], Path]] = []
+    for path in history_dir.iterdir():
+        match = _HISTORY_RE.match(path.name)
+        if match and match.group(1) == kind:
+            found.append(((match.group(2), int(match.group(3) or 0)), path))
+    return [path for _, path in sorted(found)]
+
+
+def replace_keeping_history(
+    target: Path, data: bytes, kind: FileKind, *, history_dir: Path, keep: int, clock: Clock
+) -> Path | None:
+    """Copy ``target`` into the history (if it exists), write ``data`` over it atomically, prune.
+
+    Returns the history copy. Every replacement of a data file (an upload, a newer image's
+    dataset) goes through here, so the history names and keeps them all alike.
+    """
+    backup: Path | None = None
+    if target.exists():
+        history_dir.mkdir(parents=True, exist_ok=True)
+        backup = _history_name(history_dir, kind, clock)
+        shutil.copyfile(target, backup)
+    atomic_write(target, data)
+    versions = history_files(history_dir, kind)
+    for path in versions[: max(0, len(versions) - keep)]:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return backup
+
+
+def _history_name(history_dir: Path, kind: FileKind, clock: Clock) -> Path:
+    stamp = clock.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = history_dir / f"{kind}-{stamp}.yaml"
+    n = 1
+    while path.exists():
+        path = history_dir / f"{kind}-{stamp}-{n}.yaml"
+        n += 1
+    return path
 
 
 def atomic_write(target: Path, data: bytes) -> None:

@@ -26,6 +26,7 @@ from bot.config import Config
 from bot.core.answers import Answer
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
+from bot.core.image_dataset import ImageSync
 from bot.core.reloading import DataStore
 from bot.discordbot.cooldowns import Cooldowns
 from bot.discordbot.errors import BotTree
@@ -37,7 +38,11 @@ from bot.storage.subscriptions import SubscriptionStore
 log = logging.getLogger(__name__)
 
 CORE_EXTENSIONS: tuple[str, ...] = ("bot.discordbot.cogs.lookup", "bot.discordbot.cogs.info")
-OPTIONAL_EXTENSIONS: tuple[str, ...] = ("bot.discordbot.cogs.daily", "bot.discordbot.cogs.admin")
+OPTIONAL_EXTENSIONS: tuple[str, ...] = (
+    "bot.discordbot.cogs.daily",
+    "bot.discordbot.cogs.admin",
+    "bot.discordbot.cogs.health",
+)
 DEFAULT_VIEW_TIMEOUT = 180.0  # seconds; well inside the 15-minute life of an interaction token
 GC_THRESHOLDS = (10_000, 20, 20)  # CPython's default is (700, 10, 10)
 # The least the bot needs: guilds (servers, their channels and the bot's own member, for
@@ -84,6 +89,7 @@ class ArtsakhBot(commands.Bot):
         reidentify_delay: float = 5.0,
         sync_on_start: bool = True,
         subscriptions: SubscriptionStore | None = None,
+        shipped: ImageSync | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -111,6 +117,7 @@ class ArtsakhBot(commands.Bot):
             config.cooldowns.commands_per_window, config.cooldowns.window_seconds, clock
         )
         self.sync_results: list[SyncResult] = []
+        self.shipped = shipped or ImageSync()  # what start-up did with the shipped dataset
 
     # ------------------------------------------------------------------ data
 
@@ -118,6 +125,10 @@ class ArtsakhBot(commands.Bot):
     def engine(self) -> QueryEngine:
         """The query engine of the data in use now (a reload swaps it between calls)."""
         return self.datastore.current.built
+
+    def data_notice(self) -> str | None:
+        """A warning for /about when a newer shipped dataset was held back at start, else None."""
+        return self.shipped.notice(self.datastore.current.dataset.info.version)
 
     def data_footer(self) -> str:
         """The footer naming the dataset version."""

@@ -29,6 +29,7 @@ import yarl
 from bot.config import Config
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
+from bot.core.image_dataset import ImageSync, bring_in_image_dataset
 from bot.core.reloading import DataLoadError, DataStore
 from bot.discordbot.bot import ArtsakhBot, settle_memory
 from bot.discordbot.sync import Outcome, SyncResult, SyncTarget, targets_for
@@ -78,21 +79,39 @@ def _token(config: Config) -> str:
     return token
 
 
-async def open_datastore(config: Config, clock: Clock) -> DataStore[QueryEngine]:
-    """Load and index the dataset (in a worker thread); StartupError if it has problems."""
+def bring_in_shipped_data(config: Config, clock: Clock) -> ImageSync:
+    """Bring a newer shipped dataset (``data.image_path``) into the data folder; never fatal."""
+    image_dir = config.data.image_path
+    if image_dir is None:
+        return ImageSync()
+    try:
+        return bring_in_image_dataset(
+            Path(image_dir), Path(config.data.path),
+            history_dir=Path(config.data.history_path), history_keep=config.data.history_keep, clock=clock,
+        )
+    except OSError as exc:
+        log.error("Could not bring the shipped dataset %s into %s: %s", image_dir, config.data.path, exc)
+        return ImageSync()
+
+
+async def open_datastore(config: Config, clock: Clock) -> tuple[DataStore[QueryEngine], ImageSync]:
+    """Bring in shipped data, load and index the dataset (in a worker thread); StartupError on problems."""
     data_dir = Path(config.data.path)
 
-    def build() -> DataStore[QueryEngine]:
-        return DataStore(
+    def build() -> tuple[DataStore[QueryEngine], ImageSync]:
+        shipped = bring_in_shipped_data(config, clock)
+        store = DataStore(
             data_dir,
             QueryEngine,
             clock=clock,
             history_dir=Path(config.data.history_path),
             history_keep=config.data.history_keep,
+            dataset=shipped.dataset,
         )
+        return store, shipped
 
     try:
-        store = await asyncio.to_thread(build)
+        store, shipped = await asyncio.to_thread(build)
     except DataLoadError as exc:
         for problem in exc.problems[:20]:
             log.error("  %s", problem)
@@ -106,7 +125,7 @@ async def open_datastore(config: Config, clock: Clock) -> DataStore[QueryEngine]
         len(snapshot.dataset.records),
         len(snapshot.dataset.events),
     )
-    return store
+    return store, shipped
 
 
 async def open_database(config: Config) -> Database:
@@ -131,11 +150,11 @@ async def runtime(
 ) -> AsyncIterator[Runtime]:
     """Build the data store, database and bot; close them all on exit."""
     apply_endpoints(config.discord.api_base, config.discord.gateway_url)
-    datastore = await open_datastore(config, clock)
+    datastore, shipped = await open_datastore(config, clock)
     settle_memory()
     database = await open_database(config)
     try:
-        bot = ArtsakhBot(config, clock, datastore, database, **dict(bot_options or {}))
+        bot = ArtsakhBot(config, clock, datastore, database, shipped=shipped, **dict(bot_options or {}))
         try:
             yield Runtime(bot, database)
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, ClassVar
 
@@ -152,7 +153,12 @@ class InfoCog(commands.Cog, name="Info"):
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         """What this bot knows, where its data comes from and how it is checked."""
         engine = self.bot.engine
-        await self.bot.reply(interaction, self.answers.get(engine, "about", engine.about))
+        answer = self.answers.get(engine, "about", engine.about)
+        notice = self.bot.data_notice()
+        if notice is not None:
+            held_back = Field("Newer data not installed", notice, False)
+            answer = dataclasses.replace(answer, fields=(*answer.fields, held_back))
+        await self.bot.reply(interaction, answer)
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction[Any]) -> None:
