@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import io
-import logging
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,15 +21,7 @@ MINI_SUMMARY = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No .env or config from the developer's folder; logging restored afterwards."""
-    monkeypatch.chdir(tmp_path)
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +31,7 @@ DATA = dataset(
 )
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No .env or config from the developer's folder; logging restored afterwards."""
-    monkeypatch.chdir(tmp_path)
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 def health(tmp_path: Path, clock: ManualClock, *args: str) -> tuple[int, str, str]:
