@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.model import Precision
+from bot.core.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def month_from_name(word: str) -> int | None:
     Case- and accent-insensitive; full names, common abbreviations (with or without a
     dot), Russian nominative, genitive and prepositional, Armenian nominative and genitive.
     """
-    return _MONTH_BY_KEY.get(_fold(word.strip().rstrip(".")))
+    return _MONTH_BY_KEY.get(fold(word.strip().rstrip(".")))
 
 
 def parse_date_query(text: str, *, today: dt.date) -> DateQuery:
@@ -122,17 +123,11 @@ _MONTH_WORDS: dict[int, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def _fold(word: str) -> str:
-    """Lower-case, compatibility-normalised and without accents (é→e, й→и)."""
-    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", word).casefold())
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 def _month_index() -> dict[str, int]:
     index: dict[str, int] = {}
     for month, words in _MONTH_WORDS.items():
         for word in words:
-            key = _fold(word)
+            key = fold(word)
             if index.setdefault(key, month) != month:
                 raise AssertionError(f"month name {word!r} means two months")
     return index
@@ -464,7 +459,7 @@ def _token(piece: str) -> _Token:
     if m := _NUMBER_TOKEN.fullmatch(piece):
         return _Token("num", piece, int(m[1]), len(m[1]), m[2] is not None)
     if _WORD_TOKEN.fullmatch(piece):
-        month = _MONTH_BY_KEY.get(_fold(piece))
+        month = _MONTH_BY_KEY.get(fold(piece))
         if month is not None:
             return _Token("month", piece, month)
         return _Token("word", piece)

@@ -36,6 +36,7 @@ from bot.core.model import (
     Vote,
 )
 from bot.core.normalize import normalize
+from bot.core.text import plural
 
 FileKind = Literal["resolutions", "events"]
 
@@ -106,11 +107,11 @@ class DatasetSummary:
             levels = ", ".join(f"{level.value} {n}" for level, n in self.by_level) or "none"
             kinds = ", ".join(f"{kind.value} {n}" for kind, n in self.by_kind) or "none"
             pieces.append(
-                f"{_plural(self.records, 'record')} (by level: {levels}; by kind: {kinds}) "
-                f"in {_plural(self.jurisdictions, 'jurisdiction')} of {_plural(self.countries, 'country')}"
+                f"{plural(self.records, 'record')} (by level: {levels}; by kind: {kinds}) "
+                f"in {plural(self.jurisdictions, 'jurisdiction')} of {plural(self.countries, 'country')}"
             )
         if "events" in self.parts:
-            pieces.append(_plural(self.events, "event"))
+            pieces.append(plural(self.events, "event"))
         return "OK: " + ", ".join(pieces)
 
 
@@ -121,12 +122,6 @@ class FileCheck:
     kind: FileKind | None
     problems: tuple[Problem, ...]
     summary: DatasetSummary | None
-
-
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"1 {word}"
-    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
 def summarize(dataset: Dataset, parts: Iterable[str] = ("resolutions", "events")) -> DatasetSummary:

@@ -8,7 +8,8 @@ It is idempotent: ``normalize(normalize(x)) == normalize(x)``.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from bot.core.text import strip_marks
 
 # Apostrophes and quotes of every kind are removed without a space (hawai'i -> hawaii).
 _QUOTES = "'\"`´‘’‚‛“”„‟′″‵‶ʹʺʻʼʽʾʿˈˊˋ«»‹›＇＂｀"
@@ -25,12 +26,6 @@ _WORD_SUBSTITUTIONS = {"st": "saint"}
 
 def _undot(match: re.Match[str]) -> str:
     return match.group(0).replace(".", "")
-
-
-def _strip_marks(text: str) -> str:
-    """Decompose (NFKD) and drop every combining mark (País -> Pais)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
 
 
 # ASCII fast path: one bytes.translate lower-cases letters and turns the rest into spaces.
@@ -55,8 +50,8 @@ def normalize(text: str) -> str:
     folded = text.translate(_DROP_QUOTES).casefold()
     if not folded.isascii():
         # Decomposition can reveal capitals (ℌ -> H) and quotes (ŉ -> ʼn): fold once more.
-        folded = _strip_marks(folded).casefold().translate(_DROP_QUOTES)
-        folded = _strip_marks(folded)
+        folded = strip_marks(folded).casefold().translate(_DROP_QUOTES)
+        folded = strip_marks(folded)
     if "&" in folded:
         folded = folded.replace("&", " and ")
     if "." in folded:

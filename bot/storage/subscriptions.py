@@ -18,6 +18,7 @@ from bot.core.subscriptions import (
     PendingPost,
     Subscription,
 )
+from bot.core.text import clip
 from bot.storage.database import Database
 
 MAX_TEXT = 500  # longest stored error or pause reason
@@ -40,11 +41,6 @@ def _utc_from(text: str | None) -> dt.datetime | None:
 
 def _date_from(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
-
-
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def _row_to_subscription(row: sqlite3.Row) -> Subscription:
@@ -223,7 +219,7 @@ class SubscriptionStore:
         rows = await self._db.execute(
             "UPDATE daily_subscriptions SET paused_reason = ?, paused_at = ? WHERE channel_id = ? "
             "RETURNING channel_id",
-            (_clip(reason) or "Paused.", stamp, channel_id),
+            (clip(reason, MAX_TEXT) or "Paused.", stamp, channel_id),
         )
         return bool(rows)
 
@@ -233,7 +229,7 @@ class SubscriptionStore:
         rows = await self._db.execute(
             "UPDATE daily_subscriptions SET last_error = ?, last_error_at = ? WHERE channel_id = ? "
             "RETURNING channel_id",
-            (_clip(error) or "Unknown error.", stamp, channel_id),
+            (clip(error, MAX_TEXT) or "Unknown error.", stamp, channel_id),
         )
         return bool(rows)
 

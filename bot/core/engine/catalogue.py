@@ -15,13 +15,13 @@ from bot.core.engine.common import (
     invalid,
     never_raise,
     overview,
-    plural,
 )
 from bot.core.engine.date_index import event_last
 from bot.core.engine.indexes import COUNTRY_PREFIX, Indexes
 from bot.core.engine.words import parse_kind, parse_level
 from bot.core.model import Kind, Level
 from bot.core.normalize import normalize
+from bot.core.text import plural
 
 
 def _paragraphs(text: str) -> list[str]:

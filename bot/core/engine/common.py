@@ -13,12 +13,13 @@ from typing import ParamSpec, Protocol, TypeVar
 from bot.core.answers import Answer, Candidate, Field, Status
 from bot.core.model import Event, Record
 from bot.core.normalize import normalize
+from bot.core.text import clip, plural
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
-MAX_LABEL = 100
 MAX_SUGGESTIONS = 25
+MAX_LABEL = 100  # a candidate's label: one short line to pick from (adapters still fit their medium)
 MAX_CANDIDATES = 10
 MAX_SEARCH_RESULTS = 10
 
@@ -100,12 +101,6 @@ def never_raise_list(method: Callable[_P, list[Candidate]]) -> Callable[_P, list
     return wrapper
 
 
-def clip(text: str, limit: int = MAX_LABEL) -> str:
-    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def clean_query(text: str | None) -> tuple[str, str | None]:
     """The query with whitespace tidied, and an error message or None.
 
@@ -134,11 +129,6 @@ def clean_query(text: str | None) -> tuple[str, str | None]:
 def shown_query(text: str | None) -> str:
     """The query as echoed back in an answer (at most the maximum length)."""
     return clip(text or "", MAX_QUERY_LENGTH + 1) if text else ""
-
-
-def plural(count: int, word: str, plural: str | None = None) -> str:
-    """``1 record``, ``2 records``; ``plural`` for irregular words (``2 countries``)."""
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 def count_line(count: int) -> str:

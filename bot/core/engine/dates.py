@@ -17,16 +17,15 @@ from bot.core.engine.common import (
     Item,
     ambiguous,
     clean_query,
-    clip,
     invalid,
     never_raise,
-    plural,
 )
 from bot.core.engine.date_index import event_last, month_day_of
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import ordinal
 from bot.core.model import AlternativeDate, PartialDate, Precision, Record
 from bot.core.present import day_month, record_entry, record_heading, years_phrase
+from bot.core.text import plural
 
 
 def _preposition(spans: Sequence[DateSpan]) -> str:
@@ -145,7 +144,7 @@ class Dates:
         items = self._span_items(spans)
         note = f" {parsed.note}" if parsed.note else ""
         where = f"{_preposition(spans)}{labels}"
-        title = clip(f"Records from {labels}", 100)
+        title = f"Records from {labels}"
         if items:
             return self._dated_listing("date", query, title, items, where=where, label=labels, note=note)
         nearest: list[Record] = []

@@ -15,12 +15,13 @@ from typing import Literal
 
 from bot.core.answers import Answer, Candidate, Entry, Status
 from bot.core.collector import collector_paused
-from bot.core.engine.common import Item, clip, plural
+from bot.core.engine.common import MAX_LABEL, Item
 from bot.core.engine.date_index import DateIndex
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
 from bot.core.model import Dataset, Event, Level, Record, newest_first
 from bot.core.normalize import normalize
 from bot.core.present import event_entry, record_entry
+from bot.core.text import clip, plural
 
 COUNTRY_PREFIX = "country:"
 BODY_PREFIX = "body:"
@@ -58,7 +59,7 @@ class Target:
 
     def candidate(self) -> Candidate:
         """The target as a suggestion: its label and description."""
-        return Candidate(label=clip(f"{self.label} ({self.description})"), value=self.key)
+        return Candidate(label=clip(f"{self.label} ({self.description})", MAX_LABEL), value=self.key)
 
 
 class Indexes:
@@ -89,7 +90,7 @@ class Indexes:
         self.country_names = NameIndex(
             NameEntry(
                 key=c.id,
-                label=clip(c.name),
+                label=c.name,
                 names=(c.name, *c.aliases),
                 rank=float(len(self.records_by_country.get(c.id, ()))),
             )
@@ -147,7 +148,7 @@ class Indexes:
             )
             names = (country.name, *country.aliases)
             country_norms[country.id] = {normalize(n) for n in names}
-            entries.append(NameEntry(key=key, label=clip(country.name), names=names, rank=len(records)))
+            entries.append(NameEntry(key=key, label=country.name, names=names, rank=len(records)))
 
         no_records = plural(0, "record")
         for jurisdiction in ds.jurisdictions:
@@ -172,7 +173,7 @@ class Indexes:
                 entries.append(
                     NameEntry(
                         key=jurisdiction.id,
-                        label=clip(jurisdiction.name),
+                        label=jurisdiction.name,
                         names=tuple(own),
                         rank=float(len(records)),
                     )
@@ -225,7 +226,7 @@ class Indexes:
             for record in records:
                 names.extend(record.body_aliases)
             unique = tuple(dict.fromkeys(n for n in names if n.strip()))
-            entries.append(NameEntry(key=key, label=clip(label), names=unique, rank=float(len(records))))
+            entries.append(NameEntry(key=key, label=label, names=unique, rank=float(len(records))))
         for group in (self.bodies, *self.bodies_by_word.values()):
             group.sort(key=lambda t: (-len(t.records), t.label))
         return entries
@@ -253,7 +254,7 @@ class Indexes:
                 "notes": " ".join(filter(None, [record.notes, record.date_note])),
                 "dates": dates,
             }
-            yield record.id, clip(self.record_label(record)), fields
+            yield record.id, self.record_label(record), fields
 
     def record_label(self, record: Record) -> str:
         """A one-line label for a record: place · date · title."""
@@ -355,7 +356,7 @@ class Indexes:
         """A country as a suggestion: "France (3 records)"."""
         name = self.country_name(country_id)
         count = len(self.records_by_country.get(country_id, ()))
-        return Candidate(label=clip(f"{name} ({plural(count, 'record')})"), value=country_id)
+        return Candidate(label=clip(f"{name} ({plural(count, 'record')})", MAX_LABEL), value=country_id)
 
     def folded_label(self, target: Target) -> str:
         """The target's label, normalized (kept once worked out: labels with accents are slow to fold)."""

@@ -7,14 +7,13 @@ from bot.core.engine.common import (
     EMPTY_MESSAGES,
     MAX_SEARCH_RESULTS,
     clean_query,
-    clip,
     invalid,
     never_raise,
     nothing_found,
-    plural,
 )
 from bot.core.engine.indexes import Indexes
 from bot.core.present import record_heading
+from bot.core.text import plural
 
 
 class Search:
@@ -31,7 +30,7 @@ class Search:
             return invalid("resolution", text, error or EMPTY_MESSAGES["resolution"])
         record = self._ix.record_ids.get(query.casefold())
         if record is not None:
-            title = clip(record_heading(record, self._ix.dataset), 256)
+            title = record_heading(record, self._ix.dataset)
             found = f"Record {record.id}."
             return self._ix.listing("resolution", query, title, (record,), found=found, matched=record.id)
         hits = self._ix.texts.search(query, limit=MAX_SEARCH_RESULTS)
@@ -43,7 +42,7 @@ class Search:
         return self._ix.listing(
             "resolution",
             query,
-            clip(f"Records matching '{query}'", 100),
+            f"Records matching '{query}'",
             records,
             found=f"{plural(len(records), 'record')} for '{query}', best match first.",
             matched=query,

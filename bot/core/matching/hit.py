@@ -1,11 +1,13 @@
-"""What both indexes return: a :class:`Hit`, with Discord's limits for labels and choice lists."""
+"""What both indexes return: a :class:`Hit`, its label kept short, and the most completions asked for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-LABEL_MAX = 100  # Discord's limit for a choice name
-COMPLETE_MAX = 25  # Discord's limit for autocomplete choices
+from bot.core.text import clip
+
+LABEL_MAX = 100  # a hit's label, at most (the engine shows its own labels, in full)
+COMPLETE_MAX = 25  # completions per call, at most (what an autocomplete list can show)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +22,8 @@ class Hit:
 
 
 def clip_label(label: str) -> str:
-    """A label cut to Discord's 100 characters."""
+    """A hit's label on one line, at most :data:`LABEL_MAX` characters."""
     if len(label) <= LABEL_MAX and label.isprintable() and label.strip() == label:
         return label
-    label = " ".join(label.split())
-    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
+    return clip(label, LABEL_MAX)
 

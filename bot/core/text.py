@@ -1,0 +1,45 @@
+"""The text helpers every part of the bot uses: clipping, plurals and Unicode folding.
+
+The core returns full text; only the adapters clip to their medium's limits (Discord's live in
+``bot.discordbot.render``). :func:`clip` is for the core's own limits (stored reasons, echoed
+queries, index labels).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line (runs of whitespace become one space), cut to ``limit`` characters.
+
+    A cut text ends with an ellipsis, within the limit.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return ELLIPSIS[:limit]
+    return text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 record``, ``2 records``, ``3 countries``; ``many`` for any other plural form."""
+    if count == 1:
+        return f"1 {word}"
+    if many is None:
+        many = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in set("aeiou") else word + "s"
+    return f"{count} {many}"
+
+
+def strip_marks(text: str) -> str:
+    """Decompose (NFKD) and drop every combining mark: "País" → "Pais", "й" → "и"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+
+
+def fold(text: str) -> str:
+    """Case-folded, compatibility-normalized and without accents: "Décembre" → "decembre"."""
+    return strip_marks(unicodedata.normalize("NFKC", text).casefold())
