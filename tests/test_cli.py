@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile import alias_bomb, anchor_line, first_alias_line
 
 from bot.cli.main import main
 
@@ -186,3 +187,21 @@ def test_help_names_the_program_as_it_was_called(tmp_path: Path) -> None:
     assert as_script.stdout.startswith("usage: artsakh-bot [-h]")
     assert "health" in as_script.stdout
     assert "--version" in as_script.stdout
+
+
+def test_check_data_refuses_an_alias_bomb_by_file_and_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    bomb = alias_bomb()
+    (data / "resolutions.yaml").write_text(bomb, encoding="utf-8")
+    (tmp_path / "bomb.yaml").write_text(bomb, encoding="utf-8")
+    anchor = "anchor '&record': anchors and aliases are not allowed in data files; write the value out"
+    for target, shown in (("data", "data/resolutions.yaml"), ("bomb.yaml", "bomb.yaml")):
+        code, out, err = run("check-data", target)
+        assert code == 1
+        lines = out.splitlines()
+        assert lines[0] == f"{shown}:{anchor_line(bomb)}: {anchor}"
+        assert lines[1].startswith(f"{shown}:{first_alias_line(bomb)}: '*record' repeats an anchored value")
+        assert lines[-1].endswith("more anchors or aliases from here on (not listed)")
+        assert len(lines) == 21
+        assert err == "21 problem(s) found in " + target + "\n"

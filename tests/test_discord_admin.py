@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from botkit import artsakh_bot, bot_config
 from fakecord import CommandNotAvailable, FakeDiscord, FakeMessage, FakeUser, InteractionResult
+from hostile import alias_bomb, anchor_line, first_alias_line
 
 from bot.config import DataConfig, ModerationConfig, StorageConfig
 from bot.core.clock import ManualClock
@@ -492,4 +493,36 @@ async def test_sighup_reloads_from_disk_and_reports_to_the_log_channel(
         assert any("Reload by SIGHUP" in r.getMessage() for r in caplog.records)
     # the handler is gone with the cog, and the previous disposition is back
     assert signal.getsignal(signal.SIGHUP) == before
+    fake_discord.assert_no_pings()
+
+
+# ---------------------------------------------------------------------------------------------- hostile files
+
+
+async def test_an_alias_bomb_upload_is_refused_at_once_and_the_old_data_keeps_serving(
+    fake_discord: FakeDiscord, start: StartBot, data_dir: Path, history_dir: Path
+) -> None:
+    world = fake_discord.world
+    bomb = alias_bomb()
+    before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
+    async with start(user_ids=(world.mod.id,)) as bot:
+        result = await admin_reload(fake_discord, world.mod, ("bomb.yaml", bomb.encode()))
+        message = report_of(result)
+        embed = message.embeds[0]
+        assert embed["title"] == "Reload refused: 21 problems"
+        assert f"keeps serving version `{version_of(original())}`" in embed["description"]
+        assert (
+            f"bomb.yaml:{anchor_line(bomb)}: anchor '&record': anchors and aliases are not allowed"
+            in embed["description"]
+        )
+        full = message.files["reload-problems.txt"].decode().splitlines()
+        assert full[1].startswith(f"bomb.yaml:{first_alias_line(bomb)}: '*record' repeats an anchored value")
+        assert full[-1].endswith("more anchors or aliases from here on (not listed)")
+        # the bot is free again at once: the old data answers and nothing on disk changed
+        assert not bot.datastore.busy
+        assert bot.datastore.current.dataset.info.version == version_of(original())
+        still = await jurisdiction(fake_discord, "California")
+        assert still.embeds[0]["title"] == "California"
+        assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before
+        assert not history_dir.exists() or list(history_dir.iterdir()) == []
     fake_discord.assert_no_pings()

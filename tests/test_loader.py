@@ -7,9 +7,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hostile import BOMB_ALIAS, alias_bomb, anchor_line, first_alias_line
 
+from bot.core import loader
 from bot.core.loader import (
     EVENTS_FILE,
+    MAX_ALIAS_PROBLEMS,
+    MAX_PROBLEMS,
     RESOLUTIONS_FILE,
     Problem,
     check_file,
@@ -528,3 +532,68 @@ def test_check_single_file_with_a_syntax_error_is_named_by_its_file_name(tmp_pat
     assert len(check.problems) == 1
     assert str(check.problems[0]).startswith(f"{broken}:4: YAML syntax error")
     assert check.summary is None
+
+
+# ---------------------------------------------------------------------------- hostile files
+
+
+def test_an_alias_bomb_is_refused_with_file_and_line_before_the_walk() -> None:
+    bomb = alias_bomb()
+    references = bomb.count(BOMB_ALIAS)
+    assert len(bomb) >= 32 * 1024
+    result = load_files(bomb.encode(), MINI / EVENTS_FILE, resolutions_name="bomb.yaml")
+    assert result.dataset is None
+    shown = [str(p) for p in result.problems]
+    first = first_alias_line(bomb)
+    listed = MAX_ALIAS_PROBLEMS - 1  # the anchor, then the first aliases
+    assert shown == [
+        (f"bomb.yaml:{anchor_line(bomb)}: anchor '&record': anchors and aliases are not allowed "
+         "in data files; write the value out"),
+        *(f"bomb.yaml:{first + n}: '*record' repeats an anchored value: anchors and aliases are not "
+          "allowed in data files; write the value out" for n in range(listed)),
+        (f"bomb.yaml:{first + listed}: {references - listed} more anchors or aliases from here on "
+         "(not listed)"),
+    ]
+    # the same refusal for an upload's first look and for check-data on the file alone
+    kind, found = identify_file(bomb.encode(), "bomb.yaml")
+    assert kind is None
+    assert [str(p) for p in found] == shown
+    assert detect_file_kind(bomb.encode()) is None
+
+
+def test_one_harmless_anchor_is_still_refused(tmp_path: Path) -> None:
+    text = HEAD.replace("  - id: us\n", "  - &us\n    id: us\n") + "resolutions:\n" + RECORD
+    assert problems(tmp_path, text) == [
+        (f"{RESOLUTIONS_FILE}:5: anchor '&us': anchors and aliases are not allowed in data files; "
+         "write the value out")
+    ]
+    # an ampersand or asterisk in text is no anchor
+    text = HEAD + "resolutions:\n" + RECORD.replace('title: "T"', 'title: "Q&A * 2"').replace(
+        "body: Assembly", "body: A&B *Assembly*"
+    )
+    assert load_dataset(write(tmp_path, text)).ok
+
+
+def test_a_walk_over_its_work_budget_stops_with_one_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    # no alias-free file can reach the real budget (a few visits per node, a node per two
+    # characters); a budget of nothing shows what a file that did would get
+    monkeypatch.setattr(loader, "WORK_PER_CHAR", 0)
+    monkeypatch.setattr(loader, "WORK_FLOOR", 50)
+    result = load_dataset(ROOT / "data")
+    assert result.dataset is None
+    too_much = (
+        "checking this file takes far more work than a file of its size should; "
+        "nothing was loaded (is it generated, or deeply repetitive?)"
+    )
+    assert [str(p) for p in result.problems] == [
+        f"{ROOT / 'data' / RESOLUTIONS_FILE}: {too_much}",
+        f"{ROOT / 'data' / EVENTS_FILE}: {too_much}",
+    ]
+
+
+def test_a_file_of_nothing_but_problems_stops_after_a_thousand(tmp_path: Path) -> None:
+    text = HEAD + "resolutions: [" + "{}, " * 2000 + "]\n"
+    found = problems(tmp_path, text)
+    assert len(found) == MAX_PROBLEMS + 1
+    assert found[0] == f"{RESOLUTIONS_FILE}: stopped after {MAX_PROBLEMS} problems; fix these and check again"
+    assert found[1] == f"{RESOLUTIONS_FILE}:12: resolution #1: missing required field 'id'"

@@ -55,6 +55,18 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
+# Hand-written data files need neither anchors nor aliases; refusing them before the walk keeps
+# the node graph a tree, so checking a file is work in proportion to its size. At most this many
+# anchors and aliases are listed one by one (then one line counts the rest).
+MAX_ALIAS_PROBLEMS = 20
+# The walk's work budget: node visits allowed per character of the document (plus a floor).
+# A tree walk needs a few visits per node and a node takes at least two characters, so a real
+# file stays far below it; it stops whatever walk might still be super-linear on a hostile file.
+WORK_PER_CHAR = 4
+WORK_FLOOR = 10_000
+# A file's walk stops after this many problems: more would only bury the first ones.
+MAX_PROBLEMS = 1000
+
 _E = TypeVar("_E", Level, Kind)
 _Part = TypeVar("_Part")
 
@@ -153,6 +165,11 @@ def _line(node: Node) -> int:
     return int(node.start_mark.line) + 1
 
 
+def _event_line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 0
+
+
 def _describe(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "a mapping"
@@ -180,16 +197,41 @@ class _Map:
         return item[1] if item else None
 
 
+class _OverBudget(Exception):
+    """The walk used up the work budget of its document (see ``WORK_PER_CHAR``)."""
+
+
+class _TooManyProblems(Exception):
+    """The walk found ``MAX_PROBLEMS`` problems in one file."""
+
+
 class _FileReader:
     """Walks one file's node tree, collecting problems against that file's name."""
 
     def __init__(self, file: str, problems: list[Problem]) -> None:
         self.file = file
         self.problems = problems
+        self.budget = WORK_FLOOR  # set from the document's size by compose()
+        self.problem_limit = len(problems) + MAX_PROBLEMS
 
     def problem(self, where: Node | int, message: str) -> None:
         line = where if isinstance(where, int) else _line(where)
         self.problems.append(Problem(self.file, line, message))
+        if len(self.problems) >= self.problem_limit:
+            raise _TooManyProblems
+
+    def spend(self, work: int) -> None:
+        """Count ``work`` node visits against the budget; _OverBudget when it runs out."""
+        self.budget -= work
+        if self.budget < 0:
+            raise _OverBudget
+
+    def over_budget(self) -> None:
+        self.problem(
+            0,
+            "checking this file takes far more work than a file of its size should; "
+            "nothing was loaded (is it generated, or deeply repetitive?)",
+        )
 
     # ---- parsing the text
 
@@ -203,7 +245,10 @@ class _FileReader:
                 return None
         else:
             text = data
+        self.budget = WORK_FLOOR + WORK_PER_CHAR * len(text)
         try:
+            if self._has_anchors(text):
+                return None
             root = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
@@ -219,6 +264,37 @@ class _FileReader:
             return None
         return root
 
+    def _has_anchors(self, text: str) -> bool:
+        """Report anchors (``&name``) and aliases (``*name``) from the event stream, before composing.
+
+        An alias makes one node appear in many places, so a small file could make the walk
+        visit a large list once per reference. Without them the node graph is a tree.
+        """
+        if "&" not in text and "*" not in text:  # neither can appear without its sign
+            return False
+        found = first_unlisted = 0
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                message = f"'*{event.anchor}' repeats an anchored value"
+            elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                message = f"anchor '&{event.anchor}'"
+            else:
+                continue
+            found += 1
+            if found <= MAX_ALIAS_PROBLEMS:
+                self.problem(
+                    _event_line(event),
+                    f"{message}: anchors and aliases are not allowed in data files; write the value out",
+                )
+            elif found == MAX_ALIAS_PROBLEMS + 1:
+                first_unlisted = _event_line(event)
+        if found > MAX_ALIAS_PROBLEMS:
+            self.problem(
+                first_unlisted,
+                f"{found - MAX_ALIAS_PROBLEMS} more anchors or aliases from here on (not listed)",
+            )
+        return found > 0
+
     # ---- structure helpers
 
     def mapping(self, node: Node, what: str, noun: str | None = None) -> _Map | None:
@@ -226,6 +302,7 @@ class _FileReader:
         if not isinstance(node, MappingNode):
             self.problem(node, f"{what} must be a mapping of keys to values, not {_describe(node)}")
             return None
+        self.spend(2 * len(node.value) + 1)
         if noun is not None:
             for key_node, value_node in node.value:
                 if (
@@ -300,6 +377,7 @@ class _FileReader:
         if not isinstance(node, SequenceNode):
             self.problem(node, f"{m.what}: '{key}' must be a list, not {_describe(node)}")
             return None
+        self.spend(len(node.value) + 1)
         return list(node.value)
 
     def text_list(self, m: _Map, key: str) -> tuple[tuple[str, Node], ...]:
@@ -785,9 +863,19 @@ def _parse(
         return None
     if data is None:
         return None
+    problems_before = len(problems)
     reader = _FileReader(file, problems)
     root = reader.compose(data)
-    return read(reader, root) if root is not None else None
+    if root is None:
+        return None
+    try:
+        return read(reader, root)
+    except _OverBudget:
+        del problems[problems_before:]  # a partial walk's problems would mislead
+        reader.over_budget()
+    except _TooManyProblems:
+        problems.append(Problem(file, 0, f"stopped after {MAX_PROBLEMS} problems; fix these and check again"))
+    return None
 
 
 def _top_keys(root: Node | None) -> set[str]:
