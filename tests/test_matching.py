@@ -16,6 +16,7 @@ from bot.core.matching import (
     NameIndex,
     TextIndex,
     deletion_keys,
+    latin_spellings,
     text_tokens,
 )
 from bot.core.normalize import normalize, tokens
@@ -355,6 +356,86 @@ def test_misses_suggest_reasonable_names(query: str, suggested: str) -> None:
     assert result.status == "none"
     assert suggested in [h.key for h in result.suggestions]
     assert len(result.suggestions) <= 5
+
+
+# ----------------------------------------------------------------------------- other scripts
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("Լոս Անջելես", "j:los-angeles"),  # Armenian, not an alias
+        ("Глендейл", "j:glendale"),  # Cyrillic "ей" for the "a" of Glendale
+        ("Գլենդեյլ", "j:glendale"),
+        ("Калифорния", "j:california"),
+        ("Կալիֆոռնիա", "j:california"),
+        ("Лос-Анджелес", "j:los-angeles"),
+        ("Гонолулу", "j:honolulu"),
+        ("Мичиган", "j:michigan"),
+        ("Միչիգան", "j:michigan"),
+        ("Монтевидео", "j:montevideo"),
+        ("Ломбардия", "j:lombardy"),
+        ("Уругвай", "c:uy"),
+        ("Ուրուգվայ", "c:uy"),
+    ],
+)
+def test_names_typed_in_another_script_find_their_place(query: str, key: str) -> None:
+    result = REAL.lookup(query)
+    assert _answer(result) == ("fuzzy", (key,)), result
+    assert not result.hits[0].exact  # read as, not typed as: the answer says "Showing ..."
+
+
+def test_a_name_in_another_script_that_is_an_alias_is_exact() -> None:
+    assert _answer(FULL.lookup("Հայաստան")) == ("exact", ("c:armenia",))
+
+
+@pytest.mark.parametrize(
+    "query", ["Москва", "Россия", "Азербайджан", "Париж", "Нью-Йорк", "Техас", "Գերմանիա", "Ереван",
+              "Լիոն",  # "lion" is one changed letter from Lyon, four letters: only a suggestion
+              "Ме", "Ла", "США"],  # short Latin forms never meet abbreviations ("ME", "LA")
+)
+def test_other_scripts_keep_the_no_confident_wrong_answer_rule(query: str) -> None:
+    result = REAL.lookup(query)
+    assert result.status == "none", result
+    assert len(result.suggestions) <= 5
+
+
+def test_a_transliteration_close_to_two_names_is_ambiguous() -> None:
+    index = NameIndex([
+        NameEntry("a", "Saint-Denis", ("Saint-Denis",)),
+        NameEntry("b", "Saint-Genis", ("Saint-Genis",)),
+    ])
+    assert _answer(index.lookup("Сейнт-Денис")) == ("fuzzy", ("a",))
+    result = index.lookup("Сейнт-Енис")  # "saint enis": one letter from either
+    assert result.status == "ambiguous"
+    assert {h.key for h in result.hits} == {"a", "b"}
+    far = index.lookup("Сен-Енис")  # too far from both: no answer, both suggested
+    assert far.status == "none"
+    assert {h.key for h in far.suggestions} == {"a", "b"}
+
+
+def test_latin_spellings() -> None:
+    assert latin_spellings("Los Angeles") == ()
+    assert latin_spellings("País Vasco") == ()
+    assert latin_spellings("Լոս Անջելես") == ("los anjeles",)
+    assert latin_spellings("Калифорния") == ("kalifornia", "california")
+    assert "glendal" in latin_spellings("Глендейл")
+    assert latin_spellings("Джорджия")[0] == "jorjia"
+    assert latin_spellings("Ուրուգվայ") == ("urugvay",)
+    assert latin_spellings("Γεωργία") == ("georgia",)
+    assert latin_spellings("東京") == ()  # other scripts: matched as typed only
+
+
+@pytest.mark.parametrize(
+    ("partial", "first"),
+    [("Кали", "j:california"), ("Калиф", "j:california"), ("Կալիֆ", "j:california"),
+     ("Лос Андж", "j:los-angeles"), ("Միչ", "j:michigan"), ("Глен", "j:glendale"), ("Մոնտե", "j:montevideo")],
+)
+def test_complete_in_another_script(partial: str, first: str) -> None:
+    hits = REAL.complete(partial)
+    assert hits, partial
+    assert hits[0].key == first
+    assert all(h.score < 90 for h in hits)  # ranked below anything typed in the names' own script
 
 
 def test_lookup_hit_tells_which_name_matched() -> None:

@@ -12,6 +12,7 @@ from bot.core.engine.common import (
     nothing_found,
 )
 from bot.core.engine.indexes import Indexes
+from bot.core.matching import latin_spellings
 from bot.core.present import record_heading
 from bot.core.text import plural
 
@@ -34,6 +35,10 @@ class Search:
             found = f"Record {record.id}."
             return self._ix.listing("resolution", query, title, (record,), found=found, matched=record.id)
         hits = self._ix.texts.search(query, limit=MAX_SEARCH_RESULTS)
+        for form in () if hits else latin_spellings(query):  # "Глендейл": its Latin forms, in turn
+            hits = self._ix.texts.search(form, limit=MAX_SEARCH_RESULTS)
+            if hits:
+                break
         records = [r for r in (self._ix.dataset.record(h.key) for h in hits) if r is not None]
         records = list(dict.fromkeys(records))
         if not records:

@@ -2,11 +2,13 @@
 
 - :mod:`.names`: :class:`NameIndex`, fuzzy name lookup and autocomplete;
 - :mod:`.text`: :class:`TextIndex`, free-text search over records' fields;
+- :mod:`.scripts`: Latin forms of names typed in Armenian, Cyrillic or Greek;
 - :mod:`.hit`: :class:`Hit`, what both return.
 """
 
 from bot.core.matching.hit import LABEL_MAX, Hit
 from bot.core.matching.names import MatchResult, NameEntry, NameIndex, deletion_keys, strip_designators
+from bot.core.matching.scripts import latin_spellings
 from bot.core.matching.text import TextIndex, text_tokens
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "NameIndex",
     "TextIndex",
     "deletion_keys",
+    "latin_spellings",
     "strip_designators",
     "text_tokens",
 ]

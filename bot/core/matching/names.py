@@ -48,6 +48,7 @@ from rapidfuzz.distance import OSA, LCSseq, Levenshtein
 
 from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
+from bot.core.matching.scripts import latin_spellings
 from bot.core.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ _SCAN = 256  # prefix ranges up to this size are sorted on the fly
 _HEAVY_KEEP = 64  # for larger ranges, the best ones are kept ready
 
 _MAXCHAR = "\U0010ffff"
+_LATIN_MIN_LETTERS = 4  # shorter Latin forms would meet abbreviations ("ME", "LA"), never a name
 
 
 def _trigram_slices(count: int) -> tuple[slice, ...]:
@@ -418,10 +420,56 @@ class NameIndex:
     # ------------------------------------------------------------------ lookup
 
     def lookup(self, query: str) -> MatchResult:
-        """What ``query`` names: exact, a clear fuzzy winner, ambiguous, or none (with suggestions)."""
+        """What ``query`` names: exact, a clear fuzzy winner, ambiguous, or none (with suggestions).
+
+        A name typed in Armenian, Cyrillic or Greek that is no name or alias of its own is
+        also looked up in its Latin forms (see :mod:`.scripts`).
+        """
         q = normalize(query)
         if not q:
             return _NO_MATCH
+        native = self._lookup(q)
+        if native.status == "exact" or q.isascii() or (native.hits and all(h.exact for h in native.hits)):
+            return native
+        latin = [form for form in latin_spellings(query) if _letters(form) >= _LATIN_MIN_LETTERS]
+        if not latin:
+            return native
+        return self._merged([native, *(self._spelled(self._lookup(form)) for form in latin)])
+
+    @staticmethod
+    def _spelled(result: MatchResult) -> MatchResult:
+        """The lookup of a Latin form: its exact matches count as near-exact (not typed so)."""
+        if result.status == "none":
+            return result
+        hits = tuple(Hit(h.key, h.label, h.matched, SCORE_NEAR, False) if h.exact else h for h in result.hits)
+        return MatchResult("fuzzy" if result.status == "exact" else result.status, hits, ())
+
+    def _merged(self, results: Sequence[MatchResult]) -> MatchResult:
+        """One answer from the lookups of several forms of one query, by the same rules.
+
+        The best form decides; any other form whose best hit comes within ``MARGIN`` of it
+        adds its hits (so a close second meaning makes the answer ambiguous); with no
+        winner, the suggestions of every form, best first.
+        """
+        decided = [r for r in results if r.status != "none" and r.hits]
+        if not decided:
+            found: dict[str, Hit] = {}
+            for hit in sorted((h for r in results for h in r.suggestions), key=lambda h: -h.score):
+                found.setdefault(hit.key, hit)
+            return MatchResult("none", (), tuple(list(found.values())[:MAX_SUGGESTIONS]))
+        top = max(r.hits[0].score for r in decided)
+        kept: dict[str, Hit] = {}
+        for result in decided:
+            if result.hits[0].score <= top - MARGIN:
+                continue
+            for hit in result.hits:
+                old = kept.get(hit.key)
+                if old is None or hit.score > old.score:
+                    kept[hit.key] = hit
+        return self._decided(sorted(kept.values(), key=lambda h: -h.score))
+
+    def _lookup(self, q: str) -> MatchResult:
+        """:meth:`lookup` of a normalized query, as typed."""
         cid = self._choice_id.get(q)
         exact: dict[int, str] = {}
         near: dict[int, str] = {}
@@ -617,6 +665,22 @@ class NameIndex:
         p = normalize(partial)
         if not p:
             return self._default[:limit]
+        found = self._complete(p, limit)
+        if len(found) < limit and not p.isascii():
+            # Typed in Armenian, Cyrillic or Greek: the Latin forms' completions come next.
+            # Their best matches first: "Калиф" is the start of "calif" before it is near "kalif".
+            spelled: dict[str, Hit] = {}
+            for form in latin_spellings(partial):
+                for key, hit in self._complete(form, limit - len(found)).items():
+                    if key not in spelled or hit.score > spelled[key].score:
+                        spelled[key] = hit
+            for hit in sorted(spelled.values(), key=lambda h: -h.score)[: limit - len(found)]:
+                score = min(hit.score, SCORE_FUZZY_MAX)
+                found.setdefault(hit.key, Hit(hit.key, hit.label, hit.matched, score, False))
+        return list(found.values())
+
+    def _complete(self, p: str, limit: int) -> dict[str, Hit]:
+        """:meth:`complete` of normalized text as typed: the hits by key, in order."""
         found: dict[str, Hit] = {}
 
         def add(cid: int, score: float, *, exact: bool) -> None:
@@ -640,7 +704,7 @@ class NameIndex:
                 if len(found) >= limit:
                     break
                 found.setdefault(hit.key, hit)
-        return list(found.values())
+        return found
 
     def _complete_fuzzy(self, p: str, need: int) -> list[Hit]:
         """Names with a word start within a typo or two of ``p``.
