@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.core.normalize import normalize
+
 MONTH_NAMES = tuple(calendar.month_name)  # index 1..12, English, locale-independent in the C locale
 
 
@@ -283,12 +285,14 @@ class Dataset:
     _jurisdiction_by_id: dict[str, Jurisdiction] = field(default_factory=dict, repr=False, compare=False)
     _record_by_id: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
     _event_by_id: dict[str, Event] = field(default_factory=dict, repr=False, compare=False)
+    _display_by_id: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._country_by_id.update({c.id: c for c in self.countries})
         self._jurisdiction_by_id.update({j.id: j for j in self.jurisdictions})
         self._record_by_id.update({r.id: r for r in self.records})
         self._event_by_id.update({e.id: e for e in self.events})
+        self._display_by_id.update(display_names(self.countries, self.jurisdictions))
 
     def country(self, country_id: str) -> Country:
         """The country with this id (KeyError if unknown)."""
@@ -306,9 +310,76 @@ class Dataset:
         """The event with this id, or None."""
         return self._event_by_id.get(event_id)
 
+    def display_name(self, jurisdiction_id: str) -> str:
+        """The name that says which place: "Georgia (US state)", "Valence, France" (:func:`display_names`).
+
+        The jurisdiction's own name when no other place shares it; its id when unknown.
+        """
+        return self._display_by_id.get(jurisdiction_id, jurisdiction_id)
+
     def records_of(self, jurisdiction_id: str) -> tuple[Record, ...]:
         """Every record of one jurisdiction, newest first."""
         return newest_first(r for r in self.records if r.jurisdiction == jurisdiction_id)
+
+
+def _country_short(country: Country) -> str | None:
+    """A country's shortest all-capitals alias of two or three letters ("US"), or None."""
+    shorts = [a for a in (country.name, *country.aliases) if 2 <= len(a) <= 3 and a.isalpha() and a.isupper()]
+    return min(shorts, key=len) if shorts else None
+
+
+def _qualified(place: Jurisdiction, country: Country | None) -> str:
+    """The place's name with where it is: "Georgia (US state)", "X (region of Spain)", "Valence, France"."""
+    if country is None:
+        return f"{place.name} ({place.level.value})"
+    if place.level in (Level.CITY, Level.COUNTY):
+        return f"{place.name}, {country.name}"
+    short = _country_short(country)
+    if short is not None:
+        return f"{place.name} ({short} {place.level.value})"
+    return f"{place.name} ({place.level.value} of {country.name})"
+
+
+def display_names(countries: Iterable[Country], jurisdictions: Iterable[Jurisdiction]) -> dict[str, str]:
+    """Each jurisdiction's display name, by id: its name, or its name with where it is.
+
+    A name is qualified when it is also the name or an alias of another country ("Georgia"
+    the US state), or the name of another jurisdiction (a city in two countries gets its
+    country beside it: "Valence, France"). An alias that is the name with a qualifier in
+    brackets ("Georgia (US state)") is the data's own choice and wins.
+    """
+    countries = tuple(countries)
+    places = tuple(jurisdictions)
+    by_id = {c.id: c for c in countries}
+    country_names: dict[str, set[str]] = {}
+    for country in countries:
+        for name in (country.name, *country.aliases):
+            country_names.setdefault(normalize(name), set()).add(country.id)
+    place_names: dict[str, list[Jurisdiction]] = {}
+    for place in places:
+        place_names.setdefault(normalize(place.name), []).append(place)
+    shown: dict[str, str] = {}
+    for place in places:
+        norm = normalize(place.name)
+        own = next((a for a in place.aliases if a.startswith(f"{place.name} (") and a.endswith(")")), None)
+        if own is not None:
+            shown[place.id] = own
+        elif country_names.get(norm, set()) - {place.country} or len(place_names[norm]) > 1:
+            shown[place.id] = _qualified(place, by_id.get(place.country))
+        else:
+            shown[place.id] = place.name
+    # Two places of one country with one name ("Glendale" in two states): the level and country.
+    place_by_id = {p.id: p for p in places}
+    same: dict[str, list[str]] = {}
+    for pid, text in shown.items():
+        same.setdefault(text, []).append(pid)
+    for ids in same.values():
+        for pid in ids if len(ids) > 1 else ():
+            place = place_by_id[pid]
+            home = by_id.get(place.country)
+            where = f", {home.name}" if home is not None else ""
+            shown[pid] = f"{place.name} ({place.level.value}{where})"
+    return shown
 
 
 def newest_first(records: Iterable[Record]) -> tuple[Record, ...]:

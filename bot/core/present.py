@@ -24,11 +24,8 @@ _SAYS_PRECISION = {
 
 
 def record_heading(record: Record, dataset: Dataset) -> str:
-    """``California — State Assembly · 8 May 2014``."""
-    try:
-        place = dataset.jurisdiction(record.jurisdiction).name
-    except KeyError:
-        place = record.jurisdiction
+    """``California — State Assembly · 8 May 2014`` (the place's display name: "Georgia (US state)")."""
+    place = dataset.display_name(record.jurisdiction)
     return f"{place} — {record.body}{HEADING_SEPARATOR}{record.date.display()}"
 
 

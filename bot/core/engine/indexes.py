@@ -116,11 +116,8 @@ class Indexes:
             return country_id
 
     def place(self, record: Record) -> str:
-        """The name of the place a record belongs to (its id when unknown)."""
-        try:
-            return self.dataset.jurisdiction(record.jurisdiction).name
-        except KeyError:
-            return record.jurisdiction
+        """The display name of the place a record belongs to (its id when unknown)."""
+        return self.dataset.display_name(record.jurisdiction)
 
     def _build_targets(self) -> list[NameEntry]:
         ds = self.dataset
@@ -158,7 +155,7 @@ class Indexes:
             self.targets[jurisdiction.id] = Target(
                 key=jurisdiction.id,
                 kind="jurisdiction",
-                label=jurisdiction.name,
+                label=ds.display_name(jurisdiction.id),
                 description=f"{jurisdiction.level.value}, {country_name}, {count}",
                 members=frozenset((jurisdiction.id,)),
                 records=records,
@@ -173,7 +170,7 @@ class Indexes:
                 entries.append(
                     NameEntry(
                         key=jurisdiction.id,
-                        label=jurisdiction.name,
+                        label=ds.display_name(jurisdiction.id),
                         names=tuple(own),
                         rank=float(len(records)),
                     )
@@ -202,7 +199,7 @@ class Indexes:
                 number += 1
             used.add(key)
             ordered = newest_first(records)
-            label = f"{jurisdiction.name} — {body}"
+            label = f"{ds.display_name(jid)} — {body}"
             target = self.targets[key] = Target(
                 key=key,
                 kind="body",

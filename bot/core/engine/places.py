@@ -109,7 +109,7 @@ class Places:
         places = {t.members for t in targets}
         if len(places) == 1 and all(t.kind == "body" for t in targets):
             jid = next(iter(next(iter(places))))
-            place = self._ix.dataset.jurisdiction(jid).name
+            place = self._ix.dataset.display_name(jid)
             bodies = "; ".join(t.label.split(" — ", 1)[-1] for t in targets)
             records = newest_first({r for t in targets for r in t.records})
             return Target(
