@@ -205,3 +205,30 @@ def test_check_data_refuses_an_alias_bomb_by_file_and_line(tmp_path: Path) -> No
         assert lines[-1].endswith("more anchors or aliases from here on (not listed)")
         assert len(lines) == 21
         assert err == "21 problem(s) found in " + target + "\n"
+
+
+def test_config_after_the_subcommand(tmp_path: Path) -> None:
+    (tmp_path / "c.toml").write_text("[logging]\nlevel = 'LOUD'\n", encoding="utf-8")
+    expected = (
+        "error: c.toml: logging.level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'LOUD'\n"
+    )
+    for argv in (("run", "--config", "c.toml"), ("check-data", str(MINI), "--config=c.toml"),
+                 ("ask", "--config", "c.toml", "stats"), ("console", "--config", "c.toml")):
+        code, out, err = run(*argv)
+        assert (code, out, err) == (2, "", expected), argv
+    (tmp_path / "ok.toml").write_text(f"[data]\npath = '{MINI}'\n", encoding="utf-8")
+    code, out, _ = run("--config", "c.toml", "check-data", "--config", "ok.toml")  # the later one wins
+    assert (code, out) == (0, MINI_SUMMARY)
+
+
+def test_ask_and_console_errors_exit_non_zero_through_the_entry_point() -> None:
+    data = str(ROOT / "data")
+    (Path("ok.toml")).write_text(f"[data]\npath = '{data}'\n", encoding="utf-8")
+    assert run("--config", "ok.toml", "ask", "--tz", "yerevan", "onthisday")[0] == 0
+    assert run("--config", "ok.toml", "ask", "jurisdiction", "texas")[0] == 1
+    assert run("--config", "ok.toml", "ask", "date", "31 February 2020")[0] == 2
+    code, out, _ = run("--config", "ok.toml", "console", "/jurisdiction", "name:", "calfornia")
+    assert code == 0
+    assert "Showing California for 'calfornia'. 2 records" in out
+    assert run("--config", "ok.toml", "console", "/bogus")[0] == 2
+    assert run("--config", "ok.toml", "console", "/jurisdiction", "texas")[0] == 1

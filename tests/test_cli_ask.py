@@ -333,3 +333,28 @@ def test_subprocess_python_m_bot_ask() -> None:
     proc = python_m_bot_ask("jurisdiction", "texas")
     assert proc.returncode == 1
     assert "Nothing matches 'texas'." in proc.stdout
+
+
+def test_tz_is_read_as_discord_reads_it() -> None:
+    late = dt.datetime(2026, 11, 24, 22, 30, tzinfo=dt.UTC)  # already 25 November in Yerevan
+    for zone in ("yerevan", "Armenia", "UTC+4"):
+        code, obj = ask_json("--tz", zone, "onthisday", now=late)
+        assert (code, obj["title"]) == (0, "On this day: 25 November"), zone
+    code, out = ask("--tz", "georgia", "onthisday")
+    assert code == 2
+    assert out == "error: “georgia” has several time zones: Asia/Tbilisi, America/New_York. Pick one.\n"
+
+
+def test_option_form_in_ask_and_in_batches() -> None:
+    code, obj = ask_json("jurisdiction", "name:", "calfornia")
+    assert (code, obj["matched"], len(obj["records"])) == (0, "California", 2)
+    batch = "date when: 2014\nlist level: state\nlist level: state level: city\n"
+    code, out = ask("--json", "-", stdin=batch)
+    assert code == 0
+    objs = [json.loads(line) for line in out.splitlines()]
+    assert [(o["title"], o["status"]) for o in objs] == [
+        ("Records from 2014", "found"),
+        ("Records: state", "found"),
+        ("Invalid query", "invalid"),
+    ]
+    assert objs[2]["message"] == "'level:' is given twice."

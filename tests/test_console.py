@@ -125,3 +125,39 @@ def test_dataset_problems(tmp_path: Path) -> None:
     code, out = run("/about\n", data=tmp_path)
     assert code == 2
     assert "problem(s); nothing was answered." in out
+
+
+def test_discord_option_form_as_the_readme_teaches_it() -> None:
+    code, out = run(
+        "/jurisdiction name: calfornia\n/date when: 2014\n/list level: state country: united states\n"
+        "/onthisday date: 25 november timezone: yerevan\n/timeline from_year: 2020 to_year: 2023\n"
+        "/timeline from_year: soon\n"
+    )
+    assert code == 0
+    assert "Showing California for 'calfornia'. 2 records, newest first." in out
+    assert "California — State Assembly · 8 May 2014" in out
+    assert "Records from 2014\n" in out
+    assert "Records: state · United States\n15 records, newest first." in out.replace("=" * 30 + "\n", "")
+    assert "On this day: 25 November\n" in out
+    assert "Timeline: 2020–2023\n" in out
+    assert "from_year must be a year like 1988, not 'soon'." in out
+    assert "Invalid query" in out.split("Timeline: 2020–2023")[1]
+
+
+def test_one_line_exits_with_the_answer_status() -> None:
+    def once(line: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = console_command(
+            config=Config(data=DataConfig(path=DATA)), clock=ManualClock(NOON), stdin=io.StringIO(),
+            stdout=out, line=line,
+        )
+        return code, out.getvalue()
+
+    assert once("/jurisdiction name: calfornia")[0] == 0
+    code, out = once("/jurisdiction texas")
+    assert (code, "Nothing matches 'texas'." in out) == (1, True)
+    code, out = once("/date 31 February 2020")
+    assert (code, "February 2020 has 29 days, not 31." in out) == (2, True)
+    code, out = once("/bogus")
+    assert (code, out) == (2, "Unknown command 'bogus'. Type /help for the list.\n")
+    assert "Artsakh recognition console" not in once("/help")[1]  # no banner for one line

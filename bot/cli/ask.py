@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import json
 import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from bot.cli.options import OptionError, split_options
 from bot.cli.text import render_answer
 from bot.core.answers import Answer, Status
 from bot.core.clock import Clock, today_in
 from bot.core.engine import QueryEngine, clean_query, parse_kind, parse_level
 from bot.core.loader import load_dataset
 from bot.core.model import Event, Record
+from bot.core.timezones import EXAMPLE_HINT, TimeZoneError, resolve_timezone
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,15 @@ commands:
   stats                  counts by level, kind, country and year
   about                  dataset version, methodology and sources
 
+TEXT may also name the options as Discord shows them: jurisdiction name: calfornia,
+date when: 2014, list level: state country: us, onthisday date: 25 november timezone: paris.
+
 options:
   --json       print one JSON object per answer (keys: command, query, status, matched,
                title, message, records, events, candidates, nearest, fields, lines)
-  --tz ZONE    time zone for "today" (IANA name, e.g. Asia/Yerevan; default UTC)
+  --tz ZONE    time zone for "today" (default UTC): an IANA name, a city or an offset,
+               read as the bot reads it (Asia/Yerevan, yerevan, US/Pacific, UTC+4)
+  --config PATH  the configuration file (also accepted before "ask")
   -h, --help   show this help
 
 levels: supranational, national, state, region, county, city
@@ -178,31 +185,82 @@ def parse_list_args(text: str) -> tuple[str | None, str | None, str | None]:
     return level, country, kind
 
 
-def run_command(engine: QueryEngine, command: str, text: str, *, today: dt.date) -> Answer:
-    """Answer one ``COMMAND TEXT`` query; unknown commands and bad arguments give INVALID."""
+def _year(options: dict[str, str], name: str) -> int | None:
+    text = options.get(name, "")
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 9999:
+        raise UsageError(f"{name} must be a year like 1988, not '{text[:20]}'.")
+    return int(text)
+
+
+def _zone_or_invalid(text: str) -> ZoneInfo:
+    """The zone ``text`` names, read as every adapter reads one; UsageError otherwise."""
+    try:
+        return resolve_timezone(text)
+    except TimeZoneError as exc:
+        if exc.unknown:
+            raise UsageError(f"Unknown time zone '{' '.join(text.split())[:40]}'. {EXAMPLE_HINT}") from None
+        raise UsageError(str(exc)) from None
+
+
+def _with_options(
+    engine: QueryEngine, name: str, options: dict[str, str], clock: Clock, zone: ZoneInfo | None
+) -> Answer:
+    """Answer ``name`` from its Discord-style options."""
+    value = options.get
+    if name == "jurisdiction":
+        return engine.jurisdiction(value("name", ""))
+    if name == "resolution":
+        return engine.resolution(value("query", ""))
+    if name == "date":
+        return engine.date(value("when", ""), today=today_in(clock, zone))
+    if name == "onthisday":
+        if value("timezone"):
+            zone = _zone_or_invalid(options["timezone"])
+        return engine.on_this_day(value("date") or None, today=today_in(clock, zone))
+    if name == "timeline":
+        return engine.timeline(_year(options, "from_year"), _year(options, "to_year"))
+    return engine.list_records(value("level") or None, value("country") or None, value("kind") or None)
+
+
+def run_command(
+    engine: QueryEngine, command: str, text: str, *, clock: Clock, zone: ZoneInfo | None = None
+) -> Answer:
+    """Answer one ``COMMAND TEXT`` query ("today" is in ``zone``, UTC by default).
+
+    TEXT is plain words or Discord's ``option: value`` form; unknown commands and bad
+    arguments give INVALID.
+    """
     name = command.strip().lower().lstrip("/")
+    if name not in COMMANDS:
+        shown = command[:40]
+        return _invalid(shown, text[:200], f"Unknown command '{shown}'. Use one of: {', '.join(COMMANDS)}.")
+    try:
+        options = split_options(name, text)
+        if options is not None:
+            return _with_options(engine, name, options, clock, zone)
+    except (OptionError, UsageError) as exc:
+        return _invalid(name, text[:200], str(exc))
     if name == "jurisdiction":
         return engine.jurisdiction(text)
     if name == "resolution":
         return engine.resolution(text)
     if name == "date":
-        return engine.date(text, today=today)
+        return engine.date(text, today=today_in(clock, zone))
     if name == "onthisday":
-        return engine.on_this_day(text or None, today=today)
+        return engine.on_this_day(text or None, today=today_in(clock, zone))
     if name in {"stats", "about"}:
         return engine.stats() if name == "stats" else engine.about()
-    if name in {"timeline", "list"}:
-        cleaned, error = clean_query(text)
-        if error:
-            return _invalid(name, text[:200], error)
-        try:
-            if name == "timeline":
-                return engine.timeline(*parse_timeline_args(cleaned))
-            return engine.list_records(*parse_list_args(cleaned))
-        except UsageError as exc:
-            return _invalid(name, cleaned, str(exc))
-    shown = command[:40]
-    return _invalid(shown, text[:200], f"Unknown command '{shown}'. Use one of: {', '.join(COMMANDS)}.")
+    cleaned, error = clean_query(text)
+    if error:
+        return _invalid(name, text[:200], error)
+    try:
+        if name == "timeline":
+            return engine.timeline(*parse_timeline_args(cleaned))
+        return engine.list_records(*parse_list_args(cleaned))
+    except UsageError as exc:
+        return _invalid(name, cleaned, str(exc))
 
 
 def _record_json(record: Record, engine: QueryEngine) -> dict[str, Any]:
@@ -254,43 +312,40 @@ def answer_json(answer: Answer, engine: QueryEngine) -> dict[str, Any]:
     }
 
 
-def _parse_options(argv: Sequence[str]) -> tuple[bool, str | None, list[str], bool]:
-    """(json, tz, rest, help) from the leading options; UsageError on unknown options."""
-    as_json = False
-    tz: str | None = None
-    args = list(argv)
-    while args:
-        arg = args[0]
-        if arg == "--json":
-            as_json = True
-        elif arg in {"-h", "--help"}:
-            return as_json, tz, args[1:], True
-        elif arg == "--tz":
-            if len(args) < 2:
-                raise UsageError("--tz needs a time zone, e.g. --tz Asia/Yerevan.")
-            tz = args[1]
-            args.pop(0)
-        elif arg.startswith("--tz="):
-            tz = arg.removeprefix("--tz=")
-        elif arg == "--":
-            args.pop(0)
-            break
-        elif arg.startswith("-") and arg != "-":
-            raise UsageError(f"Unknown option '{arg}'.")
-        else:
-            break
-        args.pop(0)
-    return as_json, tz, args, False
-
-
-def _zone(name: str | None) -> ZoneInfo | None:
-    if name is None:
-        return None
+def _tz(text: str) -> ZoneInfo:
+    """``--tz``: read as every adapter reads a time zone."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("--tz needs a time zone, e.g. --tz Asia/Yerevan.")
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        message = f"Unknown time zone '{name}'. Use an IANA name such as Asia/Yerevan or UTC."
-        raise UsageError(message) from exc
+        return _zone_or_invalid(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare ``ask``'s options and arguments on ``parser`` (the subcommand's, or a parser of its own)."""
+    parser.add_argument("-h", "--help", action="store_true", help="show the help")
+    parser.add_argument("--json", action="store_true", help="one JSON object per answer")
+    parser.add_argument(  # const "": a bare --tz says what it needs
+        "--tz", type=_tz, nargs="?", const="", metavar="ZONE", help="time zone for 'today' (default UTC)"
+    )
+    # not "command": the name the main parser gives its subcommand
+    parser.add_argument("query_command", nargs="?", metavar="COMMAND", help="a command, or - for stdin")
+    parser.add_argument("words", nargs=argparse.REMAINDER, metavar="TEXT", help="the query")
+
+
+def parse_ask_args(argv: Sequence[str]) -> argparse.Namespace:
+    """``ask``'s arguments from ``argv`` (the words after ``ask``); UsageError says what is wrong."""
+    parser = argparse.ArgumentParser(prog="python -m bot ask", add_help=False, exit_on_error=False)
+    add_arguments(parser)
+    try:
+        args, extras = parser.parse_known_args(list(argv))
+    except argparse.ArgumentError as err:
+        own = isinstance(err.__context__, argparse.ArgumentTypeError)  # our message, complete as is
+        raise UsageError(err.message if own else str(err)) from None
+    if extras:
+        raise UsageError(f"Unknown option '{extras[0]}'.")
+    return args
 
 
 def _emit(answer: Answer, engine: QueryEngine, as_json: bool, out: TextIO) -> None:
@@ -303,14 +358,23 @@ def _emit(answer: Answer, engine: QueryEngine, as_json: bool, out: TextIO) -> No
 def ask_command(argv: list[str], *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
     """Run ``ask`` with ``argv`` (the words after ``ask``); return the exit status."""
     try:
-        as_json, tz_name, rest, wants_help = _parse_options(argv)
-        if wants_help:
-            stdout.write(HELP)
-            return EXIT_FOUND
-        zone = _zone(tz_name)
-        if not rest:
+        args = parse_ask_args(argv)
+    except UsageError as exc:
+        stdout.write(f"error: {exc}\n")
+        return EXIT_INVALID
+    return run_ask(args, config=config, clock=clock, stdin=stdin, stdout=stdout)
+
+
+def run_ask(args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
+    """Answer the query ``args`` hold (parsed by :func:`add_arguments`); return the exit status."""
+    if args.help:
+        stdout.write(HELP)
+        return EXIT_FOUND
+    command: str | None = args.query_command
+    words: list[str] = list(args.words)
+    try:
+        if command is None:
             raise UsageError("Give a command, e.g. 'ask jurisdiction california'; see --help.")
-        command, words = rest[0], rest[1:]
         if command != "-" and command.lower() not in COMMANDS:
             raise UsageError(f"Unknown command '{command[:40]}'. Use one of: {', '.join(COMMANDS)}.")
         if command == "-" and words:
@@ -321,10 +385,10 @@ def ask_command(argv: list[str], *, config: HasData, clock: Clock, stdin: TextIO
     engine = load_engine(config, stdout)
     if engine is None:
         return EXIT_INVALID
-    today = today_in(clock, zone)
+    zone: ZoneInfo | None = args.tz
     if command != "-":
-        answer = run_command(engine, command, " ".join(words), today=today)
-        _emit(answer, engine, as_json, stdout)
+        answer = run_command(engine, command, " ".join(words), clock=clock, zone=zone)
+        _emit(answer, engine, args.json, stdout)
         return exit_code(answer)
     first = True
     for raw in stdin:
@@ -332,9 +396,9 @@ def ask_command(argv: list[str], *, config: HasData, clock: Clock, stdin: TextIO
         if not line or line.startswith("#"):
             continue
         name, _, text = line.partition(" ")
-        answer = run_command(engine, name, text.strip(), today=today)
-        if not as_json and not first:
+        answer = run_command(engine, name, text.strip(), clock=clock, zone=zone)
+        if not args.json and not first:
             stdout.write("\n")
         first = False
-        _emit(answer, engine, as_json, stdout)
+        _emit(answer, engine, args.json, stdout)
     return EXIT_FOUND

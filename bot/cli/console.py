@@ -7,9 +7,9 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.cli.ask import COMMANDS, HasData, load_engine, run_command
+from bot.cli.ask import COMMANDS, EXIT_FOUND, EXIT_INVALID, HasData, exit_code, load_engine, run_command
 from bot.cli.text import render_answer
-from bot.core.clock import Clock, today_in
+from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ def help_text() -> str:
     width = max(len(r[0]) for r in rows)
     lines = ["Commands (the leading / is optional):"]
     lines += [f"  {usage.ljust(width)}  {what}. e.g. {example}" for usage, what, example in rows]
+    lines.append("Options may also be named as on Discord: /jurisdiction name: calif, /date when: 2014.")
     lines.append("Levels: supranational, national, state, region, county, city.")
     lines.append("Kinds: recognition, call-for-recognition, self-determination, condemnation, statement.")
     return "\n".join(lines) + "\n"
@@ -106,33 +107,47 @@ def _reader(stdin: TextIO) -> Callable[[], str | None]:
     return read_pipe
 
 
-def handle_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) -> bool:
-    """Answer one console line; False when the user asked to quit."""
+def answer_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) -> int | None:
+    """Answer one console line; its exit status (0 found, 1 not found, 2 invalid), None for /quit."""
     text = line.strip()
     if not text:
-        return True
+        return EXIT_FOUND
     word, _, rest = text.partition(" ")
     command = resolve_command(word)
     if command is None:
         stdout.write(f"Unknown command '{word.lstrip('/')[:40]}'. Type /help for the list.\n")
-        return True
+        return EXIT_INVALID
     if command == "quit":
-        return False
+        return None
     if command == "help":
         stdout.write(help_text())
-        return True
+        return EXIT_FOUND
     assert command in COMMANDS
-    answer = run_command(engine, command, rest.strip(), today=today_in(clock))
+    answer = run_command(engine, command, rest.strip(), clock=clock)
     stdout.write(render_answer(answer))
     stdout.write("\n")
-    return True
+    return exit_code(answer)
 
 
-def console_command(*, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
-    """Run the interactive console until /quit, end of input or a second Ctrl-C in a row."""
+def handle_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) -> bool:
+    """Answer one console line; False when the user asked to quit."""
+    return answer_line(line, engine, clock, stdout) is not None
+
+
+def console_command(
+    *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO, line: str | None = None
+) -> int:
+    """Run the interactive console until /quit, end of input or a second Ctrl-C in a row.
+
+    With ``line``, answer that one line and exit with its status (0 found, 1 not found or
+    ambiguous, 2 invalid or an unknown command), as ``ask`` does.
+    """
     engine = load_engine(config, stdout)
     if engine is None:
-        return 2
+        return EXIT_INVALID
+    if line is not None:
+        status = answer_line(line, engine, clock, stdout)
+        return EXIT_FOUND if status is None else status
     stdout.write(_banner(engine))
     read = _reader(stdin)
     interrupted = False

@@ -1,7 +1,8 @@
 """``python -m bot``: run the bot, check the data, ask offline, or open the console.
 
-Exit codes: 0 fine, 1 the data has problems (check-data) or the bot is not healthy (health),
-2 a usage or configuration error (one line on stderr).
+Exit codes: 0 fine, 1 the data has problems (check-data), the bot is not healthy (health) or
+nothing was found (``ask``, a one-line ``console``), 2 a usage or configuration error (one line on
+stderr) or an invalid query.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.cli.ask import add_arguments as add_ask_arguments
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, SystemClock
 from bot.core.loader import (
@@ -57,33 +59,50 @@ def program_name(argv0: str | None = None) -> str:
 
 
 def _parser(prog: str | None = None) -> argparse.ArgumentParser:
+    config_help = "TOML config file (default: $BOT_CONFIG, else built-in defaults)"
     parser = argparse.ArgumentParser(
         prog=prog or program_name(),
         description="Discord bot about the recognition of the Republic of Artsakh (Nagorno-Karabakh).",
         epilog="With no command: run the bot when DISCORD_TOKEN is set, otherwise open the offline console.",
     )
-    parser.add_argument(
-        "--config", metavar="PATH", type=Path,
-        help="TOML config file (default: $BOT_CONFIG, else built-in defaults)",
-    )
+    parser.add_argument("--config", metavar="PATH", type=Path, help=config_help)
     parser.add_argument("--version", action="version", version=f"{PACKAGE} {version_line()}")
+    # --config after the subcommand too (`python -m bot run --config FILE`); SUPPRESS keeps the one
+    # given before it when it is not repeated.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS, help=config_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="connect to Discord and serve commands (needs DISCORD_TOKEN)")
+    sub.add_parser(
+        "run", parents=[common], help="connect to Discord and serve commands (needs DISCORD_TOKEN)"
+    )
     check = sub.add_parser(
-        "check-data", help="validate the dataset and print every problem as file:line: message"
+        "check-data", parents=[common],
+        help="validate the dataset and print every problem as file:line: message",
     )
     check.add_argument(
         "path", nargs="?", type=Path, metavar="PATH",
         help="a data folder, or one resolutions/events YAML file (default: the configured data path)",
     )
-    sub.add_parser(
-        "ask", add_help=False,
+    ask = sub.add_parser(
+        "ask", add_help=False, parents=[common],
         help="answer one question offline, as the bot would (try: ask --help)",
     )
-    sub.add_parser("console", help="an interactive offline console for trying commands")
-    sub.add_parser("sync", help="register the slash commands with Discord and exit (needs DISCORD_TOKEN)")
+    add_ask_arguments(ask)
+    console = sub.add_parser(
+        "console", parents=[common],
+        help="an interactive offline console for trying commands; with a LINE, answer it and exit",
+    )
+    console.add_argument(
+        "line", nargs=argparse.REMAINDER, metavar="LINE",
+        help="one console line, e.g. /jurisdiction name: calfornia (exit 0 found, 1 not found, 2 invalid)",
+    )
+    sub.add_parser(
+        "sync", parents=[common],
+        help="register the slash commands with Discord and exit (needs DISCORD_TOKEN)",
+    )
     health = sub.add_parser(
-        "health", help="exit 0 if the running bot is connected to Discord (its heartbeat is fresh), else 1"
+        "health", parents=[common],
+        help="exit 0 if the running bot is connected to Discord (its heartbeat is fresh), else 1",
     )
     health.add_argument(
         "--max-age", type=float, default=MAX_AGE_SECONDS, metavar="SECONDS",
@@ -164,9 +183,7 @@ def main(
 
     parser = _parser(prog)
     try:
-        args, rest = parser.parse_known_args(args_in)
-        if rest and args.command != "ask":
-            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        args = parser.parse_args(args_in)
     except SystemExit as exit_:  # argparse printed usage or help
         return int(exit_.code) if isinstance(exit_.code, int) else USAGE_ERROR
 
@@ -201,14 +218,18 @@ def main(
         return _call(func, command, stderr, lambda f: f(config, clock))
 
     if command == "ask":
-        func = _lazy("bot.cli.ask", "ask_command")
+        func = _lazy("bot.cli.ask", "run_ask")
         return _call(
             func, command, stderr,
-            lambda f: f(rest, config=config, clock=clock, stdin=stdin, stdout=stdout),
+            lambda f: f(args, config=config, clock=clock, stdin=stdin, stdout=stdout),
         )
 
+    line = " ".join(getattr(args, "line", None) or []) or None
     func = _lazy("bot.cli.console", "console_command")
-    return _call(func, command, stderr, lambda f: f(config=config, clock=clock, stdin=stdin, stdout=stdout))
+    return _call(
+        func, command, stderr,
+        lambda f: f(config=config, clock=clock, stdin=stdin, stdout=stdout, line=line),
+    )
 
 
 def _call(

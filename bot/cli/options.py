@@ -1,0 +1,48 @@
+"""Discord's ``option: value`` form, as people copy it from Discord or the README into the CLI.
+
+``/jurisdiction name: calfornia``, ``/date when: 2014``, ``/list level: state country: us`` and
+``/onthisday date: 25 november timezone: yerevan`` name their options as Discord shows them.
+A text that does not start with one of the command's option names is plain words, as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Each command's options, as its slash command names them.
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "jurisdiction": ("name",),
+    "resolution": ("query",),
+    "date": ("when",),
+    "onthisday": ("date", "timezone"),
+    "timeline": ("from_year", "to_year"),
+    "list": ("level", "country", "kind"),
+    "stats": (),
+    "about": (),
+}
+
+_NAME = re.compile(r"(?:(?<=\s)|^)([A-Za-z_]+):(?=\s|$)")
+
+
+class OptionError(ValueError):
+    """An option given twice; the message is for the user."""
+
+
+def split_options(command: str, text: str) -> dict[str, str] | None:
+    """``{option: value}`` when ``text`` starts with one of ``command``'s options; None otherwise.
+
+    Only the command's own option names split the text, so a colon inside a value stays in it.
+    """
+    names = OPTIONS.get(command, ())
+    text = text.strip()
+    marks = [m for m in _NAME.finditer(text) if m[1].lower() in names]
+    if not marks or marks[0].start() != 0:
+        return None
+    found: dict[str, str] = {}
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        name = mark[1].lower()
+        if name in found:
+            raise OptionError(f"'{name}:' is given twice.")
+        end = following.start() if following is not None else len(text)
+        found[name] = text[mark.end() : end].strip()
+    return found
