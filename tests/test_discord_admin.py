@@ -396,7 +396,10 @@ async def test_a_valid_upload_adds_a_record_and_keeps_the_old_file(
 @pytest.mark.parametrize(
     ("file", "expected"),
     [
-        (("big.yaml", b"# padding\n" * 110_000), "That file is 1 MB; the limit is 1 MB."),
+        (
+            ("big.yaml", b"#" * 1_048_597),
+            "That file is 1.0 MB (1,048,597 bytes); the limit is 1,048,576 bytes.",
+        ),
         (("notes.txt", b"events: []\n"), "notes.txt is not a YAML file: upload a .yaml or .yml file"),
         (("events.json", b'{"events": []}'), "events.json is not a YAML file"),
     ],

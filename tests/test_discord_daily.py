@@ -39,6 +39,7 @@ from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS
 from bot.discordbot.cogs.daily import DailyCog
 from bot.discordbot.daily_post import footer_part, post_footer
+from bot.discordbot.errors import STORAGE_FULL_ANSWER
 from bot.storage.database import Database
 from bot.storage.subscriptions import SubscriptionStore
 
@@ -1065,3 +1066,47 @@ async def test_a_bad_time_zone_is_refused_privately_everywhere(
     ):
         assert result.ephemeral
         assert "I don't know the time zone “Mars/Olympus”. Use an IANA name like Asia/Yerevan" in result.text
+
+
+async def test_a_nul_in_the_time_zone_is_refused_like_in_a_date(
+    fake_discord: FakeDiscord, fake_world: World, cog: DailyCog
+) -> None:
+    for result in (
+        await fake_discord.slash("onthisday", {"timezone": "Asia/Yerevan\x00"}),
+        await subscribe(fake_discord, fake_world.news, "09:00", "Asia/Yerevan\x00"),
+    ):
+        assert result.ephemeral
+        assert "A time zone cannot contain control characters." in result.text
+    date = await fake_discord.slash("onthisday", {"date": "25 november\x00"})
+    assert date.ephemeral
+    assert "contains control characters" in date.text  # as the other options refuse it
+    assert await cog.store.get(fake_world.news.id) is None
+
+
+async def fill_to_the_brim(database: Database) -> None:
+    """Make the state file full the way a full disk does: SQLite answers "database or disk is full"."""
+    [pages] = await database.fetchone("PRAGMA page_count") or (0,)
+    await database.execute(f"PRAGMA max_page_count = {int(pages) + 1}")
+    filler = 10**15
+    with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+        while True:  # small rows until not one more fits in the pages left
+            filler += 1
+            await database.execute(
+                "INSERT INTO daily_subscriptions (channel_id, guild_id, post_time, timezone, empty_day,"
+                " created_by, created_at, updated_at, paused_reason)"
+                " VALUES (?, 1, '09:00', 'UTC', 'skip', 1, '', '', 'filler')",
+                (filler,),
+            )
+
+
+async def test_a_full_disk_tells_the_user_the_storage_is_full(
+    fake_discord: FakeDiscord, fake_world: World, cog: DailyCog, caplog: pytest.LogCaptureFixture
+) -> None:
+    await fill_to_the_brim(cog.bot.database)
+    result = await subscribe(fake_discord, fake_world.news)
+    assert result.text == STORAGE_FULL_ANSWER
+    assert "Something went wrong" not in result.text
+    assert await cog.store.get(fake_world.news.id) is None
+    [line] = [r for r in caplog.records if "storage is full" in r.getMessage()]
+    assert line.exc_info is None  # one clear line for the operator, not a traceback
+    assert "/daily subscribe" in line.getMessage()

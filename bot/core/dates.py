@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.model import Precision
+from bot.core.normalize import has_control_characters
 from bot.core.text import fold
 
 log = logging.getLogger(__name__)
@@ -164,10 +165,8 @@ def _clean(text: str) -> str:
         raise DateQueryError(EMPTY_MESSAGE)
     if len(stripped) > MAX_LENGTH:
         raise DateQueryError(TOO_LONG_MESSAGE)
-    for char in stripped:
-        category = unicodedata.category(char)
-        if (category == "Cc" and char not in "\t\n\r") or category == "Cs":
-            raise DateQueryError(CONTROL_MESSAGE)
+    if has_control_characters(stripped):
+        raise DateQueryError(CONTROL_MESSAGE)
     visible = "".join(c for c in stripped if c not in _INVISIBLE)
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold())
     folded = _RANGE_DASHES.sub("–", folded.replace("\u2010", "-"))

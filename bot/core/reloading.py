@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from bot.core.clock import Clock
+from bot.core.diskfull import DISK_FULL_ERRNOS, STORAGE_FULL
 from bot.core.loader import (
     EVENTS_FILE,
     FILE_NAMES,
@@ -169,8 +170,18 @@ def _clean_name(filename: str) -> str:
     return name or "upload"
 
 
-def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+def size_text(size: int) -> str:
+    """``1.0 MB (1,048,597 bytes)``, ``12 KB (12,288 bytes)`` or ``12 bytes``: rounded, then exact."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB ({size:,} bytes)"
+    if size >= 1024:
+        return f"{round(size / 1024)} KB ({size:,} bytes)"
+    return f"{size:,} byte{'' if size == 1 else 's'}"
+
+
+def over_limit(size: int, limit: int) -> str:
+    """``1.0 MB (1,048,597 bytes); the limit is 1,048,576 bytes``: exact, so the two never read alike."""
+    return f"{size_text(size)}; the limit is {limit:,} bytes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +260,7 @@ class DataStore(Generic[T]):
                 ok=False, source=name,
                 problems=(Problem(
                     name, 0,
-                    f"the file is {_size(len(data))}; the limit is {_size(self.max_upload_bytes)}",
+                    f"the file is {over_limit(len(data), self.max_upload_bytes)}",
                 ),),
                 version_old=self._snapshot.dataset.info.version,
             )
@@ -267,7 +278,8 @@ class DataStore(Generic[T]):
                 backup = await asyncio.to_thread(self._install, kind, data)
             except OSError as err:
                 log.exception("could not save the uploaded %s file", kind)
-                problem = Problem(name, 0, f"could not save the file: {err.strerror or err}")
+                why = STORAGE_FULL if err.errno in DISK_FULL_ERRNOS else (err.strerror or str(err))
+                problem = Problem(name, 0, f"could not save the file: {why}")
                 return self._failed(name, (problem,), old, kind)
             report = self._swap(name, outcome.dataset, outcome.built, old, kind)
             return dataclasses.replace(report, backup=backup)

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
+from bot.core.normalize import has_control_characters
+
 MAX_CHOICES = 25
 MAX_LABEL = 100
 UTC_NAME = "UTC"
@@ -186,6 +188,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _UTC_ZONES = frozenset({"Etc/UTC", "Etc/GMT"})  # shown as plain "UTC"
+
+
+CONTROL_MESSAGE = "A time zone cannot contain control characters."
 
 
 class TimeZoneError(ValueError):
@@ -439,6 +444,8 @@ def resolve_timezone(text: str, *, exact: bool = False) -> ZoneInfo:
     or underscores), common country and abbreviation aliases, whole-hour ``UTC+4`` offsets,
     and, unless ``exact``, a prefix or a small typo when one zone clearly wins.
     """
+    if has_control_characters(text):
+        raise TimeZoneError(CONTROL_MESSAGE)
     query = _norm(text)[:100]
     shown = " ".join(text.split())[:40]
     if not query:

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.core.answers import Status
+from bot.core.diskfull import is_disk_full
 from bot.discordbot.cooldowns import refund
 from bot.discordbot.render import notice, truncate
 
@@ -25,6 +26,10 @@ OUT_OF_DATE = "This command is out of date on Discord's side. Please try again i
 NOT_ALLOWED = "You are not allowed to use this command here."
 UNKNOWN_INTERACTION = 10062  # Discord's error code for an expired or unknown interaction
 BAD_VALUE = "That value is not valid for this option. Please check it and try again."
+STORAGE_FULL_ANSWER = (
+    "The bot's storage is full, so this could not be saved and nothing changed. "
+    "Its operators have been told; please try again later."
+)
 
 
 class UserFacingError(app_commands.AppCommandError):
@@ -92,6 +97,8 @@ def user_message_for(error: BaseException) -> tuple[str, Status, bool]:
         return NOT_ALLOWED, Status.INVALID, False
     if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
         return OUT_OF_DATE, Status.INVALID, True
+    if is_disk_full(error):
+        return STORAGE_FULL_ANSWER, Status.INVALID, True
     return GENERIC_ERROR, Status.INVALID, True
 
 
@@ -109,7 +116,9 @@ async def report_error(
     if not (isinstance(original, UserFacingError) and original.charged):
         refund(interaction)  # input errors and our own failures cost no turn
     context = describe(interaction) + (f" in {where}" if where else "")
-    if unexpected:
+    if unexpected and is_disk_full(original):
+        log.error("The bot's storage is full (%s) in %s", original, context)
+    elif unexpected:
         log.error("Error in %s", context, exc_info=original)
     else:
         log.info("Refused %s: %s", context, text)

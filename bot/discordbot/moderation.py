@@ -30,7 +30,7 @@ import discord
 
 from bot.config import ModerationConfig
 from bot.core.answers import Status
-from bot.core.reloading import UPLOAD_SUFFIXES, ReloadReport
+from bot.core.reloading import UPLOAD_SUFFIXES, ReloadReport, over_limit
 from bot.discordbot.render import (
     COLOURS,
     DESCRIPTION_LIMIT,
@@ -132,15 +132,6 @@ class ReloadMessage:
             return None
         name, data = self.attachment
         return discord.File(io.BytesIO(data), filename=name)
-
-
-def human_size(size: int) -> str:
-    """``1.2 MB``, ``340 KB`` or ``12 bytes``."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-    if size >= 1024:
-        return f"{round(size / 1024)} KB"
-    return f"{size} bytes"
 
 
 def source_label(report: ReloadReport) -> str:
@@ -261,7 +252,7 @@ def upload_refusal(filename: str, size: int, limit: int) -> str | None:
         shown = discord.utils.escape_markdown(clip(filename, 100))
         return f"{shown} is not a YAML file: upload a .yaml or .yml file (resolutions or events)."
     if size > limit:
-        return f"That file is {human_size(size)}; the limit is {human_size(limit)}."
+        return f"That file is {over_limit(size, limit)}."
     return None
 
 
