@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import datetime as dt
+import gc
+import json
 import logging
+import os
 import signal
+import socket
+import sys
 from pathlib import Path
 
 import discord.gateway
@@ -150,3 +157,131 @@ def test_endpoints_are_applied(monkeypatch: pytest.MonkeyPatch) -> None:
     before = discord.http.Route.BASE
     runner.apply_endpoints("", "")
     assert before == discord.http.Route.BASE
+
+
+# ---------------------------------------------------------------------------------------------- Discord unreachable
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def unreachable(fake: FakeDiscord, kind: str) -> tuple[str, str]:
+    """A REST base Discord cannot be reached at, and the cause the error line must name."""
+    if kind == "refused":
+        port = closed_port()
+        return f"http://127.0.0.1:{port}/api/v10", f"connection refused by 127.0.0.1:{port}"
+    if kind == "dns":
+        return "http://nonexistent.invalid/api/v10", "DNS lookup of nonexistent.invalid failed"
+    # TLS spoken to a plain-HTTP server: the handshake fails
+    return f"https://127.0.0.1:{fake.port}/api/v10", "TLS error (WRONG_VERSION_NUMBER)"
+
+
+class Sleeps:
+    """Records the waits between login attempts instead of waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.mark.parametrize("kind", ["refused", "dns", "tls"])
+@pytest.mark.parametrize("command", ["run", "sync"])
+async def test_discord_unreachable_at_start_is_one_line_after_a_few_retries(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture, kind: str, command: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    base, cause = unreachable(fake_discord, kind)
+    config = config_for(fake_discord, tmp_path, token=fake_discord.token)
+    config = dataclasses.replace(config, discord=dataclasses.replace(config.discord, api_base=base))
+    sleeps = Sleeps()
+    if command == "run":
+        code = await runner.run_bot_async(config, CLOCK, bot_options=FAST, sleep=sleeps)
+    else:
+        code = await runner.sync_commands_async(config, CLOCK, sleep=sleeps)
+    gc.collect()  # an HTTP session left open would be reported now
+    assert code == 1
+    [error] = errors(caplog)
+    assert error.getMessage().startswith(f"Could not reach Discord at {base}: {cause}")
+    assert error.getMessage().endswith("(tried 4 times).")
+    assert error.exc_info is None
+    assert sleeps.waits == [2.0, 4.0, 8.0]  # backoff between the four attempts
+    retries = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(retries) == 3
+    assert all(cause in line and "trying again in" in line for line in retries)
+    assert "Traceback" not in caplog.text
+    assert "Unclosed" not in caplog.text
+    assert fake_discord.calls == []
+
+
+async def test_a_discord_that_comes_back_during_the_retries(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake_discord.fail_next("GET", "/users/@me", 503, times=2)
+    sleeps = Sleeps()
+    config = config_for(fake_discord, tmp_path, token=fake_discord.token)
+    task = asyncio.create_task(runner.run_bot_async(config, CLOCK, bot_options=FAST, sleep=sleeps))
+    await fake_discord.wait_for(lambda: "Ready as" in caplog.text or task.done(), timeout=10, what="ready")
+    assert sleeps.waits == [2.0, 4.0]
+    assert "Discord answered 503; trying again in 2 s (attempt 1 of 4)" in caplog.text
+    signal.raise_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(task, 10) == 0
+    assert errors(caplog) == []
+
+
+# ---------------------------------------------------------------------------------------------- one instance
+
+
+async def test_a_second_instance_on_the_same_state_stops_naming_the_first(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    config = config_for(fake_discord, tmp_path, token=fake_discord.token)
+    first = asyncio.create_task(runner.run_bot_async(config, CLOCK, bot_options=FAST))
+    await fake_discord.wait_for(lambda: "Ready as" in caplog.text or first.done(), timeout=10, what="ready")
+    settings = tmp_path / "second.toml"
+    settings.write_text(
+        f"[discord]\napi_base = {json.dumps(fake_discord.api_base)}\n"
+        f"gateway_url = {json.dumps(fake_discord.gateway_url)}\n"
+        f"[data]\npath = {json.dumps(str(MINI_DATA))}\n"
+        f"history_path = {json.dumps(str(tmp_path / 'history'))}\n"
+        f"[storage]\ndatabase = {json.dumps(str(config.storage.database))}\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BOT_"))}
+    second = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(settings), "run",
+        env={**env, "DISCORD_TOKEN": fake_discord.token},
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, stderr = await asyncio.wait_for(second.communicate(), 60)
+    finally:
+        if second.returncode is None:
+            second.kill()
+            await second.wait()
+    lines = stderr.decode().splitlines()
+    assert second.returncode == 1
+    [line] = [x for x in lines if " ERROR " in x]
+    assert line.endswith(
+        f"Another instance of the bot (pid {os.getpid()}) is already using {config.storage.database}; "
+        "stop it first, or give this one its own storage.database."
+    )
+    assert not any("Traceback" in x for x in lines)
+    assert fake_discord.identify_count == 1  # only the first instance connected
+    assert not first.done()
+    signal.raise_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(first, 10) == 0
+    # the lock goes with the process: a new instance may start now
+    assert await runner.sync_commands_async(config, CLOCK) == 0
+    with runner.lock_state(config) or contextlib.nullcontext():
+        pass

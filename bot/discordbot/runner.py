@@ -1,8 +1,13 @@
 """Starting the bot (``python -m bot run``) and syncing its commands (``python -m bot sync``).
 
-Both return a process exit code: 0 on success, 1 when the data, the database or a sync
-failed, 2 when the token is missing or Discord rejects it. Failures end in one clear log line,
-never a traceback.
+Both return a process exit code: 0 on success, 1 when the data, the database, a sync or the
+connection to Discord failed (or another instance holds the state), 2 when the token is
+missing or Discord rejects it. Failures end in one clear log line, never a traceback.
+
+Discord unreachable at start (connection refused, DNS, TLS, a timeout, a 5xx): the login is
+tried :data:`LOGIN_ATTEMPTS` times with backoff (2, 4, 8 s; one warning line each), then one
+error line names the address and the cause. ``run`` locks the state file first
+(:mod:`bot.storage.lock`), so a second instance on the same database stops at once.
 
 ``discord.api_base`` and ``discord.gateway_url`` (config or environment) redirect discord.py
 to another Discord-compatible server. discord.py keeps these in class attributes
@@ -16,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Coroutine, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,22 +32,30 @@ import discord.http
 import yarl
 
 from bot.config import Config
+from bot.core.backoff import Backoff
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
 from bot.core.image_dataset import ImageSync, bring_in_image_dataset
 from bot.core.reloading import DataLoadError, DataStore
 from bot.discordbot.bot import ArtsakhBot, settle_memory
+from bot.discordbot.network import NETWORK_ERRORS, network_cause
 from bot.discordbot.sync import Outcome, SyncResult, SyncTarget, targets_for
-from bot.storage.database import Database
+from bot.storage.database import MEMORY, Database
+from bot.storage.lock import StateLock, StateLockedError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_TOKEN = 2
 
 API_VERSION_PATH = "/api/v10"
+LOGIN_ATTEMPTS = 4
+LOGIN_BACKOFF = Backoff(first=2.0, cap=30.0)  # 2, 4, 8 s between the attempts
+#: A login failure worth another try: Discord unreachable, or answering with a server error.
+LOGIN_RETRYABLE: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, discord.DiscordServerError)
 # messages, not secrets:
 NO_TOKEN = "No Discord token: set DISCORD_TOKEN in the environment (or in .env) and start again."  # noqa: S105
 BAD_TOKEN = "Discord rejected the token. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token)."  # noqa: S105
@@ -144,33 +157,112 @@ class Runtime:
     database: Database
 
 
+def lock_state(config: Config) -> StateLock | None:
+    """Take the state file for this process (None for an in-memory database); StartupError if taken."""
+    database = config.storage.database
+    if str(database) == MEMORY:
+        return None
+    try:
+        return StateLock.acquire(Path(database))
+    except StateLockedError as exc:
+        raise StartupError(str(exc)) from None
+    except OSError as exc:
+        raise StartupError(f"Could not lock the state {database}: {exc.strerror or exc}") from None
+
+
 @contextlib.asynccontextmanager
 async def runtime(
-    config: Config, clock: Clock, bot_options: Mapping[str, Any] | None = None
+    config: Config, clock: Clock, bot_options: Mapping[str, Any] | None = None, *, exclusive: bool = False
 ) -> AsyncIterator[Runtime]:
-    """Build the data store, database and bot; close them all on exit."""
-    apply_endpoints(config.discord.api_base, config.discord.gateway_url)
-    datastore, shipped = await open_datastore(config, clock)
-    settle_memory()
-    database = await open_database(config)
+    """Build the data store, database and bot; close them all on exit.
+
+    ``exclusive`` (``run``) first locks the state file, so that two processes never share it.
+    """
+    state_lock = lock_state(config) if exclusive else None
     try:
-        bot = ArtsakhBot(config, clock, datastore, database, shipped=shipped, **dict(bot_options or {}))
+        apply_endpoints(config.discord.api_base, config.discord.gateway_url)
+        datastore, shipped = await open_datastore(config, clock)
+        settle_memory()
+        database = await open_database(config)
         try:
-            yield Runtime(bot, database)
+            bot = ArtsakhBot(config, clock, datastore, database, shipped=shipped, **dict(bot_options or {}))
+            try:
+                yield Runtime(bot, database)
+            finally:
+                if not bot.is_closed():
+                    await bot.close()
         finally:
-            if not bot.is_closed():
-                await bot.close()
+            await database.close()
     finally:
-        await database.close()
+        if state_lock is not None:
+            state_lock.release()
 
 
-def _install_signal_handlers(bot: ArtsakhBot) -> list[signal.Signals]:
+async def _reset_http(bot: ArtsakhBot) -> None:
+    """Drop the HTTP session a failed login opened, so the next attempt starts clean.
+
+    discord.py opens a new session at every login and would leak the old one; closing it also
+    closes its connector, which discord.py then re-creates (``HTTPClient.connector``).
+    """
+    await bot.http.close()
+    bot.http.connector = discord.utils.MISSING
+
+
+async def login(bot: ArtsakhBot, token: str, *, sleep: Sleep, stopping: asyncio.Event | None = None) -> bool:
+    """Log in, retrying an unreachable Discord with backoff; False when stopped meanwhile.
+
+    Raises StartupError (one line naming the address and the cause) when every attempt failed,
+    or when Discord rejects the token.
+    """
+    address = discord.http.Route.BASE
+    for attempt in range(1, LOGIN_ATTEMPTS + 1):
+        try:
+            await bot.login(token)
+            return True
+        except discord.LoginFailure:
+            raise StartupError(BAD_TOKEN, EXIT_BAD_TOKEN) from None
+        except LOGIN_RETRYABLE as exc:
+            if stopping is not None and stopping.is_set():
+                return False
+            await _reset_http(bot)
+            cause = (
+                f"Discord answered {exc.status}"
+                if isinstance(exc, discord.DiscordServerError)
+                else network_cause(exc)
+            )
+            if attempt == LOGIN_ATTEMPTS:
+                raise StartupError(
+                    f"Could not reach Discord at {address}: {cause} (tried {LOGIN_ATTEMPTS} times)."
+                ) from None
+            delay = LOGIN_BACKOFF.delay(attempt)
+            log.warning(
+                "Could not reach Discord at %s: %s; trying again in %.0f s (attempt %d of %d)",
+                address, cause, delay, attempt, LOGIN_ATTEMPTS,
+            )
+            await sleep(delay)
+            if stopping is not None and stopping.is_set():
+                return False
+    return False  # not reached: the last attempt returns or raises
+
+
+def _sleep_until(stopping: asyncio.Event) -> Sleep:
+    """A sleep that a stop signal ends early."""
+
+    async def sleep(seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=seconds)
+
+    return sleep
+
+
+def _install_signal_handlers(bot: ArtsakhBot, stopping: asyncio.Event) -> list[signal.Signals]:
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
     tasks: set[asyncio.Task[None]] = set()
 
     def stop(sig: signal.Signals) -> None:
         log.info("Received %s; shutting down", sig.name)
+        stopping.set()
         task = loop.create_task(bot.close(), name="shutdown")
         tasks.add(task)
         task.add_done_callback(tasks.discard)
@@ -190,16 +282,25 @@ def _remove_signal_handlers(installed: list[signal.Signals]) -> None:
         loop.remove_signal_handler(sig)
 
 
-async def run_bot_async(config: Config, clock: Clock, *, bot_options: Mapping[str, Any] | None = None) -> int:
-    """Run the bot until it is closed (SIGTERM, SIGINT or :meth:`ArtsakhBot.close`)."""
+async def run_bot_async(
+    config: Config,
+    clock: Clock,
+    *,
+    bot_options: Mapping[str, Any] | None = None,
+    sleep: Sleep | None = None,
+) -> int:
+    """Run the bot until it is closed (SIGTERM, SIGINT or :meth:`ArtsakhBot.close`).
+
+    ``sleep`` waits between login attempts (tests pass one that does not wait).
+    """
     try:
         token = _token(config)
-        async with runtime(config, clock, bot_options) as rt:
-            installed = _install_signal_handlers(rt.bot)
+        async with runtime(config, clock, bot_options, exclusive=True) as rt:
+            stopping = asyncio.Event()
+            installed = _install_signal_handlers(rt.bot, stopping)
             try:
-                await rt.bot.start(token)
-            except discord.LoginFailure:
-                raise StartupError(BAD_TOKEN, EXIT_BAD_TOKEN) from None
+                if await login(rt.bot, token, sleep=sleep or _sleep_until(stopping), stopping=stopping):
+                    await rt.bot.connect()
             except discord.PrivilegedIntentsRequired:
                 raise StartupError("Discord refused the requested intents.") from None
             finally:
@@ -241,7 +342,11 @@ def manual_targets(config: Config) -> list[SyncTarget]:
 
 
 async def sync_commands_async(
-    config: Config, clock: Clock, *, bot_options: Mapping[str, Any] | None = None
+    config: Config,
+    clock: Clock,
+    *,
+    bot_options: Mapping[str, Any] | None = None,
+    sleep: Sleep = asyncio.sleep,
 ) -> int:
     """Log in over HTTP only (no gateway), force a sync, log what happened."""
     options = {**dict(bot_options or {}), "sync_on_start": False}
@@ -249,10 +354,7 @@ async def sync_commands_async(
         token = _token(config)
         targets = manual_targets(config)
         async with runtime(config, clock, options) as rt:
-            try:
-                await rt.bot.login(token)  # loads the cogs (setup_hook) without opening the gateway
-            except discord.LoginFailure:
-                raise StartupError(BAD_TOKEN, EXIT_BAD_TOKEN) from None
+            await login(rt.bot, token, sleep=sleep)  # loads the cogs (setup_hook), no gateway
             results = await rt.bot.sync_commands(force=True, targets=targets)
     except StartupError as exc:
         log.error("%s", exc)

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
+from bot.discordbot.network import NETWORK_ERRORS, REQUEST_ERRORS, failure_text
+
 log = logging.getLogger(__name__)
 
 META_PREFIX = "command_tree_hash"
@@ -160,6 +162,11 @@ async def sync_tree(
             log.error("Syncing commands for %s failed: %s", target.label, exc)
             results.append(SyncResult(target, Outcome.FAILED, len(body), str(exc)))
             continue
+        except NETWORK_ERRORS as exc:
+            detail = failure_text(exc)
+            log.error("Syncing commands for %s failed: %s", target.label, detail)
+            results.append(SyncResult(target, Outcome.FAILED, len(body), detail))
+            continue
         await store.set_meta(key, new_hash)
         log.info("Synced %d commands for %s", len(synced), target.label)
         results.append(SyncResult(target, Outcome.SYNCED, len(synced)))
@@ -186,9 +193,10 @@ async def _clear_stale(
                 await tree.client.http.bulk_upsert_global_commands(application_id, payload=[])
             else:
                 await tree.client.http.bulk_upsert_guild_commands(application_id, old.guild_id, payload=[])
-        except discord.HTTPException as exc:
-            log.warning("Could not clear the old commands of %s: %s", old.label, exc)
-            results.append(SyncResult(old, Outcome.FAILED, 0, str(exc)))
+        except REQUEST_ERRORS as exc:
+            detail = failure_text(exc)
+            log.warning("Could not clear the old commands of %s: %s", old.label, detail)
+            results.append(SyncResult(old, Outcome.FAILED, 0, detail))
             continue
         await store.delete_meta(key)
         log.info("Cleared the commands of %s, which is no longer a sync target", old.label)
