@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 import os
 import re
@@ -29,6 +30,7 @@ from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
 from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot
+from bot.discordbot.cogs.admin import REPORT_FAILED
 from bot.storage.database import Database
 
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -529,3 +531,26 @@ async def test_an_alias_bomb_upload_is_refused_at_once_and_the_old_data_keeps_se
         assert {p.name: p.read_bytes() for p in data_dir.iterdir()} == before
         assert not history_dir.exists() or list(history_dir.iterdir()) == []
     fake_discord.assert_no_pings()
+
+
+# ---------------------------------------------------------------------------------------------- network errors
+
+
+async def test_a_connection_lost_while_answering_keeps_the_audit_entry(
+    fake_discord: FakeDiscord, start: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = fake_discord.world
+    async with start(user_ids=(world.mod.id,)):
+        fake_discord.fail_next("POST", "/webhooks/*/*", 0, drop=True)  # the report to the moderator
+        result = await admin_reload(fake_discord, world.mod)
+        [post] = await log_posts(fake_discord, 1)  # recorded before the answer was attempted
+        assert post.embeds[0]["title"] == "Data reloaded"
+        assert REPORT_FAILED in report_of(result).text
+    gc.collect()
+    assert "never retrieved" not in caplog.text
+    assert (
+        "Could not send the reload report to the moderator: could not reach Discord "
+        "(the server closed the connection without answering)"
+    ) in caplog.text
+    assert "Traceback" not in caplog.text
+

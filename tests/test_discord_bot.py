@@ -7,6 +7,7 @@ enforces Discord's limits and the 3 s deadline, and fails the test on any violat
 from __future__ import annotations
 
 import asyncio
+import gc
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Sequence
@@ -890,3 +891,58 @@ async def test_the_full_bot_lists_every_command_in_help(
         in_dm = [f.name for f in help_answer(bot, None, moderator=True).fields]  # outside any server
         assert in_dm[0] == "/jurisdiction name"
         assert not any(n.startswith(("/daily", "/admin", "For ")) for n in in_dm)
+
+
+# ---------------------------------------------------------------------------------------------- network errors
+
+
+def unhandled(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Errors nobody handled: a task that died with an exception (reported when it is collected)."""
+    gc.collect()
+    return [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()]
+
+
+async def test_a_connection_lost_during_a_follow_up_is_answered_and_logged_in_one_line(
+    fake_discord: FakeDiscord, bot: ArtsakhBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = await fake_discord.slash("jurisdiction", {"name": "LA"})
+    assert result.message is not None
+    # the public answer to the pick is a follow-up; the connection drops while it is sent
+    fake_discord.fail_next("POST", "/webhooks/*/*", 0, drop=True)
+    pick = await fake_discord.click(result.message, label="Louisiana (state, United States, 1 record)")
+    answered(pick)
+    [told] = await pick.wait_for_followups(1)
+    assert told.ephemeral
+    assert GENERIC_ERROR in told.text
+    [line] = [r for r in caplog.records if r.name == "bot.discordbot.errors"]
+    assert line.levelno == logging.WARNING
+    assert "could not reach Discord (the server closed the connection without answering)" in line.getMessage()
+    assert line.exc_info is None
+    # both follow-ups lost: still nothing escapes
+    again = await fake_discord.slash("jurisdiction", {"name": "LA"})
+    assert again.message is not None
+    fake_discord.fail_next("POST", "/webhooks/*/*", 0, drop=True, times=2)
+    second = await fake_discord.click(again.message, label="Louisiana (state, United States, 1 record)")
+    answered(second)
+    await fake_discord.wait_for(lambda: "Could not tell the user" in caplog.text, what="the warning")
+    assert unhandled(caplog) == []
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_connection_lost_while_disabling_a_timed_out_view(
+    fake_discord: FakeDiscord,
+    run_bot: Any,
+    database: Database,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with run_bot(make_bot(fake_discord, database, tmp_path, view_timeout=0.3)):
+        fake_discord.fail_next("PATCH", "/webhooks/*/*/messages/*", 0, drop=True)
+        paged = await fake_discord.slash("list", {})
+        answered(paged)
+        await fake_discord.wait_for(
+            lambda: "Could not disable a timed-out view" in caplog.text, timeout=5, what="the timeout"
+        )
+    assert unhandled(caplog) == []
+    assert "Traceback" not in caplog.text

@@ -159,7 +159,7 @@ def test_endpoints_are_applied(monkeypatch: pytest.MonkeyPatch) -> None:
     assert before == discord.http.Route.BASE
 
 
-# ---------------------------------------------------------------------------------------------- Discord unreachable
+# ------------------------------------------------------------------------------------ Discord unreachable
 
 
 def closed_port() -> int:

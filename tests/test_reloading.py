@@ -206,7 +206,11 @@ async def test_upload_is_checked_against_the_other_file_on_disk(data_dir: Path, 
     ("filename", "data", "expected"),
     [
         ("events.txt", b"events: []\n", "events.txt: only YAML files (.yaml or .yml) can be uploaded"),
-        ("events.yaml", b"#" * (1024 * 1024 + 1), "events.yaml: the file is 1.0 MB (1,048,577 bytes); the limit is 1,048,576 bytes"),
+        (
+            "events.yaml",
+            b"#" * (1024 * 1024 + 1),
+            "events.yaml: the file is 1.0 MB (1,048,577 bytes); the limit is 1,048,576 bytes",
+        ),
         ("notes.yaml", b"hello: world\n", "notes.yaml:1: this file is neither a resolutions file"),
         ("events.yaml", b"events:\n  - id: [x\n", "events.yaml:3: YAML syntax error"),
         ("events.yaml", b"\xff\xfe\x00", "events.yaml: not UTF-8 text"),

@@ -17,6 +17,7 @@ from discord import app_commands
 from bot.core.answers import Status
 from bot.core.diskfull import is_disk_full
 from bot.discordbot.cooldowns import refund
+from bot.discordbot.network import NETWORK_ERRORS, REQUEST_ERRORS, failure_text
 from bot.discordbot.render import notice, truncate
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,9 @@ async def answer_privately(interaction: discord.Interaction[Any], text: str, *, 
             await interaction.followup.send(embed=embed, ephemeral=True)
         else:
             await interaction.response.send_message(embed=embed, ephemeral=True)
-    except discord.HTTPException as exc:
-        log.warning("Could not tell the user about an error (%s): %s", describe(interaction), exc)
+    except REQUEST_ERRORS as exc:
+        context = describe(interaction)
+        log.warning("Could not tell the user about an error (%s): %s", context, failure_text(exc))
 
 
 def user_message_for(error: BaseException) -> tuple[str, Status, bool]:
@@ -118,6 +120,8 @@ async def report_error(
     context = describe(interaction) + (f" in {where}" if where else "")
     if unexpected and is_disk_full(original):
         log.error("The bot's storage is full (%s) in %s", original, context)
+    elif isinstance(original, NETWORK_ERRORS):  # Discord unreachable mid-answer: one line, no traceback
+        log.warning("Could not answer %s: %s", context, failure_text(original))
     elif unexpected:
         log.error("Error in %s", context, exc_info=original)
     else:

@@ -31,6 +31,7 @@ import discord
 from bot.config import ModerationConfig
 from bot.core.answers import Status
 from bot.core.reloading import UPLOAD_SUFFIXES, ReloadReport, over_limit
+from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.render import (
     COLOURS,
     DESCRIPTION_LIMIT,
@@ -103,8 +104,10 @@ async def fetch_moderator_reason(
             member = await asyncio.wait_for(guild.fetch_member(user.id), timeout)
         except discord.NotFound:
             continue  # not a member there
-        except (discord.HTTPException, TimeoutError) as exc:
-            log.warning("Could not fetch the roles of user %s in guild %s: %s", user.id, guild.id, exc)
+        except REQUEST_ERRORS as exc:
+            log.warning(
+                "Could not fetch the roles of user %s in guild %s: %s", user.id, guild.id, failure_text(exc)
+            )
             continue
         if _role_ids(member) & wanted:
             return f"has a moderator role in {guild.name}"

@@ -14,6 +14,7 @@ import discord
 
 from bot.core.answers import Candidate, Status
 from bot.discordbot.errors import report_error
+from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.render import (
     BUTTON_LABEL_LIMIT,
     SELECT_OPTIONS_LIMIT,
@@ -57,8 +58,8 @@ class OwnedView(discord.ui.View):
             await interaction.response.send_message(
                 embed=notice(NOT_YOURS, status=Status.INVALID), ephemeral=True
             )
-        except discord.HTTPException as exc:
-            log.warning("Could not refuse a foreign click: %s", exc)
+        except REQUEST_ERRORS as exc:
+            log.warning("Could not refuse a foreign click: %s", failure_text(exc))
         return False
 
     async def on_timeout(self) -> None:
@@ -68,8 +69,8 @@ class OwnedView(discord.ui.View):
             return
         try:
             await self._editor(self)
-        except discord.HTTPException as exc:
-            log.info("Could not disable a timed-out view: %s", exc)
+        except REQUEST_ERRORS as exc:  # runs in its own task: nothing may escape
+            log.info("Could not disable a timed-out view: %s", failure_text(exc))
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any], /

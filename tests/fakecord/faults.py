@@ -23,6 +23,7 @@ class Fault:
     message: str | None
     times: int
     processed: bool
+    drop: bool = False  # close the connection without an answer (a network failure)
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -72,14 +73,17 @@ class FaultInjection(ServerState):
         message: str | None = None,
         times: int = 1,
         processed: bool = False,
+        drop: bool = False,
     ) -> Fault:
         """Answer the next ``times`` matching requests with ``status``.
 
         ``path_pattern``: glob on the path after /api/v10 ("/channels/*/messages") or a compiled regex.
         ``processed=True``: the request takes effect first and only the response is lost (tests retries).
+        ``drop=True``: no answer at all: the connection is closed, as when the network fails (the
+        client raises ``aiohttp.ServerDisconnectedError``; ``status`` is only recorded).
         """
         fault = Fault(
-            method.upper(), path_pattern, status, retry_after, global_, code, message, times, processed
+            method.upper(), path_pattern, status, retry_after, global_, code, message, times, processed, drop
         )
         self.faults.append(fault)
         return fault

@@ -37,6 +37,7 @@ from bot.discordbot.moderation import (
     render_reload,
     upload_refusal,
 )
+from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.render import clip
 
 log = logging.getLogger(__name__)
@@ -161,14 +162,14 @@ class AdminCog(commands.Cog, name="Admin"):
             else:
                 try:
                     data = await file.read()
-                except discord.HTTPException as exc:
-                    log.warning("Could not download %r for %s: %s", file.filename, by, exc)
+                except REQUEST_ERRORS as exc:
+                    log.warning("Could not download %r for %s: %s", file.filename, by, failure_text(exc))
                     await answer_privately(interaction, DOWNLOAD_FAILED, status=Status.INVALID)
                     return
                 report = await self.bot.datastore.reload_with_upload(file.filename, data)
             message = render_reload(report, by=by, when=self.bot.clock.now())
+            await self._record(report, message, by)  # the audit entry first: answering may fail
             await self._answer(interaction, message)
-            await self._record(report, message, by)
         finally:
             if turn is not None:
                 turn.release()
@@ -197,8 +198,8 @@ class AdminCog(commands.Cog, name="Admin"):
                 await interaction.followup.send(embed=message.embed, ephemeral=True)
             else:
                 await interaction.followup.send(embed=message.embed, file=file, ephemeral=True)
-        except discord.HTTPException as exc:
-            log.warning("Could not send the reload report to the moderator: %s", exc)
+        except REQUEST_ERRORS as exc:
+            log.warning("Could not send the reload report to the moderator: %s", failure_text(exc))
             await answer_privately(interaction, REPORT_FAILED, status=Status.INVALID)
 
     # ------------------------------------------------------------------ SIGHUP
@@ -248,9 +249,11 @@ class AdminCog(commands.Cog, name="Admin"):
                 await channel.send(
                     embed=message.embed, file=file, allowed_mentions=discord.AllowedMentions.none()
                 )
-        except discord.HTTPException as exc:
+        except REQUEST_ERRORS as exc:
             log.warning(
-                "Could not post the reload report to the moderation log channel %s: %s", channel_id, exc
+                "Could not post the reload report to the moderation log channel %s: %s",
+                channel_id,
+                failure_text(exc),
             )
 
 

@@ -7,7 +7,7 @@ import traceback
 
 from aiohttp import web
 
-from ..faults import FaultInjection
+from ..faults import Fault, FaultInjection
 from ..models import RestCall
 from .channels import ChannelHandlers
 from .commands import CommandHandlers
@@ -76,6 +76,7 @@ class RestDispatch(
                     route, groups = candidate, m.groupdict()
                     break
         fault_used = False
+        fault: Fault | None = None
         if request.match_info["version"] not in ("9", "10"):
             reply = error(404, 0, "404: Not Found")
             self._violate("unknown_route", f"API version v{request.match_info['version']}", method, path)
@@ -115,6 +116,8 @@ class RestDispatch(
             )
         )
         self.notify()
+        if fault is not None and fault.drop and request.transport is not None:
+            request.transport.abort()  # the connection drops: the client gets no answer at all
         return respond(reply)
 
     async def _call_handler(self, route: Route, req: Req) -> Reply:
