@@ -533,7 +533,10 @@ async def test_an_alias_bomb_upload_is_refused_at_once_and_the_old_data_keeps_se
     fake_discord.assert_no_pings()
 
 
-# ---------------------------------------------------------------------------------------------- network errors
+# ------------------------------------------------------------------------------------------ network errors
+
+
+# ------------------------------------------------------------------------------------------ network errors
 
 
 async def test_a_connection_lost_while_answering_keeps_the_audit_entry(

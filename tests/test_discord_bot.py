@@ -7,8 +7,8 @@ enforces Discord's limits and the 3 s deadline, and fails the test on any violat
 from __future__ import annotations
 
 import asyncio
-import gc
 import datetime as dt
+import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -893,7 +893,7 @@ async def test_the_full_bot_lists_every_command_in_help(
         assert not any(n.startswith(("/daily", "/admin", "For ")) for n in in_dm)
 
 
-# ---------------------------------------------------------------------------------------------- network errors
+# ------------------------------------------------------------------------------------------ network errors
 
 
 def unhandled(caplog: pytest.LogCaptureFixture) -> list[str]:
