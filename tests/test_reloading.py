@@ -243,7 +243,7 @@ async def test_failed_save_changes_nothing(
     report = await store.reload_with_upload("events.yaml", events_bytes(" x"))
     assert not report.ok
     assert [str(p) for p in report.problems] == [
-        "events.yaml: could not save the file: No space left on device"
+        "events.yaml: could not save the file: the bot's storage is full"
     ]
     assert store.current is before
     assert (data_dir / "events.yaml").read_bytes() == (MINI / "events.yaml").read_bytes()
