@@ -16,8 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.model import Precision
-from bot.core.normalize import has_control_characters
-from bot.core.text import fold
+from bot.core.text import fold, has_control_characters
 
 log = logging.getLogger(__name__)
 

@@ -24,18 +24,6 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _WORD_SUBSTITUTIONS = {"st": "saint"}
 
 
-def has_control_characters(text: str) -> bool:
-    """True when ``text`` holds a control character (NUL, escape; not tab or line breaks) or a surrogate.
-
-    Typed input with one is refused, never guessed around.
-    """
-    for char in text:
-        category = unicodedata.category(char)
-        if (category == "Cc" and char not in "\t\n\r") or category == "Cs":
-            return True
-    return False
-
-
 def _undot(match: re.Match[str]) -> str:
     return match.group(0).replace(".", "")
 

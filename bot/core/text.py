@@ -1,4 +1,4 @@
-"""The text helpers every part of the bot uses: clipping, plurals and Unicode folding.
+"""The text helpers every part of the bot uses: clipping, plurals, Unicode folding, control characters.
 
 The core returns full text; only the adapters clip to their medium's limits (Discord's live in
 ``bot.discordbot.render``). :func:`clip` is for the core's own limits (stored reasons, echoed
@@ -43,3 +43,15 @@ def strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """Case-folded, compatibility-normalized and without accents: "Décembre" → "decembre"."""
     return strip_marks(unicodedata.normalize("NFKC", text).casefold())
+
+
+def has_control_characters(text: str) -> bool:
+    """True when ``text`` holds a control character (NUL, escape; not tab or line breaks) or a surrogate.
+
+    Typed input with one is refused, never guessed around.
+    """
+    for char in text:
+        category = unicodedata.category(char)
+        if (category == "Cc" and char not in "\t\n\r") or category == "Cs":
+            return True
+    return False

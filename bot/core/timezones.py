@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from bot.core.normalize import has_control_characters
+from bot.core.text import has_control_characters
 
 MAX_CHOICES = 25
 MAX_LABEL = 100
