@@ -536,9 +536,6 @@ async def test_an_alias_bomb_upload_is_refused_at_once_and_the_old_data_keeps_se
 # ------------------------------------------------------------------------------------------ network errors
 
 
-# ------------------------------------------------------------------------------------------ network errors
-
-
 async def test_a_connection_lost_while_answering_keeps_the_audit_entry(
     fake_discord: FakeDiscord, start: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
