@@ -12,8 +12,10 @@ sections, the known keys and the reading all follow from those fields.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
+import io
 import logging
 import math
 import os
@@ -36,6 +38,10 @@ log = logging.getLogger(__name__)
 SyncMode = Literal["guild", "global", "off"]
 EmptyDay = Literal["upcoming", "skip"]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# Discord lets a bot make 50 requests a second in all; more posts in flight than that only
+# queue behind its rate limiter while each holds a connection and its memory.
+MAX_DAILY_CONCURRENCY = 50
 
 _V = TypeVar("_V")
 Check = Callable[["_Reader", str, object], Any]
@@ -82,12 +88,14 @@ def _choice(choices: tuple[str, ...]) -> Check:
     return check
 
 
-def _integer(minimum: int) -> Check:
+def _integer(minimum: int, maximum: int | None = None) -> Check:
     def check(r: _Reader, key: str, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise r.fail(key, f"must be a whole number, not {_kind(value)}")
         if value < minimum:
             raise r.fail(key, f"must be at least {minimum}, not {value}")
+        if maximum is not None and value > maximum:
+            raise r.fail(key, f"must be at most {maximum}, not {value}")
         return value
 
     return check
@@ -218,7 +226,7 @@ class DailyConfig:
     check_interval_seconds: float = field(default=30.0, metadata=reads(_number(1)))
     default_time: dt.time = field(default=dt.time(9, 0), metadata=reads(_time_of_day))
     default_timezone: str = field(default="Asia/Yerevan", metadata=reads(_timezone))
-    max_concurrency: int = field(default=5, metadata=reads(_integer(1)))
+    max_concurrency: int = field(default=5, metadata=reads(_integer(1, MAX_DAILY_CONCURRENCY)))
     empty_day: EmptyDay = field(default="upcoming", metadata=reads(_choice(get_args(EmptyDay))))
 
     @property
@@ -349,11 +357,35 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path.name}: invalid TOML: {err}") from None
 
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    """The variables of a ``.env`` file, taken literally (``$`` and ``${NAME}`` are kept as typed).
+
+    UTF-8, or UTF-16 with its byte-order mark (what Windows Notepad saves as "Unicode"): the
+    mark says which it is, so such a file is read as meant rather than refused.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"{path.name}: cannot read the file: {err.strerror or err}") from None
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name}: not UTF-8 text; save it as UTF-8 and start again") from None
+    if "\0" in text:  # UTF-16 without its mark reads as UTF-8 with a NUL after every letter
+        raise ConfigError(f"{path.name}: has NUL characters; save it as UTF-8 and start again")
+    values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def _environment(env: Mapping[str, str], dotenv_path: Path | None) -> dict[str, str]:
     """The environment, filled in (never overridden) by the ``.env`` file when there is one."""
     merged: dict[str, str] = {}
     if dotenv_path is not None and dotenv_path.is_file():
-        merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        merged.update(_read_dotenv(dotenv_path))
     merged.update(env)
     return merged
 

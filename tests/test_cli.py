@@ -232,3 +232,13 @@ def test_ask_and_console_errors_exit_non_zero_through_the_entry_point() -> None:
     assert "Showing California for 'calfornia'. 2 records" in out
     assert run("--config", "ok.toml", "console", "/bogus")[0] == 2
     assert run("--config", "ok.toml", "console", "/jurisdiction", "texas")[0] == 1
+
+
+def test_a_dotenv_from_notepad_is_read_and_an_unreadable_one_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("DISCORD_TOKEN=t$k\r\n".encode("utf-16"))  # with its byte-order mark
+    code, out, err = run("check-data", str(MINI))
+    assert (code, out, err) == (0, MINI_SUMMARY, "")
+    (tmp_path / ".env").write_bytes(b"DISCORD_TOKEN=caf\xe9\n")
+    code, out, err = run("check-data", str(MINI))
+    assert (code, out) == (2, "")
+    assert err == "error: .env: not UTF-8 text; save it as UTF-8 and start again\n"

@@ -190,6 +190,43 @@ def test_dotenv_supplies_missing_variables_but_never_overrides(tmp_path: Path) -
     assert no_dotenv.token is None
 
 
+def test_dotenv_values_are_taken_literally(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "DISCORD_TOKEN=ab$c${HOME}d$$e\nBOT_CONFIG='${PWD}/c.toml'\n", encoding="utf-8"
+    )
+    (tmp_path / "${PWD}").mkdir()
+    (tmp_path / "${PWD}" / "c.toml").write_text("", encoding="utf-8")
+    config = load_config(None, {"HOME": "/home/someone", "PWD": "/elsewhere"}, cwd=tmp_path)
+    assert config.token == "ab$c${HOME}d$$e"
+    assert config.source == tmp_path / "${PWD}" / "c.toml"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_dotenv_saved_by_notepad_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = '# Windows Notepad, "Unicode"\r\nDISCORD_TOKEN=tök$en\r\n'
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    (tmp_path / ".env").write_bytes(data)
+    assert load_config(None, {}, cwd=tmp_path).token == "tök$en"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"DISCORD_TOKEN=caf\xe9\n", ".env: not UTF-8 text; save it as UTF-8 and start again"),
+        ("DISCORD_TOKEN=x\n".encode("utf-16-le"),
+         ".env: has NUL characters; save it as UTF-8 and start again"),
+    ],
+    ids=["latin-1", "utf-16-without-mark"],
+)
+def test_an_unreadable_dotenv_is_one_line(tmp_path: Path, data: bytes, message: str) -> None:
+    (tmp_path / ".env").write_bytes(data)
+    with pytest.raises(ConfigError) as info:
+        load_config(None, {}, cwd=tmp_path)
+    assert str(info.value) == message
+
+
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
@@ -236,6 +273,8 @@ def test_dotenv_supplies_missing_variables_but_never_overrides(tmp_path: Path) -
          ("config.toml: daily.default_timezone must be an IANA time zone such as 'Asia/Yerevan', "
          "not '../../etc/passwd'")),
         ("[daily]\nmax_concurrency = 0\n", "config.toml: daily.max_concurrency must be at least 1, not 0"),
+        ("[daily]\nmax_concurrency = 100000\n",
+         "config.toml: daily.max_concurrency must be at most 50, not 100000"),
         ('[daily]\nempty_day = "nothing"\n',
          "config.toml: daily.empty_day must be one of 'upcoming' or 'skip', not 'nothing'"),
         ("[cooldowns]\ncommands_per_window = -1\n",

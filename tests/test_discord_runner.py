@@ -285,3 +285,35 @@ async def test_a_second_instance_on_the_same_state_stops_naming_the_first(
     assert await runner.sync_commands_async(config, CLOCK) == 0
     with runner.lock_state(config) or contextlib.nullcontext():
         pass
+
+
+@pytest.mark.parametrize(
+    ("api_base", "gateway", "warned"),
+    [
+        ("http://127.0.0.1:9/api/v10", "ws://127.0.0.1:9/", []),
+        ("http://localhost:9", "ws://[::1]:9/", []),
+        ("https://discord.example.org", "wss://gateway.example.org", []),
+        ("http://192.0.2.7:8080", "ws://127.0.0.1:9/", ["API at http://192.0.2.7:8080/api/v10"]),
+        ("https://discord.example.org", "ws://gateway.example.org", ["gateway at ws://gateway.example.org"]),
+        ("http://fakecord.internal/api/v10", "ws://10.0.0.2:9",
+         ["API at http://fakecord.internal/api/v10", "gateway at ws://10.0.0.2:9"]),
+    ],
+)
+def test_an_unencrypted_endpoint_on_another_machine_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    api_base: str, gateway: str, warned: list[str],
+) -> None:
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    )
+    caplog.set_level(logging.INFO, logger=runner.__name__)
+    runner.apply_endpoints(api_base, gateway)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert [w.split(" without encryption")[0].removeprefix("Using the Discord ") for w in warnings] == warned
+    for warning in warnings:
+        assert warning.endswith(
+            "the bot token travels in clear to another machine. Use https:// and wss://, "
+            "or a server on this machine."
+        )
+    assert len(caplog.records) == 2  # one line per endpoint

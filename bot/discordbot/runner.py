@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import discord
 import discord.gateway
@@ -75,14 +77,39 @@ def api_base_url(value: str) -> str:
     return base if "/api/v" in base else base + API_VERSION_PATH
 
 
+def in_clear_to_another_machine(url: str) -> bool:
+    """True for an unencrypted (``http://``, ``ws://``) URL whose host is not this machine."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "ws"):
+        return False
+    host = (parts.hostname or "").rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may be anywhere
+        return True
+
+
 def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
-    """Point discord.py at another REST base and gateway (process-global; None keeps Discord's)."""
+    """Point discord.py at another REST base and gateway (process-global; None keeps Discord's).
+
+    An unencrypted URL to another machine is a WARNING: the token would cross the network in clear.
+    """
+    for what, url in (("API", api_base_url(api_base) if api_base else ""), ("gateway", gateway_url or "")):
+        if not url:
+            continue
+        if in_clear_to_another_machine(url):
+            log.warning(
+                "Using the Discord %s at %s without encryption: the bot token travels in clear to "
+                "another machine. Use https:// and wss://, or a server on this machine.", what, url.strip(),
+            )
+        else:
+            log.info("Using the Discord %s at %s", what, url.strip())
     if api_base:
         discord.http.Route.BASE = api_base_url(api_base)
-        log.info("Using the Discord API at %s", discord.http.Route.BASE)
     if gateway_url:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url.strip())
-        log.info("Using the Discord gateway at %s", gateway_url.strip())
 
 
 def _token(config: Config) -> str:
