@@ -106,7 +106,8 @@ def test_check_data_on_a_file_that_is_not_a_data_file(tmp_path: Path) -> None:
     assert code == 1
     assert out == (
         "notes.yaml:1: this file is neither a resolutions file "
-        "(top-level 'resolutions', 'jurisdictions', ...) nor an events file (top-level 'events')\n"
+        "(top-level 'resolutions', 'jurisdictions', ...) nor an events file (top-level 'events') "
+        "nor a non-acts file (top-level 'non_acts')\n"
     )
 
 

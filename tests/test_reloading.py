@@ -376,3 +376,62 @@ def test_atomic_write_replaces_content_and_leaves_no_temp_files(tmp_path: Path) 
     atomic_write(target, b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["events.yaml"]
+
+
+# ---------------------------------------------------------------------------- the non-acts file
+
+NON_ACTS = """\
+non_acts:
+  - id: texas-no-act
+    names: [texas, state of texas]
+    title: "No Texas act on Artsakh was found"
+    explanation: "No Texas resolution recognizing Artsakh was found."
+    sources:
+      - url: https://example.org/texas
+"""
+
+
+async def test_a_non_acts_upload_is_picked_by_its_content_and_installed(
+    data_dir: Path, clock: ManualClock
+) -> None:
+    store = make_store(data_dir, clock)
+    assert store.current.dataset.non_acts == ()
+    # the file name says nothing: the top-level key 'non_acts' tells which file it replaces
+    report = await store.reload_with_upload("upload.yml", NON_ACTS.encode())
+    assert report.ok, report.problems
+    assert report.file_kind == "non_acts"
+    assert report.backup is None  # there was no non-acts file to keep
+    assert report.describe() == (
+        "Reloaded from upload.yml (non_acts file replaced): version test-1; records 3 (unchanged); "
+        "events 2 (unchanged); non-acts 0 → 1 (+1 added)."
+    )
+    assert (data_dir / "non_acts.yaml").read_text(encoding="utf-8") == NON_ACTS
+    texas = store.current.dataset.non_act("texas-no-act")
+    assert texas is not None
+    assert texas.names == ("texas", "state of texas")
+
+    changed = NON_ACTS.replace("No Texas resolution", "No Texas act")
+    second = await store.reload_with_upload("non_acts.yaml", changed.encode())
+    assert second.ok
+    assert second.diff is not None
+    assert second.diff.non_acts_changed == ("texas-no-act",)
+    assert [p.name for p in store.history("non_acts")] == ["non_acts-20261130T120000Z.yaml"]
+
+
+async def test_a_bad_non_acts_file_changes_nothing(data_dir: Path, clock: ManualClock) -> None:
+    (data_dir / "non_acts.yaml").write_text(NON_ACTS, encoding="utf-8")
+    store = make_store(data_dir, clock)
+    bad = NON_ACTS.replace("[texas, state of texas]", "[texas, Calif]")  # Calif is California's alias
+    report = await store.reload_with_upload("non_acts.yaml", bad.encode())
+    assert not report.ok
+    assert [str(p) for p in report.problems] == [
+        ("non_acts.yaml:3: non-act 'texas-no-act': name 'Calif' is also a name of jurisdiction 'california' "
+        "('Calif' at resolutions.yaml:20); a non-act must not hide real records")
+    ]
+    assert (data_dir / "non_acts.yaml").read_text(encoding="utf-8") == NON_ACTS
+    # a broken file on disk is reported by its bare name, and the old data stays
+    (data_dir / "non_acts.yaml").write_text(bad, encoding="utf-8")
+    from_disk = await store.reload_from_disk()
+    assert not from_disk.ok
+    assert str(from_disk.problems[0]).startswith("non_acts.yaml:3: non-act 'texas-no-act': name 'Calif'")
+    assert store.current.dataset.non_act("texas-no-act") is not None

@@ -24,6 +24,7 @@ from bot.core.loader import (
     EVENTS_FILE,
     RESOLUTIONS_FILE,
     check_file,
+    data_files,
     load_dataset,
     summarize,
 )
@@ -143,7 +144,7 @@ def check_data(path: Path, stdout: TextIO, stderr: TextIO) -> int:
     if path.is_dir():
         result = load_dataset(path)
         problems = result.problems
-        summary = summarize(result.dataset) if result.dataset is not None else None
+        summary = summarize(result.dataset, data_files(path)) if result.dataset is not None else None
     elif path.exists():
         check = check_file(path)
         problems = check.problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -23,6 +23,7 @@ from bot.core.collector import collector_paused
 from bot.core.model import (
     AlternativeDate,
     AmbiguousName,
+    BodyName,
     Country,
     Dataset,
     DatasetInfo,
@@ -30,6 +31,8 @@ from bot.core.model import (
     Jurisdiction,
     Kind,
     Level,
+    Names,
+    NonAct,
     PartialDate,
     Record,
     Source,
@@ -38,11 +41,19 @@ from bot.core.model import (
 from bot.core.normalize import normalize
 from bot.core.text import plural
 
-FileKind = Literal["resolutions", "events"]
+FileKind = Literal["resolutions", "events", "non_acts"]
 
 RESOLUTIONS_FILE = "resolutions.yaml"
 EVENTS_FILE = "events.yaml"
-FILE_NAMES: dict[FileKind, str] = {"resolutions": RESOLUTIONS_FILE, "events": EVENTS_FILE}
+NON_ACTS_FILE = "non_acts.yaml"  # optional: a data folder without it has no non-acts
+FILE_NAMES: dict[FileKind, str] = {
+    "resolutions": RESOLUTIONS_FILE, "events": EVENTS_FILE, "non_acts": NON_ACTS_FILE,
+}
+
+# Words the bot's own text must never use (checked in every text value of every file).
+# "the circulated list": users never saw that list; say plainly what is claimed ("often described as").
+BANNED_PHRASES: tuple[str, ...] = ()
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}\Z")
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 _DATE_FORM_RE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")
@@ -70,7 +81,9 @@ MAX_PROBLEMS = 1000
 _E = TypeVar("_E", Level, Kind)
 _Part = TypeVar("_Part")
 
-_RESOLUTIONS_TOP = ("dataset", "countries", "jurisdictions", "ambiguous_names", "resolutions")
+_RESOLUTIONS_TOP = (
+    "dataset", "countries", "jurisdictions", "ambiguous_names", "body_names", "resolutions",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +124,13 @@ class DatasetSummary:
     by_level: tuple[tuple[Level, int], ...]
     by_kind: tuple[tuple[Kind, int], ...]
     parts: frozenset[str] = frozenset({"resolutions", "events"})
+    non_acts: int = 0
 
     def line(self) -> str:
-        """``OK: 85 records (by level: ...; by kind: ...) in 80 jurisdictions of 9 countries, 30 events``."""
+        """``OK: 85 records (by level: ...; by kind: ...) in 80 jurisdictions of 9 countries, 30 events``.
+
+        With the non-acts file: ``..., 7 non-acts``.
+        """
         pieces: list[str] = []
         if "resolutions" in self.parts:
             levels = ", ".join(f"{level.value} {n}" for level, n in self.by_level) or "none"
@@ -124,6 +141,8 @@ class DatasetSummary:
             )
         if "events" in self.parts:
             pieces.append(plural(self.events, "event"))
+        if "non_acts" in self.parts:
+            pieces.append(plural(self.non_acts, "non-act"))
         return "OK: " + ", ".join(pieces)
 
 
@@ -155,6 +174,7 @@ def summarize(dataset: Dataset, parts: Iterable[str] = ("resolutions", "events")
         by_level=tuple((lv, levels[lv]) for lv in Level if lv in levels),
         by_kind=tuple((k, kinds[k]) for k in Kind if k in kinds),
         parts=frozenset(parts),
+        non_acts=len(dataset.non_acts),
     )
 
 
@@ -354,7 +374,19 @@ class _FileReader:
             if required:
                 self.problem(node, f"{m.what}: '{key}' must not be empty")
             return None
+        self.wording(node, value, f"{m.what}: '{key}'")
         return value
+
+    def wording(self, node: Node, value: str, label: str) -> None:
+        """Report a phrase the bot's own text must not use (see :data:`BANNED_PHRASES`)."""
+        folded = " ".join(value.split()).casefold()
+        for phrase in BANNED_PHRASES:
+            if phrase in folded:
+                self.problem(
+                    node,
+                    f"{label} says {phrase!r}; readers never saw that list: say plainly what is "
+                    "claimed and by whom (e.g. 'often described as')",
+                )
 
     def ident(self, m: _Map, key: str = "id") -> str | None:
         value = self.text(m, key, required=True)
@@ -392,8 +424,58 @@ class _FileReader:
             if not value:
                 self.problem(item, f"{m.what}: an entry of '{key}' is empty")
                 continue
+            self.wording(item, value, f"{m.what}: an entry of '{key}'")
             out.append((value, item))
         return tuple(out)
+
+    def names(self, m: _Map, key: str = "names") -> tuple[Names, tuple[tuple[str, Node], ...]]:
+        """A ``{language: name}`` mapping: the pairs, and each name with its node (for claims)."""
+        node = m.get(key)
+        if node is None or _is_null(node):
+            return (), ()
+        names = self.mapping(node, f"{m.what}: '{key}'")
+        if names is None:
+            return (), ()
+        pairs: list[tuple[str, str]] = []
+        nodes: list[tuple[str, Node]] = []
+        for code, (code_node, _) in names.items.items():
+            if not _LANGUAGE_RE.match(code):
+                self.problem(
+                    code_node,
+                    f"{names.what}: {code!r} is not a language code (two or three lower-case letters, "
+                    "such as hy, ru, fr, es)",
+                )
+                continue
+            text = self.text(names, code, required=True)
+            value_node = names.get(code)
+            if text is None or value_node is None:
+                continue
+            pairs.append((code, text))
+            nodes.append((text, value_node))
+        return tuple(pairs), tuple(nodes)
+
+    def location(self, m: _Map, key: str = "location") -> tuple[float, float] | None:
+        """``[latitude, longitude]`` in degrees, range-checked; None when absent or wrong."""
+        node = m.get(key)
+        if node is None or _is_null(node):
+            return None
+        label = f"{m.what}: '{key}'"
+        if not isinstance(node, SequenceNode) or len(node.value) != 2:
+            self.problem(node, f"{label} must be [latitude, longitude], not {_describe(node)}")
+            return None
+        out: list[float] = []
+        for item, (axis, limit) in zip(node.value, (("latitude", 90.0), ("longitude", 180.0)), strict=True):
+            text = str(item.value).strip() if isinstance(item, ScalarNode) else ""
+            try:
+                value = float(text)
+            except ValueError:
+                self.problem(item, f"{label}: the {axis} must be a number of degrees, not {_describe(item)}")
+                return None
+            if not -limit <= value <= limit:  # NaN fails this too
+                self.problem(item, f"{label}: the {axis} {text} is out of range (-{limit:g} to {limit:g})")
+                return None
+            out.append(value)
+        return out[0], out[1]
 
     def date(self, m: _Map, key: str, *, required: bool = False) -> PartialDate | None:
         value = self.text(m, key, required=required)
@@ -452,11 +534,19 @@ class _ResolutionsPart:
     # every well-formed id as declared, even on entries with other problems: (id, line)
     country_ids: list[tuple[str, int]]
     jurisdiction_ids: list[tuple[str, int]]
+    country_claims: list[tuple[str, str, int, str]]  # like name_claims, for countries
+    body_names: list[BodyName]
 
 
 @dataclass(slots=True)
 class _EventsPart:
     events: list[Event]
+
+
+@dataclass(slots=True)
+class _NonActsPart:
+    non_acts: list[NonAct]
+    name_claims: list[tuple[str, str, int, str]]  # (normalized, non-act id, line, original)
 
 
 _RECORD_REQUIRED = ("id", "jurisdiction", "body", "date", "kinds", "title", "summary", "sources")
@@ -471,8 +561,8 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
     top = r.mapping(root, "the resolutions file")
     if top is None:
         return None
-    r.keys(top, ("dataset", "countries", "jurisdictions", "resolutions"), ("ambiguous_names",))
-    part = _ResolutionsPart(None, [], [], [], [], [], [], [])
+    r.keys(top, ("dataset", "countries", "jurisdictions", "resolutions"), ("ambiguous_names", "body_names"))
+    part = _ResolutionsPart(None, [], [], [], [], [], [], [], [], [])
 
     info_node = top.get("dataset")
     if info_node is not None:
@@ -489,33 +579,35 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
         m = r.mapping(node, f"country #{i}", "country")
         if m is None:
             continue
-        r.keys(m, ("id", "name"), ("aliases",))
+        r.keys(m, ("id", "name"), ("aliases", "names"))
         cid, name = r.ident(m), r.text(m, "name", required=True)
         if cid is not None:
             part.country_ids.append((cid, _line(node)))
-        aliases = tuple(a for a, _ in r.text_list(m, "aliases"))
+        alias_items = r.text_list(m, "aliases")
+        names, name_items = r.names(m)
         if cid is not None and name is not None:
-            part.countries.append(Country(id=cid, name=name, aliases=aliases, line=_line(node)))
+            _claim(r, m, part.country_claims, cid, ((name, m.get("name") or node), *name_items, *alias_items))
+            part.countries.append(
+                Country(
+                    id=cid, name=name, aliases=tuple(a for a, _ in alias_items), names=names, line=_line(node)
+                )
+            )
 
     for i, node in enumerate(r.seq(top, "jurisdictions") or [], 1):
         m = r.mapping(node, f"jurisdiction #{i}", "jurisdiction")
         if m is None:
             continue
-        r.keys(m, ("id", "name", "level", "country"), ("aliases",))
+        r.keys(m, ("id", "name", "level", "country"), ("aliases", "names", "location"))
         jid, name = r.ident(m), r.text(m, "name", required=True)
         if jid is not None:
             part.jurisdiction_ids.append((jid, _line(node)))
         country = r.text(m, "country", required=True)
         level = _enum(r, m, "level", Level, "level")
         alias_items = r.text_list(m, "aliases")
+        names, name_items = r.names(m)
+        location = r.location(m)
         if jid is not None and name is not None:
-            name_node = m.get("name")
-            assert name_node is not None
-            for text, n in ((name, name_node), *alias_items):
-                normalized = normalize(text)
-                part.name_claims.append((normalized, jid, _line(n), text))
-                if not normalized:
-                    r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
+            _claim(r, m, part.name_claims, jid, ((name, m.get("name") or node), *name_items, *alias_items))
         if jid is not None and name is not None and country is not None and level is not None:
             part.jurisdictions.append(
                 Jurisdiction(
@@ -524,6 +616,8 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
                     level=level,
                     country=country,
                     aliases=tuple(a for a, _ in alias_items),
+                    names=names,
+                    location=location,
                     line=_line(node),
                 )
             )
@@ -544,11 +638,65 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
                 )
             )
 
+    for i, node in enumerate(r.seq(top, "body_names") or [], 1):
+        m = r.mapping(node, f"body name #{i}")
+        if m is None:
+            continue
+        r.keys(m, ("body",), ("names", "aliases"))
+        body = r.text(m, "body", required=True)
+        if body is not None:
+            m.what = f"body name {body!r}"
+        names, _ = r.names(m)
+        aliases = tuple(a for a, _ in r.text_list(m, "aliases"))
+        if body is not None:
+            if not names and not aliases:
+                r.problem(node, f"{m.what}: give 'names' or 'aliases' (or both)")
+            part.body_names.append(BodyName(body=body, names=names, aliases=aliases, line=_line(node)))
+
     for i, node in enumerate(r.seq(top, "resolutions") or [], 1):
         record = _read_record(r, node, i)
         if record is not None:
             part.records.append(record)
+    part.records = [_with_body_names(record, part.body_names) for record in part.records]
     return part
+
+
+def _claim(
+    r: _FileReader,
+    m: _Map,
+    claims: list[tuple[str, str, int, str]],
+    owner: str,
+    items: Iterable[tuple[str, Node]],
+) -> None:
+    """Add every name of one owner to ``claims`` (checked later: no name may have two owners)."""
+    for text, n in items:
+        normalized = normalize(text)
+        claims.append((normalized, owner, _line(n), text))
+        if not normalized:
+            r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
+
+
+def _words_in(term: str, text: str) -> bool:
+    """True when ``term`` appears in ``text`` as whole words, after normalization."""
+    t = normalize(term)
+    return bool(t) and f" {t} " in f" {normalize(text)} "
+
+
+def _with_body_names(record: Record, glossary: list[BodyName]) -> Record:
+    """The record with the glossary entries that fit its body: their names become body aliases.
+
+    An entry fits when its ``body`` is in the record's body (or one of its own body aliases) as
+    whole words. The display names come from the best entry: the exact body, else the longest.
+    """
+    own = (record.body, *record.body_aliases)
+    fitting = [g for g in glossary if any(_words_in(g.body, text) for text in own)]
+    if not fitting:
+        return record
+    exact = [g for g in fitting if normalize(g.body) == normalize(record.body)]
+    best = exact[0] if exact else max(fitting, key=lambda g: len(normalize(g.body)))
+    extra = [text for g in fitting for text in (*(n for _, n in g.names), *g.aliases)]
+    aliases = tuple(dict.fromkeys((*record.body_aliases, *extra)))
+    return replace(record, body_aliases=aliases, body_names=best.names)
 
 
 def _enum(r: _FileReader, m: _Map, key: str, enum: type[_E], noun: str) -> _E | None:
@@ -744,7 +892,83 @@ def _read_events(r: _FileReader, root: Node) -> _EventsPart | None:
     return part
 
 
+_NON_ACT_REQUIRED = ("id", "names", "title", "explanation", "sources")
+_NON_ACT_OPTIONAL = ("date",)
+
+
+def _read_non_acts(r: _FileReader, root: Node) -> _NonActsPart | None:
+    top = r.mapping(root, "the non-acts file")
+    if top is None:
+        return None
+    r.keys(top, ("non_acts",), ())
+    part = _NonActsPart([], [])
+    for i, node in enumerate(r.seq(top, "non_acts") or [], 1):
+        m = r.mapping(node, f"non-act #{i}", "non-act")
+        if m is None:
+            continue
+        r.keys(m, _NON_ACT_REQUIRED, _NON_ACT_OPTIONAL)
+        nid = r.ident(m)
+        name_items = r.text_list(m, "names")
+        if not name_items and "names" in m.items:
+            r.problem(m.get("names") or node, f"{m.what}: needs at least one name people type")
+        seen: dict[str, int] = {}
+        names: list[str] = []
+        for text, n in name_items:
+            normalized = normalize(text)
+            if not normalized:
+                r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
+                continue
+            if normalized in seen:
+                r.problem(n, f"{m.what}: name {text!r} is listed twice (first at line {seen[normalized]})")
+                continue
+            seen[normalized] = _line(n)
+            names.append(text)
+            if nid is not None:
+                part.name_claims.append((normalized, nid, _line(n), text))
+        title = r.text(m, "title", required=True)
+        explanation = r.text(m, "explanation", required=True)
+        date = r.date(m, "date")
+        sources = r.sources(m)
+        if nid is None or not names or title is None or explanation is None or not sources:
+            continue
+        part.non_acts.append(
+            NonAct(
+                id=nid, names=tuple(names), title=title, explanation=explanation,
+                sources=sources, date=date, line=_line(node),
+            )
+        )
+    return part
+
+
 # --------------------------------------------------------------------------- cross-checks
+
+
+def _check_unique_claims(
+    claims: Iterable[tuple[str, str, int, str]], noun: str, add: Callable[[int, str], None]
+) -> dict[str, tuple[str, int, str]]:
+    """No name (after normalization) may belong to two owners; returns name -> first owner."""
+    first_claim: dict[str, tuple[str, int, str]] = {}
+    for normalized, owner, line, original in claims:
+        if not normalized:
+            continue
+        first = first_claim.get(normalized)
+        if first is None:
+            first_claim[normalized] = (owner, line, original)
+            continue
+        other_id, other_line, other_text = first
+        if other_id == owner:
+            continue
+        add(
+            line,
+            f"{noun} '{owner}': name {original!r} is already claimed by "
+            f"{noun} '{other_id}' ({other_text!r} at line {other_line})",
+        )
+        add(
+            other_line,
+            f"{noun} '{other_id}': name {other_text!r} is also claimed by "
+            f"{noun} '{owner}' ({original!r} at line {line})",
+        )
+    return first_claim
 
 
 def _check_resolutions(file: str, part: _ResolutionsPart, problems: list[Problem]) -> None:
@@ -770,27 +994,16 @@ def _check_resolutions(file: str, part: _ResolutionsPart, problems: list[Problem
         if j.country not in countries:
             add(j.line, f"jurisdiction '{j.id}': unknown country '{j.country}' (not in countries)")
 
-    claims: dict[str, tuple[str, int, str]] = {}
-    for normalized, jid, line, original in part.name_claims:
-        if not normalized:
-            continue
-        first = claims.get(normalized)
-        if first is None:
-            claims[normalized] = (jid, line, original)
-            continue
-        other_id, other_line, other_text = first
-        if other_id == jid:
-            continue
-        add(
-            line,
-            f"jurisdiction '{jid}': name {original!r} is already claimed by "
-            f"jurisdiction '{other_id}' ({other_text!r} at line {other_line})",
-        )
-        add(
-            other_line,
-            f"jurisdiction '{other_id}': name {other_text!r} is also claimed by "
-            f"jurisdiction '{jid}' ({original!r} at line {line})",
-        )
+    claims = _check_unique_claims(part.name_claims, "jurisdiction", add)
+    _check_unique_claims(part.country_claims, "country", add)
+
+    seen_bodies: dict[str, int] = {}
+    for entry in part.body_names:
+        key = normalize(entry.body)
+        if key in seen_bodies:
+            add(entry.line, f"body name {entry.body!r}: listed twice (first at line {seen_bodies[key]})")
+        else:
+            seen_bodies[key] = entry.line
 
     seen_ambiguous: dict[str, int] = {}
     for a in part.ambiguous:
@@ -818,10 +1031,35 @@ def _check_resolutions(file: str, part: _ResolutionsPart, problems: list[Problem
             add(record.line, f"resolution '{record.id}': unknown jurisdiction '{record.jurisdiction}'")
 
 
+def _check_non_act_names(
+    file: str, part: _NonActsPart, res_file: str, res: _ResolutionsPart, problems: list[Problem]
+) -> None:
+    """A non-act's name must not also be a place or a country: the place's records would be hidden."""
+    owners: dict[str, tuple[str, int, str]] = {}
+    for noun, claims in (("jurisdiction", res.name_claims), ("country", res.country_claims)):
+        for normalized, owner, line, text in claims:
+            if normalized:
+                owners.setdefault(normalized, (f"{noun} '{owner}'", line, text))
+    for a in res.ambiguous:
+        owners.setdefault(normalize(a.name), ("an ambiguous name", a.line, a.name))
+    for normalized, nid, line, text in part.name_claims:
+        found = owners.get(normalized)
+        if found is None:
+            continue
+        owner, other_line, other_text = found
+        problems.append(
+            Problem(
+                file, line,
+                f"non-act '{nid}': name {text!r} is also a name of {owner} "
+                f"({other_text!r} at {res_file}:{other_line}); a non-act must not hide real records",
+            )
+        )
+
+
 def _check_ids(
     parts: Iterable[tuple[str, Iterable[tuple[str, int]]]], problems: list[Problem]
 ) -> None:
-    """Record and event ids are unique across both files."""
+    """Record, event and non-act ids are unique across the files."""
     seen: dict[str, tuple[str, int]] = {}
     for file, items in parts:
         for item_id, line in items:
@@ -886,17 +1124,18 @@ def _top_keys(root: Node | None) -> set[str]:
 
 def _kind_of(root: Node | None) -> FileKind | None:
     keys = _top_keys(root)
-    has_res = bool(keys & set(_RESOLUTIONS_TOP))
-    has_events = "events" in keys
-    if has_res and not has_events:
-        return "resolutions"
-    if has_events and not has_res:
-        return "events"
-    return None
+    found: list[FileKind] = []
+    if keys & set(_RESOLUTIONS_TOP):
+        found.append("resolutions")
+    if "events" in keys:
+        found.append("events")
+    if "non_acts" in keys:
+        found.append("non_acts")
+    return found[0] if len(found) == 1 else None
 
 
 def detect_file_kind(data: bytes) -> FileKind | None:
-    """Tell a resolutions file from an events file by its top-level keys (None if neither/invalid)."""
+    """Tell a resolutions, events or non-acts file by its top-level keys (None if none/invalid)."""
     reader = _FileReader("", [])
     return _kind_of(reader.compose(data))
 
@@ -911,12 +1150,16 @@ def identify_file(data: bytes, name: str) -> tuple[FileKind | None, tuple[Proble
     kind = _kind_of(root)
     if kind is None:
         keys = _top_keys(root)
-        if keys & set(_RESOLUTIONS_TOP) and "events" in keys:
-            msg = "has both resolutions keys and 'events' at the top level; they belong in separate files"
+        mixed = [k for k, hit in (
+            ("resolutions", bool(keys & set(_RESOLUTIONS_TOP))), ("events", "events" in keys),
+            ("non_acts", "non_acts" in keys),
+        ) if hit]
+        if len(mixed) > 1:
+            msg = f"has {' and '.join(mixed)} keys at the top level; they belong in separate files"
         else:
             msg = (
                 "is neither a resolutions file (top-level 'resolutions', 'jurisdictions', ...) "
-                "nor an events file (top-level 'events')"
+                "nor an events file (top-level 'events') nor a non-acts file (top-level 'non_acts')"
             )
         problems.append(Problem(name, _line(root), f"this file {msg}"))
     return kind, tuple(problems)
@@ -931,42 +1174,59 @@ def load_files(
     resolutions: Path | bytes,
     events: Path | bytes,
     *,
+    non_acts: Path | bytes | None = None,
     resolutions_name: str | None = None,
     events_name: str | None = None,
+    non_acts_name: str | None = None,
 ) -> LoadResult:
-    """Load and validate the two files, each given as a path or as uploaded bytes.
+    """Load and validate the files, each given as a path or as uploaded bytes.
 
-    ``*_name`` is the file name used in problems (default: the path, or the standard name).
+    ``non_acts`` is optional (None: the dataset has no non-acts). ``*_name`` is the file name
+    used in problems (default: the path, or the standard name).
     """
     with collector_paused():
-        return _load_files(resolutions, events, resolutions_name, events_name)
+        return _load_files(
+            {"resolutions": resolutions, "events": events, "non_acts": non_acts},
+            {"resolutions": resolutions_name, "events": events_name, "non_acts": non_acts_name},
+        )
 
 
 def _load_files(
-    resolutions: Path | bytes,
-    events: Path | bytes,
-    resolutions_name: str | None,
-    events_name: str | None,
+    sources: dict[FileKind, Path | bytes | None], names: dict[FileKind, str | None]
 ) -> LoadResult:
     problems: list[Problem] = []
-    res_file, res_data, res_err = _read_source(resolutions, resolutions_name, RESOLUTIONS_FILE)
-    ev_file, ev_data, ev_err = _read_source(events, events_name, EVENTS_FILE)
-    res_part = _parse(res_file, res_data, res_err, problems, _read_resolutions)
+    files: dict[FileKind, str] = {}
+    data: dict[FileKind, bytes | None] = {}
+    errors: dict[FileKind, Problem | None] = {}
+    for kind, source in sources.items():
+        if source is not None:
+            files[kind], data[kind], errors[kind] = _read_source(source, names[kind], FILE_NAMES[kind])
+    res_file, ev_file = files["resolutions"], files["events"]
+    res_part = _parse(res_file, data["resolutions"], errors["resolutions"], problems, _read_resolutions)
     if res_part is not None:
         _check_resolutions(res_file, res_part, problems)
-    ev_part = _parse(ev_file, ev_data, ev_err, problems, _read_events)
+    ev_part = _parse(ev_file, data["events"], errors["events"], problems, _read_events)
+    na_part: _NonActsPart | None = _NonActsPart([], [])
+    na_file = files.get("non_acts")
+    if na_file is not None:
+        na_part = _parse(na_file, data["non_acts"], errors["non_acts"], problems, _read_non_acts)
+        if na_part is not None and res_part is not None:
+            _check_non_act_names(na_file, na_part, res_file, res_part, problems)
 
     _check_ids(
         [
             (res_file, [(r.id, r.line) for r in res_part.records] if res_part else []),
             (ev_file, [(e.id, e.line) for e in ev_part.events] if ev_part else []),
+            (na_file or "", [(n.id, n.line) for n in na_part.non_acts] if na_part else []),
         ],
         problems,
     )
-    if problems or res_part is None or ev_part is None or res_part.info is None:
+    if (
+        problems or res_part is None or ev_part is None or na_part is None or res_part.info is None
+    ):
         if not problems:  # pragma: no cover - every failure path above reports a problem
             problems.append(Problem(res_file, 0, "the dataset could not be read"))
-        return LoadResult(None, _sorted(problems, [res_file, ev_file]))
+        return LoadResult(None, _sorted(problems, list(files.values())))
     dataset = Dataset(
         info=res_part.info,
         countries=tuple(res_part.countries),
@@ -974,25 +1234,47 @@ def _load_files(
         records=tuple(res_part.records),
         events=tuple(ev_part.events),
         ambiguous_names=tuple(res_part.ambiguous),
+        non_acts=tuple(na_part.non_acts),
+        body_names=tuple(res_part.body_names),
     )
     return LoadResult(dataset, ())
 
 
-def load_dataset(path: Path) -> LoadResult:
-    """Load ``resolutions.yaml`` and ``events.yaml`` from the data folder ``path``."""
-    return load_files(path / RESOLUTIONS_FILE, path / EVENTS_FILE)
+def data_files(path: Path) -> dict[FileKind, Path]:
+    """The data folder's files: always resolutions and events; non-acts when the file exists."""
+    files: dict[FileKind, Path] = {"resolutions": path / RESOLUTIONS_FILE, "events": path / EVENTS_FILE}
+    if (path / NON_ACTS_FILE).exists():
+        files["non_acts"] = path / NON_ACTS_FILE
+    return files
+
+
+def load_dataset(path: Path, *, bare_names: bool = False) -> LoadResult:
+    """Load ``resolutions.yaml``, ``events.yaml`` and (if present) ``non_acts.yaml`` from ``path``.
+
+    With ``bare_names``, problems name the bare files ("events.yaml:12"), not the paths.
+    """
+    files = data_files(path)
+    return load_files(
+        files["resolutions"],
+        files["events"],
+        non_acts=files.get("non_acts"),
+        resolutions_name=RESOLUTIONS_FILE if bare_names else None,
+        events_name=EVENTS_FILE if bare_names else None,
+        non_acts_name=NON_ACTS_FILE if bare_names else None,
+    )
 
 
 def check_file(path: Path) -> FileCheck:
-    """Check one resolutions or events file on its own (for ``check-data FILE``)."""
+    """Check one resolutions, events or non-acts file on its own (for ``check-data FILE``)."""
     file, data, error = _read_source(path, None, str(path))
     if data is None:
         return FileCheck(None, (error,) if error is not None else (), None)
     kind, problems = identify_file(data, file)
     if kind is None:
         stem = path.name.split(".")[0].lower()
-        if stem in FILE_NAMES and not any(p.message.startswith("this file has both") for p in problems):
-            kind = "resolutions" if stem == "resolutions" else "events"
+        by_stem = {name.split(".")[0]: k for k, name in FILE_NAMES.items()}
+        if stem in by_stem and not any(p.message.endswith("belong in separate files") for p in problems):
+            kind = by_stem[stem]
             problems = ()
         else:
             return FileCheck(None, problems, None)
@@ -1009,10 +1291,18 @@ def check_file(path: Path) -> FileCheck:
                     Dataset(info, tuple(part.countries), tuple(part.jurisdictions), tuple(part.records), ()),
                     ("resolutions",),
                 )
-    else:
+    elif kind == "events":
         ev = _parse(file, data, None, found, _read_events)
         if ev is not None:
             _check_ids([(file, [(e.id, e.line) for e in ev.events])], found)
             if not found:
                 summary = summarize(Dataset(info, (), (), (), tuple(ev.events)), ("events",))
+    else:
+        na = _parse(file, data, None, found, _read_non_acts)
+        if na is not None:
+            _check_ids([(file, [(n.id, n.line) for n in na.non_acts])], found)
+            if not found:
+                summary = summarize(
+                    Dataset(info, (), (), (), (), non_acts=tuple(na.non_acts)), ("non_acts",)
+                )
     return FileCheck(kind, _sorted(found, [file]), summary)

@@ -184,6 +184,23 @@ class Vote:
         return "; ".join(parts)
 
 
+Names = tuple[tuple[str, str], ...]
+"""Display names by language, as ``(language code, name)`` pairs in file order: ``(("hy", "Ֆրանսիա"),)``."""
+
+
+def name_in(names: Names, language: str) -> str | None:
+    """The name in ``language`` (a code such as ``hy``), or None."""
+    for code, text in names:
+        if code == language:
+            return text
+    return None
+
+
+def spellings(name: str, names: Names, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """Every way to find a place: its name, its names per language, then its aliases (no repeats)."""
+    return tuple(dict.fromkeys((name, *(text for _, text in names), *aliases)))
+
+
 @dataclass(frozen=True, slots=True)
 class Country:
     """A country, or a union such as the EU, that jurisdictions belong to."""
@@ -191,7 +208,17 @@ class Country:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
+    names: Names = ()  # display names per language; each is also found like an alias
     line: int = 0
+
+    def name_in(self, language: str) -> str | None:
+        """The display name in ``language`` (``hy``, ``ru``, ``fr``, ``es``...), or None."""
+        return name_in(self.names, language)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """The name, the names per language and the aliases: everything a lookup should find."""
+        return spellings(self.name, self.names, self.aliases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +230,36 @@ class Jurisdiction:
     level: Level
     country: str  # Country.id
     aliases: tuple[str, ...] = ()
+    names: Names = ()  # display names per language; each is also found like an alias
+    location: tuple[float, float] | None = None  # (latitude, longitude) in degrees
     line: int = 0
+
+    def name_in(self, language: str) -> str | None:
+        """The display name in ``language`` (``hy``, ``ru``, ``fr``, ``es``...), or None."""
+        return name_in(self.names, language)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """The name, the names per language and the aliases: everything a lookup should find."""
+        return spellings(self.name, self.names, self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyName:
+    """A glossary entry: a body's name (``Senate``) in other languages and other spellings.
+
+    It applies to every record whose body contains ``body`` as whole words; its names and
+    aliases are then also that record's body aliases.
+    """
+
+    body: str
+    names: Names = ()
+    aliases: tuple[str, ...] = ()
+    line: int = 0
+
+    def name_in(self, language: str) -> str | None:
+        """The body's name in ``language``, or None."""
+        return name_in(self.names, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,8 +289,13 @@ class Record:
     sponsor: str | None = None
     reference: str | None = None  # bill or resolution number, e.g. "AJR 32"
     notes: str | None = None
-    body_aliases: tuple[str, ...] = ()  # e.g. "French Senate", "Sénat"
+    body_aliases: tuple[str, ...] = ()  # e.g. "French Senate", "Sénat", and the glossary's names
+    body_names: Names = ()  # the body's name per language, from the best glossary entry
     line: int = 0
+
+    def body_in(self, language: str) -> str | None:
+        """The adopting body's name in ``language`` (from ``body_names:``), or None."""
+        return name_in(self.body_names, language)
 
     @property
     def disputed(self) -> bool:
@@ -263,6 +324,19 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class NonAct:
+    """Something people ask about that never happened (a bill never adopted, a state that never acted)."""
+
+    id: str
+    names: tuple[str, ...]  # what people type; found like jurisdiction names
+    title: str
+    explanation: str
+    sources: tuple[Source, ...]
+    date: PartialDate | None = None  # e.g. the day a bill was introduced
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class DatasetInfo:
     """The dataset's version and methodology, for /about."""
 
@@ -281,11 +355,14 @@ class Dataset:
     records: tuple[Record, ...]
     events: tuple[Event, ...]
     ambiguous_names: tuple[AmbiguousName, ...] = ()
+    non_acts: tuple[NonAct, ...] = ()
+    body_names: tuple[BodyName, ...] = ()
     _country_by_id: dict[str, Country] = field(default_factory=dict, repr=False, compare=False)
     _jurisdiction_by_id: dict[str, Jurisdiction] = field(default_factory=dict, repr=False, compare=False)
     _record_by_id: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
     _event_by_id: dict[str, Event] = field(default_factory=dict, repr=False, compare=False)
     _display_by_id: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _non_act_by_id: dict[str, NonAct] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._country_by_id.update({c.id: c for c in self.countries})
@@ -293,6 +370,7 @@ class Dataset:
         self._record_by_id.update({r.id: r for r in self.records})
         self._event_by_id.update({e.id: e for e in self.events})
         self._display_by_id.update(display_names(self.countries, self.jurisdictions))
+        self._non_act_by_id.update({n.id: n for n in self.non_acts})
 
     def country(self, country_id: str) -> Country:
         """The country with this id (KeyError if unknown)."""
@@ -316,6 +394,10 @@ class Dataset:
         The jurisdiction's own name when no other place shares it; its id when unknown.
         """
         return self._display_by_id.get(jurisdiction_id, jurisdiction_id)
+
+    def non_act(self, non_act_id: str) -> NonAct | None:
+        """The non-act with this id, or None."""
+        return self._non_act_by_id.get(non_act_id)
 
     def records_of(self, jurisdiction_id: str) -> tuple[Record, ...]:
         """Every record of one jurisdiction, newest first."""

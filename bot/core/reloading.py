@@ -26,17 +26,16 @@ from typing import Generic, TypeVar
 from bot.core.clock import Clock
 from bot.core.diskfull import DISK_FULL_ERRNOS, STORAGE_FULL
 from bot.core.loader import (
-    EVENTS_FILE,
     FILE_NAMES,
-    RESOLUTIONS_FILE,
     FileKind,
     LoadResult,
     Problem,
+    data_files,
     identify_file,
     load_dataset,
     load_files,
 )
-from bot.core.model import Dataset, Event, Record
+from bot.core.model import Dataset, Event, NonAct, Record
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ T = TypeVar("T")
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml")
 DEFAULT_HISTORY_KEEP = 20
-_HISTORY_RE = re.compile(r"^(resolutions|events)-(\d{8}T\d{6}Z)(?:-(\d+))?\.yaml$")
+_HISTORY_RE = re.compile(r"^(resolutions|events|non_acts)-(\d{8}T\d{6}Z)(?:-(\d+))?\.yaml$")
 
 
 class DataLoadError(Exception):
@@ -82,25 +81,35 @@ class DatasetDiff:
     records_after: int
     events_before: int
     events_after: int
+    non_acts_added: tuple[str, ...] = ()
+    non_acts_removed: tuple[str, ...] = ()
+    non_acts_changed: tuple[str, ...] = ()
+    non_acts_before: int = 0
+    non_acts_after: int = 0
 
     @property
     def empty(self) -> bool:
-        """True when no record or event was added, removed or changed."""
+        """True when no record, event or non-act was added, removed or changed."""
         return not (
             self.records_added or self.records_removed or self.records_changed
             or self.events_added or self.events_removed or self.events_changed
+            or self.non_acts_added or self.non_acts_removed or self.non_acts_changed
         )
 
     def summary(self) -> str:
-        """``records 85 → 86 (+1 added, 2 changed); events 30 (unchanged)``."""
-        return "; ".join(
-            (
-                _side("records", (self.records_before, self.records_after),
-                      (self.records_added, self.records_removed, self.records_changed)),
-                _side("events", (self.events_before, self.events_after),
-                      (self.events_added, self.events_removed, self.events_changed)),
+        """``records 85 → 86 (+1 added, 2 changed); events 30 (unchanged)``; then non-acts, if any."""
+        sides = [
+            _side("records", (self.records_before, self.records_after),
+                  (self.records_added, self.records_removed, self.records_changed)),
+            _side("events", (self.events_before, self.events_after),
+                  (self.events_added, self.events_removed, self.events_changed)),
+        ]
+        if self.non_acts_before or self.non_acts_after:
+            sides.append(
+                _side("non-acts", (self.non_acts_before, self.non_acts_after),
+                      (self.non_acts_added, self.non_acts_removed, self.non_acts_changed))
             )
-        )
+        return "; ".join(sides)
 
 
 def _side(noun: str, counts: tuple[int, int], ids: tuple[tuple[str, ...], ...]) -> str:
@@ -138,12 +147,12 @@ class ReloadReport:
         return f"Reloaded from {self.source}{what}: {version}{diff}."
 
 
-def _comparable(item: Record | Event) -> Record | Event:
+def _comparable(item: Record | Event | NonAct) -> Record | Event | NonAct:
     return dataclasses.replace(item, line=0)
 
 
 def _diff_items(
-    old: Iterable[Record | Event], new: Iterable[Record | Event]
+    old: Iterable[Record | Event | NonAct], new: Iterable[Record | Event | NonAct]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     before = {i.id: _comparable(i) for i in old}
     after = {i.id: _comparable(i) for i in new}
@@ -154,14 +163,17 @@ def _diff_items(
 
 
 def diff_datasets(old: Dataset, new: Dataset) -> DatasetDiff:
-    """Records and events added, removed or changed (a moved line alone is no change)."""
+    """Records, events and non-acts added, removed or changed (a moved line alone is no change)."""
     ra, rr, rc = _diff_items(old.records, new.records)
     ea, er, ec = _diff_items(old.events, new.events)
+    na, nr, nc = _diff_items(old.non_acts, new.non_acts)
     return DatasetDiff(
         records_added=ra, records_removed=rr, records_changed=rc,
         events_added=ea, events_removed=er, events_changed=ec,
         records_before=len(old.records), records_after=len(new.records),
         events_before=len(old.events), events_after=len(new.events),
+        non_acts_added=na, non_acts_removed=nr, non_acts_changed=nc,
+        non_acts_before=len(old.non_acts), non_acts_after=len(new.non_acts),
     )
 
 
@@ -234,7 +246,7 @@ class DataStore(Generic[T]):
     # ------------------------------------------------------------------ reloads
 
     async def reload_from_disk(self) -> ReloadReport:
-        """Re-read both files from the data folder; swap only if they are valid."""
+        """Re-read the files from the data folder; swap only if they are all valid."""
         async with self._lock:
             old = self._snapshot
             outcome = await asyncio.to_thread(self._load_and_build, self._load_disk)
@@ -243,7 +255,7 @@ class DataStore(Generic[T]):
             return self._failed("disk", outcome, old)
 
     async def reload_with_upload(self, filename: str, data: bytes) -> ReloadReport:
-        """Validate an uploaded resolutions or events file against the other file on disk.
+        """Validate an uploaded resolutions, events or non-acts file against the other files on disk.
 
         On success the upload replaces its file on disk (the old one goes to history)
         and the new data is swapped in. On any problem nothing changes.
@@ -288,18 +300,17 @@ class DataStore(Generic[T]):
 
     def _load_disk(self) -> LoadResult:
         # problems name the bare files: moderators see "events.yaml:12: ...", not server paths
-        return load_files(
-            self.data_dir / RESOLUTIONS_FILE, self.data_dir / EVENTS_FILE,
-            resolutions_name=RESOLUTIONS_FILE, events_name=EVENTS_FILE,
-        )
+        return load_dataset(self.data_dir, bare_names=True)
 
     def _load_upload(self, kind: FileKind, name: str, data: bytes) -> LoadResult:
-        if kind == "resolutions":
-            return load_files(
-                data, self.data_dir / EVENTS_FILE, resolutions_name=name, events_name=EVENTS_FILE
-            )
+        files: dict[FileKind, Path | bytes] = dict(data_files(self.data_dir))
+        files[kind] = data
+        names: dict[FileKind, str] = dict(FILE_NAMES)
+        names[kind] = name
         return load_files(
-            self.data_dir / RESOLUTIONS_FILE, data, resolutions_name=RESOLUTIONS_FILE, events_name=name
+            files["resolutions"], files["events"], non_acts=files.get("non_acts"),
+            resolutions_name=names["resolutions"], events_name=names["events"],
+            non_acts_name=names["non_acts"],
         )
 
     def _load_and_build(self, load: Callable[[], LoadResult]) -> _Built[T] | tuple[Problem, ...]:

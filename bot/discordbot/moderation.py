@@ -253,7 +253,7 @@ def upload_refusal(filename: str, size: int, limit: int) -> str | None:
     """Why an attachment is refused before it is downloaded (name and size), or None."""
     if not filename.lower().endswith(UPLOAD_SUFFIXES):
         shown = discord.utils.escape_markdown(clip(filename, 100))
-        return f"{shown} is not a YAML file: upload a .yaml or .yml file (resolutions or events)."
+        return f"{shown} is not a YAML file: upload a .yaml or .yml file (resolutions, events or non-acts)."
     if size > limit:
         return f"That file is {over_limit(size, limit)}."
     return None

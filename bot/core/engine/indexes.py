@@ -91,7 +91,7 @@ class Indexes:
             NameEntry(
                 key=c.id,
                 label=c.name,
-                names=(c.name, *c.aliases),
+                names=c.spellings,
                 rank=float(len(self.records_by_country.get(c.id, ()))),
             )
             for c in dataset.countries
@@ -143,7 +143,7 @@ class Indexes:
                 members=members,
                 records=records,
             )
-            names = (country.name, *country.aliases)
+            names = country.spellings
             country_norms[country.id] = {normalize(n) for n in names}
             entries.append(NameEntry(key=key, label=country.name, names=names, rank=len(records)))
 
@@ -160,7 +160,7 @@ class Indexes:
                 members=frozenset((jurisdiction.id,)),
                 records=records,
             )
-            own = [jurisdiction.name, *jurisdiction.aliases, *extra_names.get(jurisdiction.id, ())]
+            own = [*jurisdiction.spellings, *extra_names.get(jurisdiction.id, ())]
             shared = country_norms.get(jurisdiction.country, set())
             if normalize(jurisdiction.name) in shared:
                 # France the country and France the nation: the country is the superset.
@@ -233,7 +233,7 @@ class Indexes:
         for record in ds.records:
             try:
                 jurisdiction = ds.jurisdiction(record.jurisdiction)
-                place = " ".join([jurisdiction.name, *jurisdiction.aliases])
+                place = " ".join(jurisdiction.spellings)
                 country = self.country_name(jurisdiction.country)
             except KeyError:
                 place, country = record.jurisdiction, ""

@@ -125,7 +125,7 @@ class AdminCog(commands.Cog, name="Admin"):
 
     @admin.command(name="reload")
     @app_commands.describe(
-        file="A resolutions or events file (.yaml, at most 1 MB); empty: re-read the data folder"
+        file="A resolutions, events or non-acts file (.yaml, at most 1 MB); empty: re-read the data folder"
     )
     async def reload(
         self, interaction: discord.Interaction[Any], file: discord.Attachment | None = None
