@@ -66,6 +66,31 @@ def test_an_empty_volume_gets_the_shipped_dataset(tmp_path: Path) -> None:
     assert result.notice("2026.12.01") is None
 
 
+NON_ACTS = """\
+non_acts:
+  - id: texas-no-act
+    names: [texas]
+    title: "No Texas act on Artsakh was found"
+    explanation: "No Texas resolution recognizing Artsakh was found."
+    sources:
+      - url: https://example.org/texas
+"""
+
+
+def test_a_newer_image_brings_its_non_acts_file_too(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    install_image(make_data(tmp_path / "old", "2026.11.30"), data)
+    assert not (data / "non_acts.yaml").exists()
+    image = make_data(tmp_path / "image", "2026.12.07")
+    (image / "non_acts.yaml").write_text(NON_ACTS, encoding="utf-8")
+    result = bring_in(image, data)
+    assert result.dataset is not None
+    assert [n.id for n in result.dataset.non_acts] == ["texas-no-act"]
+    assert (data / "non_acts.yaml").read_text(encoding="utf-8") == NON_ACTS
+    manifest = json.loads((data / MANIFEST).read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == {RES, EV, "non_acts.yaml"}
+
+
 def test_a_newer_image_replaces_the_data_it_installed_and_keeps_the_old_in_history(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.clock import Clock
-from bot.core.loader import FILE_NAMES, FileKind, load_dataset
+from bot.core.loader import FILE_NAMES, FileKind, data_files, load_dataset
 from bot.core.model import Dataset
 from bot.core.reloading import atomic_write, history_files, replace_keeping_history
 
@@ -113,7 +113,7 @@ def bring_in_image_dataset(
         )
         return ImageSync()
     version = image.dataset.info.version
-    shipped = {kind: (image_dir / name).read_bytes() for kind, name in FILE_NAMES.items()}
+    shipped = {kind: path.read_bytes() for kind, path in data_files(image_dir).items()}
     present = {kind: (data_dir / name).read_bytes() for kind, name in FILE_NAMES.items()
                if (data_dir / name).is_file()}
 
