@@ -11,7 +11,9 @@ builds the real bot with the short start-up waits every test uses (``FAST_START`
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.config import Config, CooldownConfig, DiscordConfig, SyncMode
@@ -26,6 +28,7 @@ from bot.core.model import (
     Jurisdiction,
     Kind,
     Level,
+    NonAct,
     PartialDate,
     Record,
     Source,
@@ -115,6 +118,33 @@ def event(
     )
 
 
+def non_act(  # noqa: PLR0917 - positional, in NonAct's own field order
+    id: str, names: Sequence[str], title: str, explanation: str, sources: str, date: str | None = None
+) -> NonAct:
+    """An act that never happened (data/non_acts.yaml), with one source slug."""
+    return NonAct(id, tuple(names), title, explanation, src(sources), None if date is None else day(date))
+
+
+NON_ACTS = """\
+non_acts:
+  - id: texas-none
+    names: [Texas, Техас]
+    title: "Texas: no act found"
+    explanation: "No resolution of the Texas legislature about Artsakh was found."
+    sources:
+      - url: https://example.org/texas-search
+        title: "A search of the legislature's records"
+"""
+
+
+def mini_with_non_acts(tmp_path: Path) -> Path:
+    """The mini test dataset plus a non_acts.yaml file."""
+    folder = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent / "data" / "mini", folder)
+    (folder / "non_acts.yaml").write_text(NON_ACTS, encoding="utf-8")
+    return folder
+
+
 def dataset(
     version: str,
     *,
@@ -124,6 +154,7 @@ def dataset(
     events: Iterable[Event] = (),
     ambiguous: Mapping[str, Sequence[str]] | None = None,
     methodology: str = "Test methodology.",
+    non_acts: Iterable[NonAct] = (),
 ) -> Dataset:
     """A Dataset; ``ambiguous`` maps a shared name to the ids of the places it may mean."""
     return Dataset(
@@ -133,6 +164,7 @@ def dataset(
         tuple(records),
         tuple(events),
         tuple(AmbiguousName(name, tuple(ids)) for name, ids in (ambiguous or {}).items()),
+        non_acts=tuple(non_acts),
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botkit import mini_with_non_acts
 
 from bot.cli.ask import HELP, ask_command, parse_list_args, parse_timeline_args
 from bot.config import Config, DataConfig
@@ -125,10 +126,10 @@ def test_ambiguous_and_not_found_exit_1() -> None:
     assert obj["message"] == "'LA' could mean several places:"
     assert {c["value"] for c in obj["candidates"]} == {"los-angeles", "louisiana"}
     assert all(set(c) == {"label", "value"} for c in obj["candidates"])
-    code, obj = ask_json("jurisdiction", "texas")
+    code, obj = ask_json("jurisdiction", "zanzibar")
     assert code == 1
     assert obj["status"] == "not_found"
-    assert obj["message"].startswith("Nothing matches 'texas'.")
+    assert obj["message"].startswith("Nothing matches 'zanzibar'.")
     assert obj["records"] == []
 
 
@@ -330,9 +331,9 @@ def test_subprocess_python_m_bot_ask() -> None:
     obj = json.loads(proc.stdout)
     assert obj["status"] == "found"
     assert "fr-senate-2020-11-25" in [r["id"] for r in obj["records"]]
-    proc = python_m_bot_ask("jurisdiction", "texas")
+    proc = python_m_bot_ask("jurisdiction", "zanzibar")
     assert proc.returncode == 1
-    assert "Nothing matches 'texas'." in proc.stdout
+    assert "Nothing matches 'zanzibar'." in proc.stdout
 
 
 def test_tz_is_read_as_discord_reads_it() -> None:
@@ -358,3 +359,26 @@ def test_option_form_in_ask_and_in_batches() -> None:
         ("Invalid query", "invalid"),
     ]
     assert objs[2]["message"] == "'level:' is given twice."
+
+
+def test_a_non_act_answers_with_its_explanation_and_sources(tmp_path: Path) -> None:
+    data = mini_with_non_acts(tmp_path)
+    code, obj = ask_json("jurisdiction", "texas", data=data)
+    assert code == 1  # like any "not found"
+    assert obj["status"] == "not_found"
+    assert obj["message"] == "No act on record for 'texas':"
+    assert obj["records"] == []
+    assert obj["candidates"] == []
+    assert obj["non_acts"] == [{
+        "id": "texas-none",
+        "title": "Texas: no act found",
+        "date": None,
+        "explanation": "No resolution of the Texas legislature about Artsakh was found.",
+        "sources": [
+            {"url": "https://example.org/texas-search", "title": "A search of the legislature's records"}
+        ],
+    }]
+    code, text = ask("resolution", "texas", data=data)
+    assert code == 1
+    assert "No act on record for 'texas':" in text
+    assert "https://example.org/texas-search" in text

@@ -6,6 +6,8 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from botkit import mini_with_non_acts
+
 from bot.cli.console import COMMAND_HELP, complete_command, console_command, resolve_command
 from bot.config import Config, DataConfig
 from bot.core.clock import ManualClock
@@ -62,12 +64,12 @@ def test_unknown_commands_and_blank_lines() -> None:
 
 
 def test_prefixes_aliases_and_bad_queries() -> None:
-    code, out = run("/juris LA\n/t 2023\n/s\nJURISDICTION texas\n/date 31 February 2020\n/q\n/stats\n")
+    code, out = run("/juris LA\n/t 2023\n/s\nJURISDICTION zanzibar\n/date 31 February 2020\n/q\n/stats\n")
     assert code == 0
     assert "'LA' could mean several places:" in out
     assert "Timeline: 2023\n" in out
     assert "Dataset statistics" in out
-    assert "Nothing matches 'texas'." in out
+    assert "Nothing matches 'zanzibar'." in out
     assert "February 2020 has 29 days, not 31." in out
     # /q quits: the /stats after it is never answered
     assert out.count("Dataset statistics") == 1
@@ -154,10 +156,19 @@ def test_one_line_exits_with_the_answer_status() -> None:
         return code, out.getvalue()
 
     assert once("/jurisdiction name: calfornia")[0] == 0
-    code, out = once("/jurisdiction texas")
-    assert (code, "Nothing matches 'texas'." in out) == (1, True)
+    code, out = once("/jurisdiction zanzibar")
+    assert (code, "Nothing matches 'zanzibar'." in out) == (1, True)
     code, out = once("/date 31 February 2020")
     assert (code, "February 2020 has 29 days, not 31." in out) == (2, True)
     code, out = once("/bogus")
     assert (code, out) == (2, "Unknown command 'bogus'. Type /help for the list.\n")
     assert "Artsakh recognition console" not in once("/help")[1]  # no banner for one line
+
+
+def test_a_non_act_is_explained_with_its_sources(tmp_path: Path) -> None:
+    code, out = run("/jurisdiction texas\n/jurisdiction Техас\n", data=mini_with_non_acts(tmp_path))
+    assert code == 0
+    assert out.count("No act on record for") == 2
+    assert out.count("No resolution of the Texas legislature about Artsakh was found.") == 2
+    assert "https://example.org/texas-search" in out
+    assert "Louisiana" not in out  # never a near name

@@ -26,6 +26,7 @@ from botkit import (
     day,
     event,
     french_senate,
+    non_act,
     place,
     record,
 )
@@ -165,6 +166,19 @@ def make_dataset(version: str = "test-1") -> Dataset:
             "LA": ("los-angeles", "louisiana"),
             "Springfield": tuple(f"springfield-{s}" for s in SPRINGFIELDS),
         },
+        non_acts=(
+            non_act(
+                "texas-none", ["Texas", "TX"], "Texas: no act found",
+                "No act of the Texas legislature was found.", "texas-search",
+            ),
+            non_act(
+                "us-hres-1203-2020", ["us congress", "H.Res.1203", "State Assembly"],
+                "H.Res.1203 (2020): introduced, never adopted",
+                "Introduced in the US House of Representatives; never adopted.",
+                "hres1203",
+                date="2020-10-23",
+            ),
+        ),
     )
 
 
@@ -335,6 +349,54 @@ async def test_not_found_and_invalid_input_are_private_with_a_hint(
     answered(result)
     assert result.ephemeral
     assert expected in result.text
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "heading"),
+    [
+        ("jurisdiction", {"name": "texas"}, "Texas: no act found"),
+        ("jurisdiction", {"name": "Texsa"}, "Texas: no act found"),
+        ("resolution", {"query": "H.Res.1203"}, "H.Res.1203 (2020): introduced, never adopted · 23 Oct"),
+        ("jurisdiction", {"name": "us congress"}, "H.Res.1203 (2020): introduced, never adopted"),
+    ],
+)
+async def test_a_query_naming_a_non_act_gets_the_explanation_privately(
+    fake_discord: FakeDiscord, bot: ArtsakhBot, command: str, options: dict[str, Any], heading: str
+) -> None:
+    result = await fake_discord.slash(command, options)
+    answered(result)
+    assert result.ephemeral
+    text = description(result)
+    assert text.startswith("No act on record for")
+    assert heading in text
+    assert "Sources: [" in text
+    assert "https://example.org/" in text
+    assert "California" not in text  # never a near name
+    assert "Louisiana" not in text
+
+
+async def test_a_name_of_real_records_and_a_non_act_shows_the_records_and_mentions_it(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    result = await fake_discord.slash("jurisdiction", {"name": "State Assembly"})
+    answered(result)
+    assert not result.ephemeral
+    text = description(result)
+    assert "California — State Assembly · 8 May 2014" in text
+    assert "never adopted: H.Res.1203 (2020)" in text
+    assert text.index("California — State Assembly") < text.index("Introduced in the US House")
+
+
+async def test_autocomplete_offers_a_non_act_and_its_pick_explains_it(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    choices = await fake_discord.autocomplete("jurisdiction", {"name": "texa"}, "name")
+    answered(fake_discord.interactions[-1])
+    assert [c["value"] for c in choices] == ["nonact:texas-none"]
+    picked = await fake_discord.slash("jurisdiction", {"name": choices[0]["value"]})
+    answered(picked)
+    assert picked.ephemeral
+    assert "No act of the Texas legislature was found." in description(picked)
 
 
 # ---------------------------------------------------------------------------------------------- pickers

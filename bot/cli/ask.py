@@ -309,6 +309,16 @@ def answer_json(answer: Answer, engine: QueryEngine) -> dict[str, Any]:
         "nearest": [_record_json(r, engine) for r in answer.nearest],
         "fields": [{"name": f.name, "value": f.value} for f in answer.fields],
         "lines": list(answer.lines),
+        "non_acts": [
+            {
+                "id": n.id,
+                "title": n.title,
+                "date": n.date.iso() if n.date else None,
+                "explanation": n.explanation,
+                "sources": [{"url": s.url, "title": s.title} for s in n.sources],
+            }
+            for n in answer.non_acts
+        ],
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.core.model import Event, Record, Source
+from bot.core.model import Event, NonAct, Record, Source
 
 
 class Status(StrEnum):
@@ -76,6 +76,9 @@ class Answer:
     fields: tuple[Field, ...] = ()
     lines: tuple[str, ...] = ()
     entries: tuple[Entry, ...] = field(default=())
+    # Acts that never happened which the query named ("texas", "H.Res.1203"): each also has an
+    # entry (after any records), with its explanation and sources.
+    non_acts: tuple[NonAct, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.core.answers import Entry
-from bot.core.model import MONTH_NAMES, Dataset, Event, PartialDate, Precision, Record, Source
+from bot.core.model import MONTH_NAMES, Dataset, Event, NonAct, PartialDate, Precision, Record, Source
 
 HEADING_SEPARATOR = " · "
 
@@ -106,6 +106,14 @@ def record_entry(
     """One record as an entry. ``prefix`` goes before the heading, ``marks`` before the lines."""
     return _entry(record.id, record_heading(record, dataset), record_lines(record), record.sources,
                   prefix=prefix, marks=marks)
+
+
+def non_act_entry(non_act: NonAct) -> Entry:
+    """Something that never happened, as an entry: its title (and date), the explanation, the sources."""
+    heading = non_act.title if non_act.date is None else (
+        f"{non_act.title}{HEADING_SEPARATOR}{non_act.date.display()}"
+    )
+    return _entry(non_act.id, heading, [non_act.explanation.strip()], non_act.sources, prefix="", marks=())
 
 
 def _entry(

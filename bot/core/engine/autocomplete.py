@@ -65,7 +65,10 @@ class Autocomplete:
         completed = self._ix.names.complete(query, limit=limit * 2)
         targets.extend(self._ix.dedupe_hits(completed, drop_contained=False))
         unique = list({t.key: t for t in targets}.values())
-        return [t.candidate() for t in prefix_first(unique, query, self._ix.folded_label)[:limit]]
+        shown = [t.candidate() for t in prefix_first(unique, query, self._ix.folded_label)[:limit]]
+        # Acts that never happened ("Texas", "H.Res.1203") after the places: picking one explains it.
+        non_acts = self._ix.non_acts_of(completed)
+        return shown + [self._ix.non_act_candidate(n) for n in non_acts[: max(0, limit - len(shown))]]
 
     @never_raise_list
     def resolutions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:

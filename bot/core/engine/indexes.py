@@ -7,6 +7,7 @@ Names (places, countries, bodies) go to a :class:`~bot.core.matching.NameIndex`,
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -18,13 +19,14 @@ from bot.core.collector import collector_paused
 from bot.core.engine.common import MAX_LABEL, Item
 from bot.core.engine.date_index import DateIndex
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
-from bot.core.model import Dataset, Event, Level, Record, newest_first
+from bot.core.model import Dataset, Event, Level, NonAct, Record, newest_first
 from bot.core.normalize import normalize
-from bot.core.present import event_entry, record_entry
+from bot.core.present import event_entry, non_act_entry, record_entry
 from bot.core.text import clip, plural
 
 COUNTRY_PREFIX = "country:"
 BODY_PREFIX = "body:"
+NON_ACT_PREFIX = "nonact:"
 
 TargetKind = Literal["country", "jurisdiction", "body"]
 KIND_RANK: dict[TargetKind, int] = {"body": 1, "jurisdiction": 2, "country": 3}
@@ -83,6 +85,12 @@ class Indexes:
         self._folded_labels: dict[str, str] = {}  # label -> normalized, filled as needed
         self.targets: dict[str, Target] = {}
         self.redirect: dict[str, str] = {}
+        # Acts that never happened, by name key ("nonact:<id>") and by each normalized name.
+        self.non_acts: dict[str, NonAct] = {NON_ACT_PREFIX + n.id: n for n in self.dataset.non_acts}
+        self.non_acts_by_name: dict[str, list[NonAct]] = {}
+        for non_act in self.dataset.non_acts:
+            for name in dict.fromkeys(normalize(n) for n in non_act.names):
+                self.non_acts_by_name.setdefault(name, []).append(non_act)
         self.bodies: list[Target] = []  # every body, and the bodies by each word of their names
         self.bodies_by_word: dict[str, list[Target]] = {}
         entries = self._build_targets()
@@ -177,6 +185,11 @@ class Indexes:
                 )
 
         entries.extend(self._build_bodies())
+        # Names of acts that never happened are matched like places, so that "texas" finds its
+        # explanation rather than a near name; they come last in default lists.
+        entries.extend(
+            NameEntry(key=key, label=n.title, names=n.names, rank=-1.0) for key, n in self.non_acts.items()
+        )
         return entries
 
     def _build_bodies(self) -> list[NameEntry]:
@@ -317,6 +330,50 @@ class Indexes:
             if key in self.targets:
                 return key
         return None
+
+    # ------------------------------------------------------------------ acts that never happened
+
+    def non_acts_of(self, hits: Sequence[Hit]) -> list[NonAct]:
+        """The acts that never happened among name hits, once each, in order."""
+        found = [self.non_acts[h.key] for h in hits if h.key in self.non_acts]
+        return list(dict.fromkeys(found))
+
+    def non_acts_named(self, text: str) -> list[NonAct]:
+        """The acts that never happened with exactly this name (or key, as autocomplete gives it)."""
+        picked = self.non_acts.get(text.strip().casefold())
+        if picked is not None:
+            return [picked]
+        return list(self.non_acts_by_name.get(normalize(text), ()))
+
+    def non_act_answer(self, command: str, query: str, non_acts: Sequence[NonAct]) -> Answer:
+        """NOT_FOUND (so private, like any "not found"), with why each act never happened and its sources."""
+        shown = tuple(non_acts)
+        return Answer(
+            command=command,
+            query=query,
+            status=Status.NOT_FOUND,
+            title=clip(shown[0].title if len(shown) == 1 else f"No adopted act for '{query}'", MAX_LABEL),
+            message=f"No act on record for '{query}':",
+            entries=tuple(non_act_entry(n) for n in shown),
+            non_acts=shown,
+        )
+
+    def mention_non_acts(self, answer: Answer, non_acts: Sequence[NonAct]) -> Answer:
+        """``answer`` with acts that never happened but share the query's name: a line, and entries last."""
+        if not non_acts:
+            return answer
+        titles = "; ".join(n.title for n in non_acts)
+        return dataclasses.replace(
+            answer,
+            lines=(*answer.lines, f"Also named so, but never adopted: {titles} (explained last)."),
+            entries=(*answer.entries, *(non_act_entry(n) for n in non_acts)),
+            non_acts=tuple(non_acts),
+        )
+
+    def non_act_candidate(self, non_act: NonAct) -> Candidate:
+        """An act that never happened as a suggestion: its title, marked as such."""
+        return Candidate(label=clip(f"{non_act.title} (no act on record)", MAX_LABEL),
+                         value=NON_ACT_PREFIX + non_act.id)
 
     def dedupe_hits(self, hits: Sequence[Hit], *, drop_contained: bool = True) -> list[Target]:
         """The targets of name hits, once each; by default without those inside another hit."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.answers import Answer
+from bot.core.answers import Answer, Status
 from bot.core.engine.common import (
     EMPTY_MESSAGES,
     MAX_CANDIDATES,
@@ -50,18 +50,29 @@ class Places:
         exact = self._ix.exact_key(query)
         if exact is not None:
             return self._target_answer(query, self._ix.resolve_key(exact), exact=True)
+        named = self._ix.non_acts_named(query)  # "texas", "us congress": acts that never happened
         words = normalize(query).split()
         if words and all(word in GENERIC_BODY_WORDS for word in words):
-            return self._generic_body_answer(query, words)
+            answer = self._generic_body_answer(query, words)
+            if named and answer.status is Status.NOT_FOUND:
+                return self._ix.non_act_answer("jurisdiction", query, named)
+            return self._ix.mention_non_acts(answer, named)
         result = self._ix.names.lookup(query)
         hits = self._ix.dedupe_hits(result.hits)
+        non_acts = list(dict.fromkeys([*named, *self._ix.non_acts_of(result.hits)]))
+        if non_acts and not hits:
+            # Never a near name instead: the explanation, privately like any "not found".
+            return self._ix.non_act_answer("jurisdiction", query, non_acts)
         if result.status in ("exact", "fuzzy") and hits:
-            return self._target_answer(query, hits[0], exact=result.status == "exact")
+            answer = self._target_answer(query, hits[0], exact=result.status == "exact")
+            return self._ix.mention_non_acts(answer, non_acts)
         if result.status == "ambiguous" and hits:
             winner = self._superset(hits)
             if winner is not None:
-                return self._target_answer(query, winner, exact=all(h.exact for h in result.hits))
-            return self._several_places(query, hits)
+                answer = self._target_answer(query, winner, exact=all(h.exact for h in result.hits))
+            else:
+                answer = self._several_places(query, hits)
+            return self._ix.mention_non_acts(answer, non_acts)
         suggestions = self._ix.dedupe_hits(result.suggestions)
         lines = (
             ()

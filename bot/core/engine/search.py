@@ -13,6 +13,7 @@ from bot.core.engine.common import (
 )
 from bot.core.engine.indexes import Indexes
 from bot.core.matching import latin_spellings
+from bot.core.model import NonAct
 from bot.core.present import record_heading
 from bot.core.text import plural
 
@@ -39,12 +40,17 @@ class Search:
             hits = self._ix.texts.search(form, limit=MAX_SEARCH_RESULTS)
             if hits:
                 break
+        non_acts = self._non_acts(query)
+        if non_acts:  # "H.Res.1203", "texas": only records with every word, then why it never happened
+            hits = [h for h in hits if h.exact]
         records = [r for r in (self._ix.dataset.record(h.key) for h in hits) if r is not None]
         records = list(dict.fromkeys(records))
+        if not records and non_acts:
+            return self._ix.non_act_answer("resolution", query, non_acts)
         if not records:
             hint = ("Try fewer or different words, a place name, or /date.",)
             return nothing_found("resolution", query, f"No record matches '{query}'.", hint)
-        return self._ix.listing(
+        answer = self._ix.listing(
             "resolution",
             query,
             f"Records matching '{query}'",
@@ -52,3 +58,12 @@ class Search:
             found=f"{plural(len(records), 'record')} for '{query}', best match first.",
             matched=query,
         )
+        return self._ix.mention_non_acts(answer, non_acts)
+
+    def _non_acts(self, query: str) -> list[NonAct]:
+        """Acts that never happened named exactly by the query (as typed, or in its Latin form)."""
+        named = self._ix.non_acts_named(query)
+        if named:
+            return named
+        result = self._ix.names.lookup(query)
+        return self._ix.non_acts_of(result.hits) if result.status == "exact" else []
