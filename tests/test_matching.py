@@ -423,6 +423,7 @@ def test_latin_spellings() -> None:
     assert latin_spellings("Джорджия")[0] == "jorjia"
     assert latin_spellings("Ուրուգվայ") == ("urugvay",)
     assert latin_spellings("Γεωργία") == ("georgia",)
+    assert latin_spellings("Техас") == ("tehas", "texas")
     assert latin_spellings("東京") == ()  # other scripts: matched as typed only
 
 

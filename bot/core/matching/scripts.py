@@ -7,7 +7,7 @@ same rules). Letters come from anyascii; a few fixes before it bring the result 
 to how the Latin names are written ("дж" is "j", "х" is "h", "ու" is "u", "-ия" is
 "-ia"), and a few sounds with two common spellings give a second form: "ей" in
 "Глендейл" stands for the "a" of Glendale, "Г" for the "H" of Honolulu, "К" for the "C"
-of California.
+of California, "х" between vowels for the "x" of Texas.
 
 Queries without letters of those scripts get no Latin forms (and cost one check).
 """
@@ -41,6 +41,7 @@ _ALTERNATIVES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("[еэ]й(?=[^\\W\\d_аеёиоуыэюяйь])|[եէ]յ(?=[^\\W\\d_աեէըիոօյ])"), "a"),  # Глендейл: Glendale
     (re.compile("(?<![^\\W\\d_])г"), "h"),  # Гонолулу: Honolulu, Голливуд: Hollywood
     (re.compile("[кկ](?=[аоулрաոլր])"), "c"),  # Калифорния: California, Колорадо: Colorado
+    (re.compile("(?<=[аеиоуэ])х(?=[аеиоуэ])"), "x"),  # Техас: Texas, between vowels
 )
 
 
