@@ -15,6 +15,13 @@ class _CollectorPause:
     full collection would walk all of them again (measured: half the build time). Reference
     counting still frees everything as usual. Builds may overlap (a reload in a thread):
     the collector comes back on when the last one ends, if it was on before the first.
+
+    When it comes back on, what is alive is frozen first (``gc.freeze``): the objects made
+    meanwhile all sit in the youngest generation, and the first collection after would walk
+    every one of them in one step that holds the interpreter lock (measured: 0.3 s at 10,000
+    records, the event loop stalled behind a reload's worker thread). Frozen objects are still
+    freed by reference counting; only reference cycles among them would stay, and a build
+    makes none.
     """
 
     def __init__(self) -> None:
@@ -35,6 +42,7 @@ class _CollectorPause:
             with self._lock:
                 self._builds -= 1
                 if self._builds == 0 and self._restore:
+                    gc.freeze()
                     gc.enable()
 
 

@@ -1113,7 +1113,23 @@ def _parse(
         reader.over_budget()
     except _TooManyProblems:
         problems.append(Problem(file, 0, f"stopped after {MAX_PROBLEMS} problems; fix these and check again"))
+    finally:
+        _drop_tree(root)
     return None
+
+
+def _drop_tree(root: Node) -> None:
+    """Let go of a read node tree one list item at a time.
+
+    Freed in one go, the tree of a large file is one long cascade of deallocations that
+    holds the interpreter lock, stalling the bot's event loop while a reload runs in a thread.
+    """
+    if isinstance(root, MappingNode):
+        for _key, value in root.value:
+            if isinstance(value, SequenceNode):
+                items = value.value
+                while items:
+                    items.pop()
 
 
 def _top_keys(root: Node | None) -> set[str]:

@@ -1,8 +1,11 @@
 """Reloading the dataset while the bot runs: validate first, swap in one assignment.
 
 A :class:`DataStore` holds the current dataset and an object built from it (the query
-engine) as one immutable :class:`Snapshot`. Reloads are serialized by a lock; parsing and
-building run in a worker thread; on any problem nothing changes (neither memory nor
+engine) as one immutable :class:`Snapshot`. Reloads are serialized by a lock. Everything but
+the swap runs in a worker thread: parsing, validating, building, the diff against the data
+in use, and freeing the old snapshot (taken apart a piece at a time, :mod:`bot.core.release`,
+so the event loop keeps running). After the swap the new data is frozen out of the cyclic
+garbage collector's way (``gc.freeze``). On any problem nothing changes (neither memory nor
 disk). An uploaded file replaces its file on disk atomically, after the previous version
 is copied into a history folder.
 """
@@ -13,6 +16,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import logging
 import os
 import re
@@ -36,6 +40,7 @@ from bot.core.loader import (
     load_files,
 )
 from bot.core.model import Dataset, Event, NonAct, Record
+from bot.core.release import release
 
 log = logging.getLogger(__name__)
 
@@ -147,18 +152,19 @@ class ReloadReport:
         return f"Reloaded from {self.source}{what}: {version}{diff}."
 
 
-def _comparable(item: Record | Event | NonAct) -> Record | Event | NonAct:
-    return dataclasses.replace(item, line=0)
+def _same(a: Record | Event | NonAct, b: Record | Event | NonAct) -> bool:
+    """Equal but for the line they are on (a moved item is no change)."""
+    return a == b or (a.line != b.line and a == dataclasses.replace(b, line=a.line))
 
 
 def _diff_items(
     old: Iterable[Record | Event | NonAct], new: Iterable[Record | Event | NonAct]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    before = {i.id: _comparable(i) for i in old}
-    after = {i.id: _comparable(i) for i in new}
+    before = {i.id: i for i in old}
+    after = {i.id: i for i in new}
     added = tuple(sorted(after.keys() - before.keys()))
     removed = tuple(sorted(before.keys() - after.keys()))
-    changed = tuple(sorted(k for k in before.keys() & after.keys() if before[k] != after[k]))
+    changed = tuple(sorted(k for k in before.keys() & after.keys() if not _same(before[k], after[k])))
     return added, removed, changed
 
 
@@ -200,6 +206,7 @@ def over_limit(size: int, limit: int) -> str:
 class _Built(Generic[T]):
     dataset: Dataset
     built: T
+    diff: DatasetDiff
 
 
 class DataStore(Generic[T]):
@@ -248,11 +255,10 @@ class DataStore(Generic[T]):
     async def reload_from_disk(self) -> ReloadReport:
         """Re-read the files from the data folder; swap only if they are all valid."""
         async with self._lock:
-            old = self._snapshot
             outcome = await asyncio.to_thread(self._load_and_build, self._load_disk)
             if isinstance(outcome, _Built):
-                return self._swap("disk", outcome.dataset, outcome.built, old)
-            return self._failed("disk", outcome, old)
+                return await self._swap("disk", outcome)
+            return self._failed("disk", outcome, self._snapshot)
 
     async def reload_with_upload(self, filename: str, data: bytes) -> ReloadReport:
         """Validate an uploaded resolutions, events or non-acts file against the other files on disk.
@@ -277,23 +283,22 @@ class DataStore(Generic[T]):
                 version_old=self._snapshot.dataset.info.version,
             )
         async with self._lock:
-            old = self._snapshot
             kind, problems = await asyncio.to_thread(identify_file, data, name)
             if kind is None:
-                return self._failed(name, problems, old)
+                return self._failed(name, problems, self._snapshot)
             outcome = await asyncio.to_thread(
                 self._load_and_build, lambda: self._load_upload(kind, name, data)
             )
             if not isinstance(outcome, _Built):
-                return self._failed(name, outcome, old, kind)
+                return self._failed(name, outcome, self._snapshot, kind)
             try:
                 backup = await asyncio.to_thread(self._install, kind, data)
             except OSError as err:
                 log.exception("could not save the uploaded %s file", kind)
                 why = STORAGE_FULL if err.errno in DISK_FULL_ERRNOS else (err.strerror or str(err))
                 problem = Problem(name, 0, f"could not save the file: {why}")
-                return self._failed(name, (problem,), old, kind)
-            report = self._swap(name, outcome.dataset, outcome.built, old, kind)
+                return self._failed(name, (problem,), self._snapshot, kind)
+            report = await self._swap(name, outcome, kind)
             return dataclasses.replace(report, backup=backup)
 
     # ------------------------------------------------------------------ internals
@@ -314,7 +319,10 @@ class DataStore(Generic[T]):
         )
 
     def _load_and_build(self, load: Callable[[], LoadResult]) -> _Built[T] | tuple[Problem, ...]:
-        """Runs in a worker thread: load, then build. Problems come back as a tuple."""
+        """Runs in a worker thread: load, build, diff. Problems come back as a tuple.
+
+        The reload lock is held, so the snapshot in use cannot change meanwhile.
+        """
         result = load()
         if result.dataset is None:
             return result.problems
@@ -323,7 +331,7 @@ class DataStore(Generic[T]):
         except Exception as err:
             log.exception("building from the new dataset failed")
             return (Problem("dataset", 0, f"the new data could not be indexed: {err}"),)
-        return _Built(result.dataset, built)
+        return _Built(result.dataset, built, diff_datasets(self._snapshot.dataset, result.dataset))
 
     def _failed(
         self, source: str, problems: tuple[Problem, ...], old: Snapshot[T], kind: FileKind | None = None
@@ -334,17 +342,20 @@ class DataStore(Generic[T]):
             version_old=old.dataset.info.version, file_kind=kind,
         )
 
-    def _swap(
-        self, source: str, dataset: Dataset, built: T, old: Snapshot[T], kind: FileKind | None = None
-    ) -> ReloadReport:
-        self._snapshot = Snapshot(dataset, built, self._clock.now(), source)  # the one assignment
-        diff = diff_datasets(old.dataset, dataset)
+    async def _swap(self, source: str, new: _Built[T], kind: FileKind | None = None) -> ReloadReport:
+        version_old, version_new = self._snapshot.dataset.info.version, new.dataset.info.version
+        # The old snapshot goes from here to the worker: no other local name may hold it.
+        retired: list[object] = [self._snapshot]
+        self._snapshot = Snapshot(new.dataset, new.built, self._clock.now(), source)  # the one assignment
+        gc.freeze()  # the new data is long-lived: full collections need not walk it
         log.info("reloaded from %s: version %s -> %s; %s",
-                 source, old.dataset.info.version, dataset.info.version, diff.summary())
-        return ReloadReport(
-            ok=True, source=source, version_old=old.dataset.info.version,
-            version_new=dataset.info.version, diff=diff, file_kind=kind,
+                 source, version_old, version_new, new.diff.summary())
+        report = ReloadReport(
+            ok=True, source=source, version_old=version_old,
+            version_new=version_new, diff=new.diff, file_kind=kind,
         )
+        await asyncio.to_thread(release, retired)
+        return report
 
     def _install(self, kind: FileKind, data: bytes) -> Path | None:
         """Runs in a worker thread: back up the current file, then replace it atomically."""

@@ -3,10 +3,13 @@
 The engine is immutable, so the same question always gets the same answer from it. The cogs
 cache what is asked constantly and costs the most: autocomplete (Discord asks on every
 keystroke, and an empty option is asked the moment it gets focus) and /stats and /about.
+The cache holds its engine weakly, so an old engine is freed by the reload that replaced it
+(off the event loop), not by the first command after it.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -21,16 +24,19 @@ class EngineCache(Generic[V]):
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
         self.maxsize = maxsize
-        self._engine: object | None = None
+        self._engine: Callable[[], object | None] = lambda: None
         self._items: OrderedDict[Hashable, V] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
     def get(self, engine: object, key: Hashable, compute: Callable[[], V]) -> V:
         """The value for ``key`` under ``engine``."""
-        if engine is not self._engine:
+        if engine is not self._engine():
             self._items.clear()
-            self._engine = engine
+            try:
+                self._engine = weakref.ref(engine)
+            except TypeError:  # not weakly referable (a plain value): held as it is
+                self._engine = lambda: engine
         try:
             value = self._items[key]
         except KeyError:

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
 from bot.core.normalize import normalize
+from bot.core.release import release
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 3.0,
@@ -147,6 +148,10 @@ class TextIndex:
         self._unseen_idf = math.log(1.0 + (total + 0.5) / 0.5)  # a word no document has
         self._vocab = sorted(postings)
         self._words = [w for w in self._vocab if not any(ch.isdigit() for ch in w)]
+        # The scratch tables are freed a piece at a time (see bot.core.release), not in one go.
+        scratch: list[object] = [per_doc, known]
+        del per_doc, known
+        release(scratch)
 
     def __len__(self) -> int:
         return len(self._keys)
