@@ -424,6 +424,8 @@ async def test_a_hanging_post_times_out_and_retries(store: SubscriptionStore) ->
     [r1] = await scheduler.run_once()
     assert r1.outcome is PostOutcome.TRANSIENT_ERROR
     assert r1.error == "The post timed out; retrying."
+    assert await scheduler.run_once() == []  # backing off: the next try is 30 s later
+    clock.advance(dt.timedelta(seconds=30))
     [r2] = await scheduler.run_once()
     assert (r2.outcome, r2.nonce) == (PostOutcome.SENT, r1.nonce)
 

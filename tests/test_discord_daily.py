@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -1114,3 +1115,49 @@ async def test_a_full_disk_tells_the_user_the_storage_is_full(
     [line] = [r for r in caplog.records if "storage is full" in r.getMessage()]
     assert line.exc_info is None  # one clear line for the operator, not a traceback
     assert "/daily subscribe" in line.getMessage()
+
+
+# ---------------------------------------------------------------------------------------------- outages
+
+
+async def test_an_outage_backs_off_per_channel_and_logs_the_first_failure_then_summaries(
+    fake_discord: FakeDiscord,
+    fake_world: World,
+    harness: Harness,
+    cog: DailyCog,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.core.daily")
+    harness.clock.set(local(YEREVAN, 2024, 11, 25, 8, 0))
+    await subscribe(fake_discord, fake_world.news)
+    await subscribe(fake_discord, fake_world.general, "09:10")
+    news = f"/channels/{fake_world.news.id}/messages"
+    # Discord drops the connection three times, then answers 503 for good
+    fake_discord.fail_next("POST", news, 0, drop=True, times=3)
+    fake_discord.fail_next("POST", news, 503, times=10_000)
+    start = local(YEREVAN, 2024, 11, 25, 9, 0)
+    tried: list[float] = []
+    for check in range(241):  # two hours of checks every 30 s
+        harness.clock.set(start + dt.timedelta(seconds=30 * check))
+        for result in await cog.scheduler.run_once():
+            if result.channel_id == fake_world.news.id:
+                tried.append(30.0 * check)
+    # 30 s after the first failure, then doubling, at most every 30 minutes: 9 tries, not 241
+    assert tried == [0, 30, 90, 210, 450, 930, 1890, 3690, 5490]
+    assert len(fake_discord.calls_to("POST", news)) == len(tried)
+    assert len(posts(fake_discord, fake_world.general)) == 1  # the other channel is not held back
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    [first] = [line for line in lines if f"channel {fake_world.news.id} failed" in line]
+    assert "Could not reach Discord (the server closed the connection without answering)" in first
+    summaries = [line for line in lines if line.startswith("Daily posts: 1 channel(s) failing")]
+    assert 1 <= len(summaries) <= 9  # at most one per 15 minutes
+    assert "Discord had a server error (503)" in summaries[-1]
+    assert len(lines) == 1 + len(summaries)
+    # Discord is back: the next try posts, and the backoff starts over
+    fake_discord.clear_faults()
+    harness.clock.set(start + dt.timedelta(seconds=7290))
+    [sent] = await cog.scheduler.run_once()
+    assert sent.outcome is PostOutcome.SENT
+    assert len(posts(fake_discord, fake_world.news)) == 1
+    assert f"channel {fake_world.news.id} went out after 9 failed attempt(s)" in caplog.text
+    assert cog.scheduler.retries.failing == {}

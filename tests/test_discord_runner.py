@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import discord.gateway
@@ -23,7 +24,7 @@ from botkit import FAST_START as FAST
 from botkit import discord_config
 from fakecord import FakeDiscord
 
-from bot.config import Config, DataConfig, StorageConfig, SyncMode
+from bot.config import Config, DailyConfig, DataConfig, StorageConfig, SyncMode
 from bot.core.clock import ManualClock
 from bot.discordbot import runner
 
@@ -318,3 +319,73 @@ def test_an_unencrypted_endpoint_on_another_machine_is_a_warning(
             "or a server on this machine."
         )
     assert len(caplog.records) == 2  # one line per endpoint
+
+
+# ------------------------------------------------------------------------------------ stopping in an outage
+
+
+@contextlib.contextmanager
+def logged(text: str) -> Iterator[asyncio.Event]:
+    """An event set as soon as a log line containing ``text`` is written (nothing polls)."""
+    seen = asyncio.Event()
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if text in record.getMessage():
+                seen.set()
+
+    watch = Watch()
+    root = logging.getLogger()
+    root.addHandler(watch)
+    try:
+        yield seen
+    finally:
+        root.removeHandler(watch)
+
+
+@pytest.mark.parametrize("state", ["retrying a 500", "backing off after a 503", "dropped connections"])
+async def test_sigterm_stops_within_5_seconds_while_daily_posts_fail(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture, state: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    clock = ManualClock(dt.datetime(2024, 9, 2, 8, 0, tzinfo=dt.UTC))  # the proclamation's anniversary
+    config = dataclasses.replace(
+        config_for(fake_discord, tmp_path, token=fake_discord.token),
+        daily=DailyConfig(check_interval_seconds=1.0),
+    )
+    task = asyncio.create_task(runner.run_bot_async(config, clock, bot_options=FAST))
+    await fake_discord.wait_for(lambda: "Ready as" in caplog.text or task.done(), timeout=10, what="ready")
+    world = fake_discord.world
+    options = {"channel": world.news, "time": "09:00", "timezone": "UTC"}
+    subscribed = await fake_discord.slash("daily subscribe", options, user=world.mod)
+    assert "Daily posts set up" in subscribed.text
+    posting = f"/channels/{world.news.id}/messages"
+    if state == "retrying a 500":  # discord.py itself waits 1, 3, 5, 7 s between tries
+        fake_discord.fail_next("POST", posting, 500, times=100)
+    elif state == "backing off after a 503":
+        fake_discord.fail_next("POST", posting, 503, times=100)
+    else:
+        fake_discord.fail_next("POST", posting, 0, drop=True, times=100)
+    with logged("Trying again in 30 s") as backing_off:
+        clock.set(dt.datetime(2024, 9, 2, 9, 0, tzinfo=dt.UTC))  # due now: the loop tries within a second
+        await fake_discord.wait_for_call("POST", posting, timeout=10)
+        if state != "retrying a 500":
+            await asyncio.wait_for(backing_off.wait(), 5)
+    signal.raise_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(task, 5) == 0  # stopped within 5 s
+    assert fake_discord.messages_in(world.news) == []
+    assert not fake_discord.gateway.connected_sessions()
+
+
+async def test_sigterm_during_the_login_retries_stops_at_once(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    base, _ = unreachable(fake_discord, "refused")
+    config = config_for(fake_discord, tmp_path, token=fake_discord.token)
+    config = dataclasses.replace(config, discord=dataclasses.replace(config.discord, api_base=base))
+    with logged("trying again in 2 s") as waiting:
+        task = asyncio.create_task(runner.run_bot_async(config, CLOCK, bot_options=FAST))  # real waits
+        await asyncio.wait_for(waiting.wait(), 5)
+    signal.raise_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(task, 1.5) == 0  # well before the 2-second wait ends
+    assert errors(caplog) == []

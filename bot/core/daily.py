@@ -11,7 +11,9 @@ Exactly-once protocol, per due (channel, local date):
 3. ``SENT``/``SKIPPED`` → ``store.mark_posted`` (sets ``last_posted_date``, clears the pending
    marker, in one transaction). ``CHANNEL_GONE``/``FORBIDDEN`` → ``store.pause`` with a reason,
    so the channel is not retried every minute. ``TRANSIENT_ERROR`` (or an exception, or a
-   timeout) → ``store.record_error``; the next wake retries the same day with the same nonce.
+   timeout) → ``store.record_error``; a later wake retries the same day with the same nonce,
+   after a per-subscription backoff (30 s doubling up to 30 min, reset by a success; see
+   :mod:`bot.core.retries`), with one log line for the first failure and then summaries.
 
 A restart between "time reached" and "posted" posts once when the bot is back the same local
 day; a missed day is not posted later, and a day before the subscription's first date
@@ -32,6 +34,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.clock import Clock
+from bot.core.retries import PostRetries
 from bot.core.schedule import due_local_date
 from bot.core.subscriptions import Subscription, SubscriptionStore
 
@@ -126,6 +129,7 @@ class DailyScheduler:
         self._max_concurrency = max_concurrency
         self._post_timeout = post_timeout
         self._run_lock = asyncio.Lock()
+        self.retries = PostRetries()
 
     async def run_once(self) -> list[RunResult]:
         """Post every subscription due now; one result per channel attempted, in channel order.
@@ -142,9 +146,10 @@ class DailyScheduler:
                 except Exception:
                     log.exception("Could not work out the daily post of channel %d", sub.channel_id)
                     continue
-                if local_date is not None:
+                if local_date is not None and not self.retries.waiting(sub.channel_id, now):
                     due.append((sub, local_date))
             if not due:
+                self.retries.summarize(now)
                 return []
             log.debug("%d daily post(s) due", len(due))
             semaphore = asyncio.Semaphore(self._max_concurrency)
@@ -154,6 +159,7 @@ class DailyScheduler:
                     return await self._post_one(sub, local_date)
 
             results = await asyncio.gather(*(bounded(sub, day) for sub, day in due))
+            self.retries.summarize(self._clock.now())
             return [r for r in results if r is not None]
 
     async def run_forever(self, interval_seconds: float, stop: asyncio.Event) -> None:
@@ -206,7 +212,6 @@ class DailyScheduler:
         try:
             return await asyncio.wait_for(self._poster.post(sub, local_date, nonce), self._post_timeout)
         except TimeoutError:
-            log.warning("Daily post to channel %d timed out; will retry", sub.channel_id)
             return PostOutcome.TRANSIENT_ERROR, [], "The post timed out; retrying."
         except Exception as exc:
             log.exception("Daily post to channel %d failed", sub.channel_id)
@@ -218,6 +223,7 @@ class DailyScheduler:
             case PostOutcome.SENT | PostOutcome.SKIPPED:
                 what = result.outcome.value
                 log.info("Daily post for %s %s in channel %d", result.local_date, what, channel)
+                self.retries.succeeded(channel, now)
                 await self._store.mark_posted(channel, result.local_date, list(result.message_ids), now)
             case PostOutcome.CHANNEL_GONE | PostOutcome.FORBIDDEN:
                 default = (
@@ -225,10 +231,9 @@ class DailyScheduler:
                 )
                 reason = result.error or default
                 log.warning("Pausing daily posts in channel %d: %s", channel, reason)
+                self.retries.forget(channel)
                 await self._store.pause(channel, reason, now)
             case PostOutcome.TRANSIENT_ERROR:
                 error = result.error or TRANSIENT_REASON
-                log.warning(
-                    "Daily post in channel %d failed (attempt %d): %s", channel, result.attempt, error
-                )
+                self.retries.failed(channel, error, now)
                 await self._store.record_error(channel, error, now)

@@ -19,7 +19,6 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
-import aiohttp
 import discord
 
 from bot.core.answers import Answer, Entry, Status
@@ -29,6 +28,7 @@ from bot.core.model import MONTH_NAMES
 from bot.core.present import day_month
 from bot.core.subscriptions import EmptyDay, Subscription, SubscriptionStore
 from bot.discordbot.bot import ArtsakhBot
+from bot.discordbot.network import NETWORK_ERRORS, REQUEST_ERRORS, network_cause
 from bot.discordbot.render import COLOURS, TITLE_LIMIT, clip, fit_embed, render_entry
 
 log = logging.getLogger(__name__)
@@ -329,8 +329,8 @@ class DiscordPoster:
             if exc.status == 429:  # discord.py retried and gave up
                 return _retry("Rate limited by Discord")
             return _retry(f"Discord refused the post ({exc.status}: {clip(exc.text or '', 200)})")
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            return _retry(f"Could not reach Discord ({type(exc).__name__})")
+        except NETWORK_ERRORS as exc:
+            return _retry(f"Could not reach Discord ({network_cause(exc)})")
 
     # ------------------------------------------------------------------ steps
 
@@ -391,7 +391,7 @@ class DiscordPoster:
             fresh = await self.bot.fetch_channel(channel_id)
         except discord.Forbidden:
             return permission_names([VIEW[1]])
-        except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError):
+        except REQUEST_ERRORS:
             fresh = None
         if isinstance(fresh, PostChannel):
             missing = missing_permissions(fresh, self._me(fresh))

@@ -67,7 +67,7 @@ from bot.discordbot.render import (
 
 log = logging.getLogger(__name__)
 
-UNLOAD_GRACE = 5.0  # seconds a running check may take to finish when the cog stops
+UNLOAD_GRACE = 2.0  # seconds a running check may take to finish when the cog stops (SIGTERM: < 5 s)
 REASON_SHOWN = 300
 NEEDS_MANAGE_SERVER = "Only members with the **Manage Server** permission can manage daily posts."
 GUILD_ONLY = "Daily posts are set up inside a server, not in direct messages."
