@@ -243,3 +243,25 @@ def test_a_dotenv_from_notepad_is_read_and_an_unreadable_one_is_one_line(tmp_pat
     code, out, err = run("check-data", str(MINI))
     assert (code, out) == (2, "")
     assert err == "error: .env: not UTF-8 text; save it as UTF-8 and start again\n"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`python -m bot console < questions | head -1`: the bot stops quietly when the pipe closes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdin.write(b"/list\n" * 20)  # about 800 KB of answers, far more than a pipe holds
+    proc.stdin.close()
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in errors
+    assert errors == ""

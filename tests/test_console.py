@@ -172,3 +172,11 @@ def test_a_non_act_is_explained_with_its_sources(tmp_path: Path) -> None:
     assert out.count("No resolution of the Texas legislature about Artsakh was found.") == 2
     assert "https://example.org/texas-search" in out
     assert "Louisiana" not in out  # never a near name
+
+
+def test_menu_labels_as_discord_shows_them() -> None:
+    """The README's `/list level: States and provinces` uses the menu's own words."""
+    code, out = run("/list level: States and provinces kind: Condemnation of Azerbaijan\n")
+    assert code == 0
+    assert "Records: state · condemnation of Azerbaijan\n" in out
+    assert "Invalid query" not in out

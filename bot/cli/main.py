@@ -243,3 +243,14 @@ def _call(
         return int(invoke(func))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as the Python docs advise for
+        # SIGPIPE, so the interpreter's final flush does not print a second traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # stdout is not a real file (tests pass a StringIO)
+            pass
+        finally:
+            os.close(devnull)
+        return 1

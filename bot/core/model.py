@@ -121,6 +121,11 @@ class Level(StrEnum):
     COUNTY = "county"
     CITY = "city"
 
+    @property
+    def label(self) -> str:
+        """The level as a menu label, for people."""
+        return LEVEL_LABEL[self]
+
 
 class Kind(StrEnum):
     """What an act does, in the dataset's methodology."""
@@ -136,6 +141,20 @@ class Kind(StrEnum):
         """The kind in plain words, for people."""
         return KIND_PLAIN[self]
 
+    @property
+    def label(self) -> str:
+        """The kind as a menu label: its plain words with a capital first letter."""
+        return self.plain[:1].upper() + self.plain[1:]
+
+
+LEVEL_LABEL: dict[Level, str] = {
+    Level.SUPRANATIONAL: "Supranational (e.g. European Parliament)",
+    Level.NATIONAL: "National parliaments and governments",
+    Level.STATE: "States and provinces",
+    Level.REGION: "Regions",
+    Level.COUNTY: "Counties",
+    Level.CITY: "Cities",
+}
 
 KIND_PLAIN: dict[Kind, str] = {
     Kind.RECOGNITION: "recognition",

@@ -18,13 +18,13 @@ def _words(text: str) -> str:
 
 
 def parse_level(text: str) -> Level | None:
-    """A level from its value, case-insensitive, singular or plural ("states", "cities")."""
+    """A level from its value or menu label, case-insensitive, singular or plural ("cities")."""
     word = _words(text)
     forms = {word, word.removesuffix("s")}
     if word.endswith("ies"):
         forms.add(word[:-3] + "y")
     for level in Level:
-        if level.value in forms:
+        if level.value in forms or word == _words(level.label):
             return level
     return None
 

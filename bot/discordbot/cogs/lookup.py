@@ -33,15 +33,8 @@ ANSWER_CACHE_SIZE = 1024
 ANSWER_KEY_LIMIT = 4 * MAX_QUERY_LENGTH
 YEAR_MIN, YEAR_MAX = 1, 9999
 
-LEVEL_CHOICES = [
-    app_commands.Choice(name="Supranational (e.g. European Parliament)", value=Level.SUPRANATIONAL.value),
-    app_commands.Choice(name="National parliaments and governments", value=Level.NATIONAL.value),
-    app_commands.Choice(name="States and provinces", value=Level.STATE.value),
-    app_commands.Choice(name="Regions", value=Level.REGION.value),
-    app_commands.Choice(name="Counties", value=Level.COUNTY.value),
-    app_commands.Choice(name="Cities", value=Level.CITY.value),
-]
-KIND_CHOICES = [app_commands.Choice(name=kind.plain.capitalize(), value=kind.value) for kind in Kind]
+LEVEL_CHOICES = [app_commands.Choice(name=level.label, value=level.value) for level in Level]
+KIND_CHOICES = [app_commands.Choice(name=kind.label, value=kind.value) for kind in Kind]
 
 # Text options carry no max_length: the engine re-validates every submitted text and explains
 # its limit ("at most 200 characters") instead of Discord's client silently cutting the input.
