@@ -249,6 +249,14 @@ class CooldownConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswersConfig:
+    """[answers]: paged answers and candidate pickers."""
+
+    # Paged answers and pickers whose buttons still work; beyond this the oldest is disabled.
+    max_live_views: int = field(default=1000, metadata=reads(_integer(1, 100_000)))
+
+
+@dataclass(frozen=True, slots=True)
 class LoggingConfig:
     """[logging]."""
 
@@ -265,6 +273,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     daily: DailyConfig = field(default_factory=DailyConfig)
     cooldowns: CooldownConfig = field(default_factory=CooldownConfig)
+    answers: AnswersConfig = field(default_factory=AnswersConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     token: str | None = field(default=None, repr=False)
     source: Path | None = None  # the config file read, if any

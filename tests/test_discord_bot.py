@@ -32,15 +32,16 @@ from botkit import (
 )
 from discord import app_commands
 from discord.ext import commands
-from fakecord import FakeDiscord, FakeMessage, InteractionResult
+from fakecord import CommandNotAvailable, FakeDiscord, FakeMessage, InteractionResult
 
-from bot.config import Config
+from bot.config import AnswersConfig, Config
 from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
 from bot.core.model import AlternativeDate, Dataset, Kind, Level, Vote
 from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot
 from bot.discordbot.errors import GENERIC_ERROR
+from bot.discordbot.render import render
 from bot.discordbot.views import NOT_YOURS
 from bot.storage.database import Database
 
@@ -1008,3 +1009,52 @@ async def test_a_connection_lost_while_disabling_a_timed_out_view(
         )
     assert unhandled(caplog) == []
     assert "Traceback" not in caplog.text
+
+
+# ---------------------------------------------------------------------------------------------- bounded views
+
+
+async def test_live_views_are_capped_and_the_oldest_is_disabled(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    config = bot_config(fake_discord, answers=AnswersConfig(max_live_views=2))
+    async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)) as bot:
+        answers = [await fake_discord.slash("list", {"country": "United States"}) for _ in range(3)]
+        oldest, middle, newest = (a.message for a in answers)
+        assert oldest is not None
+        assert middle is not None
+        assert newest is not None
+        await answers[0].wait_for_edit(1)  # the third answer retired the first at once
+        await bot.live_views.drain()
+        assert len(bot.live_views) == 2
+        assert disabled(oldest)
+        with pytest.raises(CommandNotAvailable):
+            await fake_discord.click(oldest, "page:next")
+        for message in (middle, newest):  # the two newest still turn
+            turn = await fake_discord.click(message, "page:next")
+            answered(turn)
+            assert components(message)["page:count"]["label"].startswith("2/")
+        # a picker is a live view too: it retires the oldest live one (the middle answer)
+        picker = await fake_discord.slash("jurisdiction", {"name": "LA"})
+        assert picker.message is not None
+        await bot.live_views.drain()
+        assert disabled(middle)
+        assert not disabled(newest)
+        # once a candidate is picked the picker is used up and no longer counts
+        await fake_discord.click(picker.message, label="Louisiana (state, United States, 1 record)")
+        assert len(bot.live_views) == 1
+        assert bot.live_views.retired == 2
+
+
+def disabled(message: FakeMessage) -> bool:
+    """Every button and select of ``message`` is greyed out."""
+    return all(c.get("disabled") for c in message.all_components() if c.get("type") != 1)
+
+
+def test_a_paged_answer_keeps_only_the_page_on_show() -> None:
+    engine = QueryEngine(make_dataset())
+    rendered = render(engine.list_records(country="United States"))
+    assert rendered.count >= 3
+    for index in range(rendered.count):
+        assert rendered.page(index).footer.text is not None
+        assert rendered.kept_pages == 1

@@ -30,6 +30,7 @@ from bot.core.image_dataset import ImageSync
 from bot.core.reloading import DataStore
 from bot.discordbot.cooldowns import Cooldowns
 from bot.discordbot.errors import BotTree
+from bot.discordbot.live_views import LiveViews
 from bot.discordbot.respond import send_answer
 from bot.discordbot.sync import SyncResult, SyncTarget, sync_tree, targets_for
 from bot.storage.database import Database
@@ -111,6 +112,7 @@ class ArtsakhBot(commands.Bot):
             tuple(extensions) if extensions is not None else default_extensions()
         )
         self.view_timeout = view_timeout
+        self.live_views = LiveViews(config.answers.max_live_views)
         self.reidentify_delay = reidentify_delay
         self.sync_on_start = sync_on_start
         self.cooldowns = Cooldowns(
@@ -150,6 +152,7 @@ class ArtsakhBot(commands.Bot):
             footer=self.data_footer(),
             rerun=rerun,
             private=private,
+            live=self.live_views,
         )
 
     # ------------------------------------------------------------------ lifecycle

@@ -293,11 +293,12 @@ _PACKED: OrderedDict[tuple[int, str | None, int], tuple[Answer, tuple[tuple[int,
 
 
 class Rendered:
-    """An answer laid out for Discord: pages of embeds, each built when first shown.
+    """An answer laid out for Discord: pages of embeds, each built when it is shown.
 
     Pages are filled by size: a page takes up to ``per_page`` entries while they fit whole in
-    :data:`PAGE_TEXT_BUDGET`. Only the page boundaries are kept; an embed is built when its page
-    is first shown, so a 2,000-record list costs one sizing pass plus the pages people look at.
+    :data:`PAGE_TEXT_BUDGET`. Only the page boundaries and the page on show are kept; an embed
+    is built when its page is shown, so a 2,000-record list costs one sizing pass plus the pages
+    people look at, and a paged answer held for its buttons keeps one embed, not all it showed.
     """
 
     def __init__(
@@ -317,7 +318,7 @@ class Rendered:
         self._bounds = self._packed()
         field_pages = -(-len(answer.fields) // FIELDS_LIMIT)
         self.count = max(len(self._bounds), field_pages, 1)
-        self._cache: dict[int, discord.Embed] = {}
+        self._shown: tuple[int, discord.Embed] | None = None  # the page built last
 
     def budget(self, index: int) -> int:
         """The most characters of entries page ``index`` can hold within every embed limit."""
@@ -378,10 +379,14 @@ class Rendered:
     def page(self, index: int) -> discord.Embed:
         """Page ``index`` (0-based, clamped) as an embed within every limit."""
         index = max(0, min(index, self.count - 1))
-        cached = self._cache.get(index)
-        if cached is None:
-            cached = self._cache[index] = self._build(index)
-        return cached
+        if self._shown is None or self._shown[0] != index:
+            self._shown = (index, self._build(index))
+        return self._shown[1]
+
+    @property
+    def kept_pages(self) -> int:
+        """How many built pages this answer holds (at most one)."""
+        return 0 if self._shown is None else 1
 
     @property
     def pages(self) -> tuple[discord.Embed, ...]:

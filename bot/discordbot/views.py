@@ -14,6 +14,7 @@ import discord
 
 from bot.core.answers import Candidate, Status
 from bot.discordbot.errors import report_error
+from bot.discordbot.live_views import LiveViews
 from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.render import (
     BUTTON_LABEL_LIMIT,
@@ -39,10 +40,25 @@ class OwnedView(discord.ui.View):
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
         self._editor: Editor | None = None
+        self._live: LiveViews | None = None
 
-    def bind(self, editor: Editor) -> None:
-        """Tell the view how to edit the message it sits on (used on timeout)."""
+    def bind(self, editor: Editor, live: LiveViews | None = None) -> None:
+        """Tell the view how to edit the message it sits on (used on timeout) and where it counts."""
         self._editor = editor
+        self._live = live
+        if live is not None:
+            live.add(self)
+
+    def stop(self) -> None:
+        """Stop listening (used up, or retired); the view no longer counts as live."""
+        if self._live is not None:
+            self._live.discard(self)
+        super().stop()
+
+    async def retire(self) -> None:
+        """Disabled early to keep the number of live views bounded: as a timeout, but now."""
+        self.stop()
+        await self.on_timeout()
 
     def disable_all(self) -> None:
         """Grey out every button and select."""
@@ -64,6 +80,8 @@ class OwnedView(discord.ui.View):
 
     async def on_timeout(self) -> None:
         """Disable the components so nobody presses dead buttons."""
+        if self._live is not None:
+            self._live.discard(self)
         self.disable_all()
         if self._editor is None:
             return
