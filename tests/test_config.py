@@ -84,6 +84,7 @@ def test_the_example_file_documents_every_key_with_its_default(tmp_path: Path) -
             "check_interval_seconds", "default_time", "default_timezone", "max_concurrency", "empty_day"
         },
         "cooldowns": {"commands_per_window", "window_seconds"},
+        "answers": {"max_live_views"},
         "logging": {"level"},
     }
     assert {s: set(k) for s, k in raw.items()} == expected
