@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast, get_args
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
 from bot.core.times import parse_hhmm
 from bot.core.timezones import resolve_timezone
+from bot.core.urls import without_password
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,57 @@ def _url(schemes: tuple[str, ...]) -> Check:
     return check
 
 
+SQLITE_SCHEME = "sqlite:///"
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+DEFAULT_STORAGE_URL = SQLITE_SCHEME + "state/bot.sqlite3"
+
+
+def sqlite_url(path: Path) -> str:
+    """The ``storage.url`` of the SQLite file ``path``."""
+    return SQLITE_SCHEME + str(path)
+
+
+def sqlite_path_of(url: str) -> Path | None:
+    """The file a ``sqlite:///`` URL names (relative as written), or None for another URL."""
+    return Path(url[len(SQLITE_SCHEME) :]) if url.startswith(SQLITE_SCHEME) else None
+
+
+def _storage_url(r: _Reader, key: str, value: object) -> str:
+    """Where the state is: ``sqlite:///path`` or ``postgresql://user@host:port/db``.
+
+    A relative SQLite path is relative to the config file's folder (``sqlite:////abs`` is
+    absolute). A PostgreSQL URL is kept without its password: the password is read apart.
+    """
+    text = _string(r, key, value).strip()
+    shown = without_password(text)
+    expected = f"must be {SQLITE_SCHEME}PATH or postgresql://USER@HOST:PORT/DATABASE, not {shown!r}"
+    path = sqlite_path_of(text)
+    if path is not None:
+        written = text[len(SQLITE_SCHEME) :]
+        if not written.strip() or written.endswith("/"):
+            raise r.fail(key, f"must name the SQLite file after {SQLITE_SCHEME}, not {shown!r}")
+        return sqlite_url(path.expanduser() if path.expanduser().is_absolute() else r.base / path)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise r.fail(key, expected) from None
+    if parts.scheme not in POSTGRES_SCHEMES or not parts.hostname:
+        raise r.fail(key, expected)
+    if not parts.path.strip("/"):
+        raise r.fail(key, f"must name the database: postgresql://USER@HOST/DATABASE, not {shown!r}")
+    return shown
+
+
+def _url_password(url: str) -> str | None:
+    """The password written in ``url``, decoded, or None."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return None
+    return None if password is None else unquote(password)
+
+
 def _time_of_day(r: _Reader, key: str, value: object) -> dt.time:
     text = _string(r, key, value).strip()
     try:
@@ -214,9 +266,34 @@ class DataConfig:
 
 @dataclass(frozen=True, slots=True)
 class StorageConfig:
-    """[storage]: the SQLite database for subscriptions and state."""
+    """[storage]: where subscriptions and state live: a SQLite file or a PostgreSQL database.
 
-    database: Path = field(default=Path("state/bot.sqlite3"), metadata=reads(_path))
+    ``url`` says which; ``database`` is its older name for a SQLite file (``database = "x"`` is
+    ``url = "sqlite:///x"``). After :func:`load_config`, ``url`` holds no password and, for
+    SQLite, ``database`` the file with relative paths resolved.
+    """
+
+    url: str = field(default=DEFAULT_STORAGE_URL, metadata=reads(_storage_url))
+    database: Path | None = field(default=None, metadata=reads(_path))
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None when the state is on PostgreSQL."""
+        return self.database if self.database is not None else sqlite_path_of(self.url)
+
+    @property
+    def postgres_url(self) -> str | None:
+        """The PostgreSQL URL (without password), or None when the state is a SQLite file."""
+        return None if self.sqlite_path is not None else self.url
+
+    @property
+    def state_dir(self) -> Path:
+        """The folder for this process's own files (the heartbeat).
+
+        The SQLite file's folder; with PostgreSQL, ``state`` in the working folder.
+        """
+        path = self.sqlite_path
+        return path.parent if path is not None else Path("state")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +353,8 @@ class Config:
     answers: AnswersConfig = field(default_factory=AnswersConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     token: str | None = field(default=None, repr=False)
+    # env DATABASE_PASSWORD, else the password written in storage.url; never logged
+    database_password: str | None = field(default=None, repr=False)
     source: Path | None = None  # the config file read, if any
 
 
@@ -450,7 +529,27 @@ def load_config(
     if image_data:
         sections["data"] = dataclasses.replace(sections["data"], image_path=Path(image_data))
 
+    storage_table = cast(Mapping[str, Any], raw.get("storage", {}))
+    sections["storage"] = _storage(where, base, sections["storage"], storage_table)
+    password = environ.get("DATABASE_PASSWORD", "") or _url_password(str(storage_table.get("url", "")))
+
     token = environ.get("DISCORD_TOKEN", "").strip() or None
-    return Config(**sections, token=token, source=path)
+    return Config(**sections, token=token, database_password=password or None, source=path)
+
+
+def _storage(where: str, base: Path, storage: StorageConfig, table: Mapping[str, Any]) -> StorageConfig:
+    """``url`` and its old name ``database`` made one: both set when the state is a SQLite file.
+
+    The default SQLite file is relative to ``base``, like a relative one in the file.
+    """
+    if "url" in table and "database" in table:
+        raise ConfigError(f"{where}: give storage.url or storage.database (its old name), not both")
+    if storage.database is not None:
+        return dataclasses.replace(storage, url=sqlite_url(storage.database))
+    path = sqlite_path_of(storage.url)
+    if path is not None and not path.is_absolute():
+        path = base / path
+        return dataclasses.replace(storage, url=sqlite_url(path), database=path)
+    return dataclasses.replace(storage, database=path)
 
 

@@ -79,7 +79,7 @@ def test_the_example_file_documents_every_key_with_its_default(tmp_path: Path) -
         "discord": {"sync", "guild_ids", "api_base", "gateway_url"},
         "moderation": {"user_ids", "role_ids", "log_channel_id"},
         "data": {"path", "history_path", "history_keep"},
-        "storage": {"database"},
+        "storage": {"url"},
         "daily": {
             "check_interval_seconds", "default_time", "default_timezone", "max_concurrency", "empty_day"
         },
@@ -257,6 +257,21 @@ def test_an_unreadable_dotenv_is_one_line(tmp_path: Path, data: bytes, message: 
         ("[data]\nhistory_keep = 0\n", "config.toml: data.history_keep must be at least 1, not 0"),
         ("[data]\nhistory_keep = 2.5\n", "config.toml: data.history_keep must be a whole number, not 2.5"),
         ("[storage]\ndatabase = []\n", "config.toml: storage.database must be text in quotes, not a list"),
+        ('[storage]\nurl = "mysql://bot@db/bot"\n',
+         ("config.toml: storage.url must be sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE, "
+          "not 'mysql://bot@db/bot'")),
+        ('[storage]\nurl = "state/bot.sqlite3"\n',
+         ("config.toml: storage.url must be sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE, "
+          "not 'state/bot.sqlite3'")),
+        ('[storage]\nurl = "sqlite:///"\n',
+         "config.toml: storage.url must name the SQLite file after sqlite:///, not 'sqlite:///'"),
+        ('[storage]\nurl = "postgresql://bot@db:port/bot"\n',
+         ("config.toml: storage.url must be sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE, "
+          "not 'postgresql://bot@db:port/bot'")),
+        ('[storage]\nurl = "postgresql://bot@db:5432"\n',
+         "config.toml: storage.url must name the database: postgresql://USER@HOST/DATABASE, not 'postgresql://bot@db:5432'"),
+        ('[storage]\nurl = "sqlite:///a.db"\ndatabase = "b.db"\n',
+         "config.toml: give storage.url or storage.database (its old name), not both"),
         ("[daily]\ncheck_interval_seconds = 0.5\n",
          "config.toml: daily.check_interval_seconds must be at least 1, not 0.5"),
         ('[daily]\ncheck_interval_seconds = "30"\n',
@@ -331,6 +346,55 @@ def test_times_and_zones_are_read_as_the_bot_reads_them(tmp_path: Path) -> None:
     assert error(tmp_path, '[daily]\ndefault_timezone = "yerevn"\n') == (
         "config.toml: daily.default_timezone must be an IANA time zone such as 'Asia/Yerevan', not 'yerevn'"
     )
+
+
+def test_storage_url_sqlite_relative_to_the_config_folder_or_absolute(tmp_path: Path) -> None:
+    config = load(tmp_path, '[storage]\nurl = "sqlite:///db/state.sqlite3"\n')
+    assert config.storage.sqlite_path == tmp_path / "db" / "state.sqlite3"
+    assert config.storage.database == tmp_path / "db" / "state.sqlite3"
+    assert config.storage.url == f"sqlite:///{tmp_path}/db/state.sqlite3"
+    assert config.storage.postgres_url is None
+    assert config.storage.state_dir == tmp_path / "db"
+    absolute = load(tmp_path, '[storage]\nurl = "sqlite:////var/lib/bot/x.sqlite3"\n')
+    assert absolute.storage.sqlite_path == Path("/var/lib/bot/x.sqlite3")
+    assert load(tmp_path).storage.url == f"sqlite:///{tmp_path}/state/bot.sqlite3"
+
+
+def test_storage_database_is_the_old_name_of_a_sqlite_url(tmp_path: Path) -> None:
+    old = load(tmp_path, '[storage]\ndatabase = "state/old.sqlite3"\n')
+    new = load(tmp_path, '[storage]\nurl = "sqlite:///state/old.sqlite3"\n')
+    assert old.storage == new.storage
+    assert old.storage.sqlite_path == tmp_path / "state" / "old.sqlite3"
+
+
+def test_storage_url_postgresql_keeps_the_password_apart(tmp_path: Path) -> None:
+    secret = "pa:ss@w/rd"
+    quoted = "pa%3Ass%40w%2Frd"
+    config = load(tmp_path, f'[storage]\nurl = "postgresql://bot:{quoted}@db.example:5433/artsakh"\n')
+    assert config.storage.url == "postgresql://bot@db.example:5433/artsakh"
+    assert config.storage.postgres_url == config.storage.url
+    assert config.storage.sqlite_path is None
+    assert config.storage.database is None
+    assert config.storage.state_dir == Path("state")
+    assert config.database_password == secret
+    assert secret not in repr(config)
+    assert quoted not in repr(config)
+    # DATABASE_PASSWORD wins over the URL's; without either, no password
+    toml = f'[storage]\nurl = "postgres://bot:{quoted}@db/artsakh"\n'
+    env = load(tmp_path, toml, {"DATABASE_PASSWORD": "x1"})
+    assert env.database_password == "x1"
+    assert env.storage.url == "postgres://bot@db/artsakh"
+    bare = load(tmp_path, '[storage]\nurl = "postgresql://bot@db/artsakh"\n')
+    assert bare.database_password is None
+    assert "x1" not in repr(env)
+
+
+def test_a_bad_storage_url_never_shows_its_password(tmp_path: Path) -> None:
+    message = error(tmp_path, '[storage]\nurl = "mysql://bot:hunter2@db/bot"\n')
+    assert "hunter2" not in message
+    assert "mysql://bot@db/bot" in message
+    message = error(tmp_path, '[storage]\nurl = "postgresql://bot:hunter2@db:xx/bot"\n')
+    assert "hunter2" not in message
 
 
 def test_every_key_is_declared_once_with_its_check(tmp_path: Path) -> None:

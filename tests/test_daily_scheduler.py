@@ -10,10 +10,12 @@ import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import Opener
 
 from bot.core.clock import ManualClock
 from bot.core.daily import (
@@ -25,7 +27,10 @@ from bot.core.daily import (
     post_nonce,
 )
 from bot.core.schedule import post_instant
-from bot.storage import Database, Subscription, SubscriptionStore
+from bot.core.subscriptions import SubscriptionStore
+from bot.storage import Database, Subscription
+from bot.storage import SubscriptionStore as SqliteSubscriptionStore
+from bot.storage.state import subscription_store
 
 UTC = dt.UTC
 GUILD = 500
@@ -117,14 +122,17 @@ class FakePoster:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "bot.sqlite3"
+async def store(open_state_db: Opener) -> SubscriptionStore:
+    """The subscription store on each backend in turn (SQLite, PostgreSQL)."""
+    return subscription_store(await open_state_db())
 
 
 @pytest.fixture
-async def store(db_path: Path):
-    db = await Database.open(db_path)
-    yield SubscriptionStore(db)
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteSubscriptionStore]:
+    """SQLite only, for the runs of thousands of scheduler steps or rows (a minute of them over a
+    network connection); the store's contract itself is tested on both backends."""
+    db = await Database.open(tmp_path / "state" / "bot.sqlite3")
+    yield SqliteSubscriptionStore(db)
     await db.close()
 
 
@@ -264,30 +272,30 @@ async def test_catch_up_after_downtime_same_day_but_not_missed_days(store: Subsc
 # --- restarts and crashes -----------------------------------------------------------------------
 
 
-async def test_restart_does_not_post_twice(db_path: Path) -> None:
+async def test_restart_does_not_post_twice(open_state_db: Opener) -> None:
     channels = FakeChannels()
     clock = ManualClock(local(YEREVAN, 2024, 6, 1, 9, 5))
-    async with await Database.open(db_path) as db:
-        store = SubscriptionStore(db)
+    async with await open_state_db() as db:
+        store = subscription_store(db)
         await sub(store, 1)
         await sub(store, 2, dt.time(12, 0))
         [result] = await make(store, clock, FakePoster(channels)).run_once()
         assert result.channel_id == 1
     clock.set(local(YEREVAN, 2024, 6, 1, 13, 0))  # restarted later the same day
-    async with await Database.open(db_path) as db:
+    async with await open_state_db() as db:
         poster = FakePoster(channels)
-        results = await make(SubscriptionStore(db), clock, poster).run_once()
+        results = await make(subscription_store(db), clock, poster).run_once()
         # channel 2's 12:00 passed while the bot was down: caught up once; channel 1 not again
         assert [(r.channel_id, r.outcome) for r in results] == [(2, PostOutcome.SENT)]
-        assert await make(SubscriptionStore(db), clock, poster).run_once() == []
+        assert await make(subscription_store(db), clock, poster).run_once() == []
     assert {c: len(m) for c, m in channels.messages.items()} == {1: 1, 2: 1}
 
 
-async def test_crash_between_send_and_record_resends_with_same_nonce(db_path: Path) -> None:
+async def test_crash_between_send_and_record_resends_with_same_nonce(open_state_db: Opener) -> None:
     channels = FakeChannels()
     clock = ManualClock(local(YEREVAN, 2024, 6, 1, 9, 0))
-    async with await Database.open(db_path) as db:
-        store = SubscriptionStore(db)
+    async with await open_state_db() as db:
+        store = subscription_store(db)
         await sub(store, 1)
         first = FakePoster(channels, {1: ["send_then_crash"]})
         with pytest.raises(Crash):
@@ -299,8 +307,8 @@ async def test_crash_between_send_and_record_resends_with_same_nonce(db_path: Pa
     [(sent_id, _, sent_nonce)] = channels.messages[1]
 
     clock.advance(dt.timedelta(minutes=3))  # the bot comes back
-    async with await Database.open(db_path) as db:
-        store = SubscriptionStore(db)
+    async with await open_state_db() as db:
+        store = subscription_store(db)
         second = FakePoster(channels)
         [result] = await make(store, clock, second).run_once()
         assert result.nonce == sent_nonce == first.calls[0][2] == second.calls[0][2]
@@ -464,7 +472,10 @@ async def test_unsubscribed_during_a_run_is_not_posted(store: SubscriptionStore)
 # --- scale --------------------------------------------------------------------------------------
 
 
-async def test_two_thousand_due_at_once_bounded_and_exactly_once(store: SubscriptionStore) -> None:
+async def test_two_thousand_due_at_once_bounded_and_exactly_once(
+    sqlite_store: SqliteSubscriptionStore,
+) -> None:
+    store = sqlite_store
     total = 2000
     stamp = "2024-01-01T00:00:00.000000+00:00"
     db = store.db
@@ -521,8 +532,9 @@ WALLS = [dt.time(0, 0), dt.time(1, 30), dt.time(2, 30), dt.time(3, 0), dt.time(9
     ids=["la-spring", "la-fall", "paris-spring", "paris-fall"],
 )
 async def test_dst_change_one_post_per_local_day(
-    store: SubscriptionStore, tz: ZoneInfo, change_day: dt.date
+    sqlite_store: SqliteSubscriptionStore, tz: ZoneInfo, change_day: dt.date
 ) -> None:
+    store = sqlite_store
     for number, wall in enumerate(WALLS, start=1):
         await sub(store, number, wall, tz.key)
     start = dt.datetime.combine(change_day - dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)

@@ -276,7 +276,7 @@ async def test_a_second_instance_on_the_same_state_stops_naming_the_first(
     [line] = [x for x in lines if " ERROR " in x]
     assert line.endswith(
         f"Another instance of the bot (pid {os.getpid()}) is already using {config.storage.database}; "
-        "stop it first, or give this one its own storage.database."
+        "stop it first, or give this one its own storage.url."
     )
     assert not any("Traceback" in x for x in lines)
     assert fake_discord.identify_count == 1  # only the first instance connected

@@ -57,7 +57,7 @@ async def test_the_bot_beats_while_connected_and_health_follows(
     fake_discord: FakeDiscord, run_bot: RunBot, tmp_path: Path, database: Database
 ) -> None:
     clock = ManualClock(START)
-    beat_file = heartbeat_path(tmp_path / "state.sqlite3")
+    beat_file = heartbeat_path(tmp_path)
     assert health(tmp_path, clock) == (
         1, "", f"unhealthy: no heartbeat at {beat_file} (the bot is stopped or not connected yet)\n"
     )
@@ -99,7 +99,7 @@ async def test_no_beats_while_discord_is_unreachable(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     clock = ManualClock(START)
-    beat_file = heartbeat_path(tmp_path / "state.sqlite3")
+    beat_file = heartbeat_path(tmp_path)
     async with run_bot(health_bot(fake_discord, tmp_path, clock, database)) as bot:
         cog: Any = bot.get_cog("Health")  # the extension's own module: isinstance cannot tell
         assert type(cog).__name__ == HealthCog.__name__
@@ -119,7 +119,7 @@ async def test_no_beats_while_discord_is_unreachable(
 
 def test_a_garbled_or_future_heartbeat_is_unhealthy(tmp_path: Path) -> None:
     clock = ManualClock(START)
-    beat_file = heartbeat_path(tmp_path / "state.sqlite3")
+    beat_file = heartbeat_path(tmp_path)
     beat_file.write_text("yesterday\n", encoding="utf-8")
     assert health(tmp_path, clock) == (
         1, "", f"unhealthy: {beat_file} does not hold a heartbeat time ('yesterday')\n"

@@ -1,4 +1,8 @@
-"""SQLite state: migrations, WAL, meta, and the daily subscription store."""
+"""The state: migrations, meta, and the daily subscription store, on SQLite and on PostgreSQL.
+
+Tests taking ``state_db``, ``store`` or ``open_state_db`` run once per backend (see conftest);
+the ones taking ``tmp_path`` alone are about SQLite's file (WAL, ``user_version``, triggers).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,18 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import Opener
 
+from bot.core.subscriptions import SubscriptionStore
 from bot.storage import (
     MIGRATIONS,
     Database,
     Migration,
     SchemaTooNewError,
     Subscription,
-    SubscriptionStore,
 )
+from bot.storage.postgres import PostgresDatabase
+from bot.storage.state import StateDatabase, subscription_store
 
 NOW = dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)
 GUILD = 111
@@ -24,15 +31,13 @@ OTHER_GUILD = 222
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "state" / "bot.sqlite3")
-    yield database
-    await database.close()
+def db(state_db: StateDatabase) -> StateDatabase:
+    return state_db
 
 
 @pytest.fixture
-def store(db: Database) -> SubscriptionStore:
-    return SubscriptionStore(db)
+def store(db: StateDatabase) -> SubscriptionStore:
+    return subscription_store(db)
 
 
 async def subscribe(store: SubscriptionStore, channel: int, guild: int = GUILD, **kw) -> Subscription:
@@ -60,49 +65,75 @@ async def test_open_creates_parent_dirs_wal_and_foreign_keys(tmp_path: Path) -> 
         assert await db.schema_version() == len(MIGRATIONS)
 
 
-async def test_migrates_empty_db_and_reopen_is_idempotent(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
-        await db.set_meta("tree_hash", "abc")
-        await SubscriptionStore(db).subscribe(
-            GUILD, 1, time=dt.time(9), timezone="UTC", empty_day="skip", created_by=1, now=NOW
-        )
-    async with await Database.open(path) as db:  # reopening must not re-run or fail migrations
-        assert await db.schema_version() == len(MIGRATIONS)
-        assert await db.get_meta("tree_hash") == "abc"
-        sub = await SubscriptionStore(db).get(1)
-        assert sub is not None
-        assert sub.empty_day == "skip"
-    tables = {
-        r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")
-    }
-    assert {"meta", "daily_subscriptions", "daily_pending"} <= tables
+async def test_migrates_empty_db_and_reopen_is_idempotent(open_state_db: Opener) -> None:
+    db = await open_state_db()
+    await db.set_meta("tree_hash", "abc")
+    await subscription_store(db).subscribe(
+        GUILD, 1, time=dt.time(9), timezone="UTC", empty_day="skip", created_by=1, now=NOW
+    )
+    await db.close()
+    db = await open_state_db()  # reopening must not re-run or fail migrations
+    assert await db.schema_version() == len(MIGRATIONS)
+    assert await db.get_meta("tree_hash") == "abc"
+    sub = await subscription_store(db).get(1)
+    assert sub is not None
+    assert sub.empty_day == "skip"
+    assert {"meta", "daily_subscriptions", "daily_pending"} <= await tables(db)
 
 
-async def test_later_migration_applies_on_top_of_existing_data(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
-        await db.set_meta("k", "v")
+async def tables(db: StateDatabase) -> set[str]:
+    if isinstance(db, PostgresDatabase):
+        rows = await db.fetchall("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")
+    else:
+        rows = await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {str(row["name"]) for row in rows}
+
+
+async def test_later_migration_applies_on_top_of_existing_data(open_state_db: Opener) -> None:
+    db = await open_state_db()
+    await db.set_meta("k", "v")
+    await db.close()
     extra = Migration("add notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",))
-    async with await Database.open(path, migrations=(*MIGRATIONS, extra)) as db:
-        assert await db.schema_version() == len(MIGRATIONS) + 1
-        assert await db.get_meta("k") == "v"
-        async with db.transaction() as conn:
-            await conn.execute("INSERT INTO notes (body) VALUES ('x')")
-        assert [r["body"] for r in await db.fetchall("SELECT body FROM notes")] == ["x"]
+    db = await open_state_db(migrations=(*MIGRATIONS, extra))
+    assert await db.schema_version() == len(MIGRATIONS) + 1
+    assert await db.get_meta("k") == "v"
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO notes (id, body) VALUES (1, 'x')")
+    assert [r["body"] for r in await db.fetchall("SELECT body FROM notes")] == ["x"]
 
 
-async def test_failed_migration_rolls_back_completely(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
+async def test_failed_migration_rolls_back_completely(open_state_db: Opener) -> None:
     broken = Migration("broken", ("CREATE TABLE half (x INTEGER)", "THIS IS NOT SQL"))
-    with pytest.raises(sqlite3.OperationalError):
-        await Database.open(path, migrations=(*MIGRATIONS, broken))
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
-    assert conn.execute("SELECT name FROM sqlite_master WHERE name IN ('half', 'meta')").fetchall() == []
-    conn.close()
-    async with await Database.open(path) as db:  # the good migrations still apply afterwards
-        assert await db.schema_version() == len(MIGRATIONS)
+    with pytest.raises(Exception, match="syntax error"):
+        await open_state_db(migrations=(*MIGRATIONS, broken))
+    db = await open_state_db(migrations=())  # look without migrating
+    assert await db.schema_version() == 0
+    assert not {"half", "meta"} & await tables(db)
+    await db.close()
+    db = await open_state_db()  # the good migrations still apply afterwards
+    assert await db.schema_version() == len(MIGRATIONS)
+
+
+async def test_each_dialect_has_its_own_types(open_state_db: Opener) -> None:
+    """One migrations module, two dialects: PostgreSQL keeps ids as BIGINT and times as TIMESTAMPTZ."""
+    db = await open_state_db()
+    store = subscription_store(db)
+    big = 1_234_567_890_123_456_789  # a Discord snowflake, past 32 bits
+    await subscribe(store, big, guild=big + 1)
+    sub = await store.get(big)
+    assert sub is not None
+    assert (sub.channel_id, sub.guild_id) == (big, big + 1)
+    if isinstance(db, PostgresDatabase):
+        rows = await db.fetchall(
+            "SELECT column_name AS name, data_type AS type FROM information_schema.columns "
+            "WHERE table_name = 'daily_subscriptions'"
+        )
+        types = {row["name"]: row["type"] for row in rows}
+        assert types["channel_id"] == "bigint"
+        assert types["created_at"] == "timestamp with time zone"
+        assert types["last_posted_date"] == "date"
+        assert types["starts_on"] == "date"
+        assert types["post_time"] == "time without time zone"
 
 
 async def test_version_1_database_with_rows_migrates_to_the_first_post_date(tmp_path: Path) -> None:
@@ -132,7 +163,7 @@ async def test_version_1_database_with_rows_migrates_to_the_first_post_date(tmp_
     async with await Database.open(path) as db:
         assert await db.schema_version() == len(MIGRATIONS) > 1
         assert await db.get_meta("command_tree_hash") == "abc"
-        store = SubscriptionStore(db)
+        store = subscription_store(db)
         kept, paused = await store.get(10), await store.get(11)
         assert kept is not None
         assert paused is not None
@@ -162,7 +193,15 @@ async def test_newer_schema_is_refused_with_a_clear_error(tmp_path: Path) -> Non
         await Database.open(path)
 
 
-async def test_meta_set_get_replace_delete(db: Database) -> None:
+async def test_newer_schema_is_refused_on_both_backends(open_state_db: Opener) -> None:
+    newer = (*MIGRATIONS, Migration("from the future", ("CREATE TABLE future (x INTEGER)",)))
+    db = await open_state_db(migrations=newer)
+    await db.close()
+    with pytest.raises(SchemaTooNewError, match=f"schema version {len(newer)}, but this bot only knows"):
+        await open_state_db()
+
+
+async def test_meta_set_get_replace_delete(db: StateDatabase) -> None:
     assert await db.get_meta("command_tree_hash") is None
     await db.set_meta("command_tree_hash", "one")
     await db.set_meta("command_tree_hash", "two")
@@ -172,7 +211,16 @@ async def test_meta_set_get_replace_delete(db: Database) -> None:
     assert await db.get_meta("command_tree_hash") is None
 
 
-async def test_transaction_rolls_back_on_error(db: Database) -> None:
+async def test_meta_keys_by_prefix_with_like_wildcards_taken_literally(db: StateDatabase) -> None:
+    for key in ("sync:1:global", "sync:1:guild:5", "sync:10:global", "sync_1_x", "other"):
+        await db.set_meta(key, "v")
+    assert await db.meta_keys("sync:1:") == ["sync:1:global", "sync:1:guild:5"]
+    assert await db.meta_keys("sync_1") == ["sync_1_x"]  # "_" is no wildcard
+    assert await db.meta_keys("%") == []
+    assert await db.meta_keys("nothing") == []
+
+
+async def test_transaction_rolls_back_on_error(db: StateDatabase) -> None:
     async def insert_then_fail() -> None:
         async with db.transaction() as conn:
             await conn.execute("INSERT INTO meta (key, value) VALUES ('x', '1')")
@@ -183,7 +231,7 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
     assert await db.get_meta("x") is None
 
 
-async def test_concurrent_writers_do_not_interleave_transactions(db: Database) -> None:
+async def test_concurrent_writers_do_not_interleave_transactions(db: StateDatabase) -> None:
     await asyncio.gather(*(db.set_meta(f"k{i}", str(i)) for i in range(200)))
     rows = await db.fetchall("SELECT COUNT(*) AS n FROM meta")
     assert rows[0]["n"] == 200
@@ -218,12 +266,16 @@ async def test_subscribe_get_and_fields(store: SubscriptionStore) -> None:
     assert await store.get(999) is None
 
 
-async def test_datetimes_are_stored_as_utc_iso_text(store: SubscriptionStore, db: Database) -> None:
+async def test_datetimes_are_stored_in_utc(store: SubscriptionStore, db: StateDatabase) -> None:
     yerevan_noon = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=4)))
     await subscribe(store, 10, now=yerevan_noon)
     row = await db.fetchone("SELECT created_at FROM daily_subscriptions WHERE channel_id = 10")
     assert row is not None
-    assert row["created_at"] == "2024-05-01T08:00:00.000000+00:00"
+    if isinstance(db, PostgresDatabase):  # TIMESTAMPTZ, read back in UTC
+        assert row["created_at"] == dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)
+        assert row["created_at"].utcoffset() == dt.timedelta(0)
+    else:  # ISO text in UTC
+        assert row["created_at"] == "2024-05-01T08:00:00.000000+00:00"
     sub = await store.get(10)
     assert sub is not None
     assert sub.created_at == yerevan_noon
@@ -411,7 +463,7 @@ async def test_mark_posted_clears_error_and_unsubscribed_returns_false(store: Su
     assert await store.mark_posted(999, dt.date(2024, 5, 1), [1], NOW) is False
 
 
-async def test_unsubscribe_removes_pending(store: SubscriptionStore, db: Database) -> None:
+async def test_unsubscribe_removes_pending(store: SubscriptionStore, db: StateDatabase) -> None:
     await subscribe(store, 10)
     await store.begin_post(10, dt.date(2024, 5, 1), "1", NOW)
     await store.unsubscribe(GUILD, 10)
@@ -420,22 +472,29 @@ async def test_unsubscribe_removes_pending(store: SubscriptionStore, db: Databas
     assert rows == []
 
 
-async def test_mark_posted_is_atomic(tmp_path: Path) -> None:
+async def test_mark_posted_is_atomic(db: StateDatabase, store: SubscriptionStore) -> None:
     """A failure inside mark_posted leaves both the date and the pending marker untouched."""
-    path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
-        store = SubscriptionStore(db)
-        await subscribe(store, 10)
-        await store.begin_post(10, dt.date(2024, 5, 1), "1", NOW)
-        # Make the pending delete fail after the subscription update ran inside the transaction.
-        async with db.transaction() as conn:
+    await subscribe(store, 10)
+    await store.begin_post(10, dt.date(2024, 5, 1), "1", NOW)
+    # Make the pending delete fail after the subscription update ran inside the transaction.
+    async with db.transaction() as conn:
+        if isinstance(db, PostgresDatabase):
+            await conn.execute(
+                "CREATE FUNCTION no_delete() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'disk trouble'; END $$"
+            )
+            await conn.execute(
+                "CREATE TRIGGER no_delete BEFORE DELETE ON daily_pending "
+                "FOR EACH ROW EXECUTE FUNCTION no_delete()"
+            )
+        else:
             await conn.execute(
                 "CREATE TRIGGER no_delete BEFORE DELETE ON daily_pending "
                 "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
             )
-        with pytest.raises(sqlite3.IntegrityError, match="disk trouble"):
-            await store.mark_posted(10, dt.date(2024, 5, 1), [9], NOW)
-        sub = await store.get(10)
-        assert sub is not None
-        assert sub.last_posted_date is None
-        assert await store.pending(10) is not None
+    with pytest.raises(Exception, match="disk trouble"):
+        await store.mark_posted(10, dt.date(2024, 5, 1), [9], NOW)
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.last_posted_date is None
+    assert await store.pending(10) is not None

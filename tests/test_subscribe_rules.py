@@ -1,23 +1,23 @@
-"""The subscribe rules of the core (channel limit, first post date) on the SQLite store."""
+"""The subscribe rules of the core (channel limit, first post date), on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import Opener
 
 from bot.core.subscriptions import (
     MAX_CHANNELS_PER_SERVER,
     ChannelLimitError,
     Subscribed,
+    SubscriptionStore,
     first_post_date,
     subscribe,
 )
-from bot.storage import Database, SubscriptionStore
+from bot.storage.state import subscription_store
 
 YEREVAN = ZoneInfo("Asia/Yerevan")  # UTC+4
 NOW = dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)  # 12:00 in Yerevan
@@ -25,10 +25,8 @@ GUILD = 111
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SubscriptionStore]:
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield SubscriptionStore(db)
-    await db.close()
+async def store(open_state_db: Opener) -> SubscriptionStore:
+    return subscription_store(await open_state_db())
 
 
 async def add(store: SubscriptionStore, channel: int, time: dt.time = dt.time(9, 0)) -> Subscribed:
@@ -52,6 +50,29 @@ async def test_two_concurrent_subscribes_cannot_pass_the_limit(store: Subscripti
     assert refused[0].limit == MAX_CHANNELS_PER_SERVER
     assert await store.count_for_guild(GUILD) == MAX_CHANNELS_PER_SERVER
     assert await store.get(won[0].subscription.channel_id) is not None
+
+
+async def test_two_connections_subscribing_at_once_cannot_pass_the_limit(open_state_db: Opener) -> None:
+    """Two processes' connections (two databases open on one state) race for the last places,
+    guild after guild: the count and the insert are one locked transaction on each backend."""
+    first, second = subscription_store(await open_state_db()), subscription_store(await open_state_db())
+
+    async def join(store: SubscriptionStore, guild: int, channel: int) -> Subscribed:
+        when = {"time": dt.time(9, 0), "zone": YEREVAN, "now": NOW}
+        return await subscribe(store, guild, channel, empty_day="upcoming", created_by=42, **when)
+
+    for guild in range(1, 9):
+        for channel in range(1, MAX_CHANNELS_PER_SERVER - 1):
+            await join(first, guild, guild * 100 + channel)
+        # two places left, four subscribes at once from the two connections
+        racers = (first, second, first, second)
+        results = await asyncio.gather(
+            *(join(store, guild, guild * 100 + 50 + n) for n, store in enumerate(racers)),
+            return_exceptions=True,
+        )
+        outcomes = sorted(type(r).__name__ for r in results)
+        assert outcomes == ["ChannelLimitError", "ChannelLimitError", "Subscribed", "Subscribed"]
+        assert await first.count_for_guild(guild) == await second.count_for_guild(guild) == 10
 
 
 async def test_a_subscribed_channel_can_change_at_the_limit(store: SubscriptionStore) -> None:

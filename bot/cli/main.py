@@ -204,7 +204,7 @@ def main(
         return check_data(args.path or config.data.path, stdout, stderr)
 
     if command == "health":
-        health = check_health(heartbeat_path(config.storage.database), clock.now(), args.max_age)
+        health = check_health(heartbeat_path(config.storage.state_dir), clock.now(), args.max_age)
         (stdout if health.ok else stderr).write(health.line + "\n")
         return 0 if health.ok else 1
 

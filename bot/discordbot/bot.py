@@ -28,13 +28,13 @@ from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
 from bot.core.image_dataset import ImageSync
 from bot.core.reloading import DataStore
+from bot.core.subscriptions import SubscriptionStore
 from bot.discordbot.cooldowns import Cooldowns
 from bot.discordbot.errors import BotTree
 from bot.discordbot.live_views import LiveViews
 from bot.discordbot.respond import send_answer
 from bot.discordbot.sync import SyncResult, SyncTarget, sync_tree, targets_for
-from bot.storage.database import Database
-from bot.storage.subscriptions import SubscriptionStore
+from bot.storage.state import StateDatabase, subscription_store
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class ArtsakhBot(commands.Bot):
         config: Config,
         clock: Clock,
         datastore: DataStore[QueryEngine],
-        database: Database,
+        database: StateDatabase,
         *,
         extensions: Sequence[str] | None = None,
         view_timeout: float | None = DEFAULT_VIEW_TIMEOUT,
@@ -107,7 +107,7 @@ class ArtsakhBot(commands.Bot):
         self.clock = clock
         self.datastore = datastore
         self.database = database
-        self.subscriptions = subscriptions or SubscriptionStore(database)
+        self.subscriptions = subscriptions or subscription_store(database)
         self.extension_names: tuple[str, ...] = (
             tuple(extensions) if extensions is not None else default_extensions()
         )

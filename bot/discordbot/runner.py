@@ -42,8 +42,9 @@ from bot.core.reloading import DataLoadError, DataStore
 from bot.discordbot.bot import ArtsakhBot, settle_memory
 from bot.discordbot.network import NETWORK_ERRORS, network_cause
 from bot.discordbot.sync import Outcome, SyncResult, SyncTarget, targets_for
-from bot.storage.database import MEMORY, Database
+from bot.storage.database import MEMORY
 from bot.storage.lock import StateLock, StateLockedError
+from bot.storage.state import StateDatabase, describe, open_state
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -168,12 +169,26 @@ async def open_datastore(config: Config, clock: Clock) -> tuple[DataStore[QueryE
     return store, shipped
 
 
-async def open_database(config: Config) -> Database:
-    """Open (and migrate) the state database; StartupError if that fails."""
+async def open_database(config: Config) -> StateDatabase:
+    """Open (and migrate) the state database ``storage.url`` names; StartupError if that fails.
+
+    The error names the database without its password, and never repeats the password.
+    """
+    storage = config.storage
+    where = str(storage.sqlite_path or storage.url)
     try:
-        return await Database.open(config.storage.database)
+        database = await open_state(
+            sqlite_path=storage.sqlite_path,
+            postgres_url=storage.postgres_url,
+            password=config.database_password,
+        )
     except Exception as exc:
-        raise StartupError(f"Could not open the database {config.storage.database}: {exc}") from None
+        cause = str(exc) or type(exc).__name__
+        if config.database_password:
+            cause = cause.replace(config.database_password, "***")
+        raise StartupError(f"Could not open the database {where}: {cause}") from None
+    log.info("State database: %s", describe(database))
+    return database
 
 
 @dataclass
@@ -181,13 +196,17 @@ class Runtime:
     """A built bot and what it owns."""
 
     bot: ArtsakhBot
-    database: Database
+    database: StateDatabase
 
 
 def lock_state(config: Config) -> StateLock | None:
-    """Take the state file for this process (None for an in-memory database); StartupError if taken."""
-    database = config.storage.database
-    if str(database) == MEMORY:
+    """Take the state file for this process; StartupError if taken.
+
+    None for an in-memory database, and for PostgreSQL (no file to lock; several processes on
+    one database come with per-shard ownership).
+    """
+    database = config.storage.sqlite_path
+    if database is None or str(database) == MEMORY:
         return None
     try:
         return StateLock.acquire(Path(database))

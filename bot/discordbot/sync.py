@@ -28,7 +28,7 @@ META_PREFIX = "command_tree_hash"
 
 
 class MetaStore(Protocol):
-    """The part of the database the sync needs (``bot.storage.database.Database`` fits)."""
+    """The part of the state database the sync needs (either backend's database fits)."""
 
     async def get_meta(self, key: str) -> str | None:
         """The value under ``key``, or None."""
@@ -42,8 +42,8 @@ class MetaStore(Protocol):
         """Remove ``key``."""
         ...
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        """Run a read query."""
+    async def meta_keys(self, prefix: str) -> list[str]:
+        """Every key starting with ``prefix``."""
         ...
 
 
@@ -180,11 +180,8 @@ async def _clear_stale(
 ) -> list[SyncResult]:
     wanted = set(targets)
     prefix = f"{META_PREFIX}:{application_id}:"
-    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = await store.fetchall("SELECT key FROM meta WHERE key LIKE ? ESCAPE '\\'", (pattern,))
     results: list[SyncResult] = []
-    for row in rows:
-        key = str(row[0])
+    for key in await store.meta_keys(prefix):
         old = SyncTarget.from_meta_key(key)
         if old is None or old in wanted:
             continue

@@ -3,8 +3,8 @@
 Every write is atomic: one statement (:meth:`Database.execute`, its own transaction) or a block
 in :meth:`Database.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``). Both are serialised by an
 asyncio lock, because one aiosqlite connection is shared by every task.
-The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` is applied in order,
-in one transaction, when the database is opened.
+The schema version lives in ``PRAGMA user_version``; :data:`~bot.storage.migrations.MIGRATIONS`
+is applied in order, in one transaction, when the database is opened.
 """
 
 from __future__ import annotations
@@ -15,78 +15,17 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import aiosqlite
 
+from bot.storage.migrations import MIGRATIONS, Migration, too_new
+
 log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One step of the schema: a name for the log and the statements it runs."""
-
-    name: str
-    statements: tuple[str, ...]
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        "meta table and daily subscriptions",
-        (
-            """
-            CREATE TABLE meta (
-                key   TEXT PRIMARY KEY,
-                value TEXT NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE daily_subscriptions (
-                channel_id       INTEGER PRIMARY KEY,
-                guild_id         INTEGER NOT NULL,
-                post_time        TEXT    NOT NULL,
-                timezone         TEXT    NOT NULL,
-                empty_day        TEXT    NOT NULL CHECK (empty_day IN ('upcoming', 'skip')),
-                created_by       INTEGER NOT NULL,
-                created_at       TEXT    NOT NULL,
-                updated_at       TEXT    NOT NULL,
-                last_posted_date TEXT,
-                last_posted_at   TEXT,
-                last_message_ids TEXT    NOT NULL DEFAULT '',
-                paused_reason    TEXT,
-                paused_at        TEXT,
-                last_error       TEXT,
-                last_error_at    TEXT
-            )
-            """,
-            "CREATE INDEX daily_subscriptions_guild ON daily_subscriptions (guild_id)",
-            """
-            CREATE TABLE daily_pending (
-                channel_id INTEGER PRIMARY KEY
-                           REFERENCES daily_subscriptions (channel_id) ON DELETE CASCADE,
-                local_date TEXT    NOT NULL,
-                nonce      TEXT    NOT NULL,
-                started_at TEXT    NOT NULL,
-                attempts   INTEGER NOT NULL DEFAULT 1
-            )
-            """,
-        ),
-    ),
-    Migration(
-        "first post date of daily subscriptions",
-        # The local date of a subscription's first post; NULL (rows from version 1): no limit.
-        ("ALTER TABLE daily_subscriptions ADD COLUMN starts_on TEXT",),
-    ),
-)
-
-
-class SchemaTooNewError(RuntimeError):
-    """The database was written by a newer version of the bot."""
 
 
 class Database:
@@ -108,7 +47,7 @@ class Database:
         """Open (creating parent folders and the file) and migrate the database at ``path``.
 
         ``":memory:"`` opens a private in-memory database (no WAL there).
-        Raises :class:`SchemaTooNewError` if the file is newer than ``migrations``.
+        Raises :class:`~bot.storage.migrations.SchemaTooNewError` if the file is newer than ``migrations``.
         """
         file: Path | None = None
         if os.fspath(path) != MEMORY:
@@ -213,6 +152,13 @@ class Database:
         """Remove ``key``; True if it was there."""
         return bool(await self.execute("DELETE FROM meta WHERE key = ? RETURNING key", (key,)))
 
+    async def meta_keys(self, prefix: str) -> list[str]:
+        """Every key of the ``meta`` table that starts with ``prefix``, sorted."""
+        rows = await self.fetchall(
+            "SELECT key FROM meta WHERE substr(key, 1, ?) = ? ORDER BY key", (len(prefix), prefix)
+        )
+        return [str(row["key"]) for row in rows]
+
     async def _pragma(self, pragma: str) -> Any:  # noqa: ANN401 - a PRAGMA returns any SQLite value
         async with self._conn.execute(f"PRAGMA {pragma}") as cur:
             row = await cur.fetchone()
@@ -224,13 +170,10 @@ class Database:
         async with self.transaction():
             current = int(await self._pragma("user_version"))
             if current > target:
-                raise SchemaTooNewError(
-                    f"{self._path or MEMORY} has schema version {current}, but this bot only knows "
-                    f"versions up to {target}. Upgrade the bot or use another state file."
-                )
+                raise too_new(str(self._path or MEMORY), current, target)
             for version in range(current + 1, target + 1):
                 step = migrations[version - 1]
                 log.info("Migrating %s to schema version %d: %s", self._path or MEMORY, version, step.name)
-                for statement in step.statements:
+                for statement in step.statements("sqlite"):
                     await self._conn.execute(statement)
                 await self._conn.execute(f"PRAGMA user_version = {version}")

@@ -1,7 +1,8 @@
 """The heartbeat file: the bot writes the time into it while connected to Discord.
 
 ``python -m bot health`` (the Docker ``HEALTHCHECK``) reads it: fresh means the gateway was
-connected within :data:`MAX_AGE_SECONDS`. The file sits next to the state database; the bot
+connected within :data:`MAX_AGE_SECONDS`. The file sits in the state folder (next to the SQLite
+database, or ``state/`` with PostgreSQL); the bot
 writes it every :data:`BEAT_SECONDS` while connected, and removes it when it stops.
 """
 
@@ -19,9 +20,9 @@ BEAT_SECONDS = 20.0
 MAX_AGE_SECONDS = 90.0  # a few missed beats; a reconnect usually takes seconds
 
 
-def heartbeat_path(database: Path) -> Path:
-    """Where the bot using the state database ``database`` keeps its heartbeat."""
-    return database.parent / HEARTBEAT_FILE
+def heartbeat_path(state_dir: Path) -> Path:
+    """Where the bot whose own files are in ``state_dir`` keeps its heartbeat."""
+    return state_dir / HEARTBEAT_FILE
 
 
 def write_beat(path: Path, when: dt.datetime) -> None:

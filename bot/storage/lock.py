@@ -31,7 +31,7 @@ class StateLockedError(Exception):
         who = f"pid {pid}" if pid is not None else "a process whose pid could not be read"
         super().__init__(
             f"Another instance of the bot ({who}) is already using {database}; "
-            "stop it first, or give this one its own storage.database."
+            "stop it first, or give this one its own storage.url."
         )
 
 

@@ -8,84 +8,20 @@ Datetimes are stored as ISO text in UTC and read back timezone-aware; dates as I
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.subscriptions import (
-    EMPTY_DAY_CHOICES,
-    ChannelLimitError,
-    EmptyDay,
-    PendingPost,
-    Subscription,
-)
-from bot.core.text import clip
+from bot.core.subscriptions import ChannelLimitError, EmptyDay, PendingPost, Subscription
 from bot.storage.database import Database
-
-MAX_TEXT = 500  # longest stored error or pause reason
-
-
-def _utc_text(when: dt.datetime) -> str:
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError("naive datetime: pass an aware datetime")
-    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-def _utc_from(text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    when = dt.datetime.fromisoformat(text)
-    if when.tzinfo is None:  # never written by this module; refuse to guess
-        raise ValueError(f"naive datetime in the database: {text!r}")
-    return when
-
-
-def _date_from(text: str | None) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(text)
-
-
-def _row_to_subscription(row: sqlite3.Row) -> Subscription:
-    empty_day = row["empty_day"]
-    if empty_day not in EMPTY_DAY_CHOICES:  # the CHECK constraint makes this unreachable
-        raise ValueError(f"bad empty_day in the database: {empty_day!r}")
-    created_at = _utc_from(row["created_at"])
-    updated_at = _utc_from(row["updated_at"])
-    assert created_at is not None
-    assert updated_at is not None
-    ids = str(row["last_message_ids"])
-    return Subscription(
-        guild_id=int(row["guild_id"]),
-        channel_id=int(row["channel_id"]),
-        post_time=dt.time.fromisoformat(row["post_time"]),
-        timezone=str(row["timezone"]),
-        empty_day=empty_day,
-        last_posted_date=_date_from(row["last_posted_date"]),
-        paused_reason=row["paused_reason"],
-        last_error=row["last_error"],
-        last_posted_at=_utc_from(row["last_posted_at"]),
-        created_by=int(row["created_by"]),
-        created_at=created_at,
-        updated_at=updated_at,
-        last_error_at=_utc_from(row["last_error_at"]),
-        paused_at=_utc_from(row["paused_at"]),
-        last_message_ids=tuple(int(part) for part in ids.split(",") if part),
-        starts_on=_date_from(row["starts_on"]),
-    )
-
-
-def _check_time(post_time: dt.time) -> str:
-    if post_time.tzinfo is not None:
-        raise ValueError("post time must be a local wall time without a time zone")
-    if post_time.second or post_time.microsecond:
-        raise ValueError("post time must be whole minutes, like 09:00")
-    return post_time.strftime("%H:%M")
-
-
-def _check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
-    return name
+from bot.storage.records import (
+    checked_empty_day,
+    checked_time,
+    checked_timezone,
+    error_text,
+    message_ids_text,
+    pending_from,
+    reason_text,
+    subscription_from,
+    utc_text,
+)
 
 
 class SubscriptionStore:
@@ -122,11 +58,10 @@ class SubscriptionStore:
         transaction, so two subscribes at once cannot both take the last place.
         Raises ValueError for a bad time, time zone or ``empty_day``.
         """
-        post_time = _check_time(time)
-        zone = _check_timezone(timezone)
-        if empty_day not in EMPTY_DAY_CHOICES:
-            raise ValueError(f"empty_day must be one of {', '.join(EMPTY_DAY_CHOICES)}")
-        stamp = _utc_text(now)
+        post_time = checked_time(time).strftime("%H:%M")
+        zone = checked_timezone(timezone)
+        empty_day = checked_empty_day(empty_day)
+        stamp = utc_text(now)
         async with self._db.transaction() as conn:
             if max_channels is not None:
                 known = await conn.execute_fetchall(
@@ -169,7 +104,7 @@ class SubscriptionStore:
                     None if starts_on is None else starts_on.isoformat(),
                 ),
             )
-        return _row_to_subscription(next(iter(rows)))
+        return subscription_from(next(iter(rows)))
 
     async def unsubscribe(self, guild_id: int, channel_id: int) -> bool:
         """Remove the channel's subscription (and any pending post); True if there was one."""
@@ -189,7 +124,7 @@ class SubscriptionStore:
     async def get(self, channel_id: int) -> Subscription | None:
         """The channel's subscription, or None."""
         row = await self._db.fetchone("SELECT * FROM daily_subscriptions WHERE channel_id = ?", (channel_id,))
-        return None if row is None else _row_to_subscription(row)
+        return None if row is None else subscription_from(row)
 
     async def list_for_guild(self, guild_id: int) -> list[Subscription]:
         """Every subscription of a guild, paused ones included, by channel id."""
@@ -197,7 +132,7 @@ class SubscriptionStore:
             "SELECT * FROM daily_subscriptions WHERE guild_id = ? ORDER BY channel_id",
             (guild_id,),
         )
-        return [_row_to_subscription(row) for row in rows]
+        return [subscription_from(row) for row in rows]
 
     async def count_for_guild(self, guild_id: int) -> int:
         """How many channels of a guild are subscribed (paused ones included)."""
@@ -211,25 +146,25 @@ class SubscriptionStore:
         rows = await self._db.fetchall(
             "SELECT * FROM daily_subscriptions WHERE paused_reason IS NULL ORDER BY channel_id"
         )
-        return [_row_to_subscription(row) for row in rows]
+        return [subscription_from(row) for row in rows]
 
     async def pause(self, channel_id: int, reason: str, now: dt.datetime) -> bool:
         """Stop posting to the channel until it is subscribed again; True if it exists."""
-        stamp = _utc_text(now)
+        stamp = utc_text(now)
         rows = await self._db.execute(
             "UPDATE daily_subscriptions SET paused_reason = ?, paused_at = ? WHERE channel_id = ? "
             "RETURNING channel_id",
-            (clip(reason, MAX_TEXT) or "Paused.", stamp, channel_id),
+            (reason_text(reason), stamp, channel_id),
         )
         return bool(rows)
 
     async def record_error(self, channel_id: int, error: str, now: dt.datetime) -> bool:
         """Remember a transient error for status (does not pause); True if the channel exists."""
-        stamp = _utc_text(now)
+        stamp = utc_text(now)
         rows = await self._db.execute(
             "UPDATE daily_subscriptions SET last_error = ?, last_error_at = ? WHERE channel_id = ? "
             "RETURNING channel_id",
-            (clip(error, MAX_TEXT) or "Unknown error.", stamp, channel_id),
+            (error_text(error), stamp, channel_id),
         )
         return bool(rows)
 
@@ -244,7 +179,7 @@ class SubscriptionStore:
         ``local_date`` (or a later date) is already posted, or ``local_date`` is before the
         subscription's first date (``starts_on``).
         """
-        stamp = _utc_text(now)
+        stamp = utc_text(now)
         day = local_date.isoformat()
         # One statement: inserts only for an active subscription that posts on the date, not yet posted.
         rows = await self._db.execute(
@@ -264,12 +199,12 @@ class SubscriptionStore:
             """,
             (day, nonce, stamp, channel_id, day, day),
         )
-        return _row_to_pending(rows[0]) if rows else None
+        return pending_from(rows[0]) if rows else None
 
     async def pending(self, channel_id: int) -> PendingPost | None:
         """The channel's post that was started but not recorded as done, or None."""
         row = await self._db.fetchone("SELECT * FROM daily_pending WHERE channel_id = ?", (channel_id,))
-        return None if row is None else _row_to_pending(row)
+        return None if row is None else pending_from(row)
 
     async def mark_posted(
         self, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime
@@ -279,9 +214,9 @@ class SubscriptionStore:
         ``last_posted_date`` never moves backwards. Returns False if the channel is no longer
         subscribed.
         """
-        stamp = _utc_text(now)
+        stamp = utc_text(now)
         day = local_date.isoformat()
-        ids = ",".join(str(int(i)) for i in message_ids)
+        ids = message_ids_text(message_ids)
         async with self._db.transaction() as conn:
             updated = await conn.execute_fetchall(
                 """
@@ -302,14 +237,3 @@ class SubscriptionStore:
             )
         return bool(updated)
 
-
-def _row_to_pending(row: sqlite3.Row) -> PendingPost:
-    started = _utc_from(row["started_at"])
-    assert started is not None
-    return PendingPost(
-        channel_id=int(row["channel_id"]),
-        local_date=dt.date.fromisoformat(row["local_date"]),
-        nonce=str(row["nonce"]),
-        started_at=started,
-        attempts=int(row["attempts"]),
-    )

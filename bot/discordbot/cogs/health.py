@@ -24,7 +24,7 @@ class HealthCog(commands.Cog, name="Health"):
 
     def __init__(self, bot: ArtsakhBot, interval: float = BEAT_SECONDS) -> None:
         self.bot = bot
-        self.path = heartbeat_path(bot.config.storage.database)
+        self.path = heartbeat_path(bot.config.storage.state_dir)
         self.interval = interval
         self.connected = False
         self._stop = asyncio.Event()

@@ -1,0 +1,134 @@
+"""The schema of the bot's state, as numbered migrations declared once for both backends.
+
+Each :class:`Migration` is one step, with its statements for SQLite and for PostgreSQL: the same
+tables, columns, keys and constraints, in each dialect's types (SQLite keeps dates and times as
+ISO text; PostgreSQL as ``DATE``, ``TIME`` and ``TIMESTAMPTZ``, and Discord ids as ``BIGINT``).
+Step ``n`` takes the schema from version ``n - 1`` to ``n``; a new step is appended, never edited.
+Each backend applies the missing steps in one transaction when the database is opened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema: a name for the log and its statements in each dialect.
+
+    ``postgresql`` None: the SQLite statements are valid PostgreSQL too.
+    """
+
+    name: str
+    sqlite: tuple[str, ...]
+    postgresql: tuple[str, ...] | None = None
+
+    def statements(self, dialect: Dialect) -> tuple[str, ...]:
+        """The statements to run on ``dialect``."""
+        if dialect == "postgresql" and self.postgresql is not None:
+            return self.postgresql
+        return self.sqlite
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the bot."""
+
+
+def too_new(where: str, current: int, target: int) -> SchemaTooNewError:
+    """The error for a database at schema ``current`` opened by a bot knowing up to ``target``."""
+    return SchemaTooNewError(
+        f"{where} has schema version {current}, but this bot only knows versions up to {target}. "
+        "Upgrade the bot or use another state database."
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "meta table and daily subscriptions",
+        sqlite=(
+            """
+            CREATE TABLE meta (
+                key   TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE daily_subscriptions (
+                channel_id       INTEGER PRIMARY KEY,
+                guild_id         INTEGER NOT NULL,
+                post_time        TEXT    NOT NULL,
+                timezone         TEXT    NOT NULL,
+                empty_day        TEXT    NOT NULL CHECK (empty_day IN ('upcoming', 'skip')),
+                created_by       INTEGER NOT NULL,
+                created_at       TEXT    NOT NULL,
+                updated_at       TEXT    NOT NULL,
+                last_posted_date TEXT,
+                last_posted_at   TEXT,
+                last_message_ids TEXT    NOT NULL DEFAULT '',
+                paused_reason    TEXT,
+                paused_at        TEXT,
+                last_error       TEXT,
+                last_error_at    TEXT
+            )
+            """,
+            "CREATE INDEX daily_subscriptions_guild ON daily_subscriptions (guild_id)",
+            """
+            CREATE TABLE daily_pending (
+                channel_id INTEGER PRIMARY KEY
+                           REFERENCES daily_subscriptions (channel_id) ON DELETE CASCADE,
+                local_date TEXT    NOT NULL,
+                nonce      TEXT    NOT NULL,
+                started_at TEXT    NOT NULL,
+                attempts   INTEGER NOT NULL DEFAULT 1
+            )
+            """,
+        ),
+        postgresql=(
+            """
+            CREATE TABLE meta (
+                key   TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE daily_subscriptions (
+                channel_id       BIGINT      PRIMARY KEY,
+                guild_id         BIGINT      NOT NULL,
+                post_time        TIME        NOT NULL,
+                timezone         TEXT        NOT NULL,
+                empty_day        TEXT        NOT NULL CHECK (empty_day IN ('upcoming', 'skip')),
+                created_by       BIGINT      NOT NULL,
+                created_at       TIMESTAMPTZ NOT NULL,
+                updated_at       TIMESTAMPTZ NOT NULL,
+                last_posted_date DATE,
+                last_posted_at   TIMESTAMPTZ,
+                last_message_ids TEXT        NOT NULL DEFAULT '',
+                paused_reason    TEXT,
+                paused_at        TIMESTAMPTZ,
+                last_error       TEXT,
+                last_error_at    TIMESTAMPTZ
+            )
+            """,
+            "CREATE INDEX daily_subscriptions_guild ON daily_subscriptions (guild_id)",
+            """
+            CREATE TABLE daily_pending (
+                channel_id BIGINT      PRIMARY KEY
+                           REFERENCES daily_subscriptions (channel_id) ON DELETE CASCADE,
+                local_date DATE        NOT NULL,
+                nonce      TEXT        NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                attempts   INTEGER     NOT NULL DEFAULT 1
+            )
+            """,
+        ),
+    ),
+    Migration(
+        "first post date of daily subscriptions",
+        # The local date of a subscription's first post; NULL (rows from version 1): no limit.
+        sqlite=("ALTER TABLE daily_subscriptions ADD COLUMN starts_on TEXT",),
+        postgresql=("ALTER TABLE daily_subscriptions ADD COLUMN starts_on DATE",),
+    ),
+)
