@@ -24,6 +24,7 @@ from pgserver import PostgresServer
 
 from bot.config import Config, DataConfig, load_config
 from bot.core.clock import ManualClock
+from bot.core.diskfull import is_disk_full
 from bot.discordbot import runner
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.postgres import PostgresDatabase
@@ -175,3 +176,13 @@ async def test_python_m_bot_run_on_postgresql(
         )  # fmt: skip
         synced = await db.meta_keys(f"command_tree_hash:{fake_discord.application_id}:")
         assert synced == [f"command_tree_hash:{fake_discord.application_id}:guild:{fake_discord.guild.id}"]
+
+
+def test_a_full_disk_on_the_server_is_told_as_full_storage() -> None:
+    """PostgreSQL's disk_full (SQLSTATE 53100), as asyncpg raises it, reads as the SQLite one does."""
+    full = asyncpg.exceptions.DiskFullError('could not extend file "base/1/2": No space left on device')
+    assert is_disk_full(full)
+    wrapped = RuntimeError("could not save")
+    wrapped.__cause__ = full  # as `raise ... from` leaves it
+    assert is_disk_full(wrapped)
+    assert not is_disk_full(asyncpg.exceptions.UniqueViolationError("duplicate key"))
