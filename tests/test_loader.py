@@ -597,3 +597,12 @@ def test_a_file_of_nothing_but_problems_stops_after_a_thousand(tmp_path: Path) -
     assert len(found) == MAX_PROBLEMS + 1
     assert found[0] == f"{RESOLUTIONS_FILE}: stopped after {MAX_PROBLEMS} problems; fix these and check again"
     assert found[1] == f"{RESOLUTIONS_FILE}:12: resolution #1: missing required field 'id'"
+
+
+def test_a_control_character_is_one_problem_at_its_line(tmp_path: Path) -> None:
+    text = HEAD.replace("name: California", "name: Califórnia") + "resolutions:\n" + RECORD.replace(
+        'summary: "S"', 'summary: "S\x01"'
+    )
+    assert problems(tmp_path, text) == [
+        f"{RESOLUTIONS_FILE}:{line_of(text, 'summary:')}: the character U+0001 is not allowed in YAML text"
+    ]

@@ -276,8 +276,13 @@ class _FileReader:
             detail = " ".join(part for part in (err.context, err.problem) if part)
             self.problem(line, f"YAML syntax error: {detail or err}")
             return None
+        except yaml.reader.ReaderError as err:  # a character YAML does not allow
+            # libyaml counts the position in UTF-8 bytes
+            line = text.encode("utf-8", "surrogatepass")[: max(0, int(err.position))].count(b"\n") + 1
+            self.problem(line, f"the character U+{err.character:04X} is not allowed in YAML text")
+            return None
         except yaml.YAMLError as err:
-            self.problem(0, f"YAML error: {err}")
+            self.problem(0, "YAML error: " + " ".join(str(err).split()))
             return None
         if root is None or _is_null(root):
             self.problem(0, "the file is empty")

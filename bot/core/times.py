@@ -23,7 +23,7 @@ def parse_hhmm(text: str) -> dt.time:
     """Parse a 24-hour ``HH:MM`` (also ``9:30``, ``09.30``, ``9h30``); ValueError says how to fix it."""
     match = _HHMM.fullmatch(text.strip())
     if match is None:
-        shown = text.strip()[:20]
+        shown = " ".join(text.split())[:20]  # one line, whatever was typed
         raise ValueError(f"“{shown}” is not a time. {TIME_HINT}" if shown else TIME_HINT)
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
