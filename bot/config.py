@@ -327,9 +327,9 @@ class CooldownConfig:
 
 @dataclass(frozen=True, slots=True)
 class AnswersConfig:
-    """[answers]: paged answers and candidate pickers."""
+    """[answers]: the buttons and menus under answers."""
 
-    # Paged answers and pickers whose buttons still work; beyond this the oldest is disabled.
+    # Questions too long for a custom id, kept for their buttons; beyond this the oldest is forgotten.
     max_live_views: int = field(default=1000, metadata=reads(_integer(1, 100_000)))
 
 

@@ -263,8 +263,8 @@ async def test_a_moderator_by_user_id_reloads_the_data_folder(
         assert bot.datastore.current.dataset.info.version == "2099.02.02"
         found = await jurisdiction(fake_discord, "testville")
         assert not found.ephemeral
-        assert found.embeds[0]["title"] == "Testville"
-        assert "City Council · May 2024" in found.text
+        assert found.embeds[0]["title"].startswith("Testville: ")
+        assert "May 2024\nKnown only to the month." in found.text
         done = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Reload by")]
         assert len(done) == 1
         assert f"bob ({world.bob.id})" in done[0]
@@ -386,7 +386,7 @@ async def test_a_valid_upload_adds_a_record_and_keeps_the_old_file(
         assert message.files == {}
         found = await jurisdiction(fake_discord, "testville")
         assert not found.ephemeral
-        assert found.embeds[0]["title"] == "Testville"
+        assert found.embeds[0]["title"].startswith("Testville: ")
         assert found.embeds[0]["footer"]["text"].endswith("Dataset 2099.03.03")
     assert (data_dir / "resolutions.yaml").read_text(encoding="utf-8") == new_text
     kept = list(history_dir.iterdir())
@@ -494,7 +494,7 @@ async def test_sighup_reloads_from_disk_and_reports_to_the_log_channel(
         assert "Records added (1)" in post.text
         assert bot.datastore.current.dataset.info.version == "2099.06.06"
         found = await jurisdiction(fake_discord, "Testville")
-        assert found.embeds[0]["title"] == "Testville"
+        assert found.embeds[0]["title"].startswith("Testville: ")
         assert any("Reload by SIGHUP" in r.getMessage() for r in caplog.records)
     # the handler is gone with the cog, and the previous disposition is back
     assert signal.getsignal(signal.SIGHUP) == before

@@ -32,16 +32,16 @@ from botkit import (
 )
 from discord import app_commands
 from discord.ext import commands
-from fakecord import CommandNotAvailable, FakeDiscord, FakeMessage, InteractionResult
+from fakecord import FakeDiscord, FakeMessage, InteractionResult
 
-from bot.config import AnswersConfig, Config
+from bot.config import Config
 from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
 from bot.core.model import AlternativeDate, Dataset, Kind, Level, Vote
 from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot
 from bot.discordbot.errors import GENERIC_ERROR
-from bot.discordbot.render import render
+from bot.discordbot.replay import Ask, KeptAsks, decode, encode
 from bot.discordbot.views import NOT_YOURS
 from bot.storage.database import Database
 
@@ -266,31 +266,38 @@ async def test_commands_are_synced_with_teaching_descriptions(
 async def test_jurisdiction_found_is_public_with_everything(
     fake_discord: FakeDiscord, bot: ArtsakhBot
 ) -> None:
+    """One record is a card: title, Date with the disputed date, Body, Kind, Vote, Reference, sources, id."""
     result = await fake_discord.slash("jurisdiction", {"name": "California"})
     answered(result)
     assert not result.ephemeral
-    assert title(result) == "California"
-    text = description(result)
-    assert "California — State Assembly · 8 May 2014" in text
-    assert "Kind: call for recognition" in text
-    assert "Vote: 70–1" in text
-    assert "Dates differ: 8 May 2014" in text
-    assert "7 May 2014 (One source gives the day before)" in text
-    assert "[AJR 32 text](https://example.org/ajr32)" in text
-    assert result.embeds[0]["footer"]["text"] == "Dataset test-1"
-    assert result.components == []  # one page: no buttons
+    assert title(result) == "California: Assembly Joint Resolution 32"
+    embed = result.embeds[0]
+    assert description(result) == "Called on the President and Congress to recognize Artsakh."
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields == {
+        "Date": "8 May 2014\nOther sources: 7 May 2014 (One source gives the day before)",
+        "Body": "State Assembly",
+        "Kind": "Call for recognition",
+        "Vote": "70–1",
+        "Reference": "AJR 32",
+    }
+    assert embed["footer"]["text"] == "Record us-ca-2014 · Dataset test-1"
+    assert result.message is not None
+    links = [(b["label"], b.get("url")) for b in result.message.buttons() if b.get("style") == 5]
+    assert links == [("AJR 32 text", "https://example.org/ajr32")]
+    assert list(components(result.message)) == [f"del:{fake_discord.world.alice.id}"]  # no pages
 
 
 @pytest.mark.parametrize(
     ("command", "options", "expected"),
     [
-        ("resolution", {"query": "AJR 32"}, "Reference: AJR 32"),
+        ("resolution", {"query": "AJR 32"}, "Reference\nAJR 32"),
         ("date", {"when": "nov 2020"}, "25 November 2020"),
         ("date", {"when": "2013-01"}, "January 2013"),
-        ("onthisday", {}, "On this day: 25 November"),
+        ("onthisday", {}, "4 years ago"),
         ("onthisday", {"date": "24 april"}, "Springfield"),
         ("timeline", {"from_year": 1988, "to_year": 1991}, "Proclamation of the Republic"),
-        ("list", {"level": "national"}, "France — Senate"),
+        ("list", {"level": "national"}, "France: Resolution on the necessity"),
         ("list", {"country": "Australia", "kind": "call-for-recognition"}, "New South Wales"),
         ("stats", {}, "By kind"),
         ("about", {}, "Test methodology."),
@@ -307,10 +314,12 @@ async def test_every_command_answers_publicly(
 
 async def test_month_precision_is_never_shown_as_a_day(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
     result = await fake_discord.slash("jurisdiction", {"name": "Los Angeles"})
-    text = description(result)
-    assert "City Council · January 2013" in text
-    assert "Known only to the month." in text
-    assert "1 January 2013" not in text
+    date = next(f["value"] for f in result.embeds[0]["fields"] if f["name"] == "Date")
+    assert date == "January 2013\nKnown only to the month."
+    listed = await fake_discord.slash("date", {"when": "2012-2013"})  # three entries: a list
+    assert "`Jan 2013` Los Angeles · City Council — recognition" in description(listed)
+    assert "`2012` Louisiana · House — support for self-determination" in description(listed)
+    assert "1 January 2013" not in result.text + listed.text
 
 
 async def test_help_lists_every_command_with_an_example(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
@@ -357,7 +366,7 @@ async def test_not_found_and_invalid_input_are_private_with_a_hint(
     [
         ("jurisdiction", {"name": "texas"}, "Texas: no act found"),
         ("jurisdiction", {"name": "Texsa"}, "Texas: no act found"),
-        ("resolution", {"query": "H.Res.1203"}, "H.Res.1203 (2020): introduced, never adopted · 23 Oct"),
+        ("resolution", {"query": "H.Res.1203"}, "H.Res.1203 (2020): introduced, never adopted"),
         ("jurisdiction", {"name": "us congress"}, "H.Res.1203 (2020): introduced, never adopted"),
     ],
 )
@@ -367,11 +376,11 @@ async def test_a_query_naming_a_non_act_gets_the_explanation_privately(
     result = await fake_discord.slash(command, options)
     answered(result)
     assert result.ephemeral
-    text = description(result)
-    assert text.startswith("No act on record for")
-    assert heading in text
-    assert "Sources: [" in text
-    assert "https://example.org/" in text
+    assert result.message is not None
+    text = result.text
+    assert description(result).startswith("*No act on record for")
+    assert title(result) == heading  # one act: its card, with its sources as link buttons
+    assert any(b.get("url", "").startswith("https://example.org/") for b in result.message.buttons())
     assert "California" not in text  # never a near name
     assert "Louisiana" not in text
 
@@ -383,9 +392,9 @@ async def test_a_name_of_real_records_and_a_non_act_shows_the_records_and_mentio
     answered(result)
     assert not result.ephemeral
     text = description(result)
-    assert "California — State Assembly · 8 May 2014" in text
+    assert "`8 May 2014` California · State Assembly — call for recognition" in text
     assert "never adopted: H.Res.1203 (2020)" in text
-    assert text.index("California — State Assembly") < text.index("Introduced in the US House")
+    assert text.endswith("\n`23 Oct 2020` H.Res.1203 (2020): introduced, never adopted")  # last
 
 
 async def test_autocomplete_offers_a_non_act_and_its_pick_explains_it(
@@ -403,44 +412,45 @@ async def test_autocomplete_offers_a_non_act_and_its_pick_explains_it(
 # ---------------------------------------------------------------------------------------------- pickers
 
 
-async def test_ambiguous_name_offers_buttons_and_answers_the_pick(
+async def test_ambiguous_name_offers_a_menu_and_the_pick_answers_in_place(
     fake_discord: FakeDiscord, bot: ArtsakhBot
 ) -> None:
-    result = await fake_discord.slash("jurisdiction", {"name": "LA"})
+    world = fake_discord.world
+    result = await fake_discord.slash("jurisdiction", {"name": "LA"}, user=world.alice)
     answered(result)
-    assert result.ephemeral
     assert result.message is not None
-    buttons = {b["label"]: b["custom_id"] for b in result.message.buttons()}
-    assert set(buttons) == {
-        "Los Angeles (city, United States, 1 record)",
-        "Louisiana (state, United States, 1 record)",
+    assert "• Los Angeles (city, United States, 1 record)" in description(result)
+    menu = components(result.message)[f"pick:{world.alice.id}:0:j|LA"]
+    options = {o["label"]: o["value"] for o in menu["options"]}
+    assert options == {
+        "Los Angeles (city, United States, 1 record)": "los-angeles",
+        "Louisiana (state, United States, 1 record)": "louisiana",
     }
-    pick = await fake_discord.click(result.message, buttons["Louisiana (state, United States, 1 record)"])
+    custom_id = menu["custom_id"]
+    refused = await fake_discord.click(result.message, custom_id, values=["louisiana"], user=world.bob)
+    assert refused.ephemeral
+    assert NOT_YOURS in refused.text
+    pick = await fake_discord.click(result.message, custom_id, values=["louisiana"], user=world.alice)
     answered(pick)
-    assert pick.response_type == 7  # the private picker is replaced…
-    assert result.message.components == []
-    assert "Showing Louisiana" in description(result.message)
-    followups = await pick.wait_for_followups(1)  # …and the answer is public
-    assert not followups[0].ephemeral
-    assert title(followups[0]) == "Louisiana"
-    assert "Louisiana — House · 2012" in description(followups[0])
+    assert pick.response_type == 7  # the question becomes the answer, in place: one message
+    assert pick.followups == []
+    assert title(result.message) == "Louisiana: Louisiana resolution"
+    assert not result.message.ephemeral
+    assert "Known only to the year." in result.message.text
 
 
 async def test_many_candidates_come_as_a_select_menu(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
     result = await fake_discord.slash("jurisdiction", {"name": "Springfield"})
     answered(result)
-    assert result.ephemeral
     assert result.message is not None
-    select = components(result.message)["pick"]
-    assert select["type"] == 3
+    [select] = [c for c in result.message.all_components() if c.get("type") == 3]
+    assert select["placeholder"] == "Choose one…"
     labels = {o["label"]: o["value"] for o in select["options"]}
     assert len(labels) == len(SPRINGFIELDS)
     chosen = next(v for label, v in labels.items() if label.startswith("Springfield OR"))
-    pick = await fake_discord.click(result.message, "pick", values=[chosen])
+    pick = await fake_discord.click(result.message, select["custom_id"], values=[chosen])
     answered(pick)
-    followups = await pick.wait_for_followups(1)
-    assert title(followups[0]) == "Springfield OR"
-    assert not followups[0].ephemeral
+    assert title(result.message).startswith("Springfield OR: ")
 
 
 async def test_did_you_mean_can_be_picked(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
@@ -449,10 +459,11 @@ async def test_did_you_mean_can_be_picked(fake_discord: FakeDiscord, bot: Artsak
     assert result.ephemeral
     assert result.message is not None
     assert "Did you mean" in result.text
-    pick = await fake_discord.click(result.message, label="France (1 record)")
-    followups = await pick.wait_for_followups(1)
-    assert "France — Senate · 25 November 2020" in description(followups[0])
-    assert title(followups[0]) == "Records: national · France"
+    [select] = [c for c in result.message.all_components() if c.get("type") == 3]
+    assert [o["label"] for o in select["options"]] == ["France (1 record)"]
+    pick = await fake_discord.click(result.message, select["custom_id"], values=["fr"])
+    answered(pick)
+    assert title(result.message).startswith("France: Resolution on the necessity to recognize")
 
 
 # ---------------------------------------------------------------------------------------------- autocomplete
@@ -505,7 +516,7 @@ async def test_autocomplete_values_are_accepted_back(fake_discord: FakeDiscord, 
     assert len(choices) >= 2
     result = await fake_discord.slash("jurisdiction", {"name": choices[0]["value"]})
     assert not result.ephemeral
-    assert title(result) == choices[0]["name"].split(" (")[0]
+    assert title(result).startswith(choices[0]["name"].split(" (")[0] + ": ")
 
 
 # ---------------------------------------------------------------------------------------------- pages
@@ -518,125 +529,59 @@ async def test_long_answers_page_for_the_asker_only(fake_discord: FakeDiscord, b
     assert not result.ephemeral
     assert result.message is not None
     message = result.message
+    ask = "l||United States|"
+    owner = world.alice.id
     buttons = components(message)
-    assert list(buttons) == ["page:first", "page:prev", "page:count", "page:next", "page:last"]
-    total = int(buttons["page:count"]["label"].split("/")[1])
-    assert total >= 3
-    assert buttons["page:first"].get("disabled")
-    assert buttons["page:prev"].get("disabled")
-    assert buttons["page:count"]["label"] == f"1/{total}"
+    assert list(buttons) == [
+        "details",
+        f"pg:f:0:{owner}:{ask}",
+        f"pg:p:0:{owner}:{ask}",
+        "pg:count",
+        f"pg:n:1:{owner}:{ask}",
+        f"pg:l:1:{owner}:{ask}",
+        f"del:{owner}",
+    ]
+    assert buttons[f"pg:f:0:{owner}:{ask}"].get("disabled")
+    assert buttons[f"pg:p:0:{owner}:{ask}"].get("disabled")
+    assert buttons["pg:count"]["label"] == "1/2"
     first_page = description(message)
+    assert first_page.startswith("21 records, newest first.\n\n`24 Apr 2022` Springfield VT · City Council")
 
-    turn = await fake_discord.click(message, "page:next", user=world.alice)
-    answered(turn)
-    assert turn.response_type == 7
-    assert components(message)["page:count"]["label"] == f"2/{total}"
-    assert description(message) != first_page
-    assert message.embeds[0]["footer"]["text"].startswith(f"Page 2/{total}")
-
-    refused = await fake_discord.click(message, "page:next", user=world.bob)
+    refused = await fake_discord.click(message, f"pg:n:1:{owner}:{ask}", user=world.bob)
     answered(refused)
     assert refused.ephemeral
     assert NOT_YOURS in refused.text
-    assert components(message)["page:count"]["label"] == f"2/{total}"  # bob changed nothing
+    assert description(message) == first_page  # bob changed nothing
 
-    await fake_discord.click(message, "page:last", user=world.alice)
-    buttons = components(message)
-    assert buttons["page:count"]["label"] == f"{total}/{total}"
-    assert buttons["page:next"].get("disabled")
-    assert buttons["page:last"].get("disabled")
-    await fake_discord.click(message, "page:first", user=world.alice)
+    turn = await fake_discord.click(message, f"pg:n:1:{owner}:{ask}", user=world.alice)
+    answered(turn)
+    assert turn.response_type == 7
+    assert components(message)["pg:count"]["label"] == "2/2"
+    assert description(message) != first_page
+    assert message.embeds[0]["footer"]["text"] == "Page 2/2 · Dataset test-1"
+    assert components(message)[f"pg:l:1:{owner}:{ask}"].get("disabled")
+    await fake_discord.click(message, f"pg:f:0:{owner}:{ask}", user=world.alice)
     assert description(message) == first_page
 
 
-async def test_pages_keep_long_notes_and_disputed_dates_whole(
-    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+async def test_the_asker_may_delete_the_answer_and_nobody_else(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
 ) -> None:
-    """Many long records in one month: pages take fewer of them, and no note or date is cut."""
-    from bot.core import model
-
-    base = make_dataset()
-    towns = tuple(model.Jurisdiction(f"town-{i}", f"Town {i}", model.Level.CITY, "fr") for i in range(7))
-    notes = [
-        (
-            f'Reported as Town {i} "recognizing Artsakh\'s independence"; the motion is addressed to the '
-            "government, which did not act on it. "
-            + "It is one of several French municipal motions of that autumn. " * 5
-        ).strip()
-        for i in range(7)
-    ]
-    records = tuple(
-        model.Record(
-            f"fr-town-{i}-2019",
-            f"town-{i}",
-            "City Council",
-            model.PartialDate(2019, 11, i + 1),
-            (model.Kind.CALL_FOR_RECOGNITION,),
-            f"Town {i} motion",
-            f"Town {i} asked the government to recognize Artsakh. " + "More words about it. " * 40,
-            (model.Source(f"https://example.org/town/{i}", f"Town {i} minutes"),),
-            alternative_dates=(
-                model.AlternativeDate(model.PartialDate(2019, 11, i + 2), "the mayor's newsletter"),
-            ),
-            notes=notes[i],
-        )
-        for i in range(7)
-    )
-    dataset = model.Dataset(
-        base.info,
-        base.countries,
-        base.jurisdictions + towns,
-        base.records + records,
-        base.events,
-        base.ambiguous_names,
-    )
-    clock = ManualClock(NOW)
-    store = DataStore(tmp_path, QueryEngine, clock=clock, dataset=dataset)
-    bot = ArtsakhBot(
-        bot_config(fake_discord),
-        clock,
-        store,
-        database,
-        extensions=CORE_EXTENSIONS,
-        guild_ready_timeout=0.05,
-        reidentify_delay=0,
-    )
-    async with run_bot(bot):
-        result = await fake_discord.slash("date", {"when": "nov 2019"})
-        answered(result)
-        assert result.message is not None
-        message = result.message
-        total = int(components(message)["page:count"]["label"].split("/")[1])
-        pages = [description(message)]
-        for _ in range(total - 1):
-            answered(await fake_discord.click(message, "page:next"))
-            pages.append(description(message))
-    assert total >= 3  # seven long records do not fit five to a page
-    shown = "\n\n".join(pages)
-    assert "…" not in shown
-    for i in range(7):
-        assert f"Note: {notes[i]}" in shown
-        assert (
-            f"Dates differ: {i + 1} November 2019 (used here); {i + 2} November 2019 (the mayor's newsletter)"
-            in shown
-        )
-        assert f"[Town {i} minutes](https://example.org/town/{i})" in shown
-    assert all(page.startswith("7 records in November 2019.") for page in pages), pages[0][:80]
-
-
-async def test_buttons_disable_themselves_on_timeout(
-    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
-) -> None:
-    async with run_bot(make_bot(fake_discord, database, tmp_path, view_timeout=0.3)):
-        paged = await fake_discord.slash("list", {})
-        picker = await fake_discord.slash("jurisdiction", {"name": "LA"})
-        assert paged.message is not None
-        assert picker.message is not None
-        await paged.wait_for_edit(1, timeout=3)
-        await picker.wait_for_edit(1, timeout=3)
-        for message in (paged.message, picker.message):
-            assert message.all_components()
-            assert all(c.get("disabled") for c in message.all_components() if c.get("type") != 1)
+    world = fake_discord.world
+    result = await fake_discord.slash("timeline", {}, user=world.alice)
+    assert result.message is not None
+    delete = f"del:{world.alice.id}"
+    assert components(result.message)[delete]["label"] == "Delete"
+    refused = await fake_discord.click(result.message, delete, user=world.bob)
+    assert refused.ephemeral
+    assert NOT_YOURS in refused.text
+    assert not result.message.deleted
+    done = await fake_discord.click(result.message, delete, user=world.alice)
+    answered(done)
+    await fake_discord.wait_for(lambda: result.message is not None and result.message.deleted, what="delete")
+    private = await fake_discord.slash("date", {"when": "banana"})
+    assert private.message is not None
+    assert not any(c.startswith("del:") for c in components(private.message))  # private answers: none
 
 
 # ---------------------------------------------------------------------------------------------- hostile input
@@ -698,13 +643,13 @@ async def test_rate_limits_and_a_reconnect_mid_run(fake_discord: FakeDiscord, bo
     for result in results:
         answered(result)
 
-    # the follow-up path (a picked candidate) survives a 429 too
+    # a picked candidate survives a 429 too
     picker = await fake_discord.slash("jurisdiction", {"name": "LA"})
     assert picker.message is not None
-    fake_discord.fail_next("POST", "/webhooks/*/*", 429, retry_after=0.1)
-    pick = await fake_discord.click(picker.message, label="Los Angeles (city, United States, 1 record)")
-    followups = await pick.wait_for_followups(1)
-    assert title(followups[0]) == "Los Angeles"
+    fake_discord.fail_next("POST", "/interactions/*/*/callback", 429, retry_after=0.1)
+    menu = next(c for c in components(picker.message) if c.startswith("pick:"))
+    answered(await fake_discord.click(picker.message, menu, values=["los-angeles"]))
+    assert title(picker.message) == "Los Angeles: Los Angeles council resolution"
     for name, options in (("stats", {}), ("timeline", {}), ("help", {})):
         answered(await fake_discord.slash(name, options))
 
@@ -902,7 +847,7 @@ async def test_today_comes_from_the_injected_clock_and_is_never_stale(
     async with run_bot(make_bot(fake_discord, database, tmp_path, clock=clock)):
         first = await fake_discord.slash("onthisday")
         assert not first.ephemeral
-        assert "France — Senate · 25 November 2020" in first.text
+        assert "France: Resolution on the necessity" in first.text
         clock.advance(dt.timedelta(days=1))
         second = await fake_discord.slash("onthisday")
         assert second.ephemeral
@@ -965,96 +910,40 @@ def unhandled(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()]
 
 
-async def test_a_connection_lost_during_a_follow_up_is_answered_and_logged_in_one_line(
+async def test_a_connection_lost_while_a_pick_is_answered_is_told_and_logged_in_one_line(
     fake_discord: FakeDiscord, bot: ArtsakhBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     result = await fake_discord.slash("jurisdiction", {"name": "LA"})
     assert result.message is not None
-    # the public answer to the pick is a follow-up; the connection drops while it is sent
-    fake_discord.fail_next("POST", "/webhooks/*/*", 0, drop=True)
-    pick = await fake_discord.click(result.message, label="Louisiana (state, United States, 1 record)")
+    menu = next(c for c in components(result.message) if c.startswith("pick:"))
+    # the pick edits the answer in place; the connection drops while that is sent
+    fake_discord.fail_next("POST", "/interactions/*/*/callback", 0, drop=True)
+    pick = await fake_discord.click(result.message, menu, values=["louisiana"])
     answered(pick)
-    [told] = await pick.wait_for_followups(1)
-    assert told.ephemeral
-    assert GENERIC_ERROR in told.text
+    assert pick.ephemeral
+    assert GENERIC_ERROR in pick.text
     [line] = [r for r in caplog.records if r.name == "bot.discordbot.errors"]
     assert line.levelno == logging.WARNING
     assert "could not reach Discord (the server closed the connection without answering)" in line.getMessage()
     assert line.exc_info is None
-    # both follow-ups lost: still nothing escapes
-    again = await fake_discord.slash("jurisdiction", {"name": "LA"})
-    assert again.message is not None
-    fake_discord.fail_next("POST", "/webhooks/*/*", 0, drop=True, times=2)
-    second = await fake_discord.click(again.message, label="Louisiana (state, United States, 1 record)")
-    answered(second)
-    await fake_discord.wait_for(lambda: "Could not tell the user" in caplog.text, what="the warning")
     assert unhandled(caplog) == []
     assert "Traceback" not in caplog.text
 
 
-async def test_a_connection_lost_while_disabling_a_timed_out_view(
-    fake_discord: FakeDiscord,
-    run_bot: Any,
-    database: Database,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    caplog.set_level(logging.INFO)
-    async with run_bot(make_bot(fake_discord, database, tmp_path, view_timeout=0.3)):
-        fake_discord.fail_next("PATCH", "/webhooks/*/*/messages/*", 0, drop=True)
-        paged = await fake_discord.slash("list", {})
-        answered(paged)
-        await fake_discord.wait_for(
-            lambda: "Could not disable a timed-out view" in caplog.text, timeout=5, what="the timeout"
-        )
-    assert unhandled(caplog) == []
-    assert "Traceback" not in caplog.text
+# ------------------------------------------------------------------------------------------- bounded memory
 
 
-# ---------------------------------------------------------------------------------------------- bounded views
-
-
-async def test_live_views_are_capped_and_the_oldest_is_disabled(
-    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
-) -> None:
-    config = bot_config(fake_discord, answers=AnswersConfig(max_live_views=2))
-    async with run_bot(make_bot(fake_discord, database, tmp_path, config=config)) as bot:
-        answers = [await fake_discord.slash("list", {"country": "United States"}) for _ in range(3)]
-        oldest, middle, newest = (a.message for a in answers)
-        assert oldest is not None
-        assert middle is not None
-        assert newest is not None
-        await answers[0].wait_for_edit(1)  # the third answer retired the first at once
-        await bot.live_views.drain()
-        assert len(bot.live_views) == 2
-        assert disabled(oldest)
-        with pytest.raises(CommandNotAvailable):
-            await fake_discord.click(oldest, "page:next")
-        for message in (middle, newest):  # the two newest still turn
-            turn = await fake_discord.click(message, "page:next")
-            answered(turn)
-            assert components(message)["page:count"]["label"].startswith("2/")
-        # a picker is a live view too: it retires the oldest live one (the middle answer)
-        picker = await fake_discord.slash("jurisdiction", {"name": "LA"})
-        assert picker.message is not None
-        await bot.live_views.drain()
-        assert disabled(middle)
-        assert not disabled(newest)
-        # once a candidate is picked the picker is used up and no longer counts
-        await fake_discord.click(picker.message, label="Louisiana (state, United States, 1 record)")
-        assert len(bot.live_views) == 1
-        assert bot.live_views.retired == 2
-
-
-def disabled(message: FakeMessage) -> bool:
-    """Every button and select of ``message`` is greyed out."""
-    return all(c.get("disabled") for c in message.all_components() if c.get("type") != 1)
-
-
-def test_a_paged_answer_keeps_only_the_page_on_show() -> None:
-    engine = QueryEngine(make_dataset())
-    rendered = render(engine.list_records(country="United States"))
-    assert rendered.count >= 3
-    for index in range(rendered.count):
-        assert rendered.page(index).footer.text is not None
-        assert rendered.kept_pages == 1
+def test_answers_hold_no_view_in_memory_only_long_questions_at_most_max_live_views() -> None:
+    """Buttons carry their question in the custom id; a question too long for it is kept, boundedly."""
+    kept = KeptAsks(2)
+    short = Ask("date", ("nov 2020", "2024-11-25"))
+    assert encode(short, 68, kept) == "d|nov 2020|2024-11-25"
+    assert decode("d|nov 2020|2024-11-25", kept) == short
+    assert len(kept) == 0
+    long = [Ask("resolution", (f"{n} " + "words " * 20,)) for n in range(3)]
+    tokens = [encode(ask, 68, kept) for ask in long]
+    assert all(token.startswith("~") and len(token) <= 68 for token in tokens)
+    assert len(kept) == 2  # answers.max_live_views: the oldest long question is forgotten
+    assert decode(tokens[0], kept) is None  # its buttons now say "run the command again"
+    assert [decode(t, kept) for t in tokens[1:]] == long[1:]
+    assert decode("x|unknown command", kept) is None

@@ -7,9 +7,10 @@ import datetime as dt
 import discord
 import pytest
 
+from bot.core import pages
 from bot.core.answers import Answer, Candidate, Entry, Field, Status
 from bot.core.model import Source
-from bot.discordbot import render
+from bot.discordbot import listing, render
 from bot.discordbot.cooldowns import Charge, Cooldowns
 from bot.discordbot.sync import SyncTarget, digest, targets_for
 
@@ -38,6 +39,8 @@ def entry(n: int, *, line: str = "A line.", sources: int = 1) -> Entry:
         lines=(line,),
         sources=tuple(Source(f"https://example.org/{n}/{i}", f"Source {i}") for i in range(sources)),
         url=f"https://example.org/{n}/0",
+        date="8 May 2014",
+        line=f"Place {n} · Council — recognition",
     )
 
 
@@ -56,7 +59,7 @@ def test_mentions_are_neutralised_everywhere():
         title="Nothing matches '@everyone' <@123456789012345678>",
         message="Nothing matches '@here' or <@&123456789012345678>.",
     )
-    embed = render.render(answer).pages[0]
+    embed = render.answer_embed(answer)
     text = (embed.title or "") + (embed.description or "")
     assert "@everyone" not in text
     assert "@here" not in text
@@ -75,34 +78,33 @@ def test_giant_texts_stay_within_every_limit():
         message=huge,
         lines=(huge, huge),
         fields=tuple(Field(huge, huge) for _ in range(40)),
-        entries=tuple(entry(n, line=huge, sources=8) for n in range(12)),
+        entries=tuple(entry(n, line=huge, sources=8) for n in range(30)),
     )
-    rendered = render.render(answer, footer=huge)
-    assert len(rendered.pages) >= 2
-    for page in rendered.pages:
-        assert_within_limits(page)
-    assert rendered.pages[0].title.endswith("…")
+    embeds = [render.answer_embed(answer, footer=huge)]
+    embeds += [listing.list_embed(answer, pages.page(answer, i), footer=huge) for i in range(3)]
+    for embed in embeds:
+        assert_within_limits(embed)
+        assert (embed.title or "").endswith("…")
 
 
-def test_entries_page_in_order_with_counter_and_sources():
+def test_a_list_page_is_one_line_per_entry_in_order_with_its_counter():
     answer = Answer(
         command="list",
         query="",
         status=Status.FOUND,
         title="All records",
-        message="12 records, newest first.",
-        entries=tuple(entry(n) for n in range(12)),
+        message="30 records, newest first.",
+        entries=tuple(entry(n) for n in range(30)),
     )
-    rendered = render.render(answer, footer="Dataset test")
-    assert rendered.public
-    assert len(rendered.pages) == 3  # five per page
-    assert rendered.pages[0].footer.text == "Page 1/3 · Dataset test"
-    first = rendered.pages[0].description or ""
-    assert first.startswith("12 records, newest first.")
-    assert "[Place 0 — Council · 8 May 2014](https://example.org/0/0)" in first
-    assert "Sources: [Source 0](https://example.org/0/0)" in first
-    assert "Place 5" in (rendered.pages[1].description or "")
-    assert "Place 11" in (rendered.pages[2].description or "")
+    assert pages.page_count(answer) == 3  # twelve a page
+    first = listing.list_embed(answer, pages.page(answer, 0), footer="Dataset test")
+    assert first.footer.text == "Page 1/3 · Dataset test"
+    lines = (first.description or "").split("\n")
+    assert lines[:2] == ["30 records, newest first.", ""]
+    assert lines[2:] == [f"`8 May 2014` Place {n} · Council — recognition" for n in range(12)]
+    last = listing.list_embed(answer, pages.page(answer, 9), footer=None)  # clamped to the last page
+    assert last.footer.text == "Page 3/3"
+    assert (last.description or "").endswith("`8 May 2014` Place 29 · Council — recognition")
 
 
 CESENA_NOTE = (
@@ -130,36 +132,6 @@ def long_entry(n: int, *, summary: int = 700) -> Entry:
     )
 
 
-def test_pages_hold_whole_entries_so_notes_and_disputed_dates_stay_visible():
-    entries = tuple(long_entry(n) for n in range(9))
-    answer = Answer(
-        command="date",
-        query="nov 2020",
-        status=Status.FOUND,
-        title="Records from November 2020",
-        message="9 records in November 2020.",
-        entries=entries,
-    )
-    rendered = render.render(answer, footer="Dataset test")
-    pages = [page.description or "" for page in rendered.pages]
-    assert rendered.count == len(pages) > 2  # fewer entries per page than the five that short ones get
-    assert max(text.count("**[Town") for text in pages) >= 2
-    for page in rendered.pages:
-        assert_within_limits(page)
-        assert (page.description or "").startswith("9 records in November 2020.")  # on every page
-        assert "…" not in (page.description or "")
-    shown = "\n".join(pages)
-    for n in range(9):
-        assert f"{CESENA_NOTE} (record {n})" in shown  # the whole note, never "the governmen…"
-        assert shown.count(f"**[Town {n} — City Council · November 2020]") == 1  # each entry once
-    assert shown.count(DIFFER) == 9
-    assert shown.count("Known only to the month: reported on 14 November 2020.") == 9
-    assert "Known only to the month.\n" not in shown  # the repeat of the line above is dropped
-    assert [int(p.footer.text.split("/")[0].removeprefix("Page ")) for p in rendered.pages] == list(
-        range(1, rendered.count + 1)
-    )
-
-
 def test_an_entry_too_long_for_an_embed_keeps_notes_dates_and_sources():
     huge = long_entry(1, summary=9000)
     text = render.render_entry(huge, 3500)
@@ -169,12 +141,6 @@ def test_an_entry_too_long_for_an_embed_keeps_notes_dates_and_sources():
     assert "Sources: [Report 0](https://example.org/1/0) · [Report 1](https://example.org/1/1) · " in text
     summary = next(line for line in text.splitlines() if line.startswith("Summary 1:"))
     assert summary.endswith("…")  # the summary gave way
-    answer = Answer(command="list", query="", status=Status.FOUND, title="t", entries=(huge, long_entry(2)))
-    rendered = render.render(answer)
-    assert rendered.count == 2
-    for page in rendered.pages:
-        assert_within_limits(page)
-        assert DIFFER in (page.description or "")
 
 
 def test_source_labels_are_cut_at_a_word():
@@ -201,10 +167,12 @@ def test_private_answers_and_candidates():
             Candidate("Louisiana", "louisiana"),
         ),
     )
-    rendered = render.render(answer)
-    assert not rendered.public
-    assert [c.value for c in rendered.candidates] == ["los-angeles", "louisiana"]
-    assert "• Los Angeles (city, United States)" in (rendered.pages[0].description or "")
+    embed = render.answer_embed(answer)
+    assert (embed.description or "").endswith("• Los Angeles (city, United States)\n• Louisiana")
+    many = tuple(Candidate(f"Place {n}", f"p{n}") for n in range(30))
+    text = render.candidates_text(many)
+    assert text.count("• ") == 25
+    assert text.endswith("… and 5 more: try a longer query.")
 
 
 def test_choice_text_fits():

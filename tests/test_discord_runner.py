@@ -106,7 +106,7 @@ async def test_run_until_sigterm_then_stop_cleanly(
     result = await fake_discord.slash("jurisdiction", {"name": "California"})
     assert result.acknowledged
     assert not result.ephemeral
-    assert "California — State Assembly · 8 May 2014" in result.text
+    assert "California: Assembly Joint Resolution 32" in result.text
     signal.raise_signal(signal.SIGTERM)
     assert await asyncio.wait_for(task, 10) == 0
     assert "Received SIGTERM; shutting down" in caplog.text

@@ -1,8 +1,9 @@
 """The neutral answer model that both adapters (Discord and the command line) render.
 
 The query engine returns an :class:`Answer`; it never formats for a particular medium.
-Each shown record or event becomes an :class:`Entry` (a heading, plain lines and its
-sources), so a renderer only lays entries out and pages them.
+Each shown record or event becomes an :class:`Entry`: its compact one-line form for lists
+(``date``, ``line``, ``tag``) and its full form (a heading, plain lines and its sources).
+:mod:`bot.core.pages` pages the compact lines, :mod:`bot.core.cards` makes a record's card.
 """
 
 from __future__ import annotations
@@ -41,22 +42,19 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One record or event as shown: heading, plain lines and sources."""
+    """One record or event as shown: its compact line for lists, and heading, lines and sources in full."""
 
     key: str  # the record or event id
     heading: str
     lines: tuple[str, ...]
     sources: tuple[Source, ...]
     url: str | None = None  # the first source, for a clickable heading
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a long answer."""
-
-    number: int  # 1-based
-    total: int
-    entries: tuple[Entry, ...]
+    date: str = ""  # short, at the true precision: "25 Nov 2020", "Nov 2020", "2014", "19–20 Sep 2023"
+    line: str = ""  # "France · Senate — call for recognition · 305–1 (30 abst.)"
+    tag: str = ""  # why it is listed here, briefly: "4 years ago", "listed for 7 May 2014"
+    label: str = ""  # one short line to pick it from a menu: "France · Senate · 25 Nov 2020"
+    event: bool = False  # a timeline event rather than a record
+    marks: tuple[str, ...] = ()  # why it is listed, in full (also the first of ``lines``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +77,14 @@ class Answer:
     # Acts that never happened which the query named ("texas", "H.Res.1203"): each also has an
     # entry (after any records), with its explanation and sources.
     non_acts: tuple[NonAct, ...] = ()
+    total: int | None = None  # how many matched when only the best ``len(entries)`` are shown
 
     @property
     def ok(self) -> bool:
         """True when the answer found something to show publicly."""
         return self.status is Status.FOUND
 
-    def pages(self, per_page: int = 5) -> tuple[Page, ...]:
-        """The entries split into pages of at most ``per_page``; at least one page."""
-        if per_page < 1:
-            raise ValueError("per_page must be at least 1")
-        chunks = [self.entries[i : i + per_page] for i in range(0, len(self.entries), per_page)] or [()]
-        return tuple(Page(n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1))
+    @property
+    def single(self) -> bool:
+        """True when the answer shows exactly one record or event: a card rather than a list."""
+        return len(self.entries) == 1

@@ -12,9 +12,12 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.core.answers import Entry
-from bot.core.model import MONTH_NAMES, Dataset, Event, NonAct, PartialDate, Precision, Record, Source
+from bot.core.model import MONTH_NAMES, Dataset, Event, NonAct, PartialDate, Precision, Record, Source, Vote
+from bot.core.text import clip
 
 HEADING_SEPARATOR = " · "
+MONTH_ABBREVIATIONS = tuple(calendar.month_abbr)  # "Jan" … "Dec", locale-independent in the C locale
+LABEL_LIMIT = 100  # a menu option's label
 
 # A date note that already says how precisely the date is known ("Known only to the month: ...").
 _SAYS_PRECISION = {
@@ -23,10 +26,57 @@ _SAYS_PRECISION = {
 }
 
 
+def place_name(record: Record, dataset: Dataset) -> str:
+    """The display name of the place a record belongs to ("Georgia (US state)"; its id when unknown)."""
+    return dataset.display_name(record.jurisdiction)
+
+
 def record_heading(record: Record, dataset: Dataset) -> str:
     """``California — State Assembly · 8 May 2014`` (the place's display name: "Georgia (US state)")."""
-    place = dataset.display_name(record.jurisdiction)
-    return f"{place} — {record.body}{HEADING_SEPARATOR}{record.date.display()}"
+    return f"{place_name(record, dataset)} — {record.body}{HEADING_SEPARATOR}{record.date.display()}"
+
+
+def short_date(date: PartialDate) -> str:
+    """A date for a list, at its true precision: ``25 Nov 2020``, ``Nov 2020`` or ``2014``."""
+    if date.month is None:
+        return str(date.year)
+    if date.day is None:
+        return f"{MONTH_ABBREVIATIONS[date.month]} {date.year}"
+    return f"{date.day} {MONTH_ABBREVIATIONS[date.month]} {date.year}"
+
+
+def short_vote(vote: Vote | None) -> str:
+    """A vote for a list: ``305–1 (30 abst.)``, ``70 for``; "" when no count is known."""
+    if vote is None or vote.yes is None:
+        return ""
+    counted = f"{vote.yes}–{vote.no}" if vote.no is not None else f"{vote.yes} for"
+    return counted + (f" ({vote.abstain} abst.)" if vote.abstain else "")
+
+
+def kinds_text(record: Record) -> str:
+    """``call for recognition``, ``recognition, statement``."""
+    return ", ".join(kind.plain for kind in record.kinds)
+
+
+def record_line(record: Record, dataset: Dataset) -> str:
+    """A record in one line, after its date: ``France · Senate — call for recognition · 305–1 (30 abst.)``.
+
+    A record whose sources disagree on the date says so ("dates differ").
+    """
+    parts = [f"{place_name(record, dataset)} · {record.body} — {kinds_text(record)}"]
+    vote = short_vote(record.vote)
+    if vote:
+        parts.append(vote)
+    if record.alternative_dates:
+        parts.append("dates differ")
+    return HEADING_SEPARATOR.join(parts)
+
+
+def record_label(record: Record, dataset: Dataset) -> str:
+    """A record as a menu option: ``France · Senate · 25 Nov 2020`` (cut to fit a label)."""
+    tail = f"{HEADING_SEPARATOR}{short_date(record.date)}"
+    head = f"{place_name(record, dataset)}{HEADING_SEPARATOR}{record.body}"
+    return clip(head, LABEL_LIMIT - len(tail)) + tail
 
 
 def precision_line(date: PartialDate) -> str | None:
@@ -102,10 +152,22 @@ def record_entry(
     *,
     prefix: str = "",
     marks: Sequence[str] = (),
+    tag: str = "",
 ) -> Entry:
-    """One record as an entry. ``prefix`` goes before the heading, ``marks`` before the lines."""
-    return _entry(record.id, record_heading(record, dataset), record_lines(record), record.sources,
-                  prefix=prefix, marks=marks)
+    """One record as an entry. ``prefix`` goes before the heading, ``marks`` before the lines.
+
+    ``tag`` says briefly why it is listed ("4 years ago"); ``prefix`` leads the tag too.
+    """
+    return _entry(
+        record.id,
+        record_heading(record, dataset),
+        record_lines(record),
+        record.sources,
+        prefix=prefix,
+        marks=marks,
+        compact=(short_date(record.date), record_line(record, dataset), record_label(record, dataset)),
+        tag=tag,
+    )
 
 
 def non_act_entry(non_act: NonAct) -> Entry:
@@ -113,7 +175,13 @@ def non_act_entry(non_act: NonAct) -> Entry:
     heading = non_act.title if non_act.date is None else (
         f"{non_act.title}{HEADING_SEPARATOR}{non_act.date.display()}"
     )
-    return _entry(non_act.id, heading, [non_act.explanation.strip()], non_act.sources, prefix="", marks=())
+    date = short_date(non_act.date) if non_act.date is not None else ""
+    compact = (date, non_act.title, clip(non_act.title, LABEL_LIMIT))
+    says = any(word in non_act.title.casefold() for word in ("never", "no act", "not adopted"))
+    return _entry(
+        non_act.id, heading, [non_act.explanation.strip()], non_act.sources,
+        prefix="", marks=(), compact=compact, tag="" if says else "never adopted",
+    )
 
 
 def _entry(
@@ -124,14 +192,25 @@ def _entry(
     *,
     prefix: str,
     marks: Sequence[str],
+    compact: tuple[str, str, str],
+    tag: str,
+    event: bool = False,
 ) -> Entry:
     """An entry from its parts: ``prefix`` before the heading, ``marks`` before the lines, no blanks."""
+    date, line, label = compact
+    prefix_tag = prefix.rstrip(":").casefold()
     return Entry(
         key=key,
         heading=f"{prefix} {heading}" if prefix else heading,
         lines=tuple(line for line in (*marks, *lines) if line),
         sources=sources,
         url=sources[0].url if sources else None,
+        date=date,
+        line=line,
+        tag=", ".join(t for t in (prefix_tag, tag) if t),
+        label=label,
+        event=event,
+        marks=tuple(mark for mark in marks if mark),
     )
 
 
@@ -157,6 +236,25 @@ def event_span(event: Event) -> str:
     return f"{start.display()} – {end.display()}"
 
 
+def short_span(event: Event) -> str:
+    """An event's date or span for a list: ``2 Sep 1991``, ``19–20 Sep 2023``, ``Feb 1992 – May 1994``."""
+    start, end = event.date, event.end
+    if end is None or end == start:
+        return short_date(start)
+    if start.precision is Precision.DAY and end.precision is Precision.DAY and start.year == end.year:
+        assert start.month is not None
+        if start.month == end.month:
+            return f"{start.day}–{end.day} {MONTH_ABBREVIATIONS[start.month]} {start.year}"
+        return f"{start.day} {MONTH_ABBREVIATIONS[start.month]} – {short_date(end)}"
+    return f"{short_date(start)} – {short_date(end)}"
+
+
+def event_label(event: Event) -> str:
+    """An event as a menu option: ``Proclamation of the Republic · 2 Sep 1991``."""
+    tail = f"{HEADING_SEPARATOR}{short_span(event)}"
+    return clip(event.title, LABEL_LIMIT - len(tail)) + tail
+
+
 def event_heading(event: Event) -> str:
     """``Azerbaijani offensive · 19–20 September 2023``."""
     return f"{event.title}{HEADING_SEPARATOR}{event_span(event)}"
@@ -167,10 +265,14 @@ def event_lines(event: Event) -> list[str]:
     return [event.summary.strip(), *_date_and_notes(event.date, event.date_note, event.notes)]
 
 
-def event_entry(event: Event, *, prefix: str = "", marks: Sequence[str] = ()) -> Entry:
+def event_entry(event: Event, *, prefix: str = "", marks: Sequence[str] = (), tag: str = "") -> Entry:
     """One event as an entry."""
     heading = event_heading(event)
-    return _entry(event.id, heading, event_lines(event), event.sources, prefix=prefix, marks=marks)
+    compact = (short_span(event), event.title.strip(), event_label(event))
+    return _entry(
+        event.id, heading, event_lines(event), event.sources,
+        prefix=prefix, marks=marks, compact=compact, tag=tag, event=True,
+    )
 
 
 def _month_day_in(year: int, month: int, day: int) -> tuple[int, int]:

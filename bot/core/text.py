@@ -34,6 +34,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {many}"
 
 
+def first_upper(text: str) -> str:
+    """The text with its first letter capitalized and the rest as it is: "Condemnation of Azerbaijan"."""
+    return text[:1].upper() + text[1:]
+
+
 def strip_marks(text: str) -> str:
     """Decompose (NFKD) and drop every combining mark: "País" → "Pais", "й" → "и"."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -31,9 +31,10 @@ from bot.core.reloading import DataStore
 from bot.core.subscriptions import SubscriptionStore
 from bot.discordbot.cooldowns import Cooldowns
 from bot.discordbot.errors import BotTree
-from bot.discordbot.live_views import LiveViews
+from bot.discordbot.replay import Ask, KeptAsks
 from bot.discordbot.respond import send_answer
 from bot.discordbot.sync import SyncResult, SyncTarget, sync_tree, targets_for
+from bot.discordbot.views import DYNAMIC_ITEMS
 from bot.storage.state import StateDatabase, subscription_store
 
 log = logging.getLogger(__name__)
@@ -112,13 +113,16 @@ class ArtsakhBot(commands.Bot):
             tuple(extensions) if extensions is not None else default_extensions()
         )
         self.view_timeout = view_timeout
-        self.live_views = LiveViews(config.answers.max_live_views)
+        # long questions are kept in memory for their buttons (short ones live in the custom id)
+        self.kept_asks = KeptAsks(config.answers.max_live_views)
         self.reidentify_delay = reidentify_delay
         self.sync_on_start = sync_on_start
         self.cooldowns = Cooldowns(
             config.cooldowns.commands_per_window, config.cooldowns.window_seconds, clock
         )
         self.sync_results: list[SyncResult] = []
+        # command -> how to answer it again from its arguments (page buttons, candidate menus)
+        self.replayers: dict[str, Callable[..., Answer]] = {}
         self.shipped = shipped or ImageSync()  # what start-up did with the shipped dataset
 
     # ------------------------------------------------------------------ data
@@ -136,29 +140,47 @@ class ArtsakhBot(commands.Bot):
         """The footer naming the dataset version."""
         return f"Dataset {self.datastore.current.dataset.info.version}"
 
+    def replay(self, ask: Ask) -> Answer | None:
+        """The answer to ``ask`` now (a page button or a candidate menu asks again), or None."""
+        replayer = self.replayers.get(ask.command)
+        if replayer is None:
+            return None
+        try:
+            return replayer(*ask.args)
+        except TypeError:  # an ask written for another version of the command
+            log.info("Cannot answer %r again", ask)
+            return None
+
     async def reply(
         self,
         interaction: discord.Interaction[Any],
         answer: Answer,
         *,
-        rerun: Callable[[str], Answer] | None = None,
+        ask: Ask | None = None,
+        slot: int = 0,
         private: bool = False,
     ) -> None:
-        """Send ``answer`` the bot's way (public or private, pages, candidate picker)."""
+        """Send ``answer`` the bot's way: a card or a list with its menus, public or private.
+
+        ``ask`` is the question again (a command in :attr:`replayers` and its arguments), for the
+        page buttons and the candidate menu; a picked candidate replaces argument ``slot``.
+        """
         await send_answer(
             interaction,
             answer,
-            view_timeout=self.view_timeout,
+            dataset=self.datastore.current.dataset,
             footer=self.data_footer(),
-            rerun=rerun,
+            ask=ask,
+            slot=slot,
             private=private,
-            live=self.live_views,
+            kept=self.kept_asks,
         )
 
     # ------------------------------------------------------------------ lifecycle
 
     async def setup_hook(self) -> None:
-        """Load the cogs, then sync the command tree if it changed."""
+        """Register the answers' buttons and menus, load the cogs, sync the command tree if it changed."""
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for name in self.extension_names:
             await self.load_extension(name)
             log.debug("Loaded extension %s", name)

@@ -1,15 +1,15 @@
 """Answer → Discord embeds, always within Discord's limits.
 
 Every text that reaches Discord passes through :func:`clean` (mentions neutralised) and is cut
-with "…" to its limit. Pages are filled by size: each page takes entries while they fit whole,
-so a record's notes, disputed dates and sources are never cut. Only an entry too long for an
-embed on its own is shortened, and then its summary gives way before its notes, dates and sources.
+with "…" to its limit. Lists and cards have their own presenters (:mod:`bot.discordbot.listing`,
+:mod:`bot.discordbot.card`); this module holds the limits, the helpers they share, answers
+without a list (:func:`answer_embed`), and a record in full for the daily post (:func:`render_entry`),
+where a too-long entry gives way in its summary before its notes, dates and sources.
 """
 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -33,14 +33,8 @@ SELECT_OPTIONS_LIMIT = 25
 BUTTON_LABEL_LIMIT = 80
 
 # Our own budgets, comfortably inside the limits, so pages read well.
-PAGE_TEXT_BUDGET = 3500  # characters of entries a page aims for; a lone long entry may use more
-LEAD_BUDGET = 600  # the lead line (what the query was read as) on each page
-ENTRIES_PER_PAGE = 5  # at most; fewer when they are long
 SOURCES_SHOWN = 6  # every source of nearly every record; more say "(+n more)"
 SOURCE_LABEL_LIMIT = 72  # longer source titles are cut at a word
-PAGE_NOTE_RESERVE = 24  # room for "Page 123/456 · " in the footer
-MIN_ENTRY_BUDGET = 500
-PACKED_CACHE_SIZE = 64  # long answers whose page boundaries are remembered
 LINE_FLOOR = 120  # when an entry is shortened, a line keeps this much before better lines are cut
 
 ELLIPSIS = "…"
@@ -236,14 +230,16 @@ def render_entry(entry: Entry, budget: int) -> str:
     return truncate("\n".join(out), budget)
 
 
-def _lead(answer: Answer) -> str:
+def lead(answer: Answer) -> str:
+    """The answer's lead: what the query was read as or why nothing matched, then its extra lines."""
     parts = [answer.message] if answer.message else []
     parts.extend(answer.lines)
-    return truncate("\n".join(parts), LEAD_BUDGET if answer.entries else DESCRIPTION_LIMIT - 200)
+    return "\n".join(parts)
 
 
-def _candidates_text(candidates: Sequence[Candidate]) -> str:
-    shown = [f"• {truncate(c.label, CHOICE_LIMIT)}" for c in candidates[:SELECT_OPTIONS_LIMIT]]
+def candidates_text(candidates: Sequence[Candidate]) -> str:
+    """The candidates as a bulleted list; beyond the menu's 25, "and N more" below it."""
+    shown = [f"• {clip(c.label, CHOICE_LIMIT)}" for c in candidates[:SELECT_OPTIONS_LIMIT]]
     if len(candidates) > SELECT_OPTIONS_LIMIT:
         shown.append(f"… and {len(candidates) - SELECT_OPTIONS_LIMIT} more: try a longer query.")
     return "\n".join(shown)
@@ -288,137 +284,20 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-# Page boundaries of recent long answers (the answer is kept, so its id cannot be reused meanwhile).
-_PACKED: OrderedDict[tuple[int, str | None, int], tuple[Answer, tuple[tuple[int, int], ...]]] = OrderedDict()
-
-
-class Rendered:
-    """An answer laid out for Discord: pages of embeds, each built when it is shown.
-
-    Pages are filled by size: a page takes up to ``per_page`` entries while they fit whole in
-    :data:`PAGE_TEXT_BUDGET`. Only the page boundaries and the page on show are kept; an embed
-    is built when its page is shown, so a 2,000-record list costs one sizing pass plus the pages
-    people look at, and a paged answer held for its buttons keeps one embed, not all it showed.
-    """
-
-    def __init__(
-        self, answer: Answer, *, footer: str | None = None, per_page: int = ENTRIES_PER_PAGE
-    ) -> None:
-        if per_page < 1:
-            raise ValueError("per_page must be at least 1")
-        self.answer = answer
-        self.footer = footer
-        self.per_page = per_page
-        self.public = answer.status is Status.FOUND
-        self.candidates: tuple[Candidate, ...] = answer.candidates if not self.public else ()
-        self._lead = _lead(answer)
-        self._candidates = _candidates_text(self.candidates) if self.candidates else ""
-        self._title = clip(answer.title or answer.command, TITLE_LIMIT)
-        self._budgets: dict[int, int] = {}
-        self._bounds = self._packed()
-        field_pages = -(-len(answer.fields) // FIELDS_LIMIT)
-        self.count = max(len(self._bounds), field_pages, 1)
-        self._shown: tuple[int, discord.Embed] | None = None  # the page built last
-
-    def budget(self, index: int) -> int:
-        """The most characters of entries page ``index`` can hold within every embed limit."""
-        known = self._budgets.get(index)
-        if known is None:
-            known = self._budgets[index] = self._compute_budget(index)
-        return known
-
-    def _compute_budget(self, index: int) -> int:
-        used = len(self._lead) + 2 if self._lead else 0
-        if index == 0 and self._candidates:
-            used += len(self._candidates) + 2
-        fields = self.answer.fields[index * FIELDS_LIMIT : (index + 1) * FIELDS_LIMIT]
-        others = len(self._title) + PAGE_NOTE_RESERVE + len(clip(self.footer or "", FOOTER_LIMIT))
-        others += sum(
-            len(clip(f.name, FIELD_NAME_LIMIT)) + len(clip(f.value, FIELD_VALUE_LIMIT)) for f in fields
-        )
-        room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - others) - used
-        return max(room, MIN_ENTRY_BUDGET)
-
-    def _packed(self) -> tuple[tuple[int, int], ...]:
-        """The page boundaries, from a small cache: cached answers are shown again and again."""
-        key = (id(self.answer), self.footer, self.per_page)
-        hit = _PACKED.get(key)
-        if hit is not None and hit[0] is self.answer:
-            _PACKED.move_to_end(key)
-            return hit[1]
-        bounds = tuple(self._pack())
-        if len(self.answer.entries) > ENTRIES_PER_PAGE:  # short answers are packed in no time
-            _PACKED[key] = (self.answer, bounds)
-            while len(_PACKED) > PACKED_CACHE_SIZE:
-                _PACKED.popitem(last=False)
-        return bounds
-
-    def _pack(self) -> list[tuple[int, int]]:
-        """Page boundaries: entries in order, as many per page as fit whole (at least one)."""
-        bounds: list[tuple[int, int]] = []
-        start = size = 0
-        for index, entry in enumerate(self.answer.entries):
-            length = len(render_entry(entry, EMBED_TOTAL_LIMIT * 4))
-            target = min(PAGE_TEXT_BUDGET, self.budget(len(bounds)))
-            if index > start and (index - start >= self.per_page or size + 2 + length > target):
-                bounds.append((start, index))
-                start, size = index, length
-            else:
-                size += length + (2 if index > start else 0)
-        if self.answer.entries:
-            bounds.append((start, len(self.answer.entries)))
-        return bounds
-
-    def entries_on(self, index: int) -> tuple[Entry, ...]:
-        """The entries shown on page ``index``."""
-        if not 0 <= index < len(self._bounds):
-            return ()
-        start, stop = self._bounds[index]
-        return self.answer.entries[start:stop]
-
-    def page(self, index: int) -> discord.Embed:
-        """Page ``index`` (0-based, clamped) as an embed within every limit."""
-        index = max(0, min(index, self.count - 1))
-        if self._shown is None or self._shown[0] != index:
-            self._shown = (index, self._build(index))
-        return self._shown[1]
-
-    @property
-    def kept_pages(self) -> int:
-        """How many built pages this answer holds (at most one)."""
-        return 0 if self._shown is None else 1
-
-    @property
-    def pages(self) -> tuple[discord.Embed, ...]:
-        """Every page (builds them all; for short answers and tests)."""
-        return tuple(self.page(i) for i in range(self.count))
-
-    def _build(self, index: int) -> discord.Embed:
-        answer = self.answer
-        parts: list[str] = [self._lead] if self._lead else []
-        entries = self.entries_on(index)
-        if entries:
-            budget = self.budget(index)
-            texts = [render_entry(entry, budget) for entry in entries]
-            parts.append(truncate("\n\n".join(texts), budget))
-        if index == 0 and self._candidates:
-            parts.append(self._candidates)
-        embed = discord.Embed(title=self._title, colour=COLOURS[answer.status])
-        text = "\n\n".join(p for p in parts if p)
-        if text:
-            embed.description = clip(text, DESCRIPTION_LIMIT)
-        _add_fields(embed, answer.fields[index * FIELDS_LIMIT : (index + 1) * FIELDS_LIMIT])
-        notes = [f"Page {index + 1}/{self.count}"] if self.count > 1 else []
-        if self.footer:
-            notes.append(self.footer)
-        if notes:
-            embed.set_footer(text=" · ".join(notes))
-        return fit_embed(embed)
-
-
-def render(answer: Answer, *, footer: str | None = None, per_page: int = ENTRIES_PER_PAGE) -> Rendered:
-    """Lay ``answer`` out for Discord: found answers are public, everything else private."""
-    return Rendered(answer, footer=footer, per_page=per_page)
+def answer_embed(answer: Answer, *, footer: str | None = None) -> discord.Embed:
+    """An answer without a list (stats, about, help, refusals, candidates) as one embed."""
+    parts = [clip(lead(answer), DESCRIPTION_LIMIT - 200)]
+    if answer.candidates:
+        parts.append(candidates_text(answer.candidates))
+    title = clip(answer.title or answer.command, TITLE_LIMIT)
+    embed = discord.Embed(title=title, colour=COLOURS[answer.status])
+    text = "\n\n".join(p for p in parts if p)
+    if text:
+        embed.description = clip(text, DESCRIPTION_LIMIT)
+    _add_fields(embed, answer.fields[:FIELDS_LIMIT])
+    if footer:
+        embed.set_footer(text=footer)
+    return fit_embed(embed)
 
 
 def notice(text: str, *, title: str | None = None, status: Status = Status.INVALID) -> discord.Embed:

@@ -1,103 +1,77 @@
-"""Sending an answer: public or private, paged, and with a picker for candidates."""
+"""Sending an answer: the answer becomes a message once (:func:`bot.discordbot.views.present`), then is sent.
+
+Found answers are public, everything else private; ``private`` keeps even a found answer to the
+asker, and where the bot cannot post (a direct message or a server it is not in, when it is used
+as a user-installed app) the answer is private too, so it never fails to arrive.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import discord
 
-from bot.core.answers import Answer, Candidate, Status
+from bot.core.answers import Answer, Status
+from bot.core.cards import card_for
+from bot.core.model import Dataset
 from bot.discordbot.cooldowns import refund
-from bot.discordbot.live_views import LiveViews
-from bot.discordbot.render import notice, render, truncate
-from bot.discordbot.views import CandidatePicker, OwnedView, Paginator
+from bot.discordbot.replay import Ask, KeptAsks
+from bot.discordbot.views import Shown, present
 
 log = logging.getLogger(__name__)
 
-Rerun = Callable[[str], Answer]
+
+def can_post_publicly(interaction: discord.Interaction[Any]) -> bool:
+    """False where only the asker should see the answer: the bot is not a member of the server.
+
+    As a user-installed app the bot answers in servers it is not in and in group chats; Discord
+    shows such answers, but the server never invited the bot, so it answers privately there.
+    """
+    if interaction.guild_id is None:
+        return not interaction.context.private_channel
+    return interaction.client.get_guild(interaction.guild_id) is not None
 
 
 async def send_answer(
     interaction: discord.Interaction[Any],
     answer: Answer,
     *,
-    view_timeout: float | None,
+    dataset: Dataset,
     footer: str | None = None,
-    rerun: Rerun | None = None,
+    ask: Ask | None = None,
+    slot: int = 0,
     private: bool = False,
-    live: LiveViews | None = None,
+    kept: KeptAsks,
 ) -> None:
-    """Answer ``interaction`` with ``answer``: found answers publicly, the rest privately.
+    """Answer ``interaction`` with ``answer`` (see the module docstring).
 
-    Candidates (ambiguous names, "did you mean") become a picker when ``rerun`` is given:
-    picking one runs ``rerun(candidate.value)`` and answers again. An INVALID answer gives the
-    user's cooldown turn back. ``private`` keeps even a found answer to the asker. A view
-    sent counts in ``live``, which bounds how many stay usable at once.
+    ``ask`` is the question again, for page buttons and the candidate menu (None: neither);
+    picking a candidate replaces argument ``slot`` of it. An INVALID answer gives the user's
+    cooldown turn back. ``kept`` holds an ask too long for a custom id (see
+    :class:`~bot.discordbot.replay.KeptAsks`).
     """
     if answer.status is Status.INVALID:
         refund(interaction)
-    rendered = render(answer, footer=footer)
-    owner = interaction.user.id
-    view: OwnedView | None = None
-    if rendered.candidates and rerun is not None:
-
-        async def picked(pick_interaction: discord.Interaction[Any], candidate: Candidate) -> None:
-            await _answer_pick(
-                pick_interaction, candidate, rerun, view_timeout=view_timeout, footer=footer, live=live
-            )
-
-        view = CandidatePicker(rendered.candidates, owner, timeout=view_timeout, on_pick=picked)
-    elif rendered.count > 1:
-        view = Paginator(rendered, owner, timeout=view_timeout)
-    await _send(interaction, rendered.page(0), view, ephemeral=private or not rendered.public, live=live)
-
-
-async def _answer_pick(
-    interaction: discord.Interaction[Any],
-    candidate: Candidate,
-    rerun: Rerun,
-    *,
-    view_timeout: float | None,
-    footer: str | None,
-    live: LiveViews | None,
-) -> None:
-    """Replace the private picker by a short note, then answer for the candidate."""
-    answer = rerun(candidate.value)
-    note = notice(f"Showing {truncate(candidate.label, 200)}.", status=Status.FOUND)
-    await interaction.response.edit_message(embed=note, view=None)
-    await send_answer(
-        interaction, answer, view_timeout=view_timeout, footer=footer, rerun=rerun, live=live
+    shown = present(
+        answer,
+        owner=interaction.user.id,
+        ask=ask,
+        footer=footer,
+        slot=slot,
+        private=private or not can_post_publicly(interaction),
+        dataset_card=lambda key: card_for(key, dataset),
+        kept=kept,
     )
+    await send_shown(interaction, shown)
 
 
-async def _send(
-    interaction: discord.Interaction[Any],
-    embed: discord.Embed,
-    view: OwnedView | None,
-    *,
-    ephemeral: bool,
-    live: LiveViews | None,
-) -> None:
-    """The first response when still possible, else a follow-up; bind the view to its message."""
+async def send_shown(interaction: discord.Interaction[Any], shown: Shown) -> None:
+    """The first response when still possible, else a follow-up."""
+    kwargs: dict[str, Any] = {"embed": shown.embed, "ephemeral": shown.ephemeral}
+    if shown.view is not None:
+        kwargs["view"] = shown.view
     if not interaction.response.is_done():
-        if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
-            return
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
-
-        async def edit_original(v: discord.ui.View) -> None:
-            await interaction.edit_original_response(view=v)
-
-        view.bind(edit_original, live)
-        return
-    if view is None:
-        await interaction.followup.send(embed=embed, ephemeral=ephemeral)
-        return
-    message = await interaction.followup.send(embed=embed, view=view, ephemeral=ephemeral, wait=True)
-
-    async def edit_followup(v: discord.ui.View) -> None:
-        await message.edit(view=v)
-
-    view.bind(edit_followup, live)
+        await interaction.response.send_message(**kwargs)
+    else:
+        await interaction.followup.send(**kwargs)

@@ -145,6 +145,7 @@ class Item:
     event: Event | None = None
     marks: tuple[str, ...] = ()
     loose: bool = False  # the record's date is coarser than the query: it only may fall there
+    tag: str = ""  # why it is listed, briefly, for its line in a list: "4 years ago"
 
     @property
     def key(self) -> str:

@@ -24,8 +24,8 @@ from bot.core.engine.date_index import event_last, month_day_of
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import ordinal
 from bot.core.model import AlternativeDate, PartialDate, Precision, Record
-from bot.core.present import day_month, record_entry, record_heading, years_phrase
-from bot.core.text import plural
+from bot.core.present import day_month, record_entry, record_heading, short_date, years_phrase
+from bot.core.text import first_upper, plural
 
 
 def _preposition(spans: Sequence[DateSpan]) -> str:
@@ -97,8 +97,10 @@ class Dates:
         items: dict[str, Item] = {}
         for span in spans:
             reading = (f"Matches the reading {span.label}.",) if two else ()
+            read = f"read as {span.label}" if two else ""
             for record in self._ix.dates.records_in((span,)):
                 marks: tuple[str, ...] = ()
+                tags = [read]
                 loose = False
                 if _date_overlaps(record.date, span):
                     marks = reading
@@ -106,16 +108,19 @@ class Dates:
                         loose = True
                         known = record.date.display()
                         marks = (*reading, f"Its date is known only as {known}, which includes {span.label}.")
+                        tags.append("may fall here")
                 else:
                     alts = [a for a in record.alternative_dates if _date_overlaps(a.date, span)]
                     if not alts:
                         continue
                     marks = (*reading, *(_listed_for(a) for a in alts))
-                item = Item(record.date.first_day(), record=record, marks=marks, loose=loose)
+                    tags.extend(f"listed for {short_date(a.date)}" for a in alts)
+                tag = ", ".join(t for t in tags if t)
+                item = Item(record.date.first_day(), record=record, marks=marks, loose=loose, tag=tag)
                 self._add_item(items, item)
             for event in self._ix.dates.events_in((span,)):
                 if _overlaps(event.date.first_day(), event_last(event), span):
-                    self._add_item(items, Item(event.date.first_day(), event=event, marks=reading))
+                    self._add_item(items, Item(event.date.first_day(), event=event, marks=reading, tag=read))
         # Sure matches first, then records whose coarser date only may fall in the span.
         return sorted(items.values(), key=lambda i: (i.loose, i.when, i.key))
 
@@ -126,7 +131,9 @@ class Dates:
             items[item.key] = item
         else:
             marks = tuple(dict.fromkeys((*known.marks, *item.marks)))
-            items[item.key] = Item(known.when, known.record, known.event, marks, known.loose and item.loose)
+            tag = ", ".join(dict.fromkeys(t for t in (known.tag, item.tag) if t))
+            loose = known.loose and item.loose
+            items[item.key] = Item(known.when, known.record, known.event, marks, loose, tag)
 
     def _dated_listing(
         self, command: str, query: str, title: str, items: Sequence[Item], *, where: str, label: str,
@@ -190,14 +197,15 @@ class Dates:
                 continue
             for alt in record.alternative_dates:
                 if _falls_on(alt.date, month_day, year):
-                    item = Item(alt.date.first_day(), record=record, marks=(_listed_for(alt),))
+                    tag = f"listed for {short_date(alt.date)}"
+                    item = Item(alt.date.first_day(), record=record, marks=(_listed_for(alt),), tag=tag)
                     self._add_item(items, item)
         for event in self._ix.dates.events_on(month_day, year):
             if _falls_on(event.date, month_day, year):
                 self._add_item(items, Item(event.date.first_day(), event=event))
             elif event.end is not None and _falls_on(event.end, month_day, year):
                 mark = f"Anniversary of its end, {event.end.display()}."
-                self._add_item(items, Item(event.end.first_day(), event=event, marks=(mark,)))
+                self._add_item(items, Item(event.end.first_day(), event=event, marks=(mark,), tag="its end"))
         return sorted(items.values(), key=lambda i: (i.when, i.key))
 
     def _month_day_answer(self, query: str, parsed: DateQuery) -> Answer:
@@ -247,10 +255,12 @@ class Dates:
         items = []
         for item in self._month_day_items(month_day, year):
             if item.when == count_from:
-                ago = "Today." if count_from == today else "That same day."
+                ago = "today" if count_from == today else "that same day"
             else:
-                ago = years_phrase(count_from.year - item.when.year).capitalize() + "."
-            items.append(Item(item.when, item.record, item.event, (ago, *item.marks)))
+                ago = years_phrase(count_from.year - item.when.year)
+            tag = ", ".join(t for t in (ago, item.tag) if t)
+            marks = (first_upper(ago) + ".", *item.marks)
+            items.append(Item(item.when, item.record, item.event, marks, tag=tag))
         empty = f"Nothing on record for {label}."
         return self._dated_listing("onthisday", query, f"On this day: {label}", items, where=f"on {label}",
                                    label=label, empty=empty)
@@ -269,7 +279,8 @@ class Dates:
                 if years < 1:
                     continue
                 lead = f"{in_days}, on {day_month(day.month, day.day)}: {ordinal(years)} anniversary."
-                shown = Item(day, item.record, item.event, (lead, *item.marks))
+                tag = f"{in_days.casefold()}: {ordinal(years)} anniversary"
+                shown = Item(day, item.record, item.event, (lead, *item.marks), tag=tag)
                 known = found.get(item.key)
                 # A record listed under an alternative date gives way to its main date.
                 if known is None or (item.record is not None and item.when == item.record.date.as_date()):

@@ -272,10 +272,10 @@ class Indexes:
 
     # ------------------------------------------------------------------ entries
 
-    def record_entry(self, record: Record, marks: tuple[str, ...] = ()) -> Entry:
+    def record_entry(self, record: Record, marks: tuple[str, ...] = (), tag: str = "") -> Entry:
         """A record's entry; one without marks is made once and kept (records never change)."""
-        if marks:
-            return record_entry(record, self.dataset, marks=marks)
+        if marks or tag:
+            return record_entry(record, self.dataset, marks=marks, tag=tag)
         entry = self._entry_cache.get(record.id)
         if entry is None:
             entry = self._entry_cache[record.id] = record_entry(record, self.dataset)
@@ -298,15 +298,16 @@ class Indexes:
         entries: list[Entry] = []
         for item in shown:
             if isinstance(item, Item):
-                record, event, marks = item.record, item.event, item.marks
+                record, event, marks, tag = item.record, item.event, item.marks, item.tag
             else:
-                record, event, marks = (item, None, ()) if isinstance(item, Record) else (None, item, ())
+                record, event = (item, None) if isinstance(item, Record) else (None, item)
+                marks, tag = (), ""
             if record is not None:
                 records.append(record)
-                entries.append(self.record_entry(record, marks))
+                entries.append(self.record_entry(record, marks, tag))
             elif event is not None:
                 events.append(event)
-                entries.append(event_entry(event, marks=marks))
+                entries.append(event_entry(event, marks=marks, tag=tag))
         return Answer(
             command=command,
             query=query,

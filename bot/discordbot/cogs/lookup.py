@@ -25,6 +25,7 @@ from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
 from bot.discordbot.choices import TimeZoneOption, suggest
+from bot.discordbot.replay import Ask
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,14 @@ class LookupCog(commands.Cog, name="Lookup"):
         self.bot = bot
         self.suggestions: EngineCache[list[app_commands.Choice[str]]] = EngineCache(SUGGESTION_CACHE_SIZE)
         self.answers: EngineCache[Answer] = EngineCache(ANSWER_CACHE_SIZE)
+        bot.replayers.update(
+            jurisdiction=self._jurisdiction,
+            resolution=self._resolution,
+            date=self._date,
+            onthisday=self._onthisday,
+            timeline=self._timeline,
+            list=self._list,
+        )
 
     @property
     def engine(self) -> QueryEngine:
@@ -83,6 +92,24 @@ class LookupCog(commands.Cog, name="Lookup"):
     def _resolution(self, value: str) -> Answer:
         return self.ask(("resolution", value), lambda e: e.resolution(value))
 
+    def _date(self, when: str, today: str) -> Answer:
+        day = dt.date.fromisoformat(today)
+        return self.ask(("date", when, day), lambda e: e.date(when, today=day))
+
+    def _onthisday(self, date: str, today: str) -> Answer:
+        day = dt.date.fromisoformat(today)
+        return self.ask(("onthisday", date, day), lambda e: e.on_this_day(date or None, today=day))
+
+    def _timeline(self, from_year: str = "", to_year: str = "") -> Answer:
+        first, last = (int(y) if y else None for y in (from_year, to_year))
+        return self.ask(("timeline", first, last), lambda e: e.timeline(first, last))
+
+    def _list(self, level: str = "", country: str = "", kind: str = "") -> Answer:
+        return self.ask(
+            ("list", level, country, kind),
+            lambda e: e.list_records(level or None, country or None, kind or None),
+        )
+
     def today(self, zone: ZoneInfo | None = None) -> dt.date:
         """Today's date from the injected clock, in ``zone`` (UTC when None)."""
         return today_in(self.bot.clock, zone)
@@ -94,7 +121,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     @cooldown()
     async def jurisdiction(self, interaction: discord.Interaction[Any], name: Query) -> None:
         """What a country, state, region or city adopted about Artsakh, with sources."""
-        await self.bot.reply(interaction, self._jurisdiction(name), rerun=self._jurisdiction)
+        await self.bot.reply(interaction, self._jurisdiction(name), ask=Ask("jurisdiction", (name,)))
 
     @jurisdiction.autocomplete("name")
     async def jurisdiction_name(
@@ -110,7 +137,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     @cooldown()
     async def resolution(self, interaction: discord.Interaction[Any], query: Query) -> None:
         """Find a resolution or statement by its title, number or words."""
-        await self.bot.reply(interaction, self._resolution(query), rerun=self._resolution)
+        await self.bot.reply(interaction, self._resolution(query), ask=Ask("resolution", (query,)))
 
     @resolution.autocomplete("query")
     async def resolution_query(
@@ -126,12 +153,8 @@ class LookupCog(commands.Cog, name="Lookup"):
     @cooldown()
     async def date(self, interaction: discord.Interaction[Any], when: Query) -> None:
         """What was adopted or happened on a date, in a month, a year or a range of years."""
-        today = self.today()
-        await self.bot.reply(
-            interaction,
-            self.ask(("date", when, today), lambda e: e.date(when, today=today)),
-            rerun=lambda value: self.ask(("date", value, today), lambda e: e.date(value, today=today)),
-        )
+        today = self.today().isoformat()
+        await self.bot.reply(interaction, self._date(when, today), ask=Ask("date", (when, today)))
 
     # ------------------------------------------------------------------ /onthisday
 
@@ -148,14 +171,9 @@ class LookupCog(commands.Cog, name="Lookup"):
         timezone: TimeZoneOption | None = None,
     ) -> None:
         """Resolutions and events of Artsakh's history on this day, or on any day."""
-        today = self.today(timezone)
-        await self.bot.reply(
-            interaction,
-            self.ask(("onthisday", date, today), lambda e: e.on_this_day(date, today=today)),
-            rerun=lambda value: self.ask(
-                ("onthisday", value, today), lambda e: e.on_this_day(value, today=today)
-            ),
-        )
+        today = self.today(timezone).isoformat()
+        args = (date or "", today)
+        await self.bot.reply(interaction, self._onthisday(*args), ask=Ask("onthisday", args))
 
     # ------------------------------------------------------------------ /timeline
 
@@ -172,8 +190,8 @@ class LookupCog(commands.Cog, name="Lookup"):
         to_year: app_commands.Range[int, YEAR_MIN, YEAR_MAX] | None = None,
     ) -> None:
         """Key dates of Artsakh's history, oldest first."""
-        answer = self.ask(("timeline", from_year, to_year), lambda e: e.timeline(from_year, to_year))
-        await self.bot.reply(interaction, answer)
+        years = tuple("" if y is None else str(y) for y in (from_year, to_year))
+        await self.bot.reply(interaction, self._timeline(*years), ask=Ask("timeline", years))
 
     # ------------------------------------------------------------------ /list
 
@@ -193,13 +211,8 @@ class LookupCog(commands.Cog, name="Lookup"):
         kind: str | None = None,
     ) -> None:
         """List resolutions by level, country and kind, newest first."""
-        await self.bot.reply(
-            interaction,
-            self.ask(("list", level, country, kind), lambda e: e.list_records(level, country, kind)),
-            rerun=lambda value: self.ask(
-                ("list", level, value, kind), lambda e: e.list_records(level, value, kind)
-            ),
-        )
+        args = (level or "", country or "", kind or "")
+        await self.bot.reply(interaction, self._list(*args), ask=Ask("list", args), slot=1)
 
     @list_records.autocomplete("country")
     async def list_country(
