@@ -498,3 +498,98 @@ async def test_mark_posted_is_atomic(db: StateDatabase, store: SubscriptionStore
     assert sub is not None
     assert sub.last_posted_date is None
     assert await store.pending(10) is not None
+
+
+# --- claims: one post, several processes -------------------------------------------------------
+
+LEASE = dt.timedelta(minutes=2)
+DAY = dt.date(2024, 5, 1)
+
+
+async def test_a_claim_keeps_others_out_until_its_lease_runs_out(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    mine = await store.claim_post(10, DAY, owner="bot-a", nonce="111", now=NOW, lease=LEASE)
+    assert mine is not None
+    assert (mine.local_date, mine.nonce, mine.attempts) == (DAY, "111", 1)
+    assert (mine.claimed_by, mine.lease_until) == ("bot-a", NOW + LEASE)
+    assert await store.pending(10) == mine
+    # another process, while the lease runs: refused, nothing changed
+    later = NOW + dt.timedelta(minutes=1)
+    assert await store.claim_post(10, DAY, owner="bot-b", nonce="222", now=later, lease=LEASE) is None
+    assert await store.pending(10) == mine
+    # the owner renews: same nonce, one more attempt, a new lease
+    renewed = await store.claim_post(10, DAY, owner="bot-a", nonce="333", now=later, lease=LEASE)
+    assert renewed is not None
+    assert (renewed.nonce, renewed.attempts, renewed.lease_until) == ("111", 2, later + LEASE)
+    # the lease runs out (bot-a died): bot-b takes over with the first nonce, so a re-send is a duplicate
+    expired = later + LEASE
+    taken = await store.claim_post(10, DAY, owner="bot-b", nonce="444", now=expired, lease=LEASE)
+    assert taken is not None
+    assert (taken.claimed_by, taken.nonce, taken.attempts, taken.started_at) == ("bot-b", "111", 3, NOW)
+
+
+async def test_only_the_claims_owner_records_the_result(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    await store.claim_post(10, DAY, owner="bot-a", nonce="111", now=NOW, lease=LEASE)
+    taken_at = NOW + LEASE
+    await store.claim_post(10, DAY, owner="bot-b", nonce="222", now=taken_at, lease=LEASE)
+    # bot-a comes back late: the post is bot-b's now, bot-a records nothing
+    assert await store.finish_post(10, DAY, owner="bot-a", message_ids=[1], now=taken_at) is False
+    sub = await store.get(10)
+    assert sub is not None
+    assert sub.last_posted_date is None
+    assert await store.pending(10) is not None
+    assert await store.finish_post(10, DAY, owner="bot-b", message_ids=[7, 8], now=taken_at) is True
+    sub = await store.get(10)
+    assert sub is not None
+    assert (sub.last_posted_date, sub.last_message_ids, sub.last_posted_at) == (DAY, (7, 8), taken_at)
+    assert await store.pending(10) is None
+    # done: nobody claims or records that date again
+    assert await store.claim_post(10, DAY, owner="bot-a", nonce="9", now=taken_at, lease=LEASE) is None
+    assert await store.finish_post(10, DAY, owner="bot-b", message_ids=[9], now=taken_at) is False
+    tomorrow = DAY + dt.timedelta(days=1)
+    nxt = await store.claim_post(10, tomorrow, owner="bot-a", nonce="5", now=NOW, lease=LEASE)
+    assert nxt is not None
+    assert (nxt.nonce, nxt.attempts, nxt.claimed_by) == ("5", 1, "bot-a")
+
+
+async def test_claims_refuse_what_must_not_be_posted(store: SubscriptionStore) -> None:
+    claim = {"owner": "bot-a", "nonce": "1", "now": NOW, "lease": LEASE}
+    assert await store.claim_post(10, DAY, **claim) is None  # no subscription
+    await subscribe(store, 10, starts_on=DAY)
+    assert await store.claim_post(10, DAY - dt.timedelta(days=1), **claim) is None  # before the first date
+    assert await store.claim_post(10, DAY + dt.timedelta(days=1), **claim) is not None
+    # an older date never displaces a newer one's claim, even the same owner's
+    assert await store.claim_post(10, DAY, **claim) is None
+    assert (await store.pending(10) or pytest.fail("no claim")).local_date == DAY + dt.timedelta(days=1)
+    await store.pause(10, "gone", NOW)
+    assert await store.claim_post(10, DAY + dt.timedelta(days=2), **claim) is None  # paused
+
+
+async def test_two_processes_claiming_everything_at_once_post_each_channel_once(
+    open_state_db: Opener,
+) -> None:
+    """Two connections (two processes' databases on one state) claim the same 60 due posts
+    at the same moment: each post is claimed by exactly one of them, then recorded by it."""
+    first, second = subscription_store(await open_state_db()), subscription_store(await open_state_db())
+    channels = range(100, 160)
+    for channel in channels:
+        await subscribe(first, channel)
+
+    async def claim_all(store: SubscriptionStore, owner: str) -> list[int]:
+        won = await asyncio.gather(
+            *(store.claim_post(c, DAY, owner=owner, nonce=f"n{c}", now=NOW, lease=LEASE) for c in channels)
+        )
+        return [claim.channel_id for claim in won if claim is not None]
+
+    got_a, got_b = await asyncio.gather(claim_all(first, "bot-a"), claim_all(second, "bot-b"))
+    assert sorted(got_a + got_b) == list(channels)  # every post claimed, none twice
+    finished = await asyncio.gather(
+        *(first.finish_post(c, DAY, owner="bot-a", message_ids=[c], now=NOW) for c in channels),
+        *(second.finish_post(c, DAY, owner="bot-b", message_ids=[c], now=NOW) for c in channels),
+    )
+    assert finished.count(True) == len(channels)
+    for channel in channels:
+        sub = await second.get(channel)
+        assert sub is not None
+        assert (sub.last_posted_date, sub.last_message_ids) == (DAY, (channel,))

@@ -76,6 +76,8 @@ class PendingPost:
     nonce: str
     started_at: dt.datetime  # aware UTC, first attempt
     attempts: int
+    claimed_by: str | None = None  # the process posting it (claim_post); None: begin_post
+    lease_until: dt.datetime | None = None  # aware UTC; after it, another process may take the post over
 
 
 class SubscriptionStore(Protocol):
@@ -148,6 +150,42 @@ class SubscriptionStore(Protocol):
         self, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime
     ) -> bool:
         """Record the post for ``local_date`` as done and clear the pending marker, atomically."""
+        ...
+
+    async def claim_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        *,
+        owner: str,
+        nonce: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+    ) -> PendingPost | None:
+        """Take the post of ``local_date`` for process ``owner`` until ``now + lease``, atomically.
+
+        For several processes: of any number claiming one channel's date at once, one gets it.
+        A claim succeeds when the post is due (as for :meth:`begin_post`) and no other owner
+        holds a lease on it that is still running; taking over an expired lease (or renewing
+        one's own) keeps the first nonce and counts ``attempts`` up, so a re-send is one Discord
+        drops as a duplicate. None when another owner holds it, or it must not be posted.
+        """
+        ...
+
+    async def finish_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        *,
+        owner: str,
+        message_ids: list[int],
+        now: dt.datetime,
+    ) -> bool:
+        """Record ``owner``'s post of ``local_date`` as done and end its claim, in one transaction.
+
+        False, recording nothing, when the claim is no longer ``owner``'s (another process took
+        it over after the lease ran out, and records its own result) or the post is not pending.
+        """
         ...
 
 

@@ -131,4 +131,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=("ALTER TABLE daily_subscriptions ADD COLUMN starts_on TEXT",),
         postgresql=("ALTER TABLE daily_subscriptions ADD COLUMN starts_on DATE",),
     ),
+    Migration(
+        "leases on pending daily posts",
+        # Who is posting (claim_post) and until when; NULL: a single process's begin_post.
+        sqlite=(
+            "ALTER TABLE daily_pending ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE daily_pending ADD COLUMN lease_until TEXT",
+        ),
+        postgresql=(
+            "ALTER TABLE daily_pending ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE daily_pending ADD COLUMN lease_until TIMESTAMPTZ",
+        ),
+    ),
 )

@@ -10,6 +10,7 @@ subscribes of one guild, from any processes, count and insert one after the othe
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from bot.core.subscriptions import ChannelLimitError, EmptyDay, PendingPost, Subscription
 from bot.storage.postgres import PostgresDatabase
@@ -24,6 +25,9 @@ from bot.storage.records import (
     reason_text,
     subscription_from,
 )
+
+if TYPE_CHECKING:
+    from bot.storage.postgres import Connection
 
 #: The first key of the advisory locks that serialise subscribes per guild (the two-int key space).
 SUBSCRIBE_LOCK = 1701
@@ -216,25 +220,101 @@ class PostgresSubscriptionStore:
         ``last_posted_date`` never moves backwards. Returns False if the channel is no longer
         subscribed.
         """
-        stamp = aware_utc(now)
         async with self._db.transaction() as conn:
-            updated = await conn.fetch(
-                """
-                UPDATE daily_subscriptions SET
-                    last_posted_date = GREATEST(last_posted_date, $1),
-                    last_posted_at = $2,
-                    last_message_ids = $3,
-                    last_error = NULL,
-                    last_error_at = NULL
-                WHERE channel_id = $4
-                RETURNING channel_id
-                """,
-                local_date,
-                stamp,
-                message_ids_text(message_ids),
+            return await _record_posted(conn, channel_id, local_date, message_ids, now)
+
+    async def claim_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        *,
+        owner: str,
+        nonce: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+    ) -> PendingPost | None:
+        """Take the post of ``local_date`` for ``owner`` until ``now + lease``; None if another holds it.
+
+        One statement: an upsert whose update happens only when the post is free (no pending row,
+        one of an earlier date, one of the same owner, or one whose lease ran out). PostgreSQL
+        locks the conflicting row, and a claim that waited for another's commit re-checks the
+        condition on the committed row, so of claims at once, from any processes, exactly one
+        gets the post. See :meth:`bot.core.subscriptions.SubscriptionStore.claim_post`.
+        """
+        stamp = aware_utc(now)
+        rows = await self._db.execute(
+            """
+            INSERT INTO daily_pending AS p
+                (channel_id, local_date, nonce, started_at, attempts, claimed_by, lease_until)
+            SELECT channel_id, $2, $3, $4, 1, $5, $6 FROM daily_subscriptions
+            WHERE channel_id = $1 AND paused_reason IS NULL
+              AND (last_posted_date IS NULL OR last_posted_date < $2)
+              AND (starts_on IS NULL OR starts_on <= $2)
+            ON CONFLICT (channel_id) DO UPDATE SET
+                nonce = CASE WHEN p.local_date = excluded.local_date THEN p.nonce ELSE excluded.nonce END,
+                started_at = CASE WHEN p.local_date = excluded.local_date
+                                  THEN p.started_at ELSE excluded.started_at END,
+                attempts = CASE WHEN p.local_date = excluded.local_date THEN p.attempts + 1 ELSE 1 END,
+                local_date = excluded.local_date,
+                claimed_by = excluded.claimed_by,
+                lease_until = excluded.lease_until
+            WHERE p.local_date < excluded.local_date
+               OR (p.local_date = excluded.local_date
+                   AND (p.claimed_by IS NULL OR p.claimed_by = excluded.claimed_by OR p.lease_until <= $4))
+            RETURNING *
+            """,
+            channel_id, local_date, nonce, stamp, owner, stamp + lease,
+        )  # fmt: skip
+        return pending_from(rows[0]) if rows else None
+
+    async def finish_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        *,
+        owner: str,
+        message_ids: list[int],
+        now: dt.datetime,
+    ) -> bool:
+        """Record ``owner``'s post as done and end its claim in one transaction; False if not its claim.
+
+        The pending row is locked (``FOR UPDATE``) while checked, so no takeover slips in
+        between the check and the record.
+        """
+        async with self._db.transaction() as conn:
+            held = await conn.fetchval(
+                "SELECT 1 FROM daily_pending WHERE channel_id = $1 AND local_date = $2 AND claimed_by = $3 "
+                "FOR UPDATE",
                 channel_id,
+                local_date,
+                owner,
             )
-            await conn.execute(
-                "DELETE FROM daily_pending WHERE channel_id = $1 AND local_date <= $2", channel_id, local_date
-            )
-        return bool(updated)
+            if held is None:
+                return False
+            return await _record_posted(conn, channel_id, local_date, message_ids, now)
+
+
+async def _record_posted(
+    conn: Connection, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime
+) -> bool:
+    """In the caller's transaction: the post for ``local_date`` done, its pending marker gone."""
+    updated = await conn.fetch(
+        """
+        UPDATE daily_subscriptions SET
+            last_posted_date = GREATEST(last_posted_date, $1),
+            last_posted_at = $2,
+            last_message_ids = $3,
+            last_error = NULL,
+            last_error_at = NULL
+        WHERE channel_id = $4
+        RETURNING channel_id
+        """,
+        local_date,
+        aware_utc(now),
+        message_ids_text(message_ids),
+        channel_id,
+    )
+    await conn.execute(
+        "DELETE FROM daily_pending WHERE channel_id = $1 AND local_date <= $2", channel_id, local_date
+    )
+    return bool(updated)

@@ -140,4 +140,6 @@ def pending_from(row: Row) -> PendingPost:
         nonce=str(row["nonce"]),
         started_at=_required_utc(row["started_at"]),
         attempts=int(row["attempts"]),
+        claimed_by=row["claimed_by"],
+        lease_until=_utc(row["lease_until"]),
     )

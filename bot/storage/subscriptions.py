@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import aiosqlite
+
 from bot.core.subscriptions import ChannelLimitError, EmptyDay, PendingPost, Subscription
 from bot.storage.database import Database
 from bot.storage.records import (
@@ -214,26 +216,94 @@ class SubscriptionStore:
         ``last_posted_date`` never moves backwards. Returns False if the channel is no longer
         subscribed.
         """
-        stamp = utc_text(now)
-        day = local_date.isoformat()
-        ids = message_ids_text(message_ids)
         async with self._db.transaction() as conn:
-            updated = await conn.execute_fetchall(
-                """
-                UPDATE daily_subscriptions SET
-                    last_posted_date = CASE WHEN last_posted_date IS NULL OR last_posted_date < ?
-                                            THEN ? ELSE last_posted_date END,
-                    last_posted_at = ?,
-                    last_message_ids = ?,
-                    last_error = NULL,
-                    last_error_at = NULL
-                WHERE channel_id = ?
-                RETURNING channel_id
-                """,
-                (day, day, stamp, ids, channel_id),
-            )
-            await conn.execute_fetchall(
-                "DELETE FROM daily_pending WHERE channel_id = ? AND local_date <= ?", (channel_id, day)
-            )
-        return bool(updated)
+            return await _record_posted(conn, channel_id, local_date, message_ids, now)
 
+    async def claim_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        *,
+        owner: str,
+        nonce: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+    ) -> PendingPost | None:
+        """Take the post of ``local_date`` for ``owner`` until ``now + lease``; None if another holds it.
+
+        One statement (an upsert whose update only happens when the post is free: no pending
+        row, one of an earlier date, one of the same owner, or one whose lease ran out), so of
+        claims at once exactly one gets the post. See
+        :meth:`bot.core.subscriptions.SubscriptionStore.claim_post`.
+        """
+        stamp = utc_text(now)
+        until = utc_text(now + lease)
+        day = local_date.isoformat()
+        rows = await self._db.execute(
+            """
+            INSERT INTO daily_pending
+                (channel_id, local_date, nonce, started_at, attempts, claimed_by, lease_until)
+            SELECT channel_id, ?, ?, ?, 1, ?, ? FROM daily_subscriptions
+            WHERE channel_id = ? AND paused_reason IS NULL
+              AND (last_posted_date IS NULL OR last_posted_date < ?)
+              AND (starts_on IS NULL OR starts_on <= ?)
+            ON CONFLICT (channel_id) DO UPDATE SET
+                nonce = CASE WHEN local_date = excluded.local_date THEN nonce ELSE excluded.nonce END,
+                started_at = CASE WHEN local_date = excluded.local_date
+                                  THEN started_at ELSE excluded.started_at END,
+                attempts = CASE WHEN local_date = excluded.local_date THEN attempts + 1 ELSE 1 END,
+                local_date = excluded.local_date,
+                claimed_by = excluded.claimed_by,
+                lease_until = excluded.lease_until
+            WHERE local_date < excluded.local_date
+               OR (local_date = excluded.local_date
+                   AND (claimed_by IS NULL OR claimed_by = excluded.claimed_by OR lease_until <= ?))
+            RETURNING *
+            """,
+            (day, nonce, stamp, owner, until, channel_id, day, day, stamp),
+        )
+        return pending_from(rows[0]) if rows else None
+
+    async def finish_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        *,
+        owner: str,
+        message_ids: list[int],
+        now: dt.datetime,
+    ) -> bool:
+        """Record ``owner``'s post as done and end its claim in one transaction; False if not its claim."""
+        async with self._db.transaction() as conn:
+            held = await conn.execute_fetchall(
+                "SELECT 1 FROM daily_pending WHERE channel_id = ? AND local_date = ? AND claimed_by = ?",
+                (channel_id, local_date.isoformat(), owner),
+            )
+            if not held:
+                return False
+            return await _record_posted(conn, channel_id, local_date, message_ids, now)
+
+
+async def _record_posted(
+    conn: aiosqlite.Connection, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime
+) -> bool:
+    """In the caller's transaction: the post for ``local_date`` done, its pending marker gone."""
+    day = local_date.isoformat()
+    updated = await conn.execute_fetchall(
+        """
+        UPDATE daily_subscriptions SET
+            last_posted_date = CASE WHEN last_posted_date IS NULL OR last_posted_date < ?
+                                    THEN ? ELSE last_posted_date END,
+            last_posted_at = ?,
+            last_message_ids = ?,
+            last_error = NULL,
+            last_error_at = NULL
+        WHERE channel_id = ?
+        RETURNING channel_id
+        """,
+        (day, day, utc_text(now), message_ids_text(message_ids), channel_id),
+    )
+    await conn.execute_fetchall(
+        "DELETE FROM daily_pending WHERE channel_id = ? AND local_date <= ?", (channel_id, day)
+    )
+    return bool(updated)
