@@ -44,7 +44,9 @@ from bot.core.times import parse_hhmm, suggest_times
 from bot.core.timezones import TimeZoneError, resolve_timezone, suggest_timezones
 from bot.discordbot.choices import to_choices
 from bot.discordbot.moderation import render_reload
-from bot.discordbot.render import CHOICE_LIMIT, render
+from bot.discordbot.render import CHOICE_LIMIT
+from bot.discordbot.replay import KeptAsks
+from bot.discordbot.views import answer_pages, present
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -112,8 +114,9 @@ def assert_fits_discord(answer: Answer) -> None:
     assert answer.title
     if answer.status is Status.INVALID:
         assert answer.message
-    rendered = render(answer, footer="Dataset x")
-    for page in rendered.pages:
+    kept = KeptAsks(1)
+    for index in range(answer_pages(answer)):
+        page = present(answer, owner=1, ask=None, footer="Dataset x", index=index, kept=kept).embed
         assert_within_limits(page)
         shown = (page.title or "") + (page.description or "")
         assert "@everyone" not in shown
