@@ -22,10 +22,10 @@ import os
 import shutil
 import tempfile
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 import pytest
@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 TODAY = dt.date(2026, 11, 25)
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+_T = TypeVar("_T")
 
 settings.register_profile(
     "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
@@ -136,20 +137,24 @@ def one_line(message: str) -> None:
     assert "Traceback" not in message
 
 
+def read_or_refusal(read: Callable[[], _T], error: type[Exception], longest: int) -> _T | None:
+    """What ``read`` returns; None when it refused with ``error`` in one short line."""
+    try:
+        return read()
+    except error as err:
+        message = str(err)
+    one_line(message)
+    assert len(message) <= longest
+    return None
+
+
 # ---------------------------------------------------------------------------------------------- dates
 
 
 @given(texts)
 def test_any_date_query_is_read_or_refused_in_words(text: str) -> None:
-    try:
-        query = parse_date_query(text, today=TODAY)
-    except DateQueryError as err:
-        refused = str(err)
-    else:
-        refused = ""
-    if refused:
-        one_line(refused)
-        assert len(refused) <= 300
+    query = read_or_refusal(lambda: parse_date_query(text, today=TODAY), DateQueryError, 300)
+    if query is None:
         return
     assert query.spans or query.month_day
     for span in query.spans:
@@ -234,15 +239,8 @@ ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 @given(texts)
 def test_any_time_zone_is_read_or_refused_in_words(text: str) -> None:
     with no_bot_errors():
-        try:
-            zone = resolve_timezone(text)
-        except TimeZoneError as err:
-            refused = str(err)
-        else:
-            refused = ""
-    if refused:
-        one_line(refused)
-        assert len(refused) <= 400
+        zone = read_or_refusal(lambda: resolve_timezone(text), TimeZoneError, 400)
+    if zone is None:
         return
     assert dt.datetime(2026, 6, 1, tzinfo=zone).utcoffset() is not None
 
