@@ -35,6 +35,7 @@ from test_discord_render import assert_within_limits
 
 from bot.config import SECTIONS, Config, ConfigError, load_config
 from bot.core.answers import Answer, Status
+from bot.core.cards import card_for
 from bot.core.clock import ManualClock
 from bot.core.dates import MAX_YEAR, MIN_YEAR, MONTHS, DateQueryError, parse_date_query
 from bot.core.engine import QueryEngine
@@ -45,7 +46,7 @@ from bot.core.timezones import TimeZoneError, resolve_timezone, suggest_timezone
 from bot.discordbot.choices import to_choices
 from bot.discordbot.moderation import render_reload
 from bot.discordbot.render import CHOICE_LIMIT
-from bot.discordbot.replay import KeptAsks
+from bot.discordbot.replay import Ask, KeptAsks
 from bot.discordbot.views import answer_pages, present
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,18 +111,43 @@ def no_bot_errors() -> Iterator[None]:
     )
 
 
-def assert_fits_discord(answer: Answer) -> None:
-    """The answer as the Discord adapter renders it: every page within every embed limit."""
+KEPT = KeptAsks(100)
+
+
+def assert_component_fits(component: dict[str, Any]) -> None:
+    if "custom_id" in component:
+        assert 1 <= len(component["custom_id"]) <= 100
+    if component.get("type") == 2:  # a button
+        assert len(component.get("label", "")) <= 80
+    options = component.get("options", [])
+    assert len(options) <= 25
+    for option in options:
+        assert 1 <= len(option["label"]) <= 100
+        assert 1 <= len(option["value"]) <= 100
+        assert len(option.get("description", "")) <= 100
+    assert len(component.get("placeholder", "")) <= 150
+
+
+def assert_fits_discord(answer: Answer, text: str = "") -> None:
+    """The answer as the Discord adapter shows it: every page's embed and components within limits."""
     assert answer.title
     if answer.status is Status.INVALID:
         assert answer.message
-    kept = KeptAsks(1)
     for index in range(answer_pages(answer)):
-        page = present(answer, owner=1, ask=None, footer="Dataset x", index=index, kept=kept).embed
-        assert_within_limits(page)
-        shown = (page.title or "") + (page.description or "")
-        assert "@everyone" not in shown
-        assert "@here" not in shown
+        shown = present(
+            answer, owner=123456789012345678, ask=Ask(answer.command, (text,)), footer="Dataset x",
+            index=index, dataset_card=lambda key: card_for(key, DATASET), kept=KEPT,
+        )
+        assert_within_limits(shown.embed)
+        seen = (shown.embed.title or "") + (shown.embed.description or "")
+        assert "@everyone" not in seen
+        assert "@here" not in seen
+        rows = shown.view.to_components() if shown.view is not None else []
+        assert len(rows) <= 5
+        for row in rows:
+            assert len(row["components"]) <= 5
+            for component in row["components"]:
+                assert_component_fits(component)
 
 
 def assert_choices(choices: list[discord.app_commands.Choice[str]]) -> None:
@@ -279,7 +305,7 @@ def test_any_query_gets_an_answer_that_fits_discord(text: str) -> None:
             ENGINE.list_records(level=text, kind=text),
         ]
         for answer in answers:
-            assert_fits_discord(answer)
+            assert_fits_discord(answer, text)
 
 
 @given(texts)
