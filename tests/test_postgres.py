@@ -98,6 +98,16 @@ def pg_config(tmp_path: Path, url: str, env: dict[str, str]) -> Config:
     return load_config(path, env, dotenv_path=None, cwd=tmp_path)
 
 
+async def open_error(config: Config, url: str) -> str:
+    """The one line a start that cannot open the database ends with: it names the database by ``url``."""
+    with pytest.raises(runner.StartupError) as failed:
+        await runner.open_database(config)
+    message = str(failed.value)
+    assert message.startswith(f"Could not open the database {url}: ")
+    assert "\n" not in message
+    return message
+
+
 async def test_the_password_is_never_logged_nor_in_an_error(
     postgres_server: PostgresServer, database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -110,12 +120,8 @@ async def test_the_password_is_never_logged_nor_in_an_error(
         pg_config(tmp_path, written, {}),  # in the URL
     ):
         assert config.database_password == wrong
-        with pytest.raises(runner.StartupError) as failed:
-            await runner.open_database(config)
-        message = str(failed.value)
-        assert message.startswith(f"Could not open the database {database_url}: ")
+        message = await open_error(config, database_url)
         assert "password authentication failed" in message
-        assert "\n" not in message
         assert wrong not in message
     right = pg_config(tmp_path, database_url, {"DATABASE_PASSWORD": postgres_server.password})
     db = await runner.open_database(right)
@@ -132,12 +138,7 @@ async def test_the_password_is_never_logged_nor_in_an_error(
 async def test_no_password_is_one_clear_line(database_url: str, tmp_path: Path) -> None:
     config = pg_config(tmp_path, database_url, {})
     assert config.database_password is None
-    with pytest.raises(runner.StartupError) as failed:
-        await runner.open_database(config)
-    message = str(failed.value)
-    assert message.startswith(f"Could not open the database {database_url}: ")
-    assert "password" in message
-    assert "\n" not in message
+    assert "password" in await open_error(config, database_url)
 
 
 async def test_python_m_bot_run_on_postgresql(

@@ -593,3 +593,17 @@ async def test_two_processes_claiming_everything_at_once_post_each_channel_once(
         sub = await second.get(channel)
         assert sub is not None
         assert (sub.last_posted_date, sub.last_message_ids) == (DAY, (channel,))
+
+
+async def test_begin_post_leaves_a_running_claim_and_a_newer_date_alone(store: SubscriptionStore) -> None:
+    await subscribe(store, 10)
+    claim = await store.claim_post(10, DAY, owner="bot-a", nonce="111", now=NOW, lease=LEASE)
+    assert await store.begin_post(10, DAY, "222", NOW) is None  # bot-a is posting it
+    assert await store.pending(10) == claim
+    after = await store.begin_post(10, DAY, "333", NOW + LEASE)  # its lease ran out
+    assert after is not None
+    assert (after.nonce, after.attempts, after.claimed_by, after.lease_until) == ("111", 2, None, None)
+    tomorrow = DAY + dt.timedelta(days=1)
+    assert await store.begin_post(10, tomorrow, "444", NOW) is not None
+    assert await store.begin_post(10, DAY, "555", NOW) is None  # never back to an earlier date
+    assert (await store.pending(10) or pytest.fail("no pending post")).local_date == tomorrow

@@ -183,29 +183,10 @@ class PostgresSubscriptionStore:
 
         The same contract as the SQLite store: a pending post of the same date keeps its first
         nonce (``attempts`` counted up); None when the channel has no active subscription, the
-        date is already posted, or it is before the subscription's first date.
+        date (or a later one) is already posted or pending, it is before the subscription's first
+        date, or another process's claim on it runs.
         """
-        rows = await self._db.execute(
-            """
-            INSERT INTO daily_pending AS p (channel_id, local_date, nonce, started_at, attempts)
-            SELECT channel_id, $2, $3, $4, 1 FROM daily_subscriptions
-            WHERE channel_id = $1 AND paused_reason IS NULL
-              AND (last_posted_date IS NULL OR last_posted_date < $2)
-              AND (starts_on IS NULL OR starts_on <= $2)
-            ON CONFLICT (channel_id) DO UPDATE SET
-                nonce = CASE WHEN p.local_date = excluded.local_date THEN p.nonce ELSE excluded.nonce END,
-                started_at = CASE WHEN p.local_date = excluded.local_date
-                                  THEN p.started_at ELSE excluded.started_at END,
-                attempts = CASE WHEN p.local_date = excluded.local_date THEN p.attempts + 1 ELSE 1 END,
-                local_date = excluded.local_date
-            RETURNING *
-            """,
-            channel_id,
-            local_date,
-            nonce,
-            aware_utc(now),
-        )
-        return pending_from(rows[0]) if rows else None
+        return await self._take_post(channel_id, local_date, nonce, now, owner=None, until=None)
 
     async def pending(self, channel_id: int) -> PendingPost | None:
         """The channel's post that was started but not recorded as done, or None."""
@@ -241,6 +222,24 @@ class PostgresSubscriptionStore:
         condition on the committed row, so of claims at once, from any processes, exactly one
         gets the post. See :meth:`bot.core.subscriptions.SubscriptionStore.claim_post`.
         """
+        return await self._take_post(channel_id, local_date, nonce, now, owner=owner, until=now + lease)
+
+    async def _take_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        nonce: str,
+        now: dt.datetime,
+        *,
+        owner: str | None,
+        until: dt.datetime | None,
+    ) -> PendingPost | None:
+        """The pending row of ``local_date`` for ``owner`` (None: no claim), when the post is due and free.
+
+        One statement: it inserts only for an active subscription that posts on the date and has
+        not posted it, and updates a pending row only when it is free (an earlier date's; or the
+        same date's with no claim, ``owner``'s own claim, or a lease that ran out).
+        """
         stamp = aware_utc(now)
         rows = await self._db.execute(
             """
@@ -263,7 +262,7 @@ class PostgresSubscriptionStore:
                    AND (p.claimed_by IS NULL OR p.claimed_by = excluded.claimed_by OR p.lease_until <= $4))
             RETURNING *
             """,
-            channel_id, local_date, nonce, stamp, owner, stamp + lease,
+            channel_id, local_date, nonce, stamp, owner, None if until is None else aware_utc(until),
         )  # fmt: skip
         return pending_from(rows[0]) if rows else None
 

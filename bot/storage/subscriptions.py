@@ -178,30 +178,10 @@ class SubscriptionStore:
         If a post for the same date is already pending, its first nonce is kept and returned
         (with ``attempts`` counted up), so a retry re-sends with the same nonce.
         Returns None, recording nothing, if the channel has no active subscription,
-        ``local_date`` (or a later date) is already posted, or ``local_date`` is before the
-        subscription's first date (``starts_on``).
+        ``local_date`` (or a later date) is already posted or pending, ``local_date`` is before
+        the subscription's first date (``starts_on``), or another process's claim on it runs.
         """
-        stamp = utc_text(now)
-        day = local_date.isoformat()
-        # One statement: inserts only for an active subscription that posts on the date, not yet posted.
-        rows = await self._db.execute(
-            """
-            INSERT INTO daily_pending (channel_id, local_date, nonce, started_at, attempts)
-            SELECT channel_id, ?, ?, ?, 1 FROM daily_subscriptions
-            WHERE channel_id = ? AND paused_reason IS NULL
-              AND (last_posted_date IS NULL OR last_posted_date < ?)
-              AND (starts_on IS NULL OR starts_on <= ?)
-            ON CONFLICT (channel_id) DO UPDATE SET
-                nonce = CASE WHEN local_date = excluded.local_date THEN nonce ELSE excluded.nonce END,
-                started_at = CASE WHEN local_date = excluded.local_date
-                                  THEN started_at ELSE excluded.started_at END,
-                attempts = CASE WHEN local_date = excluded.local_date THEN attempts + 1 ELSE 1 END,
-                local_date = excluded.local_date
-            RETURNING *
-            """,
-            (day, nonce, stamp, channel_id, day, day),
-        )
-        return pending_from(rows[0]) if rows else None
+        return await self._take_post(channel_id, local_date, nonce, now, owner=None, until=None)
 
     async def pending(self, channel_id: int) -> PendingPost | None:
         """The channel's post that was started but not recorded as done, or None."""
@@ -236,9 +216,27 @@ class SubscriptionStore:
         claims at once exactly one gets the post. See
         :meth:`bot.core.subscriptions.SubscriptionStore.claim_post`.
         """
+        return await self._take_post(channel_id, local_date, nonce, now, owner=owner, until=now + lease)
+
+    async def _take_post(
+        self,
+        channel_id: int,
+        local_date: dt.date,
+        nonce: str,
+        now: dt.datetime,
+        *,
+        owner: str | None,
+        until: dt.datetime | None,
+    ) -> PendingPost | None:
+        """The pending row of ``local_date`` for ``owner`` (None: no claim), when the post is due and free.
+
+        One statement: it inserts only for an active subscription that posts on the date and has
+        not posted it, and updates a pending row only when it is free (an earlier date's; or the
+        same date's with no claim, ``owner``'s own claim, or a lease that ran out).
+        """
         stamp = utc_text(now)
-        until = utc_text(now + lease)
         day = local_date.isoformat()
+        lease_until = None if until is None else utc_text(until)
         rows = await self._db.execute(
             """
             INSERT INTO daily_pending
@@ -260,7 +258,7 @@ class SubscriptionStore:
                    AND (claimed_by IS NULL OR claimed_by = excluded.claimed_by OR lease_until <= ?))
             RETURNING *
             """,
-            (day, nonce, stamp, owner, until, channel_id, day, day, stamp),
+            (day, nonce, stamp, owner, lease_until, channel_id, day, day, stamp),
         )
         return pending_from(rows[0]) if rows else None
 
