@@ -39,10 +39,29 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+class _MarkTable(dict[int, str | None]):
+    """For ``str.translate``: a combining mark maps to None (dropped), any other character to itself.
+
+    Filled as characters are first seen (translate looks each one up in C), up to a bound so
+    that no stream of odd input grows it for ever.
+    """
+
+    LIMIT = 20_000
+
+    def __missing__(self, codepoint: int) -> str | None:
+        char = chr(codepoint)
+        value = None if unicodedata.category(char).startswith("M") else char
+        if len(self) < self.LIMIT:
+            self[codepoint] = value
+        return value
+
+
+_MARKS = _MarkTable()
+
+
 def strip_marks(text: str) -> str:
     """Decompose (NFKD) and drop every combining mark: "País" → "Pais", "й" → "и"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return unicodedata.normalize("NFKD", text).translate(_MARKS)
 
 
 def fold(text: str) -> str:

@@ -18,7 +18,6 @@ from rapidfuzz import fuzz, process
 from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
 from bot.core.normalize import normalize
-from bot.core.release import release
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 3.0,
@@ -51,6 +50,7 @@ _VOTE_WORDS = re.compile(
     r"(?<![\d.])(\d{1,4})\s+(?:for|yes|ayes|in\s+favou?r)\W+(?:and\s+|to\s+)?(\d{1,4})\s+(?:against|no|nays)\b"
 )
 _ALNUM_SPLIT = re.compile(r"\d+|[^\d]+")
+_DIGIT = re.compile(r"\d")
 
 
 def text_tokens(text: str, *, query: bool = False) -> list[str]:
@@ -60,6 +60,9 @@ def text_tokens(text: str, *, query: bool = False) -> list[str]:
     ``32`` and ``ajr32``; "305–1" and "305 to 1" give ``305to1``. In a query, the numbers
     of a vote pair stand only for the pair ("305 to 1" must not find every text with a 1).
     """
+    words = normalize(text).split()
+    if _DIGIT.search(text) is None and _DIGIT.search(" ".join(words)) is None:
+        return words  # no numbers (most texts): the words are the tokens
     folded = text.casefold()
     out: list[str] = []
     paired: set[str] = set()
@@ -68,7 +71,7 @@ def text_tokens(text: str, *, query: bool = False) -> list[str]:
             out.append(f"{a}to{b}")
             paired.update((a, b))
     parts: list[str] = []
-    for word in normalize(text).split():
+    for word in words:
         if word.isalpha():  # most words: no digits to split off
             parts.append(word)
         else:
@@ -129,7 +132,8 @@ class TextIndex:
                 lengths.setdefault(name, []).append(len(toks))
         average = {name: (sum(v) / len(v)) or 1.0 for name, v in lengths.items()}
         postings: dict[str, dict[int, float]] = {}
-        for doc, tokenized in enumerate(per_doc):
+        for doc in range(len(per_doc)):
+            tokenized, per_doc[doc] = per_doc[doc], {}  # let go of each as it is used
             weighted: dict[str, float] = {}
             for name, toks in tokenized.items():
                 weight = FIELD_WEIGHTS.get(name, DEFAULT_FIELD_WEIGHT)
@@ -148,10 +152,9 @@ class TextIndex:
         self._unseen_idf = math.log(1.0 + (total + 0.5) / 0.5)  # a word no document has
         self._vocab = sorted(postings)
         self._words = [w for w in self._vocab if not any(ch.isdigit() for ch in w)]
-        # The scratch tables are freed a piece at a time (see bot.core.release), not in one go.
-        scratch: list[object] = [per_doc, known]
-        del per_doc, known
-        release(scratch)
+        # The scratch tables are freed a piece at a time, not in one go (see bot.core.release).
+        while known:
+            known.popitem()
 
     def __len__(self) -> int:
         return len(self._keys)
