@@ -22,13 +22,15 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.clock import Clock
-from bot.core.loader import FILE_NAMES, FileKind, data_files, load_dataset
+from bot.core.files import atomic_write
+from bot.core.loader import FILE_NAMES, FileKind, LoadResult, data_files, load_dataset
 from bot.core.model import Dataset
-from bot.core.reloading import atomic_write, history_files, replace_keeping_history
+from bot.core.reloading import history_files, replace_keeping_history
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +104,20 @@ def _write_manifest(data_dir: Path, version: str, files: dict[FileKind, bytes]) 
 
 
 def bring_in_image_dataset(
-    image_dir: Path, data_dir: Path, *, history_dir: Path, history_keep: int, clock: Clock
+    image_dir: Path,
+    data_dir: Path,
+    *,
+    history_dir: Path,
+    history_keep: int,
+    clock: Clock,
+    load: Callable[[Path], LoadResult] = load_dataset,
 ) -> ImageSync:
-    """Bring the dataset shipped in ``image_dir`` into ``data_dir`` when it is newer (see the module)."""
-    image = load_dataset(image_dir)
+    """Bring the dataset shipped in ``image_dir`` into ``data_dir`` when it is newer (see the module).
+
+    ``load`` reads a data folder (a :class:`~bot.core.snapshot.SnapshotCache`'s, to skip files
+    read before).
+    """
+    image = load(image_dir)
     if image.dataset is None:
         log.error(
             "The shipped dataset in %s has %d problem(s) and was not brought in: %s",
@@ -129,7 +141,7 @@ def bring_in_image_dataset(
         atomic_write(data_dir / FILE_NAMES[kind], shipped[kind])
         present[kind] = shipped[kind]
 
-    current = load_dataset(data_dir)
+    current = load(data_dir)
     in_use = current.dataset.info.version if current.dataset is not None else None
     differing = [kind for kind in shipped if present[kind] != shipped[kind]]
     manifest = _read_manifest(data_dir)

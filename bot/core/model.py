@@ -456,12 +456,12 @@ def display_names(countries: Iterable[Country], jurisdictions: Iterable[Jurisdic
     for country in countries:
         for name in (country.name, *country.aliases):
             country_names.setdefault(normalize(name), set()).add(country.id)
+    norms = [normalize(place.name) for place in places]  # each name folded once
     place_names: dict[str, list[Jurisdiction]] = {}
-    for place in places:
-        place_names.setdefault(normalize(place.name), []).append(place)
+    for place, norm in zip(places, norms, strict=True):
+        place_names.setdefault(norm, []).append(place)
     shown: dict[str, str] = {}
-    for place in places:
-        norm = normalize(place.name)
+    for place, norm in zip(places, norms, strict=True):
         own = next((a for a in place.aliases if a.startswith(f"{place.name} (") and a.endswith(")")), None)
         if own is not None:
             shown[place.id] = own

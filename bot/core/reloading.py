@@ -18,17 +18,16 @@ import dataclasses
 import datetime as dt
 import gc
 import logging
-import os
 import re
 import shutil
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
 from bot.core.clock import Clock
 from bot.core.diskfull import DISK_FULL_ERRNOS, STORAGE_FULL
+from bot.core.files import atomic_write
 from bot.core.loader import (
     FILE_NAMES,
     FileKind,
@@ -41,6 +40,7 @@ from bot.core.loader import (
 )
 from bot.core.model import Dataset, Event, NonAct, Record
 from bot.core.release import release
+from bot.core.snapshot import SnapshotCache
 
 log = logging.getLogger(__name__)
 
@@ -222,8 +222,13 @@ class DataStore(Generic[T]):
         history_keep: int = DEFAULT_HISTORY_KEEP,
         max_upload_bytes: int = MAX_UPLOAD_BYTES,
         dataset: Dataset | None = None,
+        snapshot_dir: Path | None = None,
     ) -> None:
-        """Start from ``dataset``, or load the data folder now (DataLoadError on problems)."""
+        """Start from ``dataset``, or load the data folder now (DataLoadError on problems).
+
+        With ``snapshot_dir``, validated datasets are kept there (:mod:`bot.core.snapshot`), so
+        files loaded before, unchanged, are not parsed again.
+        """
         if history_keep < 1:
             raise ValueError("history_keep must be at least 1")
         self.data_dir = data_dir
@@ -233,8 +238,9 @@ class DataStore(Generic[T]):
         self._builder = builder
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
         if dataset is None:
-            result = load_dataset(data_dir)
+            result = self._cached(data_files(data_dir), lambda: load_dataset(data_dir))
             if result.dataset is None:
                 raise DataLoadError(result.problems)
             dataset = result.dataset
@@ -303,20 +309,24 @@ class DataStore(Generic[T]):
 
     # ------------------------------------------------------------------ internals
 
+    def _cached(self, files: Mapping[FileKind, Path | bytes], load: Callable[[], LoadResult]) -> LoadResult:
+        """``load()``, or the snapshot of these very files when one was kept."""
+        return load() if self._snapshots is None else self._snapshots.load_files(files, load)
+
     def _load_disk(self) -> LoadResult:
         # problems name the bare files: moderators see "events.yaml:12: ...", not server paths
-        return load_dataset(self.data_dir, bare_names=True)
+        return self._cached(data_files(self.data_dir), lambda: load_dataset(self.data_dir, bare_names=True))
 
     def _load_upload(self, kind: FileKind, name: str, data: bytes) -> LoadResult:
         files: dict[FileKind, Path | bytes] = dict(data_files(self.data_dir))
         files[kind] = data
         names: dict[FileKind, str] = dict(FILE_NAMES)
         names[kind] = name
-        return load_files(
+        return self._cached(files, lambda: load_files(
             files["resolutions"], files["events"], non_acts=files.get("non_acts"),
             resolutions_name=names["resolutions"], events_name=names["events"],
             non_acts_name=names["non_acts"],
-        )
+        ))
 
     def _load_and_build(self, load: Callable[[], LoadResult]) -> _Built[T] | tuple[Problem, ...]:
         """Runs in a worker thread: load, build, diff. Problems come back as a tuple.
@@ -410,30 +420,3 @@ def _history_name(history_dir: Path, kind: FileKind, clock: Clock) -> Path:
         path = history_dir / f"{kind}-{stamp}-{n}.yaml"
         n += 1
     return path
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` so readers see the old file or the new one, never a mix."""
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -38,7 +39,9 @@ from bot.core.backoff import Backoff
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
 from bot.core.image_dataset import ImageSync, bring_in_image_dataset
+from bot.core.loader import load_dataset
 from bot.core.reloading import DataLoadError, DataStore
+from bot.core.snapshot import SnapshotCache
 from bot.discordbot.bot import ArtsakhBot, settle_memory
 from bot.discordbot.network import NETWORK_ERRORS, network_cause
 from bot.discordbot.sync import Outcome, SyncResult, SyncTarget, targets_for
@@ -120,15 +123,27 @@ def _token(config: Config) -> str:
     return token
 
 
+SNAPSHOT_FOLDER = "snapshots"
+
+
+def snapshot_dir(config: Config) -> Path | None:
+    """Where validated datasets are kept (beside the state database), or None for an in-memory one."""
+    database = config.storage.database
+    return None if os.fspath(database) == MEMORY else Path(database).parent / SNAPSHOT_FOLDER
+
+
 def bring_in_shipped_data(config: Config, clock: Clock) -> ImageSync:
     """Bring a newer shipped dataset (``data.image_path``) into the data folder; never fatal."""
     image_dir = config.data.image_path
     if image_dir is None:
         return ImageSync()
+    folder = snapshot_dir(config)
+    load = SnapshotCache(folder).load_dataset if folder is not None else load_dataset
     try:
         return bring_in_image_dataset(
             Path(image_dir), Path(config.data.path),
             history_dir=Path(config.data.history_path), history_keep=config.data.history_keep, clock=clock,
+            load=load,
         )
     except OSError as exc:
         log.error("Could not bring the shipped dataset %s into %s: %s", image_dir, config.data.path, exc)
@@ -148,6 +163,7 @@ async def open_datastore(config: Config, clock: Clock) -> tuple[DataStore[QueryE
             history_dir=Path(config.data.history_path),
             history_keep=config.data.history_keep,
             dataset=shipped.dataset,
+            snapshot_dir=snapshot_dir(config),
         )
         return store, shipped
 

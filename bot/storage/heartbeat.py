@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.reloading import atomic_write
+from bot.core.files import atomic_write
 
 HEARTBEAT_FILE = "heartbeat"
 BEAT_SECONDS = 20.0

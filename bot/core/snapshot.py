@@ -1,0 +1,208 @@
+"""Validated snapshots of the dataset: unchanged files are not parsed and checked again.
+
+Reading the YAML is the slow part of a load (PyYAML's C loader alone takes seconds at 10,000
+records; walking its nodes with line numbers about as long again). Once a set of files has
+loaded without a single problem, the resulting :class:`~bot.core.model.Dataset` is written to
+a snapshot file named by a hash of the files' bytes and of the loader's and the model's code.
+The next load of the very same files (a restart, a reload with nothing changed, an upload of
+the file already there) reads the snapshot instead. Any change to a file, or to that code,
+makes a different key: there is no stale snapshot to invalidate, and the loader (with its
+``file:line`` problems) reads anything new. File names are not part of the key: they only
+ever appear in problems, and a snapshot has none.
+
+Snapshots are pickles read by an unpickler that builds nothing but the model's own classes,
+each through its constructor (so its checks run), in chunks small enough that the event loop
+keeps running beside a reload's worker thread. A damaged or unreadable snapshot is ignored
+(and removed); writes are atomic. Only the newest few are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import io
+import logging
+import pickle
+from collections.abc import Callable, Iterable, Mapping
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from bot.core import loader, model
+from bot.core.files import atomic_write
+from bot.core.loader import FileKind, LoadResult, data_files, load_dataset
+from bot.core.model import Dataset
+
+log = logging.getLogger(__name__)
+
+KEEP = 3  # snapshots kept in the folder (the newest)
+CHUNK = 2_000  # items of a large tuple pickled together
+_PREFIX = "dataset-"
+_SUFFIX = ".snapshot"
+_FORMAT = b"artsakh-bot dataset snapshot 1\n"
+
+
+def _model_classes() -> dict[type, tuple[str, ...]]:
+    """The model's dataclasses, each with the fields its constructor is given (in order)."""
+    out: dict[type, tuple[str, ...]] = {}
+    for value in vars(model).values():
+        if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__:
+            fields = [f for f in dataclasses.fields(value) if f.init]
+            kept = [f.name for f in fields if f.compare]
+            if kept == [f.name for f in fields[: len(kept)]]:  # derived fields come last, if any
+                out[value] = tuple(kept)
+    return out
+
+
+_FIELDS = _model_classes()
+
+
+def code_version() -> str:
+    """A hash of the code that decides what a file means: the loader and the model."""
+    digest = hashlib.sha256()
+    for module in (loader, model):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
+def snapshot_key(files: Iterable[tuple[str, bytes]]) -> str:
+    """The key of a set of files, each ``(kind, content)``, under the current code.
+
+    File names only ever appear in problems, and a snapshot has none: an upload with the
+    same content as the file on disk has the same key.
+    """
+    digest = hashlib.sha256(code_version().encode())
+    for kind, data in sorted(files):
+        for part in (kind.encode(), data):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+    return digest.hexdigest()[:40]
+
+
+class _Pickler(pickle.Pickler):
+    """Model objects go as their class and constructor arguments (fast to rebuild, and checked)."""
+
+    def reducer_override(self, obj: Any) -> Any:  # noqa: ANN401 - pickle's own protocol
+        names = _FIELDS.get(type(obj))
+        if names is None:
+            return NotImplemented
+        return type(obj), tuple(getattr(obj, name) for name in names)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds the model's classes (and its enums) and nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:  # noqa: ANN401 - pickle's own protocol
+        if module == model.__name__:
+            value = getattr(model, name, None)
+            if isinstance(value, type) and (value in _FIELDS or issubclass(value, Enum)):
+                return value
+        raise pickle.UnpicklingError(f"a dataset snapshot may not hold {module}.{name}")
+
+
+def _dumps(value: object) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=5).dump(value)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes) -> Any:  # noqa: ANN401 - checked by the caller
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def encode(dataset: Dataset) -> bytes:
+    """The snapshot of ``dataset``: each field pickled on its own, large tuples in chunks."""
+    parts: dict[str, list[bytes]] = {}
+    for name in _FIELDS[Dataset]:
+        value = getattr(dataset, name)
+        if isinstance(value, tuple):
+            parts[name] = [_dumps(value[i : i + CHUNK]) for i in range(0, len(value), CHUNK)]
+        else:
+            parts[name] = [_dumps(value)]
+    return _FORMAT + pickle.dumps(parts, protocol=5)
+
+
+def decode(data: bytes) -> Dataset:
+    """The dataset of a snapshot (ValueError if it is not one)."""
+    if not data.startswith(_FORMAT):
+        raise ValueError("not a dataset snapshot")
+    try:
+        parts = pickle.loads(data[len(_FORMAT) :])  # noqa: S301 - a dict of bytes, checked below
+        if not isinstance(parts, dict) or set(parts) != set(_FIELDS[Dataset]):
+            raise ValueError("not a dataset snapshot of this version")
+        values: dict[str, object] = {}
+        for name, chunks in parts.items():
+            if not isinstance(chunks, list) or not all(isinstance(c, bytes) for c in chunks):
+                raise ValueError("not a dataset snapshot")
+            pieces = [_loads(chunk) for chunk in chunks]  # one short step each
+            values[name] = tuple(x for piece in pieces for x in piece) if len(pieces) != 1 else pieces[0]
+        dataset = Dataset(**values)  # type: ignore[arg-type]
+    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError, KeyError) as err:
+        raise ValueError(f"damaged dataset snapshot: {err}") from None
+    if not isinstance(dataset.info, model.DatasetInfo):
+        raise ValueError("not a dataset snapshot")
+    return dataset
+
+
+class SnapshotCache:
+    """Snapshots of validated datasets in one folder (e.g. beside the bot's state)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{_PREFIX}{key}{_SUFFIX}"
+
+    def get(self, key: str) -> Dataset | None:
+        """The dataset saved under ``key``, or None (a damaged snapshot is removed)."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            return decode(data)
+        except ValueError as err:
+            log.warning("ignoring the dataset snapshot %s: %s", path.name, err)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+
+    def put(self, key: str, dataset: Dataset) -> None:
+        """Save ``dataset`` under ``key`` (atomically) and keep only the newest few; never raises."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(self._path(key), encode(dataset))
+            kept = sorted(self.folder.glob(f"{_PREFIX}*{_SUFFIX}"), key=lambda p: p.stat().st_mtime)
+            for old in kept[:-KEEP]:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+        except OSError as err:
+            log.warning("could not save a dataset snapshot in %s: %s", self.folder, err)
+
+    def load(self, files: Iterable[tuple[str, bytes]], load: Callable[[], LoadResult]) -> LoadResult:
+        """The snapshot of these files if there is one, else ``load()`` (saved when it has no problem)."""
+        key = snapshot_key(files)
+        dataset = self.get(key)
+        if dataset is not None:
+            log.debug("dataset read from its snapshot %s", key)
+            return LoadResult(dataset, ())
+        result = load()
+        if result.dataset is not None and not result.problems:
+            self.put(key, result.dataset)
+        return result
+
+    def load_files(
+        self, files: Mapping[FileKind, Path | bytes], load: Callable[[], LoadResult]
+    ) -> LoadResult:
+        """Like :meth:`load`, for files given as paths or uploaded bytes."""
+        try:
+            contents = [(kind, f if isinstance(f, bytes) else f.read_bytes()) for kind, f in files.items()]
+        except OSError:
+            return load()  # the loader tells what is wrong with the files
+        return self.load(contents, load)
+
+    def load_dataset(self, folder: Path, *, bare_names: bool = False) -> LoadResult:
+        """:func:`bot.core.loader.load_dataset`, or the snapshot of the folder's files."""
+        return self.load_files(data_files(folder), lambda: load_dataset(folder, bare_names=bare_names))

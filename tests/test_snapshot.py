@@ -1,0 +1,120 @@
+"""Validated snapshots: files loaded before, unchanged, are read from their snapshot."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.clock import ManualClock
+from bot.core.loader import data_files, load_dataset
+from bot.core.reloading import DataStore
+from bot.core.snapshot import SnapshotCache, decode, encode, snapshot_key
+
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+START = dt.datetime(2026, 11, 30, 12, 0, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def version(store: DataStore[object]) -> str:
+    return store.current.dataset.info.version
+
+
+def key_of(folder: Path) -> str:
+    return snapshot_key((kind, path.read_bytes()) for kind, path in data_files(folder).items())
+
+
+def test_a_snapshot_round_trips_the_whole_dataset() -> None:
+    dataset = load_dataset(MINI).dataset
+    assert dataset is not None
+    again = decode(encode(dataset))
+    assert again == dataset
+    assert again.jurisdiction("california") == dataset.jurisdiction("california")
+    assert [r.id for r in again.records_of("california")] == [r.id for r in dataset.records_of("california")]
+
+
+def test_unchanged_files_are_read_from_their_snapshot(data_dir: Path, tmp_path: Path) -> None:
+    snapshots = tmp_path / "state" / "snapshots"
+    DataStore(data_dir, lambda ds: None, clock=ManualClock(START), snapshot_dir=snapshots)
+    saved = list(snapshots.iterdir())
+    assert [p.name for p in saved] == [f"dataset-{key_of(data_dir)}.snapshot"]
+    # Put another dataset under the same key: a store over the same files must answer from it.
+    dataset = load_dataset(data_dir).dataset
+    assert dataset is not None
+    marked = dataclasses.replace(dataset, info=dataclasses.replace(dataset.info, version="from-snapshot"))
+    saved[0].write_bytes(encode(marked))
+    store = DataStore(data_dir, lambda ds: None, clock=ManualClock(START), snapshot_dir=snapshots)
+    assert version(store) == "from-snapshot"
+
+
+async def test_a_changed_file_is_read_and_checked_again(data_dir: Path, tmp_path: Path) -> None:
+    snapshots = tmp_path / "snapshots"
+    store = DataStore(data_dir, lambda ds: None, clock=ManualClock(START), snapshot_dir=snapshots)
+    path = data_dir / "events.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("1991-09-02", "1991-09-31"), encoding="utf-8")
+    report = await store.reload_from_disk()
+    assert not report.ok
+    assert [str(p) for p in report.problems] == [
+        ("events.yaml:4: event 'nkr-proclamation': date '1991-09-31' is impossible: "
+        "September 1991 has 30 days, not 31")
+    ]
+    path.write_text(path.read_text(encoding="utf-8").replace("1991-09-31", "1991-09-03"), encoding="utf-8")
+    report = await store.reload_from_disk()
+    assert report.ok
+    assert report.diff is not None
+    assert report.diff.events_changed == ("nkr-proclamation",)
+    assert len(list(snapshots.iterdir())) == 2  # the first files' snapshot and the new one
+
+
+def test_a_damaged_snapshot_is_ignored_and_removed(data_dir: Path, tmp_path: Path) -> None:
+    snapshots = tmp_path / "snapshots"
+    DataStore(data_dir, lambda ds: None, clock=ManualClock(START), snapshot_dir=snapshots)
+    (saved,) = snapshots.iterdir()
+    saved.write_bytes(saved.read_bytes()[:-40])
+    store = DataStore(data_dir, lambda ds: None, clock=ManualClock(START), snapshot_dir=snapshots)
+    assert version(store) == "test-1"
+    assert saved.exists()  # written again, whole, from the YAML
+    assert decode(saved.read_bytes()) == store.current.dataset
+
+
+class Boom:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.getcwd, ()  # type: ignore[return-value]
+
+
+def test_a_snapshot_builds_nothing_but_the_models_classes(tmp_path: Path) -> None:
+    dataset = load_dataset(MINI).dataset
+    assert dataset is not None
+    good = encode(dataset)
+    header, body = good.split(b"\n", 1)
+    parts = pickle.loads(body)
+    parts["records"] = [pickle.dumps((Boom(),))]
+    with pytest.raises(ValueError, match="may not hold"):
+        decode(header + b"\n" + pickle.dumps(parts))
+    cache = SnapshotCache(tmp_path)
+    (tmp_path / "dataset-x.snapshot").write_bytes(header + b"\n" + pickle.dumps(parts))
+    assert cache.get("x") is None
+    assert not (tmp_path / "dataset-x.snapshot").exists()
+
+
+def test_only_the_newest_snapshots_are_kept(data_dir: Path, tmp_path: Path) -> None:
+    cache = SnapshotCache(tmp_path / "snapshots")
+    dataset = load_dataset(data_dir).dataset
+    assert dataset is not None
+    for n in range(6):
+        cache.put(f"k{n}", dataset)
+        os.utime(cache.folder / f"dataset-k{n}.snapshot", (n, n))
+    assert sorted(p.name for p in cache.folder.iterdir()) == [
+        "dataset-k3.snapshot", "dataset-k4.snapshot", "dataset-k5.snapshot"
+    ]
