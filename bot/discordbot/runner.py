@@ -127,9 +127,11 @@ SNAPSHOT_FOLDER = "snapshots"
 
 
 def snapshot_dir(config: Config) -> Path | None:
-    """Where validated datasets are kept (beside the state database), or None for an in-memory one."""
-    database = config.storage.database
-    return None if os.fspath(database) == MEMORY else Path(database).parent / SNAPSHOT_FOLDER
+    """Where validated datasets are kept (in the state folder), or None with an in-memory database."""
+    database = config.storage.sqlite_path
+    if database is not None and os.fspath(database) == MEMORY:
+        return None
+    return config.storage.state_dir / SNAPSHOT_FOLDER
 
 
 def bring_in_shipped_data(config: Config, clock: Clock) -> ImageSync:
