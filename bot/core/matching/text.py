@@ -7,6 +7,7 @@ prefix and typo tolerance on its vocabulary and vote counts ("305–1",
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import re
@@ -37,6 +38,8 @@ _K1 = 1.2
 _B = 0.5
 _PREFIX_WEIGHT = 0.8
 _KEEP_FRACTION = 0.3  # results scoring under this share of the best one are dropped
+_COMMON_MIN = 200  # a word in more documents than this (and a twentieth of them) is common
+_DEPTH_MAX = 4096  # impact orders are read this deep at most before walking everything
 
 STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is",
@@ -150,6 +153,12 @@ class TextIndex:
             for tok, docs_ in postings.items()
         }
         self._unseen_idf = math.log(1.0 + (total + 0.5) / 0.5)  # a word no document has
+        # For top-k pruning: each word's highest weight, and the long lists in impact order.
+        self._max_sat = {tok: max(docs_.values()) for tok, docs_ in postings.items()}
+        self._impact = {
+            tok: tuple(sorted(docs_, key=lambda d, p=docs_: (-p[d], d)))  # type: ignore[misc]
+            for tok, docs_ in postings.items() if len(docs_) > _COMMON_MIN
+        }
         self._vocab = sorted(postings)
         self._words = [w for w in self._vocab if not any(ch.isdigit() for ch in w)]
         # The scratch tables are freed a piece at a time, not in one go (see bot.core.release).
@@ -200,34 +209,15 @@ class TextIndex:
         if not any(expansions):
             return []
         idf = self._idf
-        scores: dict[int, float] = {}
-        quality: dict[int, float] = {}
-        weight_total = 0.0
-        for exps in expansions:
-            top_idf = max((idf[w] for w, _ in exps), default=self._unseen_idf)
-            weight_total += top_idf
-            token_best: dict[int, tuple[float, float]] = {}  # doc -> (bm25 part, match weight)
-            if len(exps) == 1:  # the word as typed only: every document has it once
-                word, weight = exps[0]
-                factor = weight * idf[word]
-                token_best = {doc: (factor * sat, factor) for doc, sat in self._postings[word].items()}
-            for word, weight in exps if len(exps) > 1 else ():
-                factor = weight * idf[word]
-                for doc, sat in self._postings[word].items():
-                    value = factor * sat
-                    old = token_best.get(doc)
-                    if old is None or value > old[0]:
-                        token_best[doc] = (value, factor)
-            for doc, (value, matched) in token_best.items():
-                scores[doc] = scores.get(doc, 0.0) + value
-                quality[doc] = quality.get(doc, 0.0) + matched
-        if not scores:
+        weight_total = sum(max((idf[w] for w, _ in exps), default=self._unseen_idf) for exps in expansions)
+        found = self._score(expansions, limit, weight_total)
+        if found is None:
             return []
-
+        scores, quality = found
         def coverage(doc: int) -> float:
             return quality[doc] / weight_total if weight_total else 0.0
 
-        ranked = sorted((-s * (0.5 + 0.5 * coverage(doc)), doc) for doc, s in scores.items())
+        ranked = heapq.nsmallest(limit, ((-s * (0.5 + 0.5 * coverage(d)), d) for d, s in scores.items()))
         best = -ranked[0][0]
         floor = best * _KEEP_FRACTION
         # Scores: the best hit's word coverage (100 = every word found as typed), others in proportion.
@@ -246,6 +236,126 @@ class TextIndex:
                 all(doc in postings.get(token, ()) for token in content),  # every word found as typed
             ))
         return hits
+
+    def _token_part(
+        self, exps: Sequence[tuple[str, float]], docs: Iterable[int] | None = None
+    ) -> dict[int, tuple[float, float]]:
+        """Doc -> (BM25 part, match weight) for one query word: its best expansion in each document.
+
+        Every document with one of the expansions, or only ``docs`` (looked up, not walked).
+        """
+        idf, postings = self._idf, self._postings
+        best: dict[int, tuple[float, float]] = {}
+        if docs is not None:
+            for doc in docs:
+                for word, weight in exps:
+                    sat = postings[word].get(doc)
+                    if sat is not None:
+                        factor = weight * idf[word]
+                        if doc not in best or factor * sat > best[doc][0]:
+                            best[doc] = (factor * sat, factor)
+            return best
+        if len(exps) == 1:  # the word as typed only: every document has it once
+            word, weight = exps[0]
+            factor = weight * idf[word]
+            return {doc: (factor * sat, factor) for doc, sat in postings[word].items()}
+        for word, weight in exps:
+            factor = weight * idf[word]
+            for doc, sat in postings[word].items():
+                value = factor * sat
+                old = best.get(doc)
+                if old is None or value > old[0]:
+                    best[doc] = (value, factor)
+        return best
+
+    def _bound(self, exps: Sequence[tuple[str, float]], depth: int | None = None) -> float:
+        """The most one query word adds to a document's score.
+
+        To any document's, or (with ``depth``) to one not among the first ``depth`` of each
+        expansion's impact order.
+        """
+        out = 0.0
+        for word, weight in exps:
+            if depth is None:
+                sat = self._max_sat[word]
+            else:
+                order = self._impact.get(word)
+                if order is None or len(order) <= depth:
+                    continue  # short lists are walked whole: nothing beyond them
+                sat = self._postings[word][order[depth]]
+            out = max(out, weight * self._idf[word] * sat)
+        return out
+
+    def _score(
+        self, expansions: list[list[tuple[str, float]]], limit: int, weight_total: float
+    ) -> tuple[dict[int, float], dict[int, float]] | None:
+        """Scores and match weights of the documents that can make the first ``limit``.
+
+        Top-k pruning (MaxScore): a word most documents have ("resolution") is not walked.
+        Rare words are walked in full, and common ones only looked up in what they found,
+        when no document without a rare word could score high enough to be shown; with common
+        words alone, only the start of each word's impact order (documents by how much the word
+        weighs in them) is read, deeper until nothing further down could rank. Otherwise every
+        posting is walked. The results are those of walking everything (but for which of
+        documents scoring exactly alike fills the last places).
+        """
+        sizes = [sum(len(self._postings[w]) for w, _ in exps) for exps in expansions]
+        common = max(_COMMON_MIN, len(self._keys) // 20)
+        rare = [exps for exps, size in zip(expansions, sizes, strict=True) if size <= common]
+        heavy = [exps for exps, size in zip(expansions, sizes, strict=True) if size > common]
+        if heavy:
+            # A document none of the rare words found has at most the common words' weight.
+            most = sum(max(weight * self._idf[w] for w, weight in exps) for exps in heavy)
+            share = 0.5 + 0.5 * min(1.0, most / weight_total) if weight_total else 1.0
+            if rare:
+                parts = [self._token_part(exps) for exps in rare]
+                found = set().union(*parts)
+                parts += [self._token_part(exps, found) for exps in heavy]
+                beyond = share * sum(self._bound(exps) for exps in heavy)
+            else:
+                depth = 2 * limit
+                while True:
+                    found = {doc for exps in heavy for word, _ in exps for doc in self._top(word, depth)}
+                    parts = [self._token_part(exps, found) for exps in heavy]
+                    beyond = share * sum(self._bound(exps, depth) for exps in heavy)
+                    if not beyond or depth >= _DEPTH_MAX or self._safe(parts, beyond, limit, weight_total):
+                        break
+                    depth *= 4
+            if beyond and not self._safe(parts, beyond, limit, weight_total):
+                parts = [self._token_part(exps) for exps in expansions]
+        else:
+            parts = [self._token_part(exps) for exps in expansions]
+        scores, quality = self._sum(parts)
+        return (scores, quality) if scores else None
+
+    def _top(self, word: str, depth: int) -> Iterable[int]:
+        order = self._impact.get(word)
+        return order[:depth] if order is not None else self._postings[word].keys()
+
+    @staticmethod
+    def _sum(parts: Iterable[dict[int, tuple[float, float]]]) -> tuple[dict[int, float], dict[int, float]]:
+        scores: dict[int, float] = {}
+        quality: dict[int, float] = {}
+        for part in parts:
+            for doc, (value, matched) in part.items():
+                scores[doc] = scores.get(doc, 0.0) + value
+                quality[doc] = quality.get(doc, 0.0) + matched
+        return scores, quality
+
+    @classmethod
+    def _safe(
+        cls, parts: list[dict[int, tuple[float, float]]], beyond: float, limit: int, weight_total: float
+    ) -> bool:
+        """Whether no document outside ``parts``, worth at most ``beyond`` in the end, could be shown."""
+        scores, quality = cls._sum(parts)
+        if not scores:
+            return False
+        total = weight_total or 1.0
+        finals = heapq.nlargest(limit, (s * (0.5 + 0.5 * quality[d] / total) for d, s in scores.items()))
+        kth = finals[-1] if len(finals) >= limit else 0.0
+        # A document further down scoring exactly the last one shown would tie with it; which
+        # of equals is shown is arbitrary anyway, so the ones already found are kept.
+        return beyond < finals[0] * _KEEP_FRACTION or beyond <= kth
 
     def _best_field(self, doc: int, expansions: Sequence[Sequence[tuple[str, float]]]) -> str:
         best_name, best_value = "", -1.0
