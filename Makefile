@@ -47,7 +47,7 @@ run: $(STAMP)
 test: lint imports typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff check bot tests bench tools
 
 imports: $(STAMP)
 	$(BIN)/lint-imports
