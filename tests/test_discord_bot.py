@@ -308,6 +308,8 @@ async def test_every_command_answers_publicly(
 ) -> None:
     result = await fake_discord.slash(command, options)
     answered(result)
+    if result.deferred:  # /timeline and /stats draw their picture first
+        await result.wait_until(lambda r: not r.message.loading, timeout=20)
     assert not result.ephemeral, result.text
     assert expected in result.text
 
@@ -327,7 +329,7 @@ async def test_help_lists_every_command_with_an_example(fake_discord: FakeDiscor
     answered(result)
     assert result.ephemeral
     fields = {f["name"].split()[0]: f["value"] for f in result.embeds[0]["fields"]}
-    order = ["jurisdiction", "resolution", "date", "onthisday", "timeline", "list", "stats", "about", "help"]
+    order = ["jurisdiction", "resolution", "date", "onthisday", "timeline", "list", "map", "stats", "about", "help"]
     assert list(fields) == [f"/{name}" for name in order]  # in the order people look for them
     for name in order:
         assert "Example: `/" in fields[f"/{name}"], name

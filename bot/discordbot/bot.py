@@ -35,11 +35,16 @@ from bot.discordbot.replay import Ask, KeptAsks
 from bot.discordbot.respond import send_answer
 from bot.discordbot.sync import SyncResult, SyncTarget, sync_tree, targets_for
 from bot.discordbot.views import DYNAMIC_ITEMS
+from bot.pictures.service import Picture, PictureService, geo_folder
 from bot.storage.state import StateDatabase, subscription_store
 
 log = logging.getLogger(__name__)
 
-CORE_EXTENSIONS: tuple[str, ...] = ("bot.discordbot.cogs.lookup", "bot.discordbot.cogs.info")
+CORE_EXTENSIONS: tuple[str, ...] = (
+    "bot.discordbot.cogs.lookup",
+    "bot.discordbot.cogs.info",
+    "bot.discordbot.cogs.maps",
+)
 OPTIONAL_EXTENSIONS: tuple[str, ...] = (
     "bot.discordbot.cogs.daily",
     "bot.discordbot.cogs.admin",
@@ -92,6 +97,7 @@ class ArtsakhBot(commands.Bot):
         sync_on_start: bool = True,
         subscriptions: SubscriptionStore | None = None,
         shipped: ImageSync | None = None,
+        pictures: PictureService | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -124,6 +130,7 @@ class ArtsakhBot(commands.Bot):
         # command -> how to answer it again from its arguments (page buttons, candidate menus)
         self.replayers: dict[str, Callable[..., Answer]] = {}
         self.shipped = shipped or ImageSync()  # what start-up did with the shipped dataset
+        self.pictures = pictures or PictureService(geo_folder(config.data.path))
 
     # ------------------------------------------------------------------ data
 
@@ -159,8 +166,9 @@ class ArtsakhBot(commands.Bot):
         ask: Ask | None = None,
         slot: int = 0,
         private: bool = False,
+        picture: Picture | None = None,
     ) -> None:
-        """Send ``answer`` the bot's way: a card or a list with its menus, public or private.
+        """Send ``answer`` the bot's way: a card or a list with its menus, public or private, a picture above.
 
         ``ask`` is the question again (a command in :attr:`replayers` and its arguments), for the
         page buttons and the candidate menu; a picked candidate replaces argument ``slot``.
@@ -174,6 +182,7 @@ class ArtsakhBot(commands.Bot):
             slot=slot,
             private=private,
             kept=self.kept_asks,
+            picture=picture,
         )
 
     # ------------------------------------------------------------------ lifecycle

@@ -300,6 +300,19 @@ def answer_embed(answer: Answer, *, footer: str | None = None) -> discord.Embed:
     return fit_embed(embed)
 
 
+def picture_embed(filename: str) -> discord.Embed:
+    """An embed that shows the attached picture ``filename`` and nothing else (above the answer)."""
+    return discord.Embed(colour=COLOURS[Status.FOUND]).set_image(url=f"attachment://{filename}")
+
+
+def picture_embeds(message: discord.Message | None) -> list[discord.Embed]:
+    """The message's picture embed (its first embed, showing an attachment), to keep when it is edited."""
+    if message is None or not message.embeds:
+        return []
+    first = message.embeds[0]
+    return [first] if (first.image.url or "").startswith("attachment://") else []
+
+
 def notice(text: str, *, title: str | None = None, status: Status = Status.INVALID) -> discord.Embed:
     """A short private notice (errors, refusals, cooldowns) as an embed."""
     embed = discord.Embed(description=clip(text, DESCRIPTION_LIMIT), colour=COLOURS[status])

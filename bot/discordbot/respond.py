@@ -7,6 +7,7 @@ as a user-installed app) the answer is private too, so it never fails to arrive.
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
@@ -16,8 +17,10 @@ from bot.core.answers import Answer, Status
 from bot.core.cards import card_for
 from bot.core.model import Dataset
 from bot.discordbot.cooldowns import refund
+from bot.discordbot.render import picture_embed
 from bot.discordbot.replay import Ask, KeptAsks
 from bot.discordbot.views import Shown, present
+from bot.pictures.service import Picture
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +46,15 @@ async def send_answer(
     slot: int = 0,
     private: bool = False,
     kept: KeptAsks,
+    picture: Picture | None = None,
 ) -> None:
     """Answer ``interaction`` with ``answer`` (see the module docstring).
 
     ``ask`` is the question again, for page buttons and the candidate menu (None: neither);
     picking a candidate replaces argument ``slot`` of it. An INVALID answer gives the user's
     cooldown turn back. ``kept`` holds an ask too long for a custom id (see
-    :class:`~bot.discordbot.replay.KeptAsks`).
+    :class:`~bot.discordbot.replay.KeptAsks`). A ``picture`` is attached and shown above the
+    answer (and stays there when its pages are turned).
     """
     if answer.status is Status.INVALID:
         refund(interaction)
@@ -63,12 +68,18 @@ async def send_answer(
         dataset_card=lambda key: card_for(key, dataset),
         kept=kept,
     )
-    await send_shown(interaction, shown)
+    await send_shown(interaction, shown, picture)
 
 
-async def send_shown(interaction: discord.Interaction[Any], shown: Shown) -> None:
-    """The first response when still possible, else a follow-up."""
+async def send_shown(
+    interaction: discord.Interaction[Any], shown: Shown, picture: Picture | None = None
+) -> None:
+    """The first response when still possible, else a follow-up; a picture goes above the answer."""
     kwargs: dict[str, Any] = {"embed": shown.embed, "ephemeral": shown.ephemeral}
+    if picture is not None:
+        kwargs.pop("embed")
+        kwargs["embeds"] = [picture_embed(picture.filename), shown.embed]
+        kwargs["files"] = [discord.File(io.BytesIO(picture.data), picture.filename)]
     if shown.view is not None:
         kwargs["view"] = shown.view
     if not interaction.response.is_done():

@@ -36,7 +36,7 @@ from bot.discordbot.picker import (
     details_options,
     page_options,
 )
-from bot.discordbot.render import answer_embed, notice
+from bot.discordbot.render import answer_embed, notice, picture_embeds
 from bot.discordbot.replay import CUSTOM_ID_LIMIT, Ask, KeptAsks, Replayer, decode, encode
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,8 @@ async def _show_again(
         kept=client.kept_asks,
     )
     view = shown.view or discord.ui.View()  # an empty view clears the old components
-    await interaction.response.edit_message(embed=shown.embed, view=view)
+    embeds = [*picture_embeds(interaction.message), shown.embed]  # a picture stays above every page
+    await interaction.response.edit_message(embeds=embeds, view=view)
 
 
 class PageButton(

@@ -8,6 +8,7 @@ all sharing those indexes:
 - :mod:`.search`: /resolution (free-text search and record ids);
 - :mod:`.dates`: /date, /onthisday and /upcoming (dates and anniversaries);
 - :mod:`.catalogue`: /timeline, /list, /stats and /about;
+- :mod:`.figures`: /map, and the data the pictures draw (map, acts per year, timeline);
 - :mod:`.autocomplete`: suggestions for the option fields.
 
 What never changes for a dataset (stats, about, the default suggestions, each record's
@@ -24,10 +25,12 @@ from bot.core.engine.autocomplete import Autocomplete
 from bot.core.engine.catalogue import Catalogue
 from bot.core.engine.common import MAX_QUERY_LENGTH, MAX_SUGGESTIONS, clean_query
 from bot.core.engine.dates import Dates
+from bot.core.engine.figures import Figures
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.places import Places
 from bot.core.engine.search import Search
 from bot.core.engine.words import ordinal, parse_kind, parse_level
+from bot.core.figures import MapData, TimelineData, YearCounts
 from bot.core.model import Dataset
 
 __all__ = ["MAX_QUERY_LENGTH", "QueryEngine", "clean_query", "ordinal", "parse_kind", "parse_level"]
@@ -44,6 +47,7 @@ class QueryEngine:
         self._dates = Dates(ix)
         self._catalogue = Catalogue(ix)
         self._autocomplete = Autocomplete(ix)
+        self._figures = Figures(ix)
 
     @property
     def dataset(self) -> Dataset:
@@ -87,6 +91,34 @@ class QueryEngine:
     def about(self) -> Answer:
         """The dataset version, counts, methodology and where the sources are."""
         return self._catalogue.about()
+
+    def map(
+        self,
+        kind: str | None = None,
+        from_year: int | None = None,
+        to_year: int | None = None,
+        region: str | None = None,
+    ) -> Answer:
+        """The records /map shows (by kind, years and region), newest first, as /list lists them."""
+        return self._figures.map(kind, from_year, to_year, region)
+
+    def map_data(
+        self,
+        kind: str | None = None,
+        from_year: int | None = None,
+        to_year: int | None = None,
+        region: str | None = None,
+    ) -> MapData | None:
+        """What the /map picture draws; None when the filters are invalid or match nothing."""
+        return self._figures.map_data(kind, from_year, to_year, region)
+
+    def year_counts(self) -> YearCounts:
+        """Acts per year by strongest kind, for the /stats chart."""
+        return self._figures.year_counts()
+
+    def timeline_data(self, answer: Answer) -> TimelineData | None:
+        """The picture of a /timeline answer's events; None when it has none."""
+        return self._figures.timeline_data(answer)
 
     def suggest_jurisdictions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
         """Autocomplete for /jurisdiction: each value is accepted exactly by :meth:`jurisdiction`."""

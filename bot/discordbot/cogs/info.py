@@ -15,6 +15,7 @@ from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
 from bot.discordbot.moderation import moderator_reason
+from bot.discordbot.pictures import reply_with_picture
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ HELP_ORDER: tuple[str, ...] = (
     "onthisday",
     "timeline",
     "list",
+    "map",
     "stats",
     "about",
     "help",
@@ -144,9 +146,10 @@ class InfoCog(commands.Cog, name="Info"):
     @app_commands.command(name="stats")
     @cooldown()
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
-        """How many resolutions there are, by level, kind, country and year."""
+        """How many resolutions there are, by level, kind, country and year, with a chart by year."""
         engine = self.bot.engine
-        await self.bot.reply(interaction, self.answers.get(engine, "stats", engine.stats))
+        answer = self.answers.get(engine, "stats", engine.stats)
+        await reply_with_picture(self.bot, interaction, answer, ("stats",), engine.year_counts)
 
     @app_commands.command(name="about")
     @cooldown()

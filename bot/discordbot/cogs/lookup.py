@@ -25,6 +25,7 @@ from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
 from bot.discordbot.choices import TimeZoneOption, suggest
+from bot.discordbot.pictures import reply_with_picture
 from bot.discordbot.replay import Ask
 
 log = logging.getLogger(__name__)
@@ -189,9 +190,13 @@ class LookupCog(commands.Cog, name="Lookup"):
         from_year: app_commands.Range[int, YEAR_MIN, YEAR_MAX] | None = None,
         to_year: app_commands.Range[int, YEAR_MIN, YEAR_MAX] | None = None,
     ) -> None:
-        """Key dates of Artsakh's history, oldest first."""
+        """Key dates of Artsakh's history, oldest first, with a timeline picture."""
         years = tuple("" if y is None else str(y) for y in (from_year, to_year))
-        await self.bot.reply(interaction, self._timeline(*years), ask=Ask("timeline", years))
+        answer, engine = self._timeline(*years), self.engine
+        await reply_with_picture(
+            self.bot, interaction, answer, ("timeline", *years), lambda: engine.timeline_data(answer),
+            ask=Ask("timeline", years),
+        )
 
     # ------------------------------------------------------------------ /list
 

@@ -1,0 +1,144 @@
+"""/map and the data behind the pictures: records filtered by kind, years and region.
+
+The /map answer is the same kind of listing as /list (newest first), and the picture's data
+(:mod:`bot.core.figures`) is worked out from exactly the records that answer lists.
+"""
+
+from __future__ import annotations
+
+from bot.core.answers import Answer
+from bot.core.engine.common import count_line, invalid, never_raise, plural
+from bot.core.engine.indexes import Indexes
+from bot.core.engine.words import parse_kind
+from bot.core.figures import (
+    REGIONS,
+    WORLD,
+    MapData,
+    Region,
+    TimelineData,
+    YearCounts,
+    map_data,
+    timeline_data,
+)
+from bot.core.figures import year_counts as count_years
+from bot.core.model import Kind, Record
+
+
+def parse_region(text: str | None) -> Region | None:
+    """A region from its key or label, any case, spaces or dashes ("north america"); None if unknown."""
+    if not text or not text.strip():
+        return WORLD
+    key = "-".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
+    return REGIONS.get(key)
+
+
+def years_text(from_year: int | None, to_year: int | None) -> str:
+    """"2020–2023", "2020", "from 2020", "until 2020", or "" when neither is given."""
+    if from_year is not None and to_year is not None:
+        return str(from_year) if from_year == to_year else f"{from_year}–{to_year}"
+    if from_year is not None:
+        return f"from {from_year}"
+    if to_year is not None:
+        return f"until {to_year}"
+    return ""
+
+
+class Figures:
+    """Answers /map and provides the pictures' data; the year counts are worked out once."""
+
+    def __init__(self, ix: Indexes) -> None:
+        self._ix = ix
+        self._years: YearCounts | None = None
+
+    def _select(
+        self, kind: str | None, from_year: int | None, to_year: int | None, region: str | None
+    ) -> tuple[list[Record], Region, str] | Answer:
+        """The records newest first, the region and the filter words; or an INVALID answer."""
+        shown = " ".join(f"{k}={v}" for k, v in (("kind", kind), ("from", from_year), ("to", to_year),
+                                                   ("region", region)) if v not in (None, ""))
+        wanted: Kind | None = None
+        if kind and kind.strip():
+            wanted = parse_kind(kind)
+            if wanted is None:
+                allowed = ", ".join(k.value for k in Kind)
+                return invalid("map", shown, f"Unknown kind '{kind.strip()}'. Use one of: {allowed}.")
+        for year in (from_year, to_year):
+            if year is not None and not 1 <= year <= 9999:
+                return invalid("map", shown, f"{year} is not a year between 1 and 9999.")
+        if from_year is not None and to_year is not None and from_year > to_year:
+            return invalid("map", shown, f"The first year ({from_year}) is after the second ({to_year}).")
+        area = parse_region(region)
+        if area is None:
+            allowed = ", ".join(r.label for r in REGIONS.values())
+            return invalid("map", shown, f"Unknown region '{(region or '').strip()}'. Use one of: {allowed}.")
+        dataset = self._ix.dataset
+        records: list[Record] = []
+        for record, _, _ in self._ix.newest_filed:
+            if wanted is not None and wanted not in record.kinds:
+                continue
+            if from_year is not None and record.date.year < from_year:
+                continue
+            if to_year is not None and record.date.year > to_year:
+                continue
+            if area != WORLD:
+                location = dataset.jurisdiction(record.jurisdiction).location
+                if location is None or not area.holds(*location):
+                    continue
+            records.append(record)
+        words = [
+            wanted.plain.capitalize() if wanted else "All acts",
+            *([years_text(from_year, to_year)] if from_year or to_year else []),
+            area.label,
+        ]
+        return records, area, " · ".join(words)
+
+    @never_raise("map")
+    def map(
+        self,
+        kind: str | None = None,
+        from_year: int | None = None,
+        to_year: int | None = None,
+        region: str | None = None,
+    ) -> Answer:
+        """The records the map shows, newest first, as /list lists them."""
+        selected = self._select(kind, from_year, to_year, region)
+        if isinstance(selected, Answer):
+            return selected
+        records, _, filters = selected
+        shown = " ".join(str(v) for v in (kind, from_year, to_year, region) if v not in (None, ""))
+        places = len({r.jurisdiction for r in records})
+        return self._ix.listing(
+            "map",
+            shown,
+            f"Map: {filters}",
+            records,
+            found=f"{plural(places, 'place')}. {count_line(len(records))}",
+            empty=f"No records match {filters}.",
+            matched=filters,
+        )
+
+    def map_data(
+        self,
+        kind: str | None = None,
+        from_year: int | None = None,
+        to_year: int | None = None,
+        region: str | None = None,
+    ) -> MapData | None:
+        """What the map draws for these filters; None when they are invalid or match nothing."""
+        selected = self._select(kind, from_year, to_year, region)
+        if isinstance(selected, Answer) or not selected[0]:
+            return None
+        records, area, filters = selected
+        return map_data(self._ix.dataset, records, area, filters)
+
+    def year_counts(self) -> YearCounts:
+        """Acts per year by strongest kind (worked out once per dataset)."""
+        if self._years is None:
+            self._years = count_years(self._ix.dataset)
+        return self._years
+
+    def timeline_data(self, answer: Answer) -> TimelineData | None:
+        """The timeline picture of a /timeline answer's events; None when it has none."""
+        if not answer.ok or not answer.events:
+            return None
+        return timeline_data(answer.title, self._ix.dataset.info.version, answer.events)
