@@ -15,6 +15,7 @@ BENCHMARKS = (
     ("end to end: slash commands and autocompletes through the local Discord server", "bench.bench_e2e"),
     ("daily posts: 2,000 subscriptions due in one minute under the global rate limit", "bench.bench_daily"),
     ("reload: wall time, event-loop lag and memory at 1k, 10k and 100k records", "bench.bench_reload"),
+    ("pictures: cold renders on one core, cached answers, PNG size and memory", "bench.bench_pictures"),
 )
 
 

@@ -27,7 +27,6 @@ from bot.pictures.maps import MapLayout, layout
 from bot.pictures.service import PictureService, geo_folder
 from bot.pictures.style import MARK_COLOURS
 from bot.storage.database import Database
-
 from tests.test_discord_bot import NOW
 
 DISCORD_FILE_LIMIT = 10 * 1024 * 1024  # bytes per attachment for a bot without boosts
@@ -102,7 +101,8 @@ async def bot(
 
 async def final(result: InteractionResult) -> FakeMessage:
     """The answer once any deferred response has been replaced by the real one."""
-    assert result.acknowledged and not result.timed_out
+    assert result.acknowledged
+    assert not result.timed_out
     await result.wait_until(lambda r: r.message is not None and not r.message.loading, timeout=30)
     assert result.message is not None
     return result.message
@@ -129,7 +129,9 @@ def near(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 12) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
 
 
-def colour_at(image: Image.Image, plan: MapLayout, data: Any, place: str, *, inset: bool = False) -> tuple[int, ...]:
+def colour_at(
+    image: Image.Image, plan: MapLayout, data: Any, place: str, *, inset: bool = False
+) -> tuple[int, ...]:
     lat, lon = LOCATIONS[place]
     region = data.inset if inset else data.region
     x, y = plan.pixel(region, lat, lon, inset=inset)
@@ -167,7 +169,8 @@ async def test_markers_are_where_their_coordinates_say_in_their_kinds_colour(
     message = await final(await fake_discord.slash("map"))
     image = attached_png(message, "map.png")
     data = bot.engine.map_data()
-    assert data is not None and data.inset is not None
+    assert data is not None
+    assert data.inset is not None
     plan = layout(data)
     expected = {
         "louisiana": Mark.SELF_DETERMINATION,
@@ -181,7 +184,9 @@ async def test_markers_are_where_their_coordinates_say_in_their_kinds_colour(
     assert near(colour_at(image, plan, data, "lyon", inset=True), hex_rgb(MARK_COLOURS[Mark.OTHER]))
 
 
-async def test_filters_change_the_picture_and_leave_places_out(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
+async def test_filters_change_the_picture_and_leave_places_out(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
     everything = attached_png(await final(await fake_discord.slash("map")), "map.png")
     result = await fake_discord.slash("map", {"kind": "recognition"})
     message = await final(result)
@@ -196,14 +201,16 @@ async def test_filters_change_the_picture_and_leave_places_out(fake_discord: Fak
         assert not is_marker(colour_at(image, plan, data, gone)), gone
     assert not is_marker(colour_at(image, plan, data, "france", inset=True))
     assert message.embeds[1]["title"] == "Map: Recognition · World"
-    assert "Louisiana" not in message.text and "Los Angeles" in message.text
+    assert "Louisiana" not in message.text
+    assert "Los Angeles" in message.text
 
 
 async def test_region_and_years_zoom_and_filter(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
     message = await final(await fake_discord.slash("map", {"region": "europe", "from_year": 2020}))
     image = attached_png(message, "map.png")
     data = bot.engine.map_data(None, 2020, None, "europe")
-    assert data is not None and data.inset is None
+    assert data is not None
+    assert data.inset is None
     plan = layout(data)
     assert near(colour_at(image, plan, data, "france"), hex_rgb(MARK_COLOURS[Mark.CALL]))
     assert near(colour_at(image, plan, data, "lyon"), hex_rgb(MARK_COLOURS[Mark.OTHER]))
@@ -225,11 +232,14 @@ async def test_nothing_matching_is_a_private_answer_without_a_picture(
     fake_discord: FakeDiscord, bot: ArtsakhBot
 ) -> None:
     result = await fake_discord.slash("map", {"from_year": 2030})
-    assert result.ephemeral and not result.deferred
-    assert result.message is not None and not result.message.attachments
+    assert result.ephemeral
+    assert not result.deferred
+    assert result.message is not None
+    assert not result.message.attachments
     assert "No records match" in result.text
     bad = await fake_discord.slash("map", {"from_year": 2021, "to_year": 2020})
-    assert bad.ephemeral and "is after the second" in bad.text
+    assert bad.ephemeral
+    assert "is after the second" in bad.text
 
 
 async def test_stats_and_timeline_attach_their_pictures(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
@@ -257,7 +267,11 @@ async def test_pages_keep_the_picture(fake_discord: FakeDiscord, bot: ArtsakhBot
 
 
 async def test_when_drawing_fails_the_text_still_goes_out_with_a_private_note(
-    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fake_discord: FakeDiscord,
+    run_bot: Any,
+    database: Database,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     clock = ManualClock(NOW)
     store = DataStore(tmp_path, QueryEngine, clock=clock, dataset=picture_dataset())
@@ -268,9 +282,11 @@ async def test_when_drawing_fails_the_text_still_goes_out_with_a_private_note(
         result = await fake_discord.slash("map")
         message = await final(result)
         assert not message.attachments
-        assert "France — Senate" in message.text and not message.ephemeral
+        assert "France — Senate" in message.text
+        assert not message.ephemeral
         notes = await result.wait_for_followups(1, timeout=10)
-        assert notes[-1].ephemeral and NO_PICTURE in notes[-1].text
+        assert notes[-1].ephemeral
+        assert NO_PICTURE in notes[-1].text
     assert "Could not draw the picture" in caplog.text
 
 

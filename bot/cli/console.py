@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.cli.ask import COMMANDS, EXIT_FOUND, EXIT_INVALID, HasData, exit_code, load_engine, run_command
@@ -26,6 +27,11 @@ COMMAND_HELP: dict[str, tuple[str, str, str]] = {
     "list": ("[FILTERS]", "/list state country=us", "records by level=, country=, kind= (or bare words)"),
     "stats": ("", "/stats", "counts by level, kind, country and year"),
     "about": ("", "/about", "dataset version, methodology and sources"),
+    "render": (
+        "WHAT [OPTIONS]",
+        "/render map kind=recognition region=europe out=map.png",
+        "save a picture: map (kind=, from=, to=, region=), stats or timeline (from=, to=)",
+    ),
     "help": ("", "/help", "this list"),
     "quit": ("", "/quit", "leave (Ctrl-D works too)"),
 }
@@ -44,6 +50,7 @@ def help_text() -> str:
     lines.append("Options may also be named as on Discord: /jurisdiction name: calif, /date when: 2014.")
     lines.append("Levels: supranational, national, state, region, county, city.")
     lines.append("Kinds: recognition, call-for-recognition, self-determination, condemnation, statement.")
+    lines.append("Regions (maps): world, europe, north-america, south-america, oceania.")
     return "\n".join(lines) + "\n"
 
 
@@ -107,7 +114,22 @@ def _reader(stdin: TextIO) -> Callable[[], str | None]:
     return read_pipe
 
 
-def answer_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) -> int | None:
+def save_picture(engine: QueryEngine, text: str, stdout: TextIO, data_folder: Path | None) -> int:
+    """``/render map region=europe out=FILE.png``: draw a picture and say where it went."""
+    from bot.cli.render import RenderError, parse_words, write_picture  # noqa: PLC0415 - loads matplotlib
+
+    try:
+        out = write_picture(engine, parse_words(text), data_folder)
+    except RenderError as err:
+        stdout.write(f"{err}\n")
+        return EXIT_INVALID
+    stdout.write(f"Saved {out}.\n")
+    return EXIT_FOUND
+
+
+def answer_line(
+    line: str, engine: QueryEngine, clock: Clock, stdout: TextIO, data_folder: Path | None = None
+) -> int | None:
     """Answer one console line; its exit status (0 found, 1 not found, 2 invalid), None for /quit."""
     text = line.strip()
     if not text:
@@ -122,6 +144,8 @@ def answer_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) ->
     if command == "help":
         stdout.write(help_text())
         return EXIT_FOUND
+    if command == "render":
+        return save_picture(engine, rest, stdout, data_folder)
     assert command in COMMANDS
     answer = run_command(engine, command, rest.strip(), clock=clock)
     stdout.write(render_answer(answer))
@@ -129,9 +153,11 @@ def answer_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) ->
     return exit_code(answer)
 
 
-def handle_line(line: str, engine: QueryEngine, clock: Clock, stdout: TextIO) -> bool:
+def handle_line(
+    line: str, engine: QueryEngine, clock: Clock, stdout: TextIO, data_folder: Path | None = None
+) -> bool:
     """Answer one console line; False when the user asked to quit."""
-    return answer_line(line, engine, clock, stdout) is not None
+    return answer_line(line, engine, clock, stdout, data_folder) is not None
 
 
 def console_command(
@@ -146,7 +172,7 @@ def console_command(
     if engine is None:
         return EXIT_INVALID
     if line is not None:
-        status = answer_line(line, engine, clock, stdout)
+        status = answer_line(line, engine, clock, stdout, config.data.path)
         return EXIT_FOUND if status is None else status
     stdout.write(_banner(engine))
     read = _reader(stdin)
@@ -166,7 +192,7 @@ def console_command(
             stdout.write("\nBye.\n")
             return 0
         try:
-            keep_going = handle_line(line, engine, clock, stdout)
+            keep_going = handle_line(line, engine, clock, stdout, config.data.path)
         except KeyboardInterrupt:
             stdout.write("\n(Interrupted.)\n")
             continue

@@ -101,6 +101,10 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
         "sync", parents=[common],
         help="register the slash commands with Discord and exit (needs DISCORD_TOKEN)",
     )
+    render = sub.add_parser(
+        "render", parents=[common], help="write the map, the chart by year or the timeline as a PNG file"
+    )
+    _lazy_render_parser(render)
     health = sub.add_parser(
         "health", parents=[common],
         help="exit 0 if the running bot is connected to Discord (its heartbeat is fresh), else 1",
@@ -110,6 +114,13 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
         help=f"how old the heartbeat may be (default: {MAX_AGE_SECONDS:.0f})",
     )
     return parser
+
+
+def _lazy_render_parser(parser: argparse.ArgumentParser) -> None:
+    """The render options (imported here so that the other commands never load matplotlib)."""
+    from bot.cli.render import render_parser  # noqa: PLC0415
+
+    render_parser(parser)
 
 
 def _setup_logging(config: Config, stream: TextIO) -> None:
@@ -217,6 +228,10 @@ def main(
             return USAGE_ERROR
         func = _lazy("bot.discordbot.runner", "run_bot" if command == "run" else "sync_commands")
         return _call(func, command, stderr, lambda f: f(config, clock))
+
+    if command == "render":
+        func = _lazy("bot.cli.render", "render_command")
+        return _call(func, command, stderr, lambda f: f(args, config=config, stdout=stdout, stderr=stderr))
 
     if command == "ask":
         func = _lazy("bot.cli.ask", "run_ask")

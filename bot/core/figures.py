@@ -141,6 +141,15 @@ class TimelineData:
     spans: tuple[Span, ...]
 
 
+PictureData = MapData | YearCounts | TimelineData
+FILE_NAMES: dict[type, str] = {MapData: "map.png", YearCounts: "stats.png", TimelineData: "timeline.png"}
+
+
+def file_name(data: PictureData) -> str:
+    """The attachment name for a picture of ``data``: map.png, stats.png or timeline.png."""
+    return FILE_NAMES[type(data)]
+
+
 def _span_label(event: Event) -> str:
     if event.end is None:
         return event.date.display()

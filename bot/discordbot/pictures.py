@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core.answers import Answer, Status
+from bot.core.figures import PictureData
 from bot.discordbot.render import notice
 from bot.discordbot.replay import Ask
 from bot.discordbot.respond import can_post_publicly
-from bot.pictures.render import PictureData
 from bot.pictures.service import Picture
 
 if TYPE_CHECKING:

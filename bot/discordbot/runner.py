@@ -362,6 +362,7 @@ async def run_bot_async(
         async with runtime(config, clock, bot_options, exclusive=True) as rt:
             stopping = asyncio.Event()
             installed = _install_signal_handlers(rt.bot, stopping)
+            warming = asyncio.create_task(rt.bot.pictures.warm_up(), name="pictures warm-up")
             try:
                 if await login(rt.bot, token, sleep=sleep or _sleep_until(stopping), stopping=stopping):
                     await rt.bot.connect()
@@ -369,6 +370,7 @@ async def run_bot_async(
                 raise StartupError("Discord refused the requested intents.") from None
             finally:
                 _remove_signal_handlers(installed)
+                warming.cancel()
     except StartupError as exc:
         log.error("%s", exc)
         return exc.code

@@ -14,20 +14,13 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.core.figures import MapData, TimelineData, YearCounts
+from bot.core.figures import MapData, PictureData, YearCounts
 from bot.core.geo import COUNTRIES_FILE, US_STATES_FILE, Outline, load_outlines
 from bot.pictures import style
 from bot.pictures.charts import draw_timeline, draw_year_counts
 from bot.pictures.maps import draw_map
 
-PictureData = MapData | YearCounts | TimelineData
-FILE_NAMES: dict[type, str] = {MapData: "map.png", YearCounts: "stats.png", TimelineData: "timeline.png"}
 PNG_META = {"Software": None}  # no "matplotlib version x.y" in every file
-
-
-def file_name(data: PictureData) -> str:
-    """The attachment name for a picture of ``data``: map.png, stats.png or timeline.png."""
-    return FILE_NAMES[type(data)]
 
 
 @functools.lru_cache(maxsize=4)

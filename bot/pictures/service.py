@@ -3,8 +3,9 @@
 Rendering takes a few hundred milliseconds of CPU; done on the event loop it would stall every
 other command, and even in a thread it would hold the GIL. So it runs in a process pool (one
 worker by default: a picture is a cache miss at most once per dataset and question). The pool
-starts its workers with ``forkserver`` (never ``fork`` from a process with threads), preloading
-matplotlib and the outlines.
+starts its workers with ``forkserver`` (never ``fork`` from a process with threads). Only the
+worker loads matplotlib (the bot's process never imports it); :meth:`PictureService.warm_up`
+at start-up loads it there with the fonts and outlines, so the first picture is not the slow one.
 
 The cache keeps the PNGs of the current dataset, keyed by its version and the question; when the
 engine changes (a reload) the cache is emptied. Two people asking the same uncached picture at
@@ -27,8 +28,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.figures import PictureData, file_name
 from bot.core.geo import COUNTRIES_FILE, geo_file
-from bot.pictures.render import PictureData, file_name, render_png, warm_up
+from bot.pictures import worker
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +61,6 @@ def shared_pool() -> ProcessPoolExecutor:
     if _POOL is None:
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(["bot.pictures.render"])
         _POOL = ProcessPoolExecutor(max_workers=1, mp_context=context)
         atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
     return _POOL
@@ -134,7 +134,7 @@ class PictureService:
         started = time.perf_counter()
         try:
             png = await asyncio.wait_for(
-                loop.run_in_executor(pool, render_png, data, str(self.geo)), self.timeout
+                loop.run_in_executor(pool, worker.render, data, str(self.geo)), self.timeout
             )
         except BrokenProcessPool:
             log.warning("The rendering process died; starting a new one for the next picture")
@@ -152,6 +152,6 @@ class PictureService:
         """Start the rendering process and load fonts and outlines there (call once at start)."""
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(self._executor(), warm_up, str(self.geo))
+            await loop.run_in_executor(self._executor(), worker.warm_up, str(self.geo))
         except (OSError, BrokenProcessPool, concurrent.futures.CancelledError) as exc:
             log.warning("Could not start the rendering process: %s", exc)

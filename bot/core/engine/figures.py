@@ -7,7 +7,7 @@ The /map answer is the same kind of listing as /list (newest first), and the pic
 from __future__ import annotations
 
 from bot.core.answers import Answer
-from bot.core.engine.common import count_line, invalid, never_raise, plural
+from bot.core.engine.common import count_line, invalid, never_raise
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import parse_kind
 from bot.core.figures import (
@@ -22,6 +22,7 @@ from bot.core.figures import (
 )
 from bot.core.figures import year_counts as count_years
 from bot.core.model import Kind, Record
+from bot.core.text import plural
 
 
 def parse_region(text: str | None) -> Region | None:
