@@ -27,9 +27,9 @@ COMMAND_HELP: dict[str, tuple[str, str, str]] = {
     "list": ("[FILTERS]", "/list state country=us", "records by level=, country=, kind= (or bare words)"),
     "stats": ("", "/stats", "counts by level, kind, country and year"),
     "about": ("", "/about", "dataset version, methodology and sources"),
-    "render": (
+    "picture": (
         "WHAT [OPTIONS]",
-        "/render map kind=recognition region=europe out=map.png",
+        "/picture map kind=recognition region=europe out=map.png",
         "save a picture: map (kind=, from=, to=, region=), stats or timeline (from=, to=)",
     ),
     "help": ("", "/help", "this list"),
@@ -115,7 +115,7 @@ def _reader(stdin: TextIO) -> Callable[[], str | None]:
 
 
 def save_picture(engine: QueryEngine, text: str, stdout: TextIO, data_folder: Path | None) -> int:
-    """``/render map region=europe out=FILE.png``: draw a picture and say where it went."""
+    """``/picture map region=europe out=FILE.png``: draw a picture and say where it went."""
     from bot.cli.render import RenderError, parse_words, write_picture  # noqa: PLC0415 - loads matplotlib
 
     try:
@@ -144,7 +144,7 @@ def answer_line(
     if command == "help":
         stdout.write(help_text())
         return EXIT_FOUND
-    if command == "render":
+    if command == "picture":
         return save_picture(engine, rest, stdout, data_folder)
     assert command in COMMANDS
     answer = run_command(engine, command, rest.strip(), clock=clock)

@@ -1,6 +1,6 @@
 """``python -m bot render map|stats|timeline``: the bot's pictures, written to PNG files offline.
 
-The console's ``/render`` uses the same code: ``/render map kind=recognition region=europe out=map.png``.
+The console's ``/picture`` uses the same code: ``/picture map kind=recognition region=europe out=map.png``.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def parse_words(text: str) -> RenderRequest:
     """The console's form: ``map kind=recognition from=2020 to=2023 region=europe out=FILE.png``."""
     words = text.split()
     if not words:
-        raise RenderError(f"Say what to draw: {', '.join(WHAT)}. e.g. /render map region=europe")
+        raise RenderError(f"Say what to draw: {', '.join(WHAT)}. e.g. /picture map region=europe")
     what, options = words[0].lower(), dict[str, str]()
     for word in words[1:]:
         key, sep, value = word.partition("=")
