@@ -47,7 +47,7 @@ def located(id: str, name: str, level: str, country_id: str) -> Jurisdiction:
     return Jurisdiction(id, name, Level(level), country_id, location=LOCATIONS[id])
 
 
-def picture_dataset(version: str = "pictures-1") -> Any:
+def picture_dataset(version: str = "pictures-1", *, more_in_lyon: int = 0) -> Any:
     countries = (
         country("us", "United States"),
         country("fr", "France"),
@@ -80,6 +80,11 @@ def picture_dataset(version: str = "pictures-1") -> Any:
                "Called for recognition.", "nsw"),
         record("mvd-2013", "montevideo", "Departmental Board", "2013-06", ["recognition", "condemnation"],
                "Montevideo declaration", "Recognized the republic.", "mvd"),
+        *(
+            record(f"lyon-{n}", "lyon", "City Council", f"2021-{n:02d}", "statement", f"Lyon motion {n}",
+                   "A statement.", f"lyon/{n}")
+            for n in range(1, more_in_lyon + 1)
+        ),
     )
     events = (
         event("proclamation", "Proclamation of the Republic", "1991-09-02", "Proclaimed.", "1991"),
@@ -159,7 +164,7 @@ async def test_map_attachment_reaches_the_server_with_the_list_below(
     # the list under the picture: /list's entries, with the filter in the title
     assert message.embeds[1]["title"] == "Map: All acts · World"
     assert "7 places. 8 records, newest first." in message.embeds[1]["description"]
-    assert "France — Senate" in message.text
+    assert "France · Senate" in message.text
     assert message.embeds[1]["footer"]["text"].endswith("Dataset pictures-1")
 
 
@@ -254,16 +259,25 @@ async def test_stats_and_timeline_attach_their_pictures(fake_discord: FakeDiscor
     assert narrow.files["timeline.png"] != timeline.files["timeline.png"]
 
 
-async def test_pages_keep_the_picture(fake_discord: FakeDiscord, bot: ArtsakhBot) -> None:
-    result = await fake_discord.slash("map")
-    message = await final(result)
-    assert "page:next" in {c.get("custom_id") for c in message.all_components()}
-    turned = await fake_discord.click(message, "page:next")
-    assert turned.message is not None
-    page = turned.message
-    assert page.embeds[0]["image"]["url"] == "attachment://map.png"
-    assert "map.png" in page.files
-    assert "Page 2/" in page.embeds[1]["footer"]["text"]
+async def test_pages_keep_the_picture(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    clock = ManualClock(NOW)
+    store = DataStore(tmp_path, QueryEngine, clock=clock, dataset=picture_dataset(more_in_lyon=12))
+    async with run_bot(artsakh_bot(bot_config(fake_discord), clock, store, database)):
+        message = await final(await fake_discord.slash("map"))
+        next_page = next(
+            c["custom_id"] for c in message.all_components() if c.get("custom_id", "").startswith("pg:n:")
+        )
+        turned = await fake_discord.click(message, next_page)
+        assert turned.message is not None
+        page = turned.message
+        assert page.embeds[0]["image"]["url"] == "attachment://map.png"
+        assert "map.png" in page.files
+        assert len(page.embeds) == 2
+        assert "Map: All acts · World" in page.text
+        assert page.embeds[1]["footer"]["text"].startswith("Page 2/2")
+        assert "Montevideo" in page.text  # an older entry, on page 2
 
 
 async def test_when_drawing_fails_the_text_still_goes_out_with_a_private_note(
@@ -282,7 +296,7 @@ async def test_when_drawing_fails_the_text_still_goes_out_with_a_private_note(
         result = await fake_discord.slash("map")
         message = await final(result)
         assert not message.attachments
-        assert "France — Senate" in message.text
+        assert "France · Senate" in message.text
         assert not message.ephemeral
         notes = await result.wait_for_followups(1, timeout=10)
         assert notes[-1].ephemeral
