@@ -197,8 +197,10 @@ async def test_a_small_country_answer_and_the_timeline_fit_one_page(
     store = DataStore(tmp_path, QueryEngine, clock=clock, dataset=data)
     async with run_bot(artsakh_bot(bot_config(fake_discord), clock, store, database)):
         result = await fake_discord.slash("timeline")
+        await result.wait_until(lambda r: r.message is not None and not r.message.loading, timeout=30)
         assert result.message is not None
-        lines = description(result).split("\n")
+        assert result.embeds[0]["image"]["url"] == "attachment://timeline.png"  # the picture first
+        lines = str(result.embeds[-1]["description"]).split("\n")
         assert lines[0] == "20 events, oldest first."
         assert lines[2] == "`1 Jan 1990` Event 0"
         assert len(lines) == 22  # the whole history on one page

@@ -572,6 +572,7 @@ async def test_the_asker_may_delete_the_answer_and_nobody_else(
 ) -> None:
     world = fake_discord.world
     result = await fake_discord.slash("timeline", {}, user=world.alice)
+    await result.wait_until(lambda r: r.message is not None and not r.message.loading, timeout=30)
     assert result.message is not None
     delete = f"del:{world.alice.id}"
     assert components(result.message)[delete]["label"] == "Delete"
