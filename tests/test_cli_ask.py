@@ -354,7 +354,7 @@ def test_option_form_in_ask_and_in_batches() -> None:
     assert code == 0
     objs = [json.loads(line) for line in out.splitlines()]
     assert [(o["title"], o["status"]) for o in objs] == [
-        ("Records from 2014", "found"),
+        ("Records in 2014", "found"),
         ("Records: state", "found"),
         ("Invalid query", "invalid"),
     ]

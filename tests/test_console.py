@@ -36,7 +36,7 @@ def test_a_session() -> None:
     assert "Type /help for the commands, /quit or Ctrl-D to leave." in out
     assert "Showing California for 'calif'." in out
     assert "California — State Senate · 27 August 2014" in out
-    assert "Records from November 2020\n" in out
+    assert "Records in November 2020\n" in out
     assert "On this day: 25 November\n" in out
     assert "France — Senate (Sénat) · 25 November 2020\n  6 years ago." in out
     assert "Timeline: 2020–2023\n" in out
@@ -138,7 +138,7 @@ def test_discord_option_form_as_the_readme_teaches_it() -> None:
     assert code == 0
     assert "Showing California for 'calfornia'. 2 records, newest first." in out
     assert "California — State Assembly · 8 May 2014" in out
-    assert "Records from 2014\n" in out
+    assert "Records in 2014\n" in out
     assert "Records: state · United States\n15 records, newest first." in out.replace("=" * 30 + "\n", "")
     assert "On this day: 25 November\n" in out
     assert "Timeline: 2020–2023\n" in out

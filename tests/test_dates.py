@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.dates import (
     ECHO_LIMIT,
+    EXAMPLES,
     DateQuery,
     DateQueryError,
     DateSpan,
@@ -273,7 +274,7 @@ def test_month_day(text: str, month_day: tuple[int, int], label: str) -> None:
     assert query.label == label
 
 
-GIBBERISH = "I could not read {} as a date. Try 2020-11-25, nov 2020, 2014 or 2012-2014."
+GIBBERISH = "I could not read {} as a date. " + EXAMPLES
 MONTH_HINT = "I do not know the month {}. Write it like May, mai, мая or մայիսի, or use numbers: 2014-05-08."
 
 # (text, today, exact message)
@@ -434,3 +435,26 @@ def test_random_junk_only_raises_date_query_error() -> None:
             assert dt.date(1800, 1, 1) <= span.start
             assert span.label
     assert parsed > 0  # the junk includes some real dates
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "start", "end"),
+    [
+        ("1990s", "the 1990s", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),
+        ("the 1990s", "the 1990s", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),
+        ("90s", "the 1990s", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),
+        ("90's", "the 1990s", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),
+        ("2010s", "the 2010s", dt.date(2010, 1, 1), dt.date(2019, 12, 31)),
+        ("20s", "the 2020s", dt.date(2020, 1, 1), dt.date(2029, 12, 31)),
+        ("2020 onwards", "since 2020", dt.date(2020, 1, 1), TODAY),
+        ("2020 onward", "since 2020", dt.date(2020, 1, 1), TODAY),
+        ("2020 and later", "since 2020", dt.date(2020, 1, 1), TODAY),
+        ("2020+", "since 2020", dt.date(2020, 1, 1), TODAY),
+        ("nov 2020 onwards", "since November 2020", dt.date(2020, 11, 1), TODAY),
+        ("from 2021", "since 2021", dt.date(2021, 1, 1), TODAY),
+        ("after 2019", "after 2019", dt.date(2020, 1, 1), TODAY),
+    ],
+)
+def test_decades_and_open_ranges(text: str, label: str, start: dt.date, end: dt.date) -> None:
+    [span] = parse_date_query(text, today=TODAY).spans
+    assert (span.label, span.start, span.end) == (label, start, end)

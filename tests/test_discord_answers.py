@@ -3,22 +3,27 @@ record cards, page buttons and the page picker, delete, and buttons that survive
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from botkit import artsakh_bot, bot_config, country, dataset, event, place, record
 from fakecord import FakeDiscord, FakeMessage, InteractionResult
-from test_discord_bot import NOW, components, description, make_dataset, title
+from test_discord_bot import NOW, bot, components, description, make_dataset, title
 
 from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
 from bot.core.model import AlternativeDate, Dataset, PartialDate, Source, Vote
 from bot.core.reloading import DataStore
 from bot.discordbot.bot import ArtsakhBot
+
+__all__ = ["bot"]  # the fixture
 from bot.discordbot.views import NOT_YOURS
 from bot.storage.database import Database
 
 TOWNS = 80
+SENATE = "`25 Nov 2020` France · Senate — call for recognition · 305–1 (30 abst.)"
 
 
 def many_towns() -> Dataset:
@@ -205,3 +210,78 @@ async def test_a_small_country_answer_and_the_timeline_fit_one_page(
         assert lines[2] == "`1 Jan 1990` Event 0"
         assert len(lines) == 22  # the whole history on one page
         assert not any(c.startswith("pg:") for c in components(result.message))
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("when", "title_text", "first_line"),
+    [
+        ("1990s", "Records in the 1990s", "`2 Sep 1991` Proclamation of the Republic"),
+        ("90s", "Records in the 1990s", "`2 Sep 1991` Proclamation of the Republic"),
+        ("2020 onwards", "Records since 2020", SENATE),
+        ("from 2021", "Records since 2021", "`1 Mar 2021` Glendale · City Council — recognition"),
+        ("after 2021", "Records after 2021", "`24 Apr 2022` Springfield IL · City Council — statement"),
+        ("since 2020", "Records since 2020", SENATE),
+    ],
+)
+async def test_each_date_form_reads_naturally(
+    fake_discord: FakeDiscord, bot: ArtsakhBot, when: str, title_text: str, first_line: str
+) -> None:
+    result = await fake_discord.slash("date", {"when": when})
+    assert not result.ephemeral
+    assert title(result) == title_text
+    lines = description(result).split("\n")
+    assert "oldest first" in lines[0]
+    assert lines[2] == first_line
+
+
+async def test_an_empty_day_shows_the_nearest_anniversaries_before_and_after(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    result = await fake_discord.slash("onthisday", {"date": "1 December"})
+    assert result.ephemeral
+    assert title(result) == "On this day: 1 December"
+    lines = description(result).split("\n")
+    assert lines[0] == "Nothing on record for 1 December. The nearest anniversaries:"
+    assert lines[2:] == [
+        f"{SENATE} · 25 November, 6 days earlier",
+        "`20 Feb 1988` Karabakh movement begins · 20 February, 81 days later",
+    ]
+    assert result.message is not None
+    assert "details" in components(result.message)  # their cards are one pick away
+
+
+async def test_an_empty_date_points_to_onthisday_and_hints_fit_the_command(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    today = await fake_discord.slash("date", {"when": "today"})  # 25 November 2024: nothing that day
+    assert today.ephemeral
+    assert "Nothing on 25 November 2024." in today.text
+    assert "For 25 November in other years, try /onthisday." in today.text
+    bad = await fake_discord.slash("onthisday", {"date": "banana"})
+    assert "Try 25 November, 11-25 or 2020-11-25." in bad.text
+    assert "2012-2014" not in bad.text  # /onthisday takes a day, never a range
+    wrong = await fake_discord.slash("date", {"when": "banana"})
+    assert "the 1990s" in wrong.text
+
+
+async def test_onthisday_uses_the_servers_daily_post_time_zone(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    utc = await fake_discord.slash("onthisday")  # 12:00 UTC on 25 November
+    assert title(utc).startswith("France: ")
+    await bot.subscriptions.subscribe(
+        fake_discord.guild.id,
+        fake_discord.world.general.id,
+        time=dt.time(9, 0),
+        timezone="Pacific/Kiritimati",  # UTC+14: already 26 November
+        empty_day="upcoming",
+        created_by=fake_discord.world.alice.id,
+        now=NOW,
+    )
+    local = await fake_discord.slash("onthisday")
+    assert title(local) == "On this day: 26 November"
+    chosen = await fake_discord.slash("onthisday", {"timezone": "UTC"})  # a zone given wins
+    assert title(chosen).startswith("France: ")

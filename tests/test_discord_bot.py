@@ -348,7 +348,7 @@ async def test_help_lists_every_command_with_an_example(fake_discord: FakeDiscor
         # 12:00 UTC on 25 November is already 26 November on Kiritimati (UTC+14)
         ("onthisday", {"timezone": "Pacific/Kiritimati"}, "Nothing on record for 26 November"),
         # input that cannot be read
-        ("date", {"when": "banana"}, "Try 2020-11-25, nov 2020, 2014 or 2012-2014"),
+        ("date", {"when": "banana"}, "Try 2020-11-25, nov 2020, 2014, 2012-2014, the 1990s or since 2020"),
         ("onthisday", {"date": "banana"}, "could not read 'banana'"),
         ("onthisday", {"timezone": "Mars/Olympus"}, "time zone"),
         ("timeline", {"from_year": 2000, "to_year": 1990}, "is after the second"),

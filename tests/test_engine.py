@@ -345,7 +345,7 @@ def test_resolution_exact_id_and_nothing(engine: QueryEngine) -> None:
 def test_date_month(engine: QueryEngine) -> None:
     answer = engine.date("nov 2020", today=TODAY)
     assert answer.status is Status.FOUND
-    assert answer.title == "Records from November 2020"
+    assert answer.title == "Records in November 2020"
     november = {
         r.id
         for r in engine.dataset.records
@@ -403,6 +403,7 @@ def test_month_precision_matches_its_days_but_year_only_does_not(engine: QueryEn
     assert quiet.status is Status.NOT_FOUND
     assert quiet.lines == (
         "Dated only to 2023, so it may fall on 15 November 2023: Uruguay — Senate · 2023.",
+        "For 15 November in other years, try /onthisday.",
     )
     assert "uy-senate-2023" in ids(engine.date("2023", today=TODAY))
 
@@ -480,7 +481,9 @@ def test_on_this_day_never_invents_a_day(engine: QueryEngine) -> None:
 def test_on_this_day_nothing_and_bad_input(engine: QueryEngine) -> None:
     nothing = engine.on_this_day("1 January", today=TODAY)
     assert nothing.status is Status.NOT_FOUND
-    assert nothing.message == "Nothing on record for 1 January."
+    assert nothing.message == "Nothing on record for 1 January. The nearest anniversaries:"
+    assert nothing.records == ()
+    assert [e.key for e in nothing.entries] == [r.id for r in nothing.nearest] != []
     assert engine.on_this_day("nov 2020", today=TODAY).status is Status.INVALID
     two = engine.on_this_day("5/8/2014", today=TODAY)
     assert two.status is Status.AMBIGUOUS

@@ -31,7 +31,8 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-EXAMPLES = "Try 2020-11-25, nov 2020, 2014 or 2012-2014."
+EXAMPLES = "Try 2020-11-25, nov 2020, 2014, 2012-2014, the 1990s or since 2020."
+DAY_EXAMPLES = "Try 25 November, 11-25 or 2020-11-25."  # for commands that take only a day
 EMPTY_MESSAGE = "Type a date, a month, a year or a range, e.g. 2020-11-25, nov 2020, 2014, 2012-2014."
 TOO_LONG_MESSAGE = "That is too long for a date."
 CONTROL_MESSAGE = "A date cannot contain control characters."
@@ -549,6 +550,10 @@ _BETWEEN = re.compile(r"between (.+?) and (.+)")
 _CONNECTED = re.compile(r"(?:(?:from|since|between) )?(.+?) (?:to|until|till|through|thru) (.+)")
 _OPEN = re.compile(r"(since|after|from|before|until|till|up to|up until|through|thru) (.+)")
 _DASHED = re.compile(r"(.+?) ?– ?(.+)|(.+?) - (.+)")
+# "the 1990s", "1990s", "90s", "90's", "the 2020s"
+_DECADE = re.compile(r"(?:the )?(?:(\d{3})0|(\d)0) ?'?s")
+# "2020 onwards", "2020 onward", "2020 on", "2020 and later", "2020 or later", "2020+", "2020-"
+_ONWARDS = re.compile(r"(.+?)(?: (?:onwards?|on|and later|or later|and after)| ?\+| ?-| ?–)")
 _OPEN_KIND = {
     "since": "since", "from": "since", "after": "after", "before": "before",
     "until": "until", "till": "until", "up to": "until", "up until": "until",
@@ -557,7 +562,27 @@ _OPEN_KIND = {
 _NEEDS_YEAR = "Give a year for each end of a range, e.g. 8 May 2014 to 1 June 2014."
 
 
+def _decade(m: re.Match[str]) -> _Result:
+    """``the 1990s``: 1 January 1990 to 31 December 1999; "90s" is the 1990s, "20s" the 2020s."""
+    if m[1] is not None:
+        first = int(m[1]) * 10
+    else:
+        short = int(m[2]) * 10
+        first = (1900 if short >= 30 else 2000) + short
+    _check_year(first)
+    _check_year(first + 9)
+    span = DateSpan(dt.date(first, 1, 1), dt.date(first + 9, 12, 31), Precision.YEAR, f"the {first}s")
+    return (span,), None, None
+
+
 def _parse_expression(text: str, today: dt.date) -> _Result:
+    if m := _DECADE.fullmatch(text):
+        return _decade(m)
+    if (m := _ONWARDS.fullmatch(text)) and not _OPEN.fullmatch(text):
+        try:
+            return _open_range("since", _parse_single(m[1].strip(), today), today)
+        except _NoMatch:
+            pass
     if m := _BETWEEN.fullmatch(text):
         result = _try_range(m[1], m[2], today)
         if result is not None:

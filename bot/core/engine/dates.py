@@ -7,11 +7,12 @@ something that "may fall" in a span; 29 February counts on 28 February in common
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
 from bot.core.answers import Answer, Candidate, Entry, Status
-from bot.core.dates import DateQuery, DateQueryError, DateSpan, parse_date_query
+from bot.core.dates import DAY_EXAMPLES, EXAMPLES, DateQuery, DateQueryError, DateSpan, parse_date_query
 from bot.core.engine.common import (
     EMPTY_MESSAGES,
     Item,
@@ -142,7 +143,8 @@ class Dates:
         """Records and events found on some dates: "2 records and 1 event on 25 November."."""
         records = sum(1 for i in items if i.record is not None)
         counts = [plural(n, word) for n, word in ((records, "record"), (len(items) - records, "event")) if n]
-        found = f"{' and '.join(counts)} {where}.{note}"
+        order = ", oldest first" if len(items) > 1 else ""  # the order, said in the header
+        found = f"{' and '.join(counts)} {where}{order}.{note}"
         return self._ix.listing(command, query, title, items, found=found, empty=empty, matched=label)
 
     def _span_answer(self, query: str, parsed: DateQuery) -> Answer:
@@ -151,7 +153,7 @@ class Dates:
         items = self._span_items(spans)
         note = f" {parsed.note}" if parsed.note else ""
         where = f"{_preposition(spans)}{labels}"
-        title = f"Records from {labels}"
+        title = f"Records {where}"  # "Records since 2020", "Records in the 1990s"
         if items:
             return self._dated_listing("date", query, title, items, where=where, label=labels, note=note)
         nearest: list[Record] = []
@@ -170,6 +172,9 @@ class Dates:
             if r.date.precision is Precision.YEAR
             and any(_overlaps(r.date.first_day(), r.date.last_day(), s) for s in spans)
         )
+        if all(s.start == s.end for s in spans):  # "/date today": other years' same day are /onthisday's
+            day = spans[0].start
+            lines = (*lines, f"For {day_month(day.month, day.day)} in other years, try /onthisday.")
         return Answer(
             command="date",
             query=query,
@@ -213,7 +218,7 @@ class Dates:
         month, day = parsed.month_day
         label = day_month(month, day)
         items = self._month_day_items((month, day), None)
-        where, title = f"on {label} in any year", f"Records from {label} (any year)"
+        where, title = f"on {label} in any year", f"Records on {label} (any year)"
         empty = f"Nothing {where}."
         return self._dated_listing("date", query, title, items, where=where, label=label, empty=empty)
 
@@ -234,8 +239,8 @@ class Dates:
         if query:
             try:
                 parsed = parse_date_query(query, today=today)
-            except DateQueryError as exc:
-                return invalid("onthisday", query, str(exc))
+            except DateQueryError as exc:  # the hint names only what /onthisday takes: a day
+                return invalid("onthisday", query, str(exc).replace(EXAMPLES, DAY_EXAMPLES))
             if parsed.month_day is not None:
                 month_day = parsed.month_day
             elif len(parsed.spans) == 2 and all(s.start == s.end for s in parsed.spans):
@@ -261,9 +266,40 @@ class Dates:
             tag = ", ".join(t for t in (ago, item.tag) if t)
             marks = (first_upper(ago) + ".", *item.marks)
             items.append(Item(item.when, item.record, item.event, marks, tag=tag))
-        empty = f"Nothing on record for {label}."
-        return self._dated_listing("onthisday", query, f"On this day: {label}", items, where=f"on {label}",
-                                   label=label, empty=empty)
+        title = f"On this day: {label}"
+        if not items:
+            return self._nearest_anniversaries(query, title, dt.date(year, *month_day))
+        return self._dated_listing("onthisday", query, title, items, where=f"on {label}", label=label)
+
+    def _nearest_anniversaries(self, query: str, title: str, day: dt.date) -> Answer:
+        """NOT_FOUND for a day with no anniversary, with the nearest anniversaries before and after it."""
+        label = day_month(day.month, day.day)
+        found: list[Item] = []
+        for step in (-1, 1):
+            for offset in range(1, 367):
+                other = day + dt.timedelta(days=step * offset)
+                on_day = self._month_day_items((other.month, other.day), other.year)
+                items = [i for i in on_day if i.when < other]
+                if not items:
+                    continue
+                when = day_month(other.month, other.day)
+                distance = plural(offset, "day") + (" earlier" if step < 0 else " later")
+                for item in items:
+                    years = ordinal(other.year - item.when.year)
+                    side = "before" if step < 0 else "after"
+                    mark = f"Nearest {side}: {when}, {distance} ({years} anniversary)."
+                    tag = f"{when}, {distance}"
+                    found.append(Item(item.when, item.record, item.event, (mark, *item.marks), tag=tag))
+                break
+        answer = self._ix.listing("onthisday", query, title, found, found="", matched=label)
+        return dataclasses.replace(
+            answer,
+            records=(),
+            events=(),
+            nearest=answer.records,
+            status=Status.NOT_FOUND,
+            message=f"Nothing on record for {label}." + (" The nearest anniversaries:" if found else ""),
+        )
 
     @never_raise("upcoming")
     def upcoming(self, today: dt.date, days: int = 7) -> Answer:

@@ -111,6 +111,18 @@ class LookupCog(commands.Cog, name="Lookup"):
             lambda e: e.list_records(level or None, country or None, kind or None),
         )
 
+    async def server_zone(self, interaction: discord.Interaction[Any]) -> ZoneInfo | None:
+        """The time zone of the server's daily post (this channel's first), or None (UTC)."""
+        if interaction.guild_id is None:
+            return None
+        try:
+            subscriptions = await self.bot.subscriptions.list_for_guild(interaction.guild_id)
+            subscriptions.sort(key=lambda s: (s.channel_id != interaction.channel_id, not s.active))
+            return subscriptions[0].zone if subscriptions else None
+        except Exception:  # the store or tzdata failing must not cost the answer: UTC
+            log.warning("No daily-post time zone for guild %s", interaction.guild_id, exc_info=True)
+            return None
+
     def today(self, zone: ZoneInfo | None = None) -> dt.date:
         """Today's date from the injected clock, in ``zone`` (UTC when None)."""
         return today_in(self.bot.clock, zone)
@@ -162,7 +174,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     @app_commands.command(name="onthisday")
     @app_commands.describe(
         date="A day and month (default: today): 25 november, 11-25, 2020-11-25",
-        timezone="Whose today (default UTC): Asia/Yerevan, Paris, America/Los_Angeles",
+        timezone="Whose today (default: the server's daily post's zone, else UTC): Asia/Yerevan, Paris",
     )
     @cooldown()
     async def onthisday(
@@ -172,7 +184,8 @@ class LookupCog(commands.Cog, name="Lookup"):
         timezone: TimeZoneOption | None = None,
     ) -> None:
         """Resolutions and events of Artsakh's history on this day, or on any day."""
-        today = self.today(timezone).isoformat()
+        zone = timezone if timezone is not None else await self.server_zone(interaction)
+        today = self.today(zone).isoformat()
         args = (date or "", today)
         await self.bot.reply(interaction, self._onthisday(*args), ask=Ask("onthisday", args))
 
