@@ -97,7 +97,7 @@ def memory_mb(pid: int | str = "self") -> float:
 
 def cold(engine: QueryEngine, runs: int) -> list[tuple[str, list[float], int]]:
     """Each picture rendered ``runs`` times in this process (pinned to one core)."""
-    geo = str(geo_folder(None))
+    geo = str(geo_folder())
     timeline = engine.timeline_data(engine.timeline())
     pictures: list[tuple[str, Callable[[], PictureData | None]]] = [
         ("map: world with Europe", engine.map_data),

@@ -305,4 +305,4 @@ async def test_when_drawing_fails_the_text_still_goes_out_with_a_private_note(
 
 
 def test_the_bundled_outlines_are_found() -> None:
-    assert (geo_folder(None) / "countries-110m.geojson").is_file()
+    assert (geo_folder() / "countries-110m.geojson").is_file()

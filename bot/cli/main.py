@@ -20,6 +20,7 @@ from typing import TextIO
 from bot.cli.ask import add_arguments as add_ask_arguments
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, SystemClock
+from bot.core.geo import use_geo_folders
 from bot.core.loader import (
     EVENTS_FILE,
     RESOLUTIONS_FILE,
@@ -205,6 +206,8 @@ def main(
         stderr.write(f"error: {err}\n")
         return USAGE_ERROR
     _setup_logging(config, stderr)
+    if config.data.image_path is not None:  # an installed bot has no data/ beside its code
+        use_geo_folders(Path(config.data.image_path) / "geo")
 
     command: str | None = args.command
     if command is None:

@@ -64,7 +64,7 @@ def write_picture(engine: QueryEngine, request: RenderRequest, data_folder: Path
     """Draw ``request`` and write the PNG (default: map.png, stats.png or timeline.png here)."""
     data = picture_data(engine, request)
     out = request.out or Path(file_name(data))
-    png = render_png(data, str(geo_folder(data_folder)))
+    png = render_png(data, str(geo_folder(*([data_folder / "geo"] if data_folder else []))))
     try:
         out.write_bytes(png)
     except OSError as err:

@@ -25,8 +25,9 @@ Polygon = tuple[Ring, ...]  # the outer ring, then any holes
 BUNDLED_GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
 COUNTRIES_FILE = "countries-110m.geojson"
 US_STATES_FILE = "us-states.geojson"
-#: A location may lie this far outside its country's 1:110m outline (coarse coasts, small islands).
-LOCATION_TOLERANCE_KM = 30.0
+#: A location may lie this far outside its country's 1:110m outline (coarse coasts, small islands;
+#: the shipped places are all within 6 km).
+LOCATION_TOLERANCE_KM = 20.0
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -140,19 +141,30 @@ def load_outlines(path: Path) -> dict[str, Outline]:
     return _load(path, path.stat().st_mtime)
 
 
-def geo_file(name: str, data_folder: Path | None = None) -> Path:
-    """``name`` in the data folder's ``geo/`` when it has one, else the bundled file."""
-    if data_folder is not None:
-        local = data_folder / "geo" / name
-        if local.is_file():
-            return local
+_FOLDERS: list[Path] = []  # searched before the bundled folder (see use_geo_folders)
+
+
+def use_geo_folders(*folders: Path) -> None:
+    """Look for the outlines in these folders first (the Docker image's shipped ``data/geo``).
+
+    An installed package has no ``data/`` beside it; the adapters call this once at start with
+    the folders the configuration names.
+    """
+    _FOLDERS[:0] = [f for f in folders if f not in _FOLDERS]
+
+
+def geo_file(name: str, *folders: Path) -> Path:
+    """``name`` in the first of ``folders``, the configured folders or the bundled one that has it."""
+    for folder in (*folders, *_FOLDERS):
+        if (folder / name).is_file():
+            return folder / name
     return BUNDLED_GEO / name
 
 
-def country_outlines(data_folder: Path | None = None) -> dict[str, Outline]:
-    """The countries by dataset country id (``us``, ``fr``); empty when the file is missing."""
+def country_outlines(*folders: Path) -> dict[str, Outline]:
+    """The countries by dataset country id (``us``, ``fr``); empty when no outlines are found."""
     try:
-        return load_outlines(geo_file(COUNTRIES_FILE, data_folder))
+        return load_outlines(geo_file(COUNTRIES_FILE, *folders))
     except (OSError, ValueError):
         return {}
 

@@ -20,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.core.collector import collector_paused
+from bot.core.geo import country_outlines, location_problem
 from bot.core.model import (
     AlternativeDate,
     AmbiguousName,
@@ -1034,6 +1035,28 @@ def _check_resolutions(file: str, part: _ResolutionsPart, problems: list[Problem
     for record in part.records:
         if record.jurisdiction not in jurisdictions:
             add(record.line, f"resolution '{record.id}': unknown jurisdiction '{record.jurisdiction}'")
+
+    _check_locations(part.jurisdictions, add)
+
+
+def _check_locations(places: Iterable[Jurisdiction], add: Callable[[int, str], None]) -> None:
+    """Each location lies in its country's outline (within :data:`LOCATION_TOLERANCE_KM`): a typo guard.
+
+    Countries without an outline (the European Union) are not checked. Places at the same point
+    are checked once.
+    """
+    outlines = country_outlines()
+    seen: dict[tuple[str, float, float], str | None] = {}
+    for place in places:
+        outline = outlines.get(place.country)
+        if place.location is None or outline is None:
+            continue
+        key = (place.country, *place.location)
+        if key not in seen:
+            seen[key] = location_problem(*place.location, outline)
+        problem = seen[key]
+        if problem is not None:
+            add(place.line, f"jurisdiction '{place.id}': location {problem}")
 
 
 def _check_non_act_names(

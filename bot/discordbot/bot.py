@@ -17,6 +17,7 @@ import gc
 import importlib.util
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -130,7 +131,7 @@ class ArtsakhBot(commands.Bot):
         # command -> how to answer it again from its arguments (page buttons, candidate menus)
         self.replayers: dict[str, Callable[..., Answer]] = {}
         self.shipped = shipped or ImageSync()  # what start-up did with the shipped dataset
-        self.pictures = pictures or PictureService(geo_folder(config.data.path))
+        self.pictures = pictures or PictureService(geo_folder(Path(config.data.path) / "geo"))
 
     # ------------------------------------------------------------------ data
 

@@ -38,6 +38,7 @@ from bot.config import Config
 from bot.core.backoff import Backoff
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
+from bot.core.geo import use_geo_folders
 from bot.core.image_dataset import ImageSync, bring_in_image_dataset
 from bot.core.loader import load_dataset
 from bot.core.reloading import DataLoadError, DataStore
@@ -245,6 +246,8 @@ async def runtime(
     state_lock = lock_state(config) if exclusive else None
     try:
         apply_endpoints(config.discord.api_base, config.discord.gateway_url)
+        if config.data.image_path is not None:  # an installed bot has no data/ beside its code
+            use_geo_folders(Path(config.data.image_path) / "geo")
         datastore, shipped = await open_datastore(config, clock)
         settle_memory()
         database = await open_database(config)

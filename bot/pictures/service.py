@@ -47,9 +47,9 @@ class Picture:
     seconds: float = 0.0  # how long the render took (0 for a cached picture)
 
 
-def geo_folder(data_folder: Path | None) -> Path:
-    """The folder with the outlines: the data folder's ``geo/`` when it has one, else the bundled one."""
-    return geo_file(COUNTRIES_FILE, data_folder).parent
+def geo_folder(*folders: Path) -> Path:
+    """The outlines' folder: the first of ``folders`` that has them, else the configured or bundled one."""
+    return geo_file(COUNTRIES_FILE, *folders).parent
 
 
 _POOL: ProcessPoolExecutor | None = None
