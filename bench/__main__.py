@@ -16,6 +16,7 @@ BENCHMARKS = (
     ("daily posts: 2,000 subscriptions due in one minute under the global rate limit", "bench.bench_daily"),
     ("reload: wall time, event-loop lag and memory at 1k, 10k and 100k records", "bench.bench_reload"),
     ("pictures: cold renders on one core, cached answers, PNG size and memory", "bench.bench_pictures"),
+    ("soak: 20,000 mixed requests; memory, threads and open files per 1,000", "bench.bench_soak"),
 )
 
 
