@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import botkit as kit
 import pytest
+from conftest import Opener
 from fakecord import (
     CommandNotAvailable,
     FakeChannel,
@@ -42,6 +43,9 @@ from bot.discordbot.cogs.daily import DailyCog
 from bot.discordbot.daily_post import footer_part, post_footer
 from bot.discordbot.errors import STORAGE_FULL_ANSWER
 from bot.storage.database import Database
+from bot.storage.postgres import PostgresDatabase
+from bot.storage.postgres_subscriptions import PostgresSubscriptionStore
+from bot.storage.state import StateDatabase, subscription_store
 from bot.storage.subscriptions import SubscriptionStore
 
 UTC = dt.UTC
@@ -118,36 +122,51 @@ def make_dataset() -> Dataset:
 # ---------------------------------------------------------------------------------------------- harness
 
 
-class FailingStore(SubscriptionStore):
-    """The real store, whose ``mark_posted`` fails on demand (a full disk): posts go out, unrecorded."""
+class FailsOnDemand:
+    """Makes a real store's ``mark_posted`` fail on demand (a full disk): posts go out, unrecorded."""
 
-    def __init__(self, database: Database) -> None:
-        super().__init__(database)
-        self.mark_posted_error: Exception | None = None
+    mark_posted_error: Exception | None = None
 
     async def mark_posted(
         self, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime
     ) -> bool:
         if self.mark_posted_error is not None:
             raise self.mark_posted_error
-        return await super().mark_posted(channel_id, local_date, message_ids, now)
+        return await super().mark_posted(channel_id, local_date, message_ids, now)  # type: ignore[misc]
+
+
+class FailingStore(FailsOnDemand, SubscriptionStore):
+    """The SQLite store, failing on demand."""
+
+
+class FailingPostgresStore(FailsOnDemand, PostgresSubscriptionStore):
+    """The PostgreSQL store, failing on demand."""
+
+
+AnyFailingStore = FailingStore | FailingPostgresStore
+
+
+def failing_store(database: StateDatabase) -> AnyFailingStore:
+    """The store of ``database``'s backend, failing on demand."""
+    if isinstance(database, PostgresDatabase):
+        return FailingPostgresStore(database)
+    return FailingStore(database)
 
 
 class Harness:
-    """Starts (and restarts) the real bot on one database file and one ManualClock."""
+    """Starts (and restarts) the real bot on one state database and one ManualClock."""
 
-    def __init__(self, fake: FakeDiscord, run_bot: Any, tmp_path: Path) -> None:
+    def __init__(self, fake: FakeDiscord, run_bot: Any, tmp_path: Path, open_db: Opener) -> None:
         self.fake = fake
         self.run_bot = run_bot
         self.tmp_path = tmp_path
-        self.db_path = tmp_path / "state" / "bot.sqlite3"
+        self.open_db = open_db
         self.clock = ManualClock(START)
 
     @asynccontextmanager
-    async def bot(
-        self, subscriptions: type[SubscriptionStore] = SubscriptionStore
-    ) -> AsyncIterator[DailyCog]:
-        database = await Database.open(self.db_path)
+    async def bot(self, *, failing: bool = False) -> AsyncIterator[DailyCog]:
+        """The bot on the state; ``failing``: its store's ``mark_posted`` fails on demand."""
+        database = await self.open_db()
         try:
             store = DataStore(self.tmp_path, QueryEngine, clock=self.clock, dataset=make_dataset())
             config = kit.bot_config(self.fake, daily=DailyConfig(check_interval_seconds=3600.0))
@@ -158,7 +177,7 @@ class Harness:
                 database,
                 extensions=(*CORE_EXTENSIONS, DAILY),
                 view_timeout=60.0,
-                subscriptions=subscriptions(database),
+                subscriptions=failing_store(database) if failing else subscription_store(database),
             )
             async with self.run_bot(bot) as running:
                 cog = running.get_cog("Daily")
@@ -187,7 +206,18 @@ class Harness:
 
 @pytest.fixture
 def harness(fake_discord: FakeDiscord, run_bot: Any, tmp_path: Path) -> Harness:
-    return Harness(fake_discord, run_bot, tmp_path)
+    """The bot on a SQLite file."""
+
+    async def open_sqlite() -> StateDatabase:
+        return await Database.open(tmp_path / "state" / "bot.sqlite3")
+
+    return Harness(fake_discord, run_bot, tmp_path, open_sqlite)
+
+
+@pytest.fixture
+def any_harness(fake_discord: FakeDiscord, run_bot: Any, tmp_path: Path, open_state_db: Opener) -> Harness:
+    """The bot on each backend in turn (SQLite, PostgreSQL): for the restarts, where the state matters."""
+    return Harness(fake_discord, run_bot, tmp_path, open_state_db)
 
 
 @pytest.fixture
@@ -690,8 +720,9 @@ async def test_an_empty_day_can_skip_the_post(
 
 
 async def test_restart_between_time_reached_and_posted(
-    fake_discord: FakeDiscord, fake_world: World, harness: Harness
+    fake_discord: FakeDiscord, fake_world: World, any_harness: Harness
 ) -> None:
+    harness = any_harness
     harness.clock.set(local(YEREVAN, 2024, 11, 25, 8, 50))
     day = dt.date(2024, 11, 25)
     async with harness.bot() as cog:
@@ -721,12 +752,13 @@ async def test_restart_between_time_reached_and_posted(
 
 
 async def test_restart_between_sent_and_recorded_after_a_long_outage(
-    fake_discord: FakeDiscord, fake_world: World, harness: Harness
+    fake_discord: FakeDiscord, fake_world: World, any_harness: Harness
 ) -> None:
+    harness = any_harness
     harness.clock.set(local(YEREVAN, 2024, 11, 24, 12, 0))
-    async with harness.bot(FailingStore) as cog:
+    async with harness.bot(failing=True) as cog:
         await subscribe(fake_discord, fake_world.news)
-        store = cast(FailingStore, cog.store)
+        store = cast(AnyFailingStore, cog.store)
         store.mark_posted_error = sqlite3.OperationalError("database or disk is full")
         harness.clock.set(local(YEREVAN, 2024, 11, 25, 9, 0))
         [result] = await cog.scheduler.run_once()
@@ -745,8 +777,9 @@ class Crash(BaseException):
 
 
 async def test_restart_after_part_of_a_long_post_sends_only_the_missing_parts(
-    fake_discord: FakeDiscord, fake_world: World, harness: Harness, monkeypatch: pytest.MonkeyPatch
+    fake_discord: FakeDiscord, fake_world: World, any_harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    harness = any_harness
     day = dt.date(2025, 3, 10)  # MANY_DAY: the post takes several messages
     route = f"/channels/{fake_world.news.id}/messages"
     harness.clock.set(local(YEREVAN, 2025, 3, 9, 12, 0))
@@ -780,16 +813,17 @@ async def test_restart_after_part_of_a_long_post_sends_only_the_missing_parts(
 
 
 async def test_without_history_access_the_nonce_still_prevents_a_duplicate(
-    fake_discord: FakeDiscord, fake_world: World, harness: Harness
+    fake_discord: FakeDiscord, fake_world: World, any_harness: Harness
 ) -> None:
+    harness = any_harness
     await fake_discord.set_channel_permissions(
         fake_world.news, fake_world.bot_role, deny=Perm.READ_MESSAGE_HISTORY
     )
     harness.clock.set(local(YEREVAN, 2024, 11, 24, 12, 0))
-    async with harness.bot(FailingStore) as cog:
+    async with harness.bot(failing=True) as cog:
         confirmation = await subscribe(fake_discord, fake_world.news)
         assert "Tip: also allow the bot **Read Message History**" in confirmation.text
-        cast(FailingStore, cog.store).mark_posted_error = sqlite3.OperationalError("disk I/O error")
+        cast(AnyFailingStore, cog.store).mark_posted_error = sqlite3.OperationalError("disk I/O error")
         harness.clock.set(local(YEREVAN, 2024, 11, 25, 9, 0))
         await cog.scheduler.run_once()
     harness.clock.set(local(YEREVAN, 2024, 11, 25, 9, 2))  # back two minutes later
@@ -964,8 +998,9 @@ async def test_a_deleted_channel_pauses_and_can_be_removed(
 
 
 async def test_a_channel_deleted_while_the_bot_was_down(
-    fake_discord: FakeDiscord, fake_world: World, harness: Harness
+    fake_discord: FakeDiscord, fake_world: World, any_harness: Harness
 ) -> None:
+    harness = any_harness
     harness.clock.set(local(YEREVAN, 2024, 11, 25, 8, 0))
     async with harness.bot():
         await subscribe(fake_discord, fake_world.news)

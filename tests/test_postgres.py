@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,16 @@ async def test_no_password_is_one_clear_line(database_url: str, tmp_path: Path) 
     config = pg_config(tmp_path, database_url, {})
     assert config.database_password is None
     assert "password" in await open_error(config, database_url)
+
+
+async def test_a_server_that_is_not_there_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://bot@127.0.0.1:{port}/artsakh"
+    message = await open_error(pg_config(tmp_path, url, {"DATABASE_PASSWORD": "s3cret"}), url)
+    assert "s3cret" not in message
+    assert "refused" in message.lower()
 
 
 async def test_python_m_bot_run_on_postgresql(

@@ -48,7 +48,7 @@ from bot.discordbot.network import NETWORK_ERRORS, network_cause
 from bot.discordbot.sync import Outcome, SyncResult, SyncTarget, targets_for
 from bot.storage.database import MEMORY
 from bot.storage.lock import StateLock, StateLockedError
-from bot.storage.state import StateDatabase, describe, open_state
+from bot.storage.state import StateDatabase, describe, open_failure, open_state
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -202,7 +202,7 @@ async def open_database(config: Config) -> StateDatabase:
             password=config.database_password,
         )
     except Exception as exc:
-        cause = str(exc) or type(exc).__name__
+        cause = open_failure(exc)
         if config.database_password:
             cause = cause.replace(config.database_password, "***")
         raise StartupError(f"Could not open the database {where}: {cause}") from None

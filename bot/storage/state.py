@@ -6,6 +6,8 @@ the core's :class:`~bot.core.subscriptions.SubscriptionStore` on either backend.
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 from bot.core.subscriptions import SubscriptionStore as SubscriptionStoreProtocol
@@ -42,3 +44,16 @@ def subscription_store(db: StateDatabase) -> SubscriptionStoreProtocol:
 def describe(db: StateDatabase) -> str:
     """Where the state is, for a log line (no password)."""
     return db.url if isinstance(db, PostgresDatabase) else str(db.path or "memory")
+
+
+def open_failure(error: BaseException) -> str:
+    """Why the state could not be opened, in a few words for a log line (the driver's text otherwise)."""
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused (is the server running, at that host and port?)"
+    if isinstance(error, socket.gaierror):
+        return f"the host name could not be resolved ({error.strerror})"
+    if isinstance(error, TimeoutError):
+        return "no answer in time"
+    if isinstance(error, OSError) and error.errno and error.filename is None:  # a file error names its file
+        return os.strerror(error.errno)
+    return str(error) or type(error).__name__
