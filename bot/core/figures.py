@@ -35,7 +35,7 @@ MARK_LABELS: dict[Mark, str] = {
     Mark.RECOGNITION: "Recognition",
     Mark.CALL: "Call for recognition",
     Mark.SELF_DETERMINATION: "Self-determination",
-    Mark.OTHER: "Condemnation or statement",
+    Mark.OTHER: "Condemnation, statement",
 }
 _MARK_OF_KIND: dict[Kind, Mark] = {
     Kind.RECOGNITION: Mark.RECOGNITION,
@@ -68,7 +68,7 @@ class Region:
 
 
 WORLD = Region("world", "World", -180.0, 180.0, -57.0, 84.0)
-EUROPE = Region("europe", "Europe", -25.0, 50.0, 34.0, 71.0)
+EUROPE = Region("europe", "Europe", -12.0, 50.0, 34.0, 62.0)
 REGIONS: dict[str, Region] = {
     r.key: r
     for r in (

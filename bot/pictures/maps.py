@@ -26,9 +26,9 @@ from bot.pictures import style
 MARGIN = 20
 ARTSAKH = (39.815, 46.752)  # Stepanakert, for orientation
 TITLE_PX = 112  # the three title lines
-LEGEND_PX = 150  # under a regional map
+LEGEND_PX = 180  # under a regional map
 MAX_MAP_PX = 720  # a tall region is narrowed to this height
-INSET_PX = 430  # the world map's Europe panel height
+INSET_PX = 390  # the world map's Europe panel height
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +204,10 @@ def _legend(fig: Figure, plan: MapLayout, data: MapData) -> None:
     handles: list[Line2D | Patch] = []
     for mark in Mark:
         count = marks.get(mark, 0)
-        places = f"{count} place{'s' if count != 1 else ''}" if count else "none"
         handles.append(
             Line2D(
                 [], [], marker="o", linestyle="none", markersize=13, markerfacecolor=style.MARK_COLOURS[mark],
-                markeredgecolor="white", label=f"{mark.label}: {places}",
+                markeredgecolor="white", label=f"{mark.label} ({count})",
             )
         )
     handles.append(
@@ -227,6 +226,9 @@ def _legend(fig: Figure, plan: MapLayout, data: MapData) -> None:
     anchor = (box.x / plan.width, 1 - box.y / plan.height)
     fig.legend(
         handles=handles,
+        title="Places, by strongest kind",
+        title_fontproperties={"size": style.TEXT_PT, "weight": "bold"},
+        alignment="left",
         loc="upper left",
         bbox_to_anchor=anchor,
         ncol=columns,
