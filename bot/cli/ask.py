@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.cli.options import OptionError, split_options
+from bot.cli.options import OptionError, add_ask_arguments, split_options
 from bot.cli.text import render_answer
 from bot.core.answers import Answer, Status
 from bot.core.clock import Clock, today_in
@@ -322,7 +322,7 @@ def answer_json(answer: Answer, engine: QueryEngine) -> dict[str, Any]:
     }
 
 
-def _tz(text: str) -> ZoneInfo:
+def tz_option(text: str) -> ZoneInfo:
     """``--tz``: read as every adapter reads a time zone."""
     if not text.strip():
         raise argparse.ArgumentTypeError("--tz needs a time zone, e.g. --tz Asia/Yerevan.")
@@ -332,22 +332,10 @@ def _tz(text: str) -> ZoneInfo:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare ``ask``'s options and arguments on ``parser`` (the subcommand's, or a parser of its own)."""
-    parser.add_argument("-h", "--help", action="store_true", help="show the help")
-    parser.add_argument("--json", action="store_true", help="one JSON object per answer")
-    parser.add_argument(  # const "": a bare --tz says what it needs
-        "--tz", type=_tz, nargs="?", const="", metavar="ZONE", help="time zone for 'today' (default UTC)"
-    )
-    # not "command": the name the main parser gives its subcommand
-    parser.add_argument("query_command", nargs="?", metavar="COMMAND", help="a command, or - for stdin")
-    parser.add_argument("words", nargs=argparse.REMAINDER, metavar="TEXT", help="the query")
-
-
 def parse_ask_args(argv: Sequence[str]) -> argparse.Namespace:
     """``ask``'s arguments from ``argv`` (the words after ``ask``); UsageError says what is wrong."""
     parser = argparse.ArgumentParser(prog="python -m bot ask", add_help=False, exit_on_error=False)
-    add_arguments(parser)
+    add_ask_arguments(parser)
     try:
         args, extras = parser.parse_known_args(list(argv))
     except argparse.ArgumentError as err:
@@ -376,7 +364,7 @@ def ask_command(argv: list[str], *, config: HasData, clock: Clock, stdin: TextIO
 
 
 def run_ask(args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
-    """Answer the query ``args`` hold (parsed by :func:`add_arguments`); return the exit status."""
+    """Answer the query ``args`` hold (see ``add_ask_arguments``); return the exit status."""
     if args.help:
         stdout.write(HELP)
         return EXIT_FOUND

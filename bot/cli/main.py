@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import logging
 import os
 import sys
@@ -17,19 +16,15 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.ask import add_arguments as add_ask_arguments
+from bot.cli.options import add_ask_arguments
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, SystemClock
 from bot.core.geo import use_geo_folders
-from bot.core.loader import (
-    EVENTS_FILE,
-    RESOLUTIONS_FILE,
-    check_file,
-    data_files,
-    load_dataset,
-    summarize,
-)
 from bot.storage.heartbeat import MAX_AGE_SECONDS, check_health, heartbeat_path
+
+# Each command imports what it needs when it runs (the engine for ask and the console, the
+# loader for check-data, discord.py for run and sync): --help, --version, a usage error or
+# health pay for none of it.
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +36,8 @@ PACKAGE = "artsakh-recognition-bot"
 
 def version_line() -> str:
     """The installed version, with discord.py's and Python's: ``0.1.0 (discord.py 2.7.1, Python 3.11.7)``."""
+    import importlib.metadata  # noqa: PLC0415 - only for --version
+
     found = {}
     for dist in (PACKAGE, "discord.py"):
         try:
@@ -68,7 +65,7 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
         epilog="With no command: run the bot when DISCORD_TOKEN is set, otherwise open the offline console.",
     )
     parser.add_argument("--config", metavar="PATH", type=Path, help=config_help)
-    parser.add_argument("--version", action="version", version=f"{PACKAGE} {version_line()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     # --config after the subcommand too (`python -m bot run --config FILE`); SUPPRESS keeps the one
     # given before it when it is not repeated.
     common = argparse.ArgumentParser(add_help=False)
@@ -148,11 +145,31 @@ def _lazy(module: str, name: str) -> Callable[..., int] | None:
     return func
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed versions, looked up only when asked for."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+        values: object, option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"{PACKAGE} {version_line()}\n")  # as argparse's own version action
+        parser.exit()
+
+
 def check_data(path: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Validate a data folder or a single data file.
 
     Prints every problem as ``file:line: message`` (exit 1), or a one-line summary (exit 0).
     """
+    from bot.core.loader import (  # noqa: PLC0415 - only check-data reads YAML
+        EVENTS_FILE,
+        RESOLUTIONS_FILE,
+        check_file,
+        data_files,
+        load_dataset,
+        summarize,
+    )
+
     if path.is_dir():
         result = load_dataset(path)
         problems = result.problems

@@ -7,7 +7,9 @@ A text that does not start with one of the command's option names is plain words
 
 from __future__ import annotations
 
+import argparse
 import re
+from typing import Any
 
 #: Each command's options, as its slash command names them.
 OPTIONS: dict[str, tuple[str, ...]] = {
@@ -46,3 +48,25 @@ def split_options(command: str, text: str) -> dict[str, str] | None:
         end = following.start() if following is not None else len(text)
         found[name] = text[mark.end() : end].strip()
     return found
+
+
+def _tz(text: str) -> Any:  # noqa: ANN401 - a ZoneInfo, from the ask module when used
+    """``ask --tz``: read as every adapter reads a time zone (the ask module, imported when used)."""
+    from bot.cli.ask import tz_option  # noqa: PLC0415 - it loads the engine
+
+    return tz_option(text)
+
+
+def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare ``ask``'s options and arguments on ``parser`` (the subcommand's, or a parser of its own).
+
+    Kept apart from :mod:`bot.cli.ask`, which loads the engine, so ``--help`` does not.
+    """
+    parser.add_argument("-h", "--help", action="store_true", help="show the help")
+    parser.add_argument("--json", action="store_true", help="one JSON object per answer")
+    parser.add_argument(  # const "": a bare --tz says what it needs
+        "--tz", type=_tz, nargs="?", const="", metavar="ZONE", help="time zone for 'today' (default UTC)"
+    )
+    # not "command": the name the main parser gives its subcommand
+    parser.add_argument("query_command", nargs="?", metavar="COMMAND", help="a command, or - for stdin")
+    parser.add_argument("words", nargs=argparse.REMAINDER, metavar="TEXT", help="the query")

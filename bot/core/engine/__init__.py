@@ -11,8 +11,9 @@ all sharing those indexes:
 - :mod:`.figures`: /map, and the data the pictures draw (map, acts per year, timeline);
 - :mod:`.autocomplete`: suggestions for the option fields.
 
-What never changes for a dataset (stats, about, the default suggestions, each record's
-entry) is worked out on first use and kept. Every public method returns an
+What never changes for a dataset is worked out once and kept: the default suggestions with
+the indexes (in a reload's worker, not by the first request), stats, about and each record's
+entry on first use. Every public method returns an
 :class:`~bot.core.answers.Answer` (or a list of candidates) and never raises.
 """
 

@@ -22,6 +22,8 @@ class Autocomplete:
 
     def __init__(self, ix: Indexes) -> None:
         self._ix = ix
+        # Worked out with the indexes (in a reload's worker), not by the first request on the loop.
+        self.defaults = (self._default_jurisdictions, self._default_resolutions, self._default_countries)
 
     def _suggest(
         self,
@@ -49,7 +51,7 @@ class Autocomplete:
 
     @functools.cached_property
     def _default_jurisdictions(self) -> tuple[Candidate, ...]:
-        """Countries, then the places with the most records (worked out on first use)."""
+        """Countries, then the places with the most records (worked out with the indexes)."""
         top = heapq.nsmallest(
             MAX_SUGGESTIONS,
             (t for t in self._ix.targets.values() if t.kind != "body" and t.key not in self._ix.redirect),

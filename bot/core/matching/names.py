@@ -32,7 +32,6 @@ word, which catch one typo near the start of a word). Only those candidates go t
 
 from __future__ import annotations
 
-import functools
 import heapq
 import logging
 import math
@@ -370,6 +369,8 @@ class NameIndex:
         self._item_pos = item_pos
         self._full = _PrefixTable(full)
         self._words = _PrefixTable(words)
+        # Each choice with its words sorted, for words typed in another order (fuzzy lookups).
+        self._sorted_forms = [" ".join(sorted(c.split())) if " " in c else c for c in self._choices]
         self._default = [
             Hit(self._keys[e], self._labels[e], self._first_names[e], 0.0, False)
             for e in range(min(COMPLETE_MAX, len(self._keys)))
@@ -392,11 +393,6 @@ class NameIndex:
             self._more_owners.setdefault(cid, []).append((entry_id, name, variant))
             if not variant and first_real[cid] < 0:
                 first_real[cid] = entry_id
-
-    @functools.cached_property
-    def _sorted_forms(self) -> list[str]:
-        """Each choice with its words sorted, for words typed in another order (made on first use)."""
-        return [" ".join(sorted(c.split())) if " " in c else c for c in self._choices]
 
     def _owners(self, cid: int) -> Iterator[tuple[int, str, bool]]:
         """(entry id, name as written, is a variant) for each entry owning a choice, in display order."""
