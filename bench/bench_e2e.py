@@ -6,11 +6,14 @@
 One bot process (ArtsakhBot with the lookup and info cogs, the real discord.py client) runs
 against FakeDiscord, which lives in a second process together with the load generator, so the
 bot has its own interpreter and core, as it would in production. A steady, open-loop mix of
-slash commands and autocompletes is offered at a fixed rate; each interaction's latency is the
-fake's time from dispatching INTERACTION_CREATE to receiving the bot's callback (so it includes
-the gateway and HTTP round trips). The saturation point is the highest offered rate at which
-the p99 stays under 1 s with no errors; at high rates the fake's own process can be the limit,
-so the bot alone may go further than the table shows.
+slash commands and autocompletes, with varied inputs (typos, prefixes of any length, random
+words; the bot's answer-cache hit rate is printed), is offered at a fixed rate; each
+interaction's latency counts from when it was meant to be sent (so a late sender hides no
+queueing) to the bot's accepted callback (so it includes the gateway and HTTP round trips).
+Saturation steps last 15 s each (``$BENCH_STEP_SECONDS`` or ``--step`` for a quick look);
+the saturation point is the highest offered rate at which the p99 stays under 1 s with no
+errors. At high rates the fake's own process can be the limit, so the bot alone may go
+further than the table shows.
 """
 
 from __future__ import annotations
@@ -39,19 +42,23 @@ sys.path.insert(0, str(ROOT / "tests"))  # the fake server lives with the tests
 from botkit import country, dataset, event, place, record, src  # noqa: E402
 from fakecord import FakeDiscord, InteractionResult  # noqa: E402
 
+from bench.summary import record as record_row  # noqa: E402
 from bot.config import Config, CooldownConfig, DiscordConfig  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.core.engine import QueryEngine  # noqa: E402
 from bot.core.model import Country, Dataset, Jurisdiction, Kind, Level, PartialDate, Record  # noqa: E402
 from bot.core.reloading import DataStore  # noqa: E402
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot, settle_memory  # noqa: E402
+from bot.discordbot.cache import EngineCache  # noqa: E402
 from bot.discordbot.runner import apply_endpoints, run_loop  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 
 STEADY_RATE = 100
 P99_TARGET_MS = 50.0
 SATURATION_P99_S = 1.0
-SATURATION_TARGET = 300
+SATURATION_TARGET = 400
+DEFAULT_STEP = 15.0  # seconds per saturation step: long enough for queues to show
+STEP_ENV = "BENCH_STEP_SECONDS"  # a shorter step for a quick look (make bench keeps the default)
 LEVELS = {
     "city": Level.CITY,
     "town": Level.CITY,
@@ -191,6 +198,7 @@ class Plan:
     names: list[str]
     recorded: list[str]
     countries: list[str]
+    words: list[str]
     duration: float
     step: float
     rates: list[float]
@@ -204,8 +212,11 @@ def make_plan(dataset: Dataset, args: argparse.Namespace) -> Plan:
     with_records = {r.jurisdiction for r in dataset.records}
     names = [j.name for j in rng.sample(places, min(5000, len(places)))]
     recorded = [j.name for j in places if j.id in with_records][:5000] or names
+    words = sorted({w for r in dataset.records[:3000] for w in f"{r.title} {r.summary} {r.body}".split()
+                    if w.isalpha() and len(w) > 2})
     return Plan(
-        names, recorded, [c.name for c in dataset.countries], args.duration, args.step, args.rates, args.seed
+        names, recorded, [c.name for c in dataset.countries], words, args.duration, args.step, args.rates,
+        args.seed,
     )
 
 
@@ -217,7 +228,7 @@ class Mix:
         self.names = plan.names
         self.recorded = plan.recorded
         self.countries = plan.countries
-        self.words = ["resolution", "artsakh", "council", "senate", "republic", "body", "adopted"]
+        self.vocabulary = plan.words or ["resolution", "artsakh", "council", "senate", "republic"]
         self.ops: list[tuple[str, float, Callable[[FakeDiscord], Awaitable[Any]]]] = [
             ("ac /jurisdiction", 30, self.ac_jurisdiction),
             ("ac /resolution", 10, self.ac_resolution),
@@ -236,39 +247,65 @@ class Mix:
         name, _, call = self.rng.choices(self.ops, self.weights)[0]
         return name, call
 
+    # Varied inputs, as many people typing would send: few repeat, so the bot's answer caches
+    # help little (the hit rate is printed).
+    def _typo(self, text: str) -> str:
+        if len(text) < 5:
+            return text
+        i = self.rng.randrange(1, len(text) - 2)
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+
     def _prefix(self) -> str:
         name = self.rng.choice(self.names)
-        return name[: self.rng.randint(2, min(8, len(name)))]
+        prefix = name[: self.rng.randint(1, min(12, len(name)))]
+        return self._typo(prefix) if self.rng.random() < 0.2 else prefix
+
+    def _words(self, count: int) -> str:
+        return " ".join(self.rng.choice(self.vocabulary) for _ in range(count))
 
     async def ac_jurisdiction(self, fake: FakeDiscord) -> Any:
         return await fake.autocomplete("jurisdiction", {"name": self._prefix()}, "name")
 
     async def ac_resolution(self, fake: FakeDiscord) -> Any:
-        return await fake.autocomplete("resolution", {"query": self.rng.choice(self.words)[:5]}, "query")
+        typed = self._words(self.rng.randint(1, 2))
+        typed = typed[: self.rng.randint(2, len(typed))]
+        return await fake.autocomplete("resolution", {"query": typed}, "query")
 
     async def ac_country(self, fake: FakeDiscord) -> Any:
-        return await fake.autocomplete("list", {"country": self.rng.choice(self.countries)[:3]}, "country")
+        country = self.rng.choice(self.countries)
+        return await fake.autocomplete("list", {"country": country[: self.rng.randint(1, 6)]}, "country")
 
     async def jurisdiction(self, fake: FakeDiscord) -> Any:
-        return await fake.slash("jurisdiction", {"name": self.rng.choice(self.recorded)})
+        pool = self.recorded if self.rng.random() < 0.7 else self.names
+        return await fake.slash("jurisdiction", {"name": self.rng.choice(pool)})
 
     async def jurisdiction_typo(self, fake: FakeDiscord) -> Any:
-        name = self.rng.choice(self.recorded)
-        if len(name) > 4:
-            i = self.rng.randrange(1, len(name) - 1)
-            name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
-        return await fake.slash("jurisdiction", {"name": name})
+        return await fake.slash("jurisdiction", {"name": self._typo(self.rng.choice(self.recorded))})
 
     async def resolution(self, fake: FakeDiscord) -> Any:
-        return await fake.slash("resolution", {"query": f"{self.rng.choice(self.recorded)} resolution"})
+        roll = self.rng.random()
+        if roll < 0.4:
+            query = f"{self.rng.choice(self.recorded)} {self._words(1)}"
+        elif roll < 0.6:
+            query = self.rng.choice(("resolution", "artsakh", "council", "republic", "recognition"))
+        else:
+            query = self._words(self.rng.randint(1, 3))
+        return await fake.slash("resolution", {"query": query})
 
     async def date(self, fake: FakeDiscord) -> Any:
-        year = self.rng.randint(1988, 2024)
-        when = self.rng.choice((str(year), f"{year}-{self.rng.randint(1, 12):02d}", f"nov {year}"))
+        year, month, day = self.rng.randint(1988, 2024), self.rng.randint(1, 12), self.rng.randint(1, 28)
+        months = ("jan", "feb", "march", "april", "may", "june", "july", "aug", "sept", "oct", "nov",
+                  "december")
+        when = self.rng.choice((
+            str(year), f"{year}-{month:02d}", f"{months[month - 1]} {year}",
+            f"{day} {months[month - 1]} {year}",
+            f"{year}-{month:02d}-{day:02d}", f"{year}-{year + self.rng.randint(1, 5)}",
+        ))
         return await fake.slash("date", {"when": when})
 
     async def onthisday(self, fake: FakeDiscord) -> Any:
-        return await fake.slash("onthisday", {"date": f"{self.rng.randint(1, 28)} november"})
+        month = self.rng.choice(("january", "march", "may", "july", "september", "november", "december"))
+        return await fake.slash("onthisday", {"date": f"{self.rng.randint(1, 28)} {month}"})
 
     async def timeline(self, fake: FakeDiscord) -> Any:
         start = self.rng.randint(1988, 2015)
@@ -278,7 +315,11 @@ class Mix:
         return await fake.slash("stats", {})
 
 
-async def _one(fake: FakeDiscord, kind: str, call: Callable[[FakeDiscord], Awaitable[Any]]) -> Sample:
+async def _one(
+    fake: FakeDiscord, kind: str, call: Callable[[FakeDiscord], Awaitable[Any]], intended: float
+) -> Sample:
+    """One interaction; its latency counts from when it should have been sent (a late sender
+    does not hide queueing), to the bot's accepted callback."""
     index = len(fake.interactions)  # the helper appends its interaction before its first await
     try:
         await call(fake)
@@ -287,11 +328,12 @@ async def _one(fake: FakeDiscord, kind: str, call: Callable[[FakeDiscord], Await
     if index >= len(fake.interactions):
         return Sample(kind, None, "no interaction recorded")
     result = fake.interactions[index]
+    late = None if result.responded_at is None else result.responded_at - intended
     if not result.acknowledged or result.timed_out:
-        return Sample(kind, result.elapsed, "unanswered")
+        return Sample(kind, late, "unanswered")
     if result.callback_status not in (200, 204):
-        return Sample(kind, result.elapsed, f"callback status {result.callback_status}")
-    return Sample(kind, result.elapsed)
+        return Sample(kind, late, f"callback status {result.callback_status}")
+    return Sample(kind, late)
 
 
 async def run_at(fake: FakeDiscord, mix: Mix, rate: float, duration: float) -> Run:
@@ -302,11 +344,12 @@ async def run_at(fake: FakeDiscord, mix: Mix, rate: float, duration: float) -> R
     wall_start, cpu_start = time.time(), time.process_time()
     start = loop.time()
     for i in range(total):
-        delay = start + i / rate - loop.time()
+        intended = start + i / rate
+        delay = intended - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
         kind, call = mix.pick()
-        tasks.append(asyncio.create_task(_one(fake, kind, call)))
+        tasks.append(asyncio.create_task(_one(fake, kind, call, intended)))
     dispatched = loop.time() - start
     samples = list(await asyncio.gather(*tasks))
     run = Run(rate, duration, samples, dispatched, (wall_start, time.time()), time.process_time() - cpu_start)
@@ -496,6 +539,18 @@ class Probe:
         )
 
 
+def cache_line(bot: ArtsakhBot) -> str:
+    """How often the cogs' answer and suggestion caches answered (the rest reached the engine)."""
+    hits = misses = 0
+    for cog in bot.cogs.values():
+        for value in vars(cog).values():
+            if isinstance(value, EngineCache):
+                hits, misses = hits + value.hits, misses + value.misses
+    total = hits + misses
+    rate = f"{100 * hits / total:.0f}%" if total else "-"
+    return f"Answer and suggestion caches: {hits:,} hits of {total:,} lookups ({rate})"
+
+
 async def serve(store: DataStore[QueryEngine], to_bot: Any, from_bot: Any) -> tuple[Result, str]:
     """The bot process: connect to the fake the load process started, serve until it reports."""
     loop = asyncio.get_running_loop()
@@ -527,7 +582,7 @@ async def serve(store: DataStore[QueryEngine], to_bot: Any, from_bot: Any) -> tu
         from_bot.put("closed")
     packed, violations = result
     with_cpu = [(*p[:5], p[5], probe.cpu_between(*p[4])) for p in packed]
-    return (with_cpu, violations), probe.summary()  # type: ignore[return-value]
+    return (with_cpu, violations), probe.summary() + "\n" + cache_line(bot)  # type: ignore[return-value]
 
 
 def report(result: Result, probe: str) -> int:
@@ -551,6 +606,9 @@ def report(result: Result, probe: str) -> int:
     for line in violations[:5]:
         print(f"  {line}")
     ok = steady.errors == 0 and steady.percentile(0.99) * 1000 < P99_TARGET_MS and best >= SATURATION_TARGET
+    step = steps[0].duration if steps else 0.0
+    record_row("saturation", f"{best:.0f}/s ({step:.0f} s steps, latency from the intended send time)",
+           best >= SATURATION_TARGET)
     return 0 if ok and not violations else 1
 
 
@@ -586,7 +644,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20,000 jurisdictions, 5 s steady, 2 s steps")
     parser.add_argument("--jurisdictions", type=int, default=None, help="dataset size (default 100,000)")
     parser.add_argument("--duration", type=float, default=None, help="steady-load seconds (default 30)")
-    parser.add_argument("--step", type=float, default=None, help="seconds per saturation step (default 5)")
+    parser.add_argument(
+        "--step", type=float, default=None,
+        help=f"seconds per saturation step (default ${STEP_ENV} or {DEFAULT_STEP:g})",
+    )
     parser.add_argument(
         "--records-every",
         type=int,
@@ -597,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.jurisdictions = args.jurisdictions or (20_000 if args.quick else 100_000)
     args.duration = args.duration or (5.0 if args.quick else 30.0)
-    args.step = args.step or (2.0 if args.quick else 5.0)
+    args.step = args.step or float(os.environ.get(STEP_ENV) or (3.0 if args.quick else DEFAULT_STEP))
     args.rates = [150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000]
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("discord").setLevel(logging.CRITICAL)  # late answers past saturation are counted

@@ -10,7 +10,8 @@ task on the event loop measures how late it wakes up (every millisecond). Two re
 in turn, ``--runs`` times each:
 
 * *edited*: one record's title changed on disk (the file must be parsed again);
-* *unchanged*: the same files again.
+* *unchanged*: the same files again (read from their validated snapshot, as the bot keeps them
+  in its state folder).
 
 Side by side, in the same process and on the same files, it times PyYAML's own C loader
 (``yaml.load(text, Loader=yaml.CSafeLoader)``, with the cyclic collector off: its best case),
@@ -110,20 +111,62 @@ def edit(folder: Path, run: int) -> None:
     path.write_text(f'{text[:at]}{marker}"Edited title {run}"{text[end:]}', encoding="utf-8")
 
 
+def resolution_times(engine: Any, runs: int) -> dict[str, Any]:
+    """/resolution over words most records have and a varied mix: single-pass p50/p99 per run."""
+    import random
+    from collections import Counter
+
+    from bot.core.normalize import normalize
+
+    records = engine.dataset.records
+    counts: Counter[str] = Counter()
+    for r in records:
+        counts.update(set(normalize(f"{r.title} {r.summary} {r.body}").split()))
+    common = [w for w, n in counts.most_common(40) if n >= len(records) / 2 and len(w) > 2][:8]
+    rng = random.Random(SEED)
+    vocabulary = [w for w in counts if len(w) > 3]
+    queries = [*common, *(f"{a} {b}" for a in common for b in common if a < b)]
+    queries += [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 3))) for _ in range(200)]
+    clock = time.perf_counter_ns
+    p50s, p99s = [], []
+    for _ in range(runs):
+        took = []
+        for q in queries:
+            start = clock()
+            engine.resolution(q)
+            took.append((clock() - start) / 1e6)
+        p50s.append(percentile(took, 0.5))
+        p99s.append(percentile(took, 0.99))
+    return {"queries": len(queries), "common": common, "p50": p50s, "p99": p99s}
+
+
 async def measure_one(folder: Path, runs: int) -> dict[str, Any]:
+    import inspect
+
     from bot.core.clock import SystemClock
     from bot.core.engine import QueryEngine
     from bot.core.reloading import DataStore
 
+    # As the bot runs: validated snapshots kept beside the state (where the code has them).
+    kwargs: dict[str, Any] = {}
+    if "snapshot_dir" in inspect.signature(DataStore).parameters:
+        kwargs["snapshot_dir"] = folder.parent / f"{folder.name}-snapshots"
     started = time.perf_counter()
-    store = DataStore(folder, QueryEngine, clock=SystemClock())
+    store = DataStore(folder, QueryEngine, clock=SystemClock(), **kwargs)
     start_s = time.perf_counter() - started
+    builds = []
+    for _ in range(2):  # the engine alone, from the loaded dataset: wall and this process's CPU
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        QueryEngine(store.current.dataset)
+        builds.append((time.perf_counter() - wall, time.process_time() - cpu))
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)  # as the bot does once its data is loaded
     rss_before = rss_mb()
     out: dict[str, Any] = {"start_s": start_s, "rss_before": rss_before, "yaml": [], "edited": [],
-                           "unchanged": []}
+                           "unchanged": [], "build": min(builds)}
+    out["resolution"] = resolution_times(store.current.built, max(3, runs))
     for run in range(runs):
         out["yaml"].append(yaml_load_s(folder))
         for kind in ("edited", "unchanged"):
@@ -138,7 +181,7 @@ async def measure_one(folder: Path, runs: int) -> dict[str, Any]:
             if not report.ok:
                 raise SystemExit(f"reload failed: {report.problems[:3]}")
             out[kind].append({"wall": wall, "lag_max": max(probe.lags, default=0.0),
-                              "lag_p99": percentile(probe.lags, 0.99)})
+                              "lag_p99": percentile(probe.lags, 0.99), "load": os.getloadavg()[0]})
     out["rss_after"] = rss_mb()
     out["records"] = len(store.current.dataset.records)
     out["places"] = len(store.current.dataset.jurisdictions)
@@ -193,15 +236,60 @@ def report(results: list[dict[str, Any]]) -> None:
     print("Reload (DataStore.reload_from_disk with the QueryEngine), a fresh process per size; wall in s,")
     print("loop lag in ms (a 1 ms timer task on the loop), RSS in MB; min and median of the runs;")
     print("PyYAML = yaml.load with the C loader alone on the same files (collector off), median")
+    print("(the machine's load average during each reload is in the last column: other work here")
+    print("delays the loop too, and stretches every wall time)")
     print(f"{'size':<13}{'records':>8}{'reload':>11}{'wall min':>10}{'median':>8}{'PyYAML':>8}"
-          f"{'ratio':>7}{'lag max':>9}{'lag p99':>9}{'RSS before':>11}{'after':>7}")
+          f"{'ratio':>7}{'lag max':>9}{'lag p99':>9}{'RSS before':>11}{'after':>7}{'load':>6}")
     for r in results:
         for kind in ("edited", "unchanged"):
             s = summary(r, kind)
             print(f"{r['label']:<13}{r['records']:>8,}{kind:>11}{s['wall_min']:>10.2f}"
                   f"{s['wall_median']:>8.2f}{s['yaml']:>8.2f}{s['ratio']:>6.2f}x"
                   f"{s['lag_max'] * 1000:>9.1f}{s['lag_p99'] * 1000:>9.1f}"
-                  f"{r['rss_before']:>11.0f}{r['rss_after']:>7.0f}")
+                  f"{r['rss_before']:>11.0f}{r['rss_after']:>7.0f}"
+                  f"{statistics.median(x['load'] for x in r[kind]):>6.1f}")
+
+
+def report_more(results: list[dict[str, Any]]) -> None:
+    from bench.summary import record
+
+    print()
+    print("Engine build alone (QueryEngine of the loaded dataset; best of 2): wall and CPU seconds")
+    print(f"{'size':<13}{'places':>8}{'records':>9}{'wall s':>8}{'CPU s':>8}{'CPU µs/place+record':>21}")
+    for r in results:
+        wall, cpu = r["build"]
+        per = 1e6 * cpu / (r["places"] + r["records"])
+        print(f"{r['label']:<13}{r['places']:>8,}{r['records']:>9,}{wall:>8.2f}{cpu:>8.2f}{per:>21.0f}")
+    print()
+    print("/resolution at each size: words most records have, their pairs and 200 varied queries;")
+    print("single pass per run, ms: p50 and p99 of each run, min and median over the runs")
+    print(f"{'size':<13}{'queries':>8}{'p50 min':>9}{'p50 med':>9}{'p99 min':>9}{'p99 med':>9}  common words")
+    for r in results:
+        res = r["resolution"]
+        p50, p99 = res["p50"], res["p99"]
+        print(f"{r['label']:<13}{res['queries']:>8}{min(p50):>9.2f}{statistics.median(p50):>9.2f}"
+              f"{min(p99):>9.2f}{statistics.median(p99):>9.2f}  {', '.join(res['common'])}")
+    by_label = {r["label"]: r for r in results}
+    ten = by_label.get("10k")
+    if ten is not None:
+        edited, unchanged = summary(ten, "edited"), summary(ten, "unchanged")
+        for name, s in (("edited file", edited), ("unchanged files", unchanged)):
+            record("reload_wall", f"{name}: {s['wall_median']:.2f} s median ({s['ratio']:.2f}x PyYAML's "
+                   f"{s['yaml']:.2f} s)", s["wall_median"] < 1.0 and s["ratio"] <= 0.3)
+        for name, s in (("edited file", edited), ("unchanged files", unchanged)):
+            lag = f"{name}: max {s['lag_max'] * 1000:.0f} ms, p99 {s['lag_p99'] * 1000:.0f} ms"
+            record("reload_lag", lag, s["lag_max"] < 0.05 and s["lag_p99"] < 0.02)
+        p99 = statistics.median(ten["resolution"]["p99"])
+        record("resolution", f"p99 {p99:.2f} ms (median of runs; {ten['resolution']['queries']} queries)",
+               p99 < 1.0)
+    big = by_label.get("100k places")
+    if big is not None:
+        wall, cpu = big["build"]
+        small = by_label.get("10k") or results[0]
+        per_big = cpu / (big["places"] + big["records"])
+        ratio = per_big / (small["build"][1] / (small["places"] + small["records"]))
+        record("build", f"{wall:.1f} s wall, {cpu:.1f} s CPU; CPU per item {ratio:.1f}x "
+               f"that at {small['label']}", cpu < 3.0 and ratio < 1.5)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = list(SIZES[:2] if args.quick else SIZES)
     results = measure(sizes, runs, args.code)
     report(results)
+    report_more(results)
     if args.json:
         args.json.write_text(json.dumps(results), encoding="utf-8")
     return 0
