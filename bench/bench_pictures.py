@@ -153,6 +153,13 @@ async def through_bot(dataset: Dataset, answers: int) -> dict[str, Any]:
                     second = await server.slash("map", {"region": "europe"})
                     await second.wait_until(lambda r: r.message is not None and not r.message.loading, 60)
                     out["warm_worker"] = time.perf_counter() - started
+                    # measured before the burst below: the fake server keeps every PNG it is sent
+                    out["rss_bot"] = memory_mb()
+                    pool = service._POOL
+                    workers = list(getattr(pool, "_processes", {}) or {}) if pool else []
+                    out["rss_workers"] = sum(memory_mb(pid) for pid in workers)
+                    server_pid = getattr(multiprocessing.forkserver._forkserver, "_forkserver_pid", None)
+                    out["rss_forkserver"] = memory_mb(server_pid) if server_pid else 0.0
                     for name, options in (("map", {}), ("list", {})):
                         times = []
                         for _ in range(answers):
@@ -163,12 +170,7 @@ async def through_bot(dataset: Dataset, answers: int) -> dict[str, Any]:
                         out[name] = times
                     out["png"] = max(len(f.data) for m in server.bot_messages for f in m.attachments)
                     out["renders"] = running.pictures.renders
-                    out["rss_bot"] = memory_mb()
-                    pool = service._POOL
-                    workers = list(getattr(pool, "_processes", {}) or {}) if pool else []
-                    out["rss_workers"] = sum(memory_mb(pid) for pid in workers)
-                    server_pid = getattr(multiprocessing.forkserver._forkserver, "_forkserver_pid", None)
-                    out["rss_forkserver"] = memory_mb(server_pid) if server_pid else 0.0
+                    out["rss_after"] = memory_mb()
             finally:
                 await database.close()
         server.assert_no_violations()
@@ -223,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"  memory (PSS): bench process {bot['rss_bot']:.0f} MB (the bot and the fake server, no matplotlib)",
         f"  + rendering worker {bot['rss_workers']:.0f} MB + fork server {bot['rss_forkserver']:.0f} MB",
+        f"  after {2 * answers} answers: bench process {bot['rss_after']:.0f} MB (the fake keeps every PNG)",
         "",
     ]
     total_rss = bot["rss_bot"] + bot["rss_workers"] + bot["rss_forkserver"]
