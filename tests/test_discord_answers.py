@@ -285,3 +285,42 @@ async def test_onthisday_uses_the_servers_daily_post_time_zone(
     assert title(local) == "On this day: 26 November"
     chosen = await fake_discord.slash("onthisday", {"timezone": "UTC"})  # a zone given wins
     assert title(chosen).startswith("France: ")
+
+
+# ---------------------------------------------------------------------------------------------- search
+
+
+async def test_search_pages_through_every_match_and_says_where_it_cuts(
+    fake_discord: FakeDiscord, run_bot: Any, database: Database, tmp_path: Path
+) -> None:
+    async with run_bot(towns_bot(fake_discord, database, tmp_path)):
+        result = await fake_discord.slash("resolution", {"query": "town motion"})
+        assert result.message is not None
+        lines = description(result).split("\n")
+        assert lines[0] == "Top 20 of 81 records for 'town motion', best match first."
+        assert len(lines[2:]) == 12
+        assert result.message.embeds[0]["footer"]["text"] == "Page 1/2 · Dataset towns-1"
+        next_id = next(c for c in components(result.message) if c.startswith("pg:n:"))
+        assert next_id.endswith(":r|town motion")
+        await fake_discord.click(result.message, next_id)
+        assert len(description(result).split("\n")[2:]) == 8  # 12 + 8: every match shown, none lost
+        question = await fake_discord.slash("resolution", {"query": "did france recognize artsakh"})
+        first = description(question).split("\n")
+        assert first[0] == (
+            "81 records for 'did france recognize artsakh', best match first, those of recognition first."
+        )
+        assert first[2] == SENATE  # France's own records
+
+
+async def test_kind_words_in_any_language_find_that_kind_first(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    for query in ("recognition", "признание", "ճանաչում", "reconnaissance"):
+        result = await fake_discord.slash("resolution", {"query": query})
+        lines = description(result).split("\n")
+        assert lines[0] == f"13 records of recognition for '{query}', newest first."
+        assert all(" — recognition" in line for line in lines[2:])
+    called = await fake_discord.slash("resolution", {"query": "calls for recognition"})
+    lines = description(called).split("\n")
+    assert lines[0] == "3 records of call for recognition for 'calls for recognition', newest first."
+    assert lines[2] == SENATE

@@ -5,15 +5,16 @@ from __future__ import annotations
 from bot.core.answers import Answer
 from bot.core.engine.common import (
     EMPTY_MESSAGES,
-    MAX_SEARCH_RESULTS,
     clean_query,
     invalid,
     never_raise,
     nothing_found,
 )
 from bot.core.engine.indexes import Indexes
+from bot.core.engine.words import QUESTION_WORDS, kind_words
 from bot.core.matching import latin_spellings
-from bot.core.model import NonAct
+from bot.core.matching.text import STOPWORDS
+from bot.core.model import Kind, NonAct
 from bot.core.present import record_heading
 from bot.core.text import plural
 
@@ -35,16 +36,28 @@ class Search:
             title = record_heading(record, self._ix.dataset)
             found = f"Record {record.id}."
             return self._ix.listing("resolution", query, title, (record,), found=found, matched=record.id)
-        hits = self._ix.texts.search(query, limit=MAX_SEARCH_RESULTS)
-        for form in () if hits else latin_spellings(query):  # "Глендейл": its Latin forms, in turn
-            hits = self._ix.texts.search(form, limit=MAX_SEARCH_RESULTS)
+        kinds, rest = kind_words(query)
+        if kinds or _is_question(rest):  # the words that say which records, without the question's
+            asked = " ".join(w for w in rest if w not in QUESTION_WORDS and w not in STOPWORDS)
+        else:
+            asked = query
+        hits, total = self._ix.texts.search_all(asked) if asked.strip() else ([], 0)
+        for form in () if hits else latin_spellings(asked):  # "Глендейл": its Latin forms, in turn
+            hits, total = self._ix.texts.search_all(form)
             if hits:
                 break
+        if not hits and asked != query and not kinds:
+            hits, total = self._ix.texts.search_all(query)
         non_acts = self._non_acts(query)
         if non_acts:  # "H.Res.1203", "texas": only records with every word, then why it never happened
             hits = [h for h in hits if h.exact]
         records = [r for r in (self._ix.dataset.record(h.key) for h in hits) if r is not None]
         records = list(dict.fromkeys(records))
+        if kinds and not asked.strip():  # only kind words ("recognition"): every record of the kind
+            records = [r for r in self._ix.newest if kinds & set(r.kinds)]
+            total = len(records)
+        elif kinds:  # the kind the words name first, otherwise by relevance
+            records.sort(key=lambda r: not kinds & set(r.kinds))
         if not records and non_acts:
             return self._ix.non_act_answer("resolution", query, non_acts)
         if not records:
@@ -55,7 +68,7 @@ class Search:
             query,
             f"Records matching '{query}'",
             records,
-            found=f"{plural(len(records), 'record')} for '{query}', best match first.",
+            found=_found(len(records), total, query, kinds, by_kind_only=bool(kinds) and not asked),
             matched=query,
         )
         return self._ix.mention_non_acts(answer, non_acts)
@@ -67,3 +80,20 @@ class Search:
             return named
         result = self._ix.names.lookup(query)
         return self._ix.non_acts_of(result.hits) if result.status == "exact" else []
+
+
+def _is_question(words: list[str]) -> bool:
+    """True for a question ("did france …", "which cities …"): its question words are left out."""
+    return bool(words) and words[0] in QUESTION_WORDS
+
+
+def _found(shown: int, total: int, query: str, kinds: set[Kind], *, by_kind_only: bool) -> str:
+    """``12 records for 'x', best match first.`` or ``Top 8 of 40 records for 'x', …`` where it cuts."""
+    count = f"Top {shown} of {total} records" if total > shown else plural(shown, "record")
+    named = " and ".join(sorted(k.plain for k in kinds))
+    if by_kind_only:
+        newest = ", newest first." if shown > 1 else "."
+        return f"{plural(shown, 'record')} of {named} for '{query}'{newest}"
+    first = f", those of {named} first" if kinds else ""
+    order = f", best match first{first}." if shown > 1 else "."
+    return f"{count} for '{query}'{order}"

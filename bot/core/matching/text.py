@@ -373,6 +373,22 @@ class TextIndex:
         """Documents matching the query's words, best first; [] when no word matches anything."""
         return self._rank(query, limit, last_is_prefix=False)
 
+    def search_all(self, query: str) -> tuple[list[Hit], int]:
+        """Every document worth showing, best first, and how many have any of the query's words.
+
+        The second number is at least the first: the hits leave out documents scoring under
+        a share of the best one, so an answer can say "top 8 of 40".
+        """
+        hits = self._rank(query, len(self._keys), last_is_prefix=False)
+        if not hits:
+            return [], 0
+        content = {t for t in text_tokens(query, query=True) if t not in STOPWORDS}
+        docs: set[int] = set()
+        for token in content:
+            for word, _weight in self._expand(token, as_prefix=False):
+                docs.update(self._postings.get(word, ()))
+        return hits, max(len(docs), len(hits))
+
     def complete(self, partial: str, limit: int = COMPLETE_MAX) -> list[Hit]:
         """Autocomplete: like :meth:`search`, with the last word taken as the start of a word."""
         limit = max(0, min(limit, COMPLETE_MAX))
