@@ -31,7 +31,7 @@ def test_a_session() -> None:
     )
     assert code == 0
     assert out.startswith(
-        "Artsakh recognition console, dataset version 2026.11.30: 56 records, 11 timeline events."
+        "Artsakh recognition console, dataset version 2026.12.07: 87 records, 17 timeline events."
     )
     assert "Type /help for the commands, /quit or Ctrl-D to leave." in out
     assert "Showing California for 'calif'." in out

@@ -14,6 +14,7 @@ from bot.core.loader import (
     EVENTS_FILE,
     MAX_ALIAS_PROBLEMS,
     MAX_PROBLEMS,
+    NON_ACTS_FILE,
     RESOLUTIONS_FILE,
     Problem,
     check_file,
@@ -588,6 +589,7 @@ def test_a_walk_over_its_work_budget_stops_with_one_problem(monkeypatch: pytest.
     assert [str(p) for p in result.problems] == [
         f"{ROOT / 'data' / RESOLUTIONS_FILE}: {too_much}",
         f"{ROOT / 'data' / EVENTS_FILE}: {too_much}",
+        f"{ROOT / 'data' / NON_ACTS_FILE}: {too_much}",
     ]
 
 

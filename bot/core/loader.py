@@ -53,7 +53,7 @@ FILE_NAMES: dict[FileKind, str] = {
 
 # Words the bot's own text must never use (checked in every text value of every file).
 # "the circulated list": users never saw that list; say plainly what is claimed ("often described as").
-BANNED_PHRASES: tuple[str, ...] = ()
+BANNED_PHRASES: tuple[str, ...] = ("circulated list",)
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}\Z")
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
@@ -689,10 +689,11 @@ def _words_in(term: str, text: str) -> bool:
 
 
 def _with_body_names(record: Record, glossary: list[BodyName]) -> Record:
-    """The record with the glossary entries that fit its body: their names become body aliases.
+    """The record with the glossary entry that fits its body best: its names become body aliases.
 
     An entry fits when its ``body`` is in the record's body (or one of its own body aliases) as
-    whole words. The display names come from the best entry: the exact body, else the longest.
+    whole words; the best is the one equal to the body, else the longest. Only the best applies,
+    so a "State Senate" takes the words for a state senate, not those for a national "Senate".
     """
     own = (record.body, *record.body_aliases)
     fitting = [g for g in glossary if any(_words_in(g.body, text) for text in own)]
@@ -700,7 +701,7 @@ def _with_body_names(record: Record, glossary: list[BodyName]) -> Record:
         return record
     exact = [g for g in fitting if normalize(g.body) == normalize(record.body)]
     best = exact[0] if exact else max(fitting, key=lambda g: len(normalize(g.body)))
-    extra = [text for g in fitting for text in (*(n for _, n in g.names), *g.aliases)]
+    extra = (*(n for _, n in best.names), *best.aliases)
     aliases = tuple(dict.fromkeys((*record.body_aliases, *extra)))
     return replace(record, body_aliases=aliases, body_names=best.names)
 
