@@ -93,7 +93,16 @@ def test_ambiguous_names_list_candidates_that_round_trip(
         assert "Showing" not in picked.message
 
 
-@pytest.mark.parametrize("query", ["texas", "idaho", "new york", "germany", "Texas", "IDAHO"])
+@pytest.mark.parametrize(("query", "non_act"), [("texas", "texas-no-act"), ("IDAHO", "idaho-no-act")])
+def test_places_that_never_acted_say_so(engine: QueryEngine, query: str, non_act: str) -> None:
+    answer = engine.jurisdiction(query)
+    assert answer.status is Status.NOT_FOUND
+    assert answer.message == f"No act on record for '{query}':"
+    assert [n.id for n in answer.non_acts] == [non_act]
+    assert not answer.records
+
+
+@pytest.mark.parametrize("query", ["new york", "germany", "ohio"])
 def test_false_friends_find_nothing(engine: QueryEngine, query: str) -> None:
     answer = engine.jurisdiction(query)
     assert answer.status is Status.NOT_FOUND
@@ -521,7 +530,9 @@ def test_on_this_day_nothing_and_bad_input(engine: QueryEngine) -> None:
     assert nothing.status is Status.NOT_FOUND
     assert nothing.message == "Nothing on record for 2 January. The nearest anniversaries:"
     assert nothing.records == ()
-    assert [e.key for e in nothing.entries] == [r.id for r in nothing.nearest] != []
+    # the day before (the date set for the dissolution) and the day after (Almagro, 4 January 2015)
+    assert [e.key for e in nothing.entries] == ["dissolution-deadline-2024", "uy-foreign-minister-2015-01-04"]
+    assert [r.id for r in nothing.nearest] == ["uy-foreign-minister-2015-01-04"]
     deadline = engine.on_this_day("1 January", today=TODAY)
     assert [e.id for e in deadline.events] == ["dissolution-deadline-2024"]
     assert engine.on_this_day("nov 2020", today=TODAY).status is Status.INVALID
