@@ -66,9 +66,10 @@ def JN(text: str) -> Q:
     return Q("jurisdiction", text, NOT_FOUND, message=f"Nothing matches '{text}'.")
 
 
-def NA(text: str, *non_acts: str) -> Q:
-    """A name of something that never happened: a private "not found" that explains it."""
-    return Q("jurisdiction", text, NOT_FOUND, non_acts=non_acts, message=f"No act on record for '{text}':")
+def NA(text: str, *non_acts: str, command: str = "jurisdiction") -> Q:
+    """A name of something that never happened: a private "not found" that explains it, no near name."""
+    return Q(command, text, NOT_FOUND, candidates=frozenset(), non_acts=non_acts,
+             message=f"No act on record for '{text}':")
 
 
 def R(text: str, *records: str, mode: str = "first") -> Q:
@@ -426,6 +427,12 @@ TABLE: list[tuple[str, Q]] = [
     ("bills never adopted", NA("us congress", "us-hres-1203-2020", "us-hres-320-2023")),
     ("a bill by its number", NA("H.Res.320", "us-hres-320-2023")),
     ("united nations", NA("united nations", "un-members-no-recognition")),
+    ("UN", NA("UN", "un-members-no-recognition")),
+    ("texas in cyrillic", NA("Техас", "texas-no-act")),
+    ("armenia in cyrillic", NA("Армения", "armenia-no-recognition")),
+    ("the other bill by its number", NA("H.Res.1203", "us-hres-1203-2020")),
+    ("a bill, searched", NA("H.Res.1203", "us-hres-1203-2020", command="resolution")),
+    ("texas, searched", NA("texas", "texas-no-act", command="resolution")),
     ("azerbaijan", JN("azerbaijan")),
     ("russia", JN("russia")),
     ("paris (the Council of Paris, 2020)", J("paris", "fr-paris-council-2020-11-18")),
