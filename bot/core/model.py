@@ -220,15 +220,13 @@ def spellings(name: str, names: Names, aliases: tuple[str, ...]) -> tuple[str, .
     return tuple(dict.fromkeys((name, *(text for _, text in names), *aliases)))
 
 
-@dataclass(frozen=True, slots=True)
-class Country:
-    """A country, or a union such as the EU, that jurisdictions belong to."""
+class _NamedPlace:
+    """Names per language and every spelling, for countries and jurisdictions alike."""
 
-    id: str
+    __slots__ = ()
     name: str
-    aliases: tuple[str, ...] = ()
-    names: Names = ()  # display names per language; each is also found like an alias
-    line: int = 0
+    names: Names
+    aliases: tuple[str, ...]
 
     def name_in(self, language: str) -> str | None:
         """The display name in ``language`` (``hy``, ``ru``, ``fr``, ``es``...), or None."""
@@ -241,7 +239,18 @@ class Country:
 
 
 @dataclass(frozen=True, slots=True)
-class Jurisdiction:
+class Country(_NamedPlace):
+    """A country, or a union such as the EU, that jurisdictions belong to."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    names: Names = ()  # display names per language; each is also found like an alias
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction(_NamedPlace):
     """A place or institution as people name it (California, Los Angeles, France)."""
 
     id: str
@@ -252,15 +261,6 @@ class Jurisdiction:
     names: Names = ()  # display names per language; each is also found like an alias
     location: tuple[float, float] | None = None  # (latitude, longitude) in degrees
     line: int = 0
-
-    def name_in(self, language: str) -> str | None:
-        """The display name in ``language`` (``hy``, ``ru``, ``fr``, ``es``...), or None."""
-        return name_in(self.names, language)
-
-    @property
-    def spellings(self) -> tuple[str, ...]:
-        """The name, the names per language and the aliases: everything a lookup should find."""
-        return spellings(self.name, self.names, self.aliases)
 
 
 @dataclass(frozen=True, slots=True)
