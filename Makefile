@@ -18,7 +18,7 @@ BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("py
 UV_COMPILE     := $(BIN)/uv pip compile --quiet --python-version 3.11 --python-platform linux \
 	--generate-hashes --custom-compile-command 'make lock' $(LOCK_FLAGS)
 
-.PHONY: install lock run test lint imports typecheck unit bench clean
+.PHONY: install lock run test lint imports typecheck unit bench clean messages
 
 $(STAMP): $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -38,6 +38,23 @@ lock:
 	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
 	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra test -o $(LOCK)
 	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - -c $(LOCK) -o $(RUNTIME_LOCK)
+
+## Translations: extract every marked string (_, ngettext, N_) and the slash commands' names and
+## descriptions into bot/locales/bot.pot, then merge it into each language's bot.po (pybabel).
+## The .po files are read as they are when the bot starts: nothing to compile.
+LANGUAGES := hy ru fr es
+POT := bot/locales/bot.pot
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F bot/locales/babel.cfg -k pgettext:1c,2 --sort-by-file --width 110 \
+		--project artsakh-recognition-bot --msgid-bugs-address https://github.com -o $(POT) .
+	$(BIN)/python -m bot.discordbot.translator $(POT)
+	@for lang in $(LANGUAGES); do \
+		if [ -f bot/locales/$$lang/LC_MESSAGES/bot.po ]; then \
+			$(BIN)/pybabel update --no-fuzzy-matching --width 110 -D bot -i $(POT) -d bot/locales -l $$lang; \
+		else \
+			$(BIN)/pybabel init --width 110 -D bot -i $(POT) -d bot/locales -l $$lang; \
+		fi; \
+	done
 
 ## The main job: the bot when DISCORD_TOKEN is set, the offline console otherwise.
 run: $(STAMP)

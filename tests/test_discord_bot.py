@@ -888,7 +888,7 @@ async def test_the_full_bot_lists_every_command_in_help(
         managers = names.index("For server managers (Manage Server)")
         moderators = names.index("For moderators")
         assert names.index("/help") < managers < moderators
-        assert all(n.startswith("/daily ") for n in names[managers + 1 : moderators])
+        assert all(n.startswith(("/daily ", "/settings ")) for n in names[managers + 1 : moderators])
         assert names[moderators + 1 :] == ["/admin reload [file]"]
         assert names[managers + 1].startswith("/daily subscribe")
 

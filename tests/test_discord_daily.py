@@ -36,6 +36,7 @@ from bot.config import DailyConfig
 from bot.core.clock import ManualClock
 from bot.core.daily import PostOutcome, part_nonce, post_nonce
 from bot.core.engine import QueryEngine
+from bot.core.i18n import LANGUAGES, using
 from bot.core.model import Dataset
 from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS
@@ -317,12 +318,13 @@ async def test_daily_group_is_synced_for_managers_only(fake_discord: FakeDiscord
         "empty_day",
     ]
     assert options["timezone"]["autocomplete"] is True
+    assert not options["timezone"].get("required", False)  # default: the server's (/settings)
     assert {c["value"] for c in options["empty_day"]["choices"]} == {"upcoming", "skip"}
     assert not options["empty_day"].get("required", False)
     for option in (o for sub in subcommands.values() for o in sub.get("options", [])):
         assert 1 <= len(option["description"]) <= 100
     help_text = (await fake_discord.slash("help")).text
-    assert "/daily subscribe channel time timezone [empty_day]" in help_text
+    assert "/daily subscribe channel time [timezone] [empty_day]" in help_text
     assert "`/daily subscribe channel: #history time: 09:00 timezone: Asia/Yerevan`" in help_text
 
 
@@ -529,7 +531,7 @@ async def test_preview_is_private_and_posts_nothing(
     assert f"{head} daily posts yet)" in result.text
     embed = result.embeds[0]
     assert embed["title"] == "On this day: 25 November"
-    assert embed["footer"]["text"] == f"On this day · 25 November 2024 · Dataset {VERSION}"
+    assert embed["footer"]["text"] == f"On this day · 2024-11-25 · Dataset {VERSION}"
     assert "France — Senate · 25 November 2020" in embed["description"]
     assert "4 years ago." in embed["description"]
     today = await fake_discord.slash("daily preview", user=fake_world.mod)  # 20 November: nothing that day
@@ -561,7 +563,7 @@ async def test_preview_uses_the_first_subscription(
     assert (
         many.messages[-1]
         .embeds[0]["footer"]["text"]
-        .startswith(f"On this day · 10 March 2025 · Part {parts}/{parts}")
+        .startswith(f"On this day · 2025-03-10 · {parts}/{parts}")
     )
     bad = await fake_discord.slash("daily preview", {"date": "2024"}, user=fake_world.mod)
     assert "A preview is for one day" in bad.text
@@ -605,8 +607,8 @@ async def test_posts_at_the_right_minute_in_each_zone_once_per_local_day(
     assert seen == expected
     for channel in (fake_world.news, fake_world.general, paris):
         first, second = posts(fake_discord, channel)
-        assert footer(first) == f"On this day · 24 November 2024 · Dataset {VERSION}"
-        assert footer(second) == f"On this day · 25 November 2024 · Dataset {VERSION}"
+        assert footer(first) == f"On this day · 2024-11-24 · Dataset {VERSION}"
+        assert footer(second) == f"On this day · 2024-11-25 · Dataset {VERSION}"
         assert first.embeds[0]["title"] == "Coming up in the next 7 days"
         assert "Nothing on record for 24 November." in first.embeds[0]["description"]
         assert "Tomorrow, on 25 November: 4th anniversary." in first.embeds[0]["description"]
@@ -638,7 +640,7 @@ async def test_spring_forward_in_paris(
     seen = await drive(cog, harness.clock, fake_discord, [fake_world.news], instants)
     assert seen == {"news": expected}
     footers = [footer(m) for m in posts(fake_discord, fake_world.news)]
-    assert [f.split(" · ")[1] for f in footers] == ["30 March 2024", "31 March 2024", "1 April 2024"]
+    assert [f.split(" · ")[1] for f in footers] == ["2024-03-30", "2024-03-31", "2024-04-01"]
 
 
 async def test_fall_back_in_los_angeles_posts_at_the_first_0130(
@@ -655,7 +657,7 @@ async def test_fall_back_in_los_angeles_posts_at_the_first_0130(
     seen = await drive(cog, harness.clock, fake_discord, [fake_world.news], instants)
     assert seen == {"news": expected}
     footers = [footer(m) for m in posts(fake_discord, fake_world.news)]
-    assert [f.split(" · ")[1] for f in footers] == ["2 November 2024", "3 November 2024", "4 November 2024"]
+    assert [f.split(" · ")[1] for f in footers] == ["2024-11-02", "2024-11-03", "2024-11-04"]
 
 
 async def test_a_long_day_is_split_into_messages_within_limits(
@@ -676,7 +678,7 @@ async def test_a_long_day_is_split_into_messages_within_limits(
         [embed] = message.embeds
         assert (
             embed["footer"]["text"]
-            == f"On this day · 10 March 2025 · Part {number}/{total} · Dataset {VERSION}"
+            == f"On this day · 2025-03-10 · {number}/{total} · Dataset {VERSION}"
         )
         assert len(embed["description"]) <= 4096
         assert (
@@ -748,7 +750,7 @@ async def test_restart_between_time_reached_and_posted(
     async with harness.bot() as cog:
         assert await cog.scheduler.run_once() == []
     [message] = posts(fake_discord, fake_world.news)
-    assert footer(message) == f"On this day · 25 November 2024 · Dataset {VERSION}"
+    assert footer(message) == f"On this day · 2024-11-25 · Dataset {VERSION}"
 
 
 async def test_restart_between_sent_and_recorded_after_a_long_outage(
@@ -797,7 +799,7 @@ async def test_restart_after_part_of_a_long_post_sends_only_the_missing_parts(
         with pytest.raises(Crash):
             await cog.scheduler.run_once()
         [first] = posts(fake_discord, fake_world.news)
-        assert footer(first).startswith("On this day · 10 March 2025 · Part 1/")
+        assert footer(first).startswith("On this day · 2025-03-10 · 1/")
         pending = await cog.store.pending(fake_world.news.id)
         assert pending is not None
         assert (pending.local_date, pending.attempts) == (day, 1)
@@ -866,8 +868,8 @@ async def test_429_and_500_still_make_exactly_one_message(
         calls[0].json["nonce"] == calls[1].json["nonce"] != calls[2].json["nonce"] == calls[3].json["nonce"]
     )
     assert [footer(m).split(" · ")[1] for m in posts(fake_discord, fake_world.news)] == [
-        "24 November 2024",
-        "25 November 2024",
+        "2024-11-24",
+        "2024-11-25",
     ]
 
 
@@ -1017,14 +1019,24 @@ async def test_a_channel_deleted_while_the_bot_was_down(
 # ---------------------------------------------------------------------------------------------- pure helpers
 
 
-def test_footer_marks_the_date_and_part() -> None:
+def test_footer_marks_the_date_and_part_in_every_language() -> None:
     day = dt.date(2026, 11, 30)
-    assert post_footer(day, "Dataset 7") == "On this day · 30 November 2026 · Dataset 7"
-    assert post_footer(day, "Dataset 7", 1, 3) == "On this day · 30 November 2026 · Part 2/3 · Dataset 7"
-    assert footer_part(post_footer(day, "Dataset 7"), day) == 0
-    assert footer_part(post_footer(day, "Dataset 8", 2, 3), day) == 2
-    assert footer_part(post_footer(day, "Dataset 7"), dt.date(2025, 11, 30)) is None
+    assert post_footer(day, "Dataset 7") == "On this day · 2026-11-30 · Dataset 7"
+    assert post_footer(day, "Dataset 7", 1, 3) == "On this day · 2026-11-30 · 2/3 · Dataset 7"
+    for language in LANGUAGES:
+        with using(language):
+            first, third = post_footer(day, "Dataset 7"), post_footer(day, "Dataset 8", 2, 3)
+        if language != "en":
+            assert not first.startswith("On this day"), language  # translated, yet recognised
+        assert footer_part(first, day) == 0
+        assert footer_part(third, day) == 2
+        assert footer_part(first, dt.date(2025, 11, 30)) is None
+    # a post made before the marker (English footer) is still recognised after an upgrade
+    assert footer_part("On this day · 30 November 2026 · Dataset 7", day) == 0
+    assert footer_part("On this day · 30 November 2026 · Part 2/3 · Dataset 7", day) == 1
+    assert footer_part("On this day · 30 November 2025 · Dataset 7", day) is None
     assert footer_part("Dataset 7", day) is None
+    assert footer_part("Dataset 2026-11-30", day) is None
     assert footer_part(None, day) is None
 
 

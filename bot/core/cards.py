@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.answers import Field
+from bot.core.i18n import _, current
 from bot.core.model import Dataset, Event, NonAct, Record, Source
-from bot.core.present import date_note_line, event_span, kinds_text, place_name
+from bot.core.present import body_name, date_note_line, date_text, event_span, kinds_text, place_name
 from bot.core.text import first_upper
 
 # A source on the adopting body's own site (a parliament, a government, an official journal) is the
@@ -44,6 +45,9 @@ def primary_first(sources: Sequence[Source]) -> tuple[Source, ...]:
     return tuple(sorted(sources, key=lambda s: not is_primary(s)))
 
 
+DATA_LANGUAGE = "en"  # the language of the dataset's titles, summaries and notes
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """One record or event in full."""
@@ -57,68 +61,75 @@ class Card:
     event: bool = False
 
 
+def source_language_note() -> tuple[str, ...]:
+    """Titles, summaries and notes stay as the dataset has them (English): said when the answer is not."""
+    if current() == DATA_LANGUAGE:
+        return ()
+    return (_("*The title, summary and notes are in English.*"),)
+
+
 def _date_field(date_text: str, alternatives: Sequence[str], note: str | None) -> Field:
     lines = [date_text]
-    lines.extend(f"Other sources: {alt}" for alt in alternatives)
+    lines.extend(_("Other sources: {date}").format(date=alt) for alt in alternatives)
     if note:
         lines.append(note)
-    return Field("Date", "\n".join(lines))
+    return Field(_("Date"), "\n".join(lines))
 
 
 def record_card(record: Record, dataset: Dataset, marks: Sequence[str] = ()) -> Card:
     """A record's card: "France: Resolution on …", fields, summary and notes, sources, its id."""
-    alternatives = [f"{alt.date.display()} ({alt.note})" for alt in record.alternative_dates]
+    alternatives = [f"{date_text(alt.date)} ({alt.note})" for alt in record.alternative_dates]
     fields = [
-        _date_field(record.date.display(), alternatives, date_note_line(record.date, record.date_note)),
-        Field("Body", record.body),
-        Field("Kind", first_upper(kinds_text(record))),
+        _date_field(date_text(record.date), alternatives, date_note_line(record.date, record.date_note)),
+        Field(_("Body"), body_name(record)),
+        Field(_("Kind"), first_upper(kinds_text(record))),
     ]
     if record.vote is not None and record.vote.display():
-        fields.append(Field("Vote", record.vote.display()))
+        fields.append(Field(_("Vote"), record.vote.display()))
     if record.reference:
-        fields.append(Field("Reference", record.reference))
+        fields.append(Field(_("Reference"), record.reference))
     if record.sponsor:
-        fields.append(Field("Sponsor", record.sponsor))
-    text = [*marks, record.summary.strip()]
+        fields.append(Field(_("Sponsor"), record.sponsor))
+    text = [*marks, *source_language_note(), record.summary.strip()]
     if record.notes:
-        text.append(f"Note: {record.notes.strip()}")
+        text.append(_("Note: {note}").format(note=record.notes.strip()))
     return Card(
         key=record.id,
         title=f"{place_name(record, dataset)}: {record.title.strip()}",
         fields=tuple(fields),
         text=tuple(t for t in text if t),
         sources=primary_first(record.sources),
-        footer=f"Record {record.id}",
+        footer=_("Record {id}").format(id=record.id),
     )
 
 
 def event_card(event: Event, marks: Sequence[str] = ()) -> Card:
     """A timeline event's card: its title, its date or span, summary and notes, sources, its id."""
     fields = [_date_field(event_span(event), (), date_note_line(event.date, event.date_note))]
-    text = [*marks, event.summary.strip()]
+    text = [*marks, *source_language_note(), event.summary.strip()]
     if event.notes:
-        text.append(f"Note: {event.notes.strip()}")
+        text.append(_("Note: {note}").format(note=event.notes.strip()))
     return Card(
         key=event.id,
         title=event.title,
         fields=tuple(fields),
         text=tuple(t for t in text if t),
         sources=primary_first(event.sources),
-        footer=f"Event {event.id}",
+        footer=_("Event {id}").format(id=event.id),
         event=True,
     )
 
 
 def non_act_card(non_act: NonAct) -> Card:
     """Something that never happened: its title, any date, why it never happened, the sources."""
-    fields = (Field("Date", non_act.date.display()),) if non_act.date is not None else ()
+    fields = (Field(_("Date"), date_text(non_act.date)),) if non_act.date is not None else ()
     return Card(
         key=non_act.id,
         title=non_act.title,
         fields=fields,
         text=(non_act.explanation.strip(),),
         sources=primary_first(non_act.sources),
-        footer=f"Never adopted: {non_act.id}",
+        footer=_("Never adopted: {id}").format(id=non_act.id),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.core.i18n import N_
 from bot.core.normalize import normalize
 
 MONTH_NAMES = tuple(calendar.month_name)  # index 1..12, English, locale-independent in the C locale
@@ -156,12 +157,13 @@ LEVEL_LABEL: dict[Level, str] = {
     Level.CITY: "Cities",
 }
 
+# In English; shown through the catalogs (``_(kind.plain)``), so marked for extraction.
 KIND_PLAIN: dict[Kind, str] = {
-    Kind.RECOGNITION: "recognition",
-    Kind.CALL_FOR_RECOGNITION: "call for recognition",
-    Kind.SELF_DETERMINATION: "support for self-determination",
-    Kind.CONDEMNATION: "condemnation of Azerbaijan",
-    Kind.STATEMENT: "statement",
+    Kind.RECOGNITION: N_("recognition"),
+    Kind.CALL_FOR_RECOGNITION: N_("call for recognition"),
+    Kind.SELF_DETERMINATION: N_("support for self-determination"),
+    Kind.CONDEMNATION: N_("condemnation of Azerbaijan"),
+    Kind.STATEMENT: N_("statement"),
 }
 
 

@@ -11,7 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
+from bot.core import i18n
 from bot.core.answers import Entry
+from bot.core.i18n import _, ngettext
 from bot.core.model import MONTH_NAMES, Dataset, Event, NonAct, PartialDate, Precision, Record, Source, Vote
 from bot.core.text import clip
 
@@ -27,19 +29,52 @@ _SAYS_PRECISION = {
 
 
 def place_name(record: Record, dataset: Dataset) -> str:
-    """The display name of the place a record belongs to ("Georgia (US state)"; its id when unknown)."""
+    """The name of the place a record belongs to in the language in use, from the dataset's ``names``.
+
+    English (and a place without a name in that language): the display name that says which place
+    ("Georgia (US state)"; its id when unknown).
+    """
+    language = i18n.current()
+    if language != i18n.DEFAULT:
+        try:
+            named = dataset.jurisdiction(record.jurisdiction).name_in(language)
+        except KeyError:
+            named = None
+        if named:
+            return named
     return dataset.display_name(record.jurisdiction)
+
+
+def body_name(record: Record) -> str:
+    """The adopting body's name in the language in use (the glossary's ``names``), else as recorded."""
+    language = i18n.current()
+    if language != i18n.DEFAULT:
+        return record.body_in(language) or record.body
+    return record.body
+
+
+def date_text(date: PartialDate) -> str:
+    """A date at its true precision in the language in use: ``8 May 2014``, ``May 2014``, ``2014``."""
+    if date.month is None:
+        return str(date.year)
+    if date.day is None:
+        return i18n.month_year(date.year, date.month)
+    return i18n.long_date(dt.date(date.year, date.month, date.day))
 
 
 def record_heading(record: Record, dataset: Dataset) -> str:
     """``California — State Assembly · 8 May 2014`` (the place's display name: "Georgia (US state)")."""
-    return f"{place_name(record, dataset)} — {record.body}{HEADING_SEPARATOR}{record.date.display()}"
+    return f"{place_name(record, dataset)} — {body_name(record)}{HEADING_SEPARATOR}{date_text(record.date)}"
 
 
 def short_date(date: PartialDate) -> str:
     """A date for a list, at its true precision: ``25 Nov 2020``, ``Nov 2020`` or ``2014``."""
     if date.month is None:
         return str(date.year)
+    if i18n.current() != i18n.DEFAULT:
+        if date.day is None:
+            return i18n.short_month_year(date.year, date.month)
+        return i18n.short_date(dt.date(date.year, date.month, date.day))
     if date.day is None:
         return f"{MONTH_ABBREVIATIONS[date.month]} {date.year}"
     return f"{date.day} {MONTH_ABBREVIATIONS[date.month]} {date.year}"
@@ -49,13 +84,13 @@ def short_vote(vote: Vote | None) -> str:
     """A vote for a list: ``305–1 (30 abst.)``, ``70 for``; "" when no count is known."""
     if vote is None or vote.yes is None:
         return ""
-    counted = f"{vote.yes}–{vote.no}" if vote.no is not None else f"{vote.yes} for"
-    return counted + (f" ({vote.abstain} abst.)" if vote.abstain else "")
+    counted = f"{vote.yes}–{vote.no}" if vote.no is not None else _("{yes} for").format(yes=vote.yes)
+    return counted + (" " + _("({count} abst.)").format(count=vote.abstain) if vote.abstain else "")
 
 
 def kinds_text(record: Record) -> str:
     """``call for recognition``, ``recognition, statement``."""
-    return ", ".join(kind.plain for kind in record.kinds)
+    return ", ".join(_(kind.plain) for kind in record.kinds)
 
 
 def record_line(record: Record, dataset: Dataset) -> str:
@@ -63,28 +98,28 @@ def record_line(record: Record, dataset: Dataset) -> str:
 
     A record whose sources disagree on the date says so ("dates differ").
     """
-    parts = [f"{place_name(record, dataset)} · {record.body} — {kinds_text(record)}"]
+    parts = [f"{place_name(record, dataset)} · {body_name(record)} — {kinds_text(record)}"]
     vote = short_vote(record.vote)
     if vote:
         parts.append(vote)
     if record.alternative_dates:
-        parts.append("dates differ")
+        parts.append(_("dates differ"))
     return HEADING_SEPARATOR.join(parts)
 
 
 def record_label(record: Record, dataset: Dataset) -> str:
     """A record as a menu option: ``France · Senate · 25 Nov 2020`` (cut to fit a label)."""
     tail = f"{HEADING_SEPARATOR}{short_date(record.date)}"
-    head = f"{place_name(record, dataset)}{HEADING_SEPARATOR}{record.body}"
+    head = f"{place_name(record, dataset)}{HEADING_SEPARATOR}{body_name(record)}"
     return clip(head, LABEL_LIMIT - len(tail)) + tail
 
 
 def precision_line(date: PartialDate) -> str | None:
     """A warning line for dates not known to the day, else None."""
     if date.precision is Precision.MONTH:
-        return "Known only to the month."
+        return _("Known only to the month.")
     if date.precision is Precision.YEAR:
-        return "Known only to the year."
+        return _("Known only to the year.")
     return None
 
 
@@ -109,25 +144,25 @@ def dates_differ_line(record: Record) -> str | None:
     """``Dates differ: 18 December 2020 (…); 17 December 2020 (Azerbaijani MFA via Trend)``."""
     if not record.alternative_dates:
         return None
-    parts = [f"{record.date.display()} (used here)"]
-    parts.extend(f"{alt.date.display()} ({alt.note})" for alt in record.alternative_dates)
-    return "Dates differ: " + "; ".join(parts)
+    parts = [_("{date} (used here)").format(date=date_text(record.date))]
+    parts.extend(f"{date_text(alt.date)} ({alt.note})" for alt in record.alternative_dates)
+    return _("Dates differ: {dates}").format(dates="; ".join(parts))
 
 
 def record_lines(record: Record) -> list[str]:
     """The plain lines describing a record, in display order (without marks)."""
-    lines = [record.title.strip(), "Kind: " + ", ".join(kind.plain for kind in record.kinds)]
+    lines = [record.title.strip(), _("Kind: {kinds}").format(kinds=kinds_text(record))]
     ref_parts: list[str] = []
     if record.reference:
-        ref_parts.append(f"Reference: {record.reference}")
+        ref_parts.append(_("Reference: {reference}").format(reference=record.reference))
     if record.sponsor:
-        ref_parts.append(f"Sponsor: {record.sponsor}")
+        ref_parts.append(_("Sponsor: {sponsor}").format(sponsor=record.sponsor))
     if ref_parts:
         lines.append(" · ".join(ref_parts))
     if record.vote is not None:
         shown = record.vote.display()
         if shown:
-            lines.append(f"Vote: {shown}")
+            lines.append(_("Vote: {vote}").format(vote=shown))
     lines.append(record.summary.strip())
     differ = dates_differ_line(record)
     if differ:
@@ -142,7 +177,7 @@ def _date_and_notes(date: PartialDate, date_note: str | None, notes: str | None)
     if dated:
         lines.append(dated)
     if notes:
-        lines.append(f"Note: {notes.strip()}")
+        lines.append(_("Note: {note}").format(note=notes.strip()))
     return lines
 
 
@@ -173,14 +208,14 @@ def record_entry(
 def non_act_entry(non_act: NonAct) -> Entry:
     """Something that never happened, as an entry: its title (and date), the explanation, the sources."""
     heading = non_act.title if non_act.date is None else (
-        f"{non_act.title}{HEADING_SEPARATOR}{non_act.date.display()}"
+        f"{non_act.title}{HEADING_SEPARATOR}{date_text(non_act.date)}"
     )
     date = short_date(non_act.date) if non_act.date is not None else ""
     compact = (date, non_act.title, clip(non_act.title, LABEL_LIMIT))
     says = any(word in non_act.title.casefold() for word in ("never", "no act", "not adopted"))
     return _entry(
         non_act.id, heading, [non_act.explanation.strip()], non_act.sources,
-        prefix="", marks=(), compact=compact, tag="" if says else "never adopted",
+        prefix="", marks=(), compact=compact, tag="" if says else _("never adopted"),
     )
 
 
@@ -218,7 +253,9 @@ def event_span(event: Event) -> str:
     """``2 September 1991``, ``19–20 September 2023`` or ``24 September – 3 October 2023``."""
     start, end = event.date, event.end
     if end is None or end == start:
-        return start.display()
+        return date_text(start)
+    if i18n.current() != i18n.DEFAULT:
+        return f"{date_text(start)} – {date_text(end)}"
     if start.precision is Precision.DAY and end.precision is Precision.DAY:
         assert start.month is not None
         assert end.month is not None
@@ -241,6 +278,8 @@ def short_span(event: Event) -> str:
     start, end = event.date, event.end
     if end is None or end == start:
         return short_date(start)
+    if i18n.current() != i18n.DEFAULT:
+        return f"{short_date(start)} – {short_date(end)}"
     if start.precision is Precision.DAY and end.precision is Precision.DAY and start.year == end.year:
         assert start.month is not None
         if start.month == end.month:
@@ -304,12 +343,13 @@ def whole_years(date: PartialDate | dt.date, today: dt.date) -> int:
 
 
 def years_phrase(years: int) -> str:
-    """``6 years ago``, ``1 year ago``, ``this year``, ``2 years later``."""
+    """``6 years ago``, ``this year``, ``2 years later``; ``6 лет назад`` (CLDR words and plural rules)."""
     if years == 0:
-        return "this year"
+        return _("this year")
     count = abs(years)
-    unit = "year" if count == 1 else "years"
-    return f"{count} {unit} ago" if years > 0 else f"{count} {unit} later"
+    if years > 0:
+        return i18n.years_ago(count)
+    return ngettext("{count} year later", "{count} years later", count).format(count=count)
 
 
 def years_ago(date: PartialDate | dt.date, today: dt.date) -> str:
@@ -317,12 +357,14 @@ def years_ago(date: PartialDate | dt.date, today: dt.date) -> str:
     if isinstance(date, PartialDate):
         exact = date.as_date()
         if exact is not None and exact == today:
-            return "today"
+            return _("today")
     elif date == today:
-        return "today"
+        return _("today")
     return years_phrase(whole_years(date, today))
 
 
 def day_month(month: int, day: int) -> str:
-    """``25 November``."""
+    """``25 November``, ``25 ноября``."""
+    if i18n.current() != i18n.DEFAULT:
+        return i18n.day_month(month, day)
     return f"{day} {MONTH_NAMES[month]}"

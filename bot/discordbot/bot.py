@@ -27,16 +27,20 @@ from bot.config import Config
 from bot.core.answers import Answer
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
+from bot.core.i18n import _
 from bot.core.image_dataset import ImageSync
 from bot.core.reloading import DataStore
 from bot.core.subscriptions import SubscriptionStore
 from bot.discordbot.cooldowns import Cooldowns
 from bot.discordbot.errors import BotTree
+from bot.discordbot.language import current_settings
 from bot.discordbot.replay import Ask, KeptAsks
 from bot.discordbot.respond import send_answer
 from bot.discordbot.sync import SyncResult, SyncTarget, sync_tree, targets_for
+from bot.discordbot.translator import CommandTranslator
 from bot.discordbot.views import DYNAMIC_ITEMS
 from bot.pictures.service import Picture, PictureService, geo_folder
+from bot.storage.settings import settings_store
 from bot.storage.state import StateDatabase, subscription_store
 
 log = logging.getLogger(__name__)
@@ -50,6 +54,7 @@ OPTIONAL_EXTENSIONS: tuple[str, ...] = (
     "bot.discordbot.cogs.daily",
     "bot.discordbot.cogs.admin",
     "bot.discordbot.cogs.health",
+    "bot.discordbot.cogs.settings",
 )
 DEFAULT_VIEW_TIMEOUT = 180.0  # seconds; well inside the 15-minute life of an interaction token
 GC_THRESHOLDS = (10_000, 20, 20)  # CPython's default is (700, 10, 10)
@@ -116,6 +121,7 @@ class ArtsakhBot(commands.Bot):
         self.datastore = datastore
         self.database = database
         self.subscriptions = subscriptions or subscription_store(database)
+        self.settings = settings_store(database)  # /settings: language, time zone, public or private
         self.extension_names: tuple[str, ...] = (
             tuple(extensions) if extensions is not None else default_extensions()
         )
@@ -146,7 +152,7 @@ class ArtsakhBot(commands.Bot):
 
     def data_footer(self) -> str:
         """The footer naming the dataset version."""
-        return f"Dataset {self.datastore.current.dataset.info.version}"
+        return _("Dataset {version}").format(version=self.datastore.current.dataset.info.version)
 
     def replay(self, ask: Ask) -> Answer | None:
         """The answer to ``ask`` now (a page button or a candidate menu asks again), or None."""
@@ -174,6 +180,7 @@ class ArtsakhBot(commands.Bot):
         ``ask`` is the question again (a command in :attr:`replayers` and its arguments), for the
         page buttons and the candidate menu; a picked candidate replaces argument ``slot``.
         """
+        settings = current_settings()
         await send_answer(
             interaction,
             answer,
@@ -181,7 +188,7 @@ class ArtsakhBot(commands.Bot):
             footer=self.data_footer(),
             ask=ask,
             slot=slot,
-            private=private,
+            private=private or (settings is not None and settings.private_answers),
             kept=self.kept_asks,
             picture=picture,
         )
@@ -191,6 +198,7 @@ class ArtsakhBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Register the answers' buttons and menus, load the cogs, sync the command tree if it changed."""
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.tree.set_translator(CommandTranslator())  # before the sync: names in fr, ru, es
         for name in self.extension_names:
             await self.load_extension(name)
             log.debug("Loaded extension %s", name)

@@ -11,6 +11,7 @@ import discord
 
 from bot.core.answers import Status
 from bot.core.cards import Card
+from bot.core.i18n import _
 from bot.core.model import Source
 from bot.discordbot.render import (
     BUTTON_LABEL_LIMIT,
@@ -38,10 +39,11 @@ def card_embed(card: Card, *, lead: str = "", footer: str | None = None) -> disc
     parts.extend(clean(text) for text in card.text)
     rest = [s for s in card.sources if s not in buttons][:SOURCES_IN_TEXT]
     if rest:
-        parts.append("More sources: " + " · ".join(link(clean(source_label(s)), s.url) for s in rest))
+        links = " · ".join(link(clean(source_label(s)), s.url) for s in rest)
+        parts.append(_("More sources: {sources}").format(sources=links))
     embed.description = "\n\n".join(parts)
     for field in card.fields:
-        embed.add_field(name=field.name, value=clean(field.value), inline=field.name != "Date")
+        embed.add_field(name=field.name, value=clean(field.value), inline=field.name != _("Date"))
     embed.set_footer(text=" · ".join(t for t in (card.footer, footer) if t))
     return fit_embed(embed)
 
@@ -58,7 +60,7 @@ def source_buttons(card: Card) -> list[discord.ui.Button[discord.ui.View]]:
     return [
         discord.ui.Button(
             style=discord.ButtonStyle.link,
-            label=truncate(clean(source_label(source)), BUTTON_LABEL_LIMIT) or "Source",
+            label=truncate(clean(source_label(source)), BUTTON_LABEL_LIMIT) or _("Source"),
             url=source.url,
             row=0,
         )

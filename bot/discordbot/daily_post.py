@@ -1,10 +1,13 @@
 """The daily "on this day" post on Discord: its embeds, and the :class:`DiscordPoster` that sends it.
 
 A post is one embed per message. It lists every record and event whose anniversary is the local
-date, and is split into several messages only when the entries cannot fit one embed. Every
-message's footer reads ``On this day · 30 November 2026 [· Part 2/3] · Dataset <version>``: that
-footer is how the poster recognises, in the channel's recent history, a post that already went
-out before a crash (see :meth:`DiscordPoster.post`).
+date, and is split into several messages only when the entries cannot fit one embed. A post is
+written in its server's language; every message's footer reads ``On this day · 2026-11-30 [· 2/3]
+· Dataset <version>`` with "On this day" translated but the ISO date and the part number never:
+that language-independent marker is how the poster recognises, in the channel's recent history,
+a post that already went out before a crash, whatever language it was written in (see
+:meth:`DiscordPoster.post`). Footers of the older English form ("On this day · 30 November 2026
+· Part 2/3") are still recognised.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ import discord
 from bot.core.answers import Answer, Entry, Status
 from bot.core.daily import CHANNEL_GONE_REASON, PostOutcome, part_nonce
 from bot.core.engine import QueryEngine
+from bot.core.i18n import _, current, ngettext, using
 from bot.core.model import MONTH_NAMES
 from bot.core.present import day_month
+from bot.core.settings import post_language
 from bot.core.subscriptions import EmptyDay, Subscription, SubscriptionStore
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.network import NETWORK_ERRORS, REQUEST_ERRORS, network_cause
@@ -54,7 +59,12 @@ SEND_IN_THREADS = ("send_messages_in_threads", "Send Messages in Threads")
 EMBED = ("embed_links", "Embed Links")
 READ_HISTORY = ("read_message_history", "Read Message History")
 
-_FOOTER = re.compile(r"On this day · (\d{1,2} [A-Z][a-z]+ \d{1,4})(?: · Part (\d{1,3})/(\d{1,3}))?(?: · .*)?")
+# The marker in a post's footer, in every language: "<On this day> · 2026-11-30 [· 2/3]".
+_MARKER = re.compile(r"[^·]{1,60} · (\d{4}-\d{2}-\d{2})(?: · (\d{1,3})/(\d{1,3}))?(?: · .*)?")
+# The English footer of posts made before the marker (a crash across an upgrade).
+_OLD_FOOTER = re.compile(
+    r"On this day · (\d{1,2} [A-Z][a-z]+ \d{1,4})(?: · Part (\d{1,3})/(\d{1,3}))?(?: · .*)?"
+)
 
 PostChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel
 
@@ -73,20 +83,29 @@ def local_when(when: dt.datetime) -> str:
 
 
 def post_footer(day: dt.date, dataset: str, part: int = 0, total: int = 1) -> str:
-    """The footer of message ``part`` (0-based) of ``total`` of the post for ``day``."""
-    pieces = [FOOTER_PREFIX, long_date(day)]
+    """The footer of message ``part`` (0-based) of ``total`` of the post for ``day`` (see the module)."""
+    pieces = [_("On this day"), day.isoformat()]
     if total > 1:
-        pieces.append(f"Part {part + 1}/{total}")
+        pieces.append(f"{part + 1}/{total}")
     if dataset:
         pieces.append(dataset)
     return " · ".join(pieces)
 
 
 def footer_part(text: str | None, day: dt.date) -> int | None:
-    """The 0-based part a daily-post footer marks for ``day``, or None if it is not one of them."""
-    match = _FOOTER.fullmatch(text or "")
-    if match is None or match[1] != long_date(day):
-        return None
+    """The 0-based part a daily-post footer marks for ``day``, or None if it is not one of them.
+
+    Told by the ISO date, so a post in any language is recognised (and the older English footer).
+    """
+    text = text or ""
+    match = _MARKER.fullmatch(text)
+    if match is not None:
+        if match[1] != day.isoformat():
+            return None
+    else:
+        match = _OLD_FOOTER.fullmatch(text)
+        if match is None or match[1] != f"{day.day} {MONTH_NAMES[day.month]} {day.year}":
+            return None
     return int(match[2]) - 1 if match[2] else 0
 
 
@@ -165,7 +184,7 @@ def _layout(
     for number, page in enumerate(pages):
         parts = [lead] if number == 0 and lead else []
         parts.extend(page)
-        shown_title = title if number == 0 else f"{title} (continued)"
+        shown_title = title if number == 0 else _("{title} (continued)").format(title=title)
         embed = discord.Embed(
             title=clip(shown_title, TITLE_LIMIT),
             description="\n\n".join(parts) or None,
@@ -187,16 +206,22 @@ def build_post(engine: QueryEngine, day: dt.date, empty_day: EmptyDay, *, datase
         embeds = _layout(answer.title, answer.message, answer.entries, day, dataset)
         return DailyPost(day, PostKind.ANNIVERSARIES, tuple(embeds), answer.message)
     _check(answer)
-    nothing = f"Nothing on record for {label}."
+    nothing = _("Nothing on record for {day}.").format(day=label)
     if empty_day == "skip":
-        return DailyPost(day, PostKind.NONE, (), f"{nothing} On such days this channel gets no post.")
+        no_post = _("On such days this channel gets no post.")
+        return DailyPost(day, PostKind.NONE, (), f"{nothing} {no_post}")
     upcoming = engine.upcoming(day, UPCOMING_DAYS)
     if upcoming.status is Status.FOUND:
         lead = f"{nothing} {upcoming.message}"
         embeds = _layout(upcoming.title, lead, upcoming.entries, day, dataset)
         return DailyPost(day, PostKind.UPCOMING, tuple(embeds), lead)
     _check(upcoming)
-    none = f"{nothing} No anniversaries in the next {UPCOMING_DAYS} days either, so no post."
+    either = ngettext(
+        "No anniversaries in the next {count} day either, so no post.",
+        "No anniversaries in the next {count} days either, so no post.",
+        UPCOMING_DAYS,
+    ).format(count=UPCOMING_DAYS)
+    none = f"{nothing} {either}"
     return DailyPost(day, PostKind.NONE, (), none)
 
 
@@ -274,14 +299,24 @@ class DiscordPoster:
         self.pacer = pacer or Pacer()
         self.history_limit = history_limit
 
-    def build(self, day: dt.date, empty_day: EmptyDay) -> DailyPost:
-        """The post for ``day`` from the data in use now."""
-        return build_post(self.bot.engine, day, empty_day, dataset=self.bot.data_footer())
+    def build(self, day: dt.date, empty_day: EmptyDay, language: str | None = None) -> DailyPost:
+        """The post for ``day`` from the data in use now, in ``language`` (None: the one in use)."""
+        with using(language or current()):
+            return build_post(self.bot.engine, day, empty_day, dataset=self.bot.data_footer())
+
+    async def language(self, guild_id: int) -> str:
+        """The language of a server's daily posts (its /settings language, else English)."""
+        try:
+            return post_language(await self.bot.settings.get(guild_id))
+        except Exception:  # the state is unreachable now: the post goes out in English
+            log.warning("Could not read the settings of guild %d", guild_id, exc_info=True)
+            return post_language(None)
 
     async def post(self, sub: Subscription, local_date: dt.date, nonce: str) -> Result:
         """Post ``local_date`` to ``sub``'s channel (see the class); Discord errors become outcomes."""
+        language = await self.language(sub.guild_id)
         try:
-            daily = self.build(local_date, sub.empty_day)
+            daily = self.build(local_date, sub.empty_day, language)
         except DailyPostError as exc:
             log.error("Could not build the daily post for %s: %s", local_date, exc)
             return PostOutcome.TRANSIENT_ERROR, [], "Could not build the post; retrying."

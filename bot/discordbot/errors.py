@@ -16,18 +16,20 @@ from discord import app_commands
 
 from bot.core.answers import Status
 from bot.core.diskfull import is_disk_full
+from bot.core.i18n import N_, _
 from bot.discordbot.cooldowns import refund
+from bot.discordbot.language import take_settings
 from bot.discordbot.network import NETWORK_ERRORS, REQUEST_ERRORS, failure_text
 from bot.discordbot.render import notice, truncate
 
 log = logging.getLogger(__name__)
 
-GENERIC_ERROR = "Something went wrong while answering. It has been logged; please try again in a moment."
-OUT_OF_DATE = "This command is out of date on Discord's side. Please try again in a minute."
-NOT_ALLOWED = "You are not allowed to use this command here."
+GENERIC_ERROR = N_("Something went wrong while answering. It has been logged; please try again in a moment.")
+OUT_OF_DATE = N_("This command is out of date on Discord's side. Please try again in a minute.")
+NOT_ALLOWED = N_("You are not allowed to use this command here.")
 UNKNOWN_INTERACTION = 10062  # Discord's error code for an expired or unknown interaction
-BAD_VALUE = "That value is not valid for this option. Please check it and try again."
-STORAGE_FULL_ANSWER = (
+BAD_VALUE = N_("That value is not valid for this option. Please check it and try again.")
+STORAGE_FULL_ANSWER = N_(
     "The bot's storage is full, so this could not be saved and nothing changed. "
     "Its operators have been told; please try again later."
 )
@@ -48,7 +50,7 @@ class CooldownHit(UserFacingError, app_commands.CheckFailure):
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
         seconds = max(math.ceil(retry_after), 1)
-        super().__init__(f"Slow down: try again in {seconds} s.", charged=True)
+        super().__init__(_("Slow down: try again in {seconds} s.").format(seconds=seconds), charged=True)
 
 
 def _short(value: object, limit: int = 120) -> str:
@@ -92,16 +94,16 @@ def user_message_for(error: BaseException) -> tuple[str, Status, bool]:
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, UserFacingError):
-        return error.user_message, Status.INVALID, False
+        return _(error.user_message), Status.INVALID, False
     if isinstance(error, app_commands.TransformerError):
-        return BAD_VALUE, Status.INVALID, False
+        return _(BAD_VALUE), Status.INVALID, False
     if isinstance(error, app_commands.CheckFailure):
-        return NOT_ALLOWED, Status.INVALID, False
+        return _(NOT_ALLOWED), Status.INVALID, False
     if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
-        return OUT_OF_DATE, Status.INVALID, True
+        return _(OUT_OF_DATE), Status.INVALID, True
     if is_disk_full(error):
-        return STORAGE_FULL_ANSWER, Status.INVALID, True
-    return GENERIC_ERROR, Status.INVALID, True
+        return _(STORAGE_FULL_ANSWER), Status.INVALID, True
+    return _(GENERIC_ERROR), Status.INVALID, True
 
 
 async def report_error(
@@ -130,7 +132,12 @@ async def report_error(
 
 
 class BotTree(app_commands.CommandTree[Any]):
-    """The command tree, with the bot's single error handler."""
+    """The command tree, with the bot's single error handler; every interaction in its language."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Read the server's settings and set the language of the answer (never refuses)."""
+        await take_settings(interaction)
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /

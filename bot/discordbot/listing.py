@@ -11,6 +11,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.answers import Answer
+from bot.core.i18n import _
 from bot.core.pages import ListPage, compact_line
 from bot.discordbot.render import COLOURS, DESCRIPTION_LIMIT, candidates_text, clean, clip, fit_embed, lead
 
@@ -19,7 +20,9 @@ LEAD_BUDGET = 600  # the lead, at most; the lines always fit below it
 
 def page_footer(page: ListPage, footer: str | None) -> str:
     """``Page 2/5 · Dataset 2026.12``; just the footer on a one-page list."""
-    notes = [f"Page {page.number}/{page.count}"] if page.count > 1 else []
+    notes = []
+    if page.count > 1:
+        notes.append(_("Page {number}/{count}").format(number=page.number, count=page.count))
     if footer:
         notes.append(footer)
     return " · ".join(notes)

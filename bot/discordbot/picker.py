@@ -12,12 +12,13 @@ from collections.abc import Sequence
 import discord
 
 from bot.core.answers import Answer, Candidate, Entry
+from bot.core.i18n import N_, _
 from bot.core.pages import page, page_count
 from bot.discordbot.render import SELECT_OPTIONS_LIMIT, choice_text
 
-DETAILS_PLACEHOLDER = "Show details…"
-CANDIDATES_PLACEHOLDER = "Choose one…"
-PAGES_PLACEHOLDER = "Go to page…"
+DETAILS_PLACEHOLDER = N_("Show details…")
+CANDIDATES_PLACEHOLDER = N_("Choose one…")
+PAGES_PLACEHOLDER = N_("Go to page…")
 
 
 def details_options(entries: Sequence[Entry]) -> list[discord.SelectOption]:
@@ -59,7 +60,7 @@ def page_options(answer: Answer, current: int) -> list[discord.SelectOption]:
         span = f"{dates[0]} … {dates[-1]}" if len(dates) > 1 else (dates[0] if dates else "")
         options.append(
             discord.SelectOption(
-                label=f"Page {index + 1}",
+                label=_("Page {number}").format(number=index + 1),
                 value=str(index),
                 description=choice_text(span) if span else None,
                 default=index == current,

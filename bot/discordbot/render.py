@@ -16,6 +16,7 @@ from urllib.parse import quote
 import discord
 
 from bot.core.answers import Answer, Candidate, Entry, Field, Status
+from bot.core.i18n import DEFAULT, _, current
 from bot.core.model import Source
 
 # Discord's hard limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -60,6 +61,16 @@ _RANK_KEEP = (
     "Vote:",
     "Reference:",
     "Sponsor:",
+)
+# The same lines in the language in use, by the catalog's templates.
+_RANK_KEEP_TEMPLATES = (
+    "Dates differ: {dates}",
+    "Known only to the month.",
+    "Known only to the year.",
+    "Kind: {kinds}",
+    "Vote: {vote}",
+    "Reference: {reference}",
+    "Sponsor: {sponsor}",
 )
 _CUT_ORDER = ((0, LINE_FLOOR), (1, LINE_FLOOR), (0, 0), (1, 0), (2, 0))
 
@@ -121,10 +132,20 @@ def source_label(source: Source) -> str:
     for stop in "/?#":
         host = host.partition(stop)[0]
     host = host.rpartition("@")[2].removeprefix("www.")
-    return host or "source"
+    return host or _("source")
+
+
+def _prefix(template: str) -> str:
+    """What a translated line template starts with, before its first placeholder: "Kind: "."""
+    return _(template).split("{", 1)[0]
 
 
 def _rank(line: str) -> int:
+    if current() != DEFAULT:
+        if line.startswith(tuple(_prefix(t) for t in _RANK_KEEP_TEMPLATES)):
+            return 2
+        if line.startswith(_prefix("Note: {note}")):
+            return 1
     if line.startswith(_RANK_KEEP):
         return 2
     if line.startswith(_RANK_NOTE):
@@ -155,8 +176,8 @@ def distinct_lines(lines: Sequence[str]) -> list[str]:
 def _sources_line(links: Sequence[str], more: int, *, cut: bool = False) -> str:
     if not links:
         return ""
-    tail = f" (+{more} more)" if more > 0 else ""
-    return "Sources: " + " · ".join(links) + (" " + ELLIPSIS if cut else tail)
+    tail = " " + _("(+{count} more)").format(count=more) if more > 0 else ""
+    return _("Sources: {sources}").format(sources=" · ".join(links)) + (" " + ELLIPSIS if cut else tail)
 
 
 def _fit_sources(links: Sequence[str], more: int, room: int) -> str:
@@ -241,7 +262,8 @@ def candidates_text(candidates: Sequence[Candidate]) -> str:
     """The candidates as a bulleted list; beyond the menu's 25, "and N more" below it."""
     shown = [f"• {clip(c.label, CHOICE_LIMIT)}" for c in candidates[:SELECT_OPTIONS_LIMIT]]
     if len(candidates) > SELECT_OPTIONS_LIMIT:
-        shown.append(f"… and {len(candidates) - SELECT_OPTIONS_LIMIT} more: try a longer query.")
+        more = len(candidates) - SELECT_OPTIONS_LIMIT
+        shown.append(_("… and {count} more: try a longer query.").format(count=more))
     return "\n".join(shown)
 
 

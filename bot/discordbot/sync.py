@@ -1,6 +1,7 @@
 """Command sync only when the command tree changed.
 
-The JSON payload Discord would receive for each target (global, or one guild) is hashed and
+The JSON payload Discord would receive for each target (global, or one guild), with the names
+and descriptions translated as they are sent (:mod:`bot.discordbot.translator`), is hashed and
 stored in the database's ``meta`` table under a key naming the application and the target.
 On start the bot syncs a target only when its hash differs; ``python -m bot sync`` forces it.
 A target that was synced before but is no longer configured (say, after switching from guild
@@ -125,9 +126,16 @@ def prepare(tree: app_commands.CommandTree[Any], targets: Iterable[SyncTarget]) 
             tree.copy_global_to(guild=target.guild)
 
 
-def payload(tree: app_commands.CommandTree[Any], target: SyncTarget) -> list[dict[str, Any]]:
-    """The JSON list ``tree.sync`` sends for ``target``."""
-    return [command.to_dict(tree) for command in tree.get_commands(guild=target.guild)]
+async def payload(tree: app_commands.CommandTree[Any], target: SyncTarget) -> list[dict[str, Any]]:
+    """The JSON list ``tree.sync`` sends for ``target``: translated by the tree's translator, as sent.
+
+    Hashing this (not the untranslated commands) makes a changed translation reach Discord.
+    """
+    commands = tree.get_commands(guild=target.guild)
+    translator = tree.translator
+    if translator is None:
+        return [command.to_dict(tree) for command in commands]
+    return [await command.get_translated_payload(tree, translator) for command in commands]
 
 
 def digest(data: Any) -> str:  # noqa: ANN401 - any JSON value
@@ -149,7 +157,7 @@ async def sync_tree(
     prepare(tree, targets)
     results: list[SyncResult] = []
     for target in targets:
-        body = payload(tree, target)
+        body = await payload(tree, target)
         new_hash = digest(body)
         key = target.meta_key(application_id)
         if not force and await store.get_meta(key) == new_hash:

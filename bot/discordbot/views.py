@@ -23,9 +23,11 @@ import discord
 
 from bot.core.answers import Answer, Entry, Status
 from bot.core.cards import Card, card_for
+from bot.core.i18n import N_, _, ngettext
 from bot.core.pages import page, page_count
 from bot.discordbot.card import card_embed, source_buttons
 from bot.discordbot.errors import report_error
+from bot.discordbot.language import take_settings
 from bot.discordbot.listing import list_embed
 from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.picker import (
@@ -41,11 +43,13 @@ from bot.discordbot.replay import CUSTOM_ID_LIMIT, Ask, KeptAsks, Replayer, deco
 
 log = logging.getLogger(__name__)
 
-NOT_YOURS = "Only the person who asked can use these buttons. Run the command yourself to get your own copy."
-EXPIRED = "This answer is too old to change. Run the command again for a fresh one."
-GONE = "That record is no longer in the data. Run the command again for a fresh answer."
+NOT_YOURS = N_(
+    "Only the person who asked can use these buttons. Run the command yourself to get your own copy."
+)
+EXPIRED = N_("This answer is too old to change. Run the command again for a fresh one.")
+GONE = N_("That record is no longer in the data. Run the command again for a fresh answer.")
 PAGE_PICKER_ABOVE = 5  # more pages than this get a page picker too
-DELETE_LABEL = "Delete"
+DELETE_LABEL = N_("Delete")
 
 ROW_DETAILS, ROW_PAGES, ROW_PAGE_PICKER, ROW_ACTIONS = 0, 1, 2, 3
 PAGE_LABELS = {"f": "«", "p": "‹", "n": "›", "l": "»"}
@@ -123,7 +127,10 @@ def _card_lead(answer: Answer) -> str:
 
 def _counts_one(sentence: str) -> bool:
     """True for "1 record." or "1 record on 25 November." (the card itself shows that)."""
-    return bool(re.match(r"1 (record|event)\b", sentence))
+    ones = (ngettext("{count} record", "{count} records", 1), ngettext("{count} event", "{count} events", 1))
+    return bool(re.match(r"1 (record|event)\b", sentence)) or sentence.startswith(
+        tuple(one.format(count=1) for one in ones)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- items
@@ -139,6 +146,7 @@ def _client(interaction: discord.Interaction[Any]) -> Replayer:
 async def _guarded(interaction: discord.Interaction[Any], work: Awaitable[None], where: str) -> None:
     """Run a component's work; any error gets the bot's one error answer (never "interaction failed")."""
     try:
+        await take_settings(interaction)
         await work
     except Exception as error:
         await report_error(interaction, error, where=where)
@@ -150,12 +158,13 @@ def _options(item: discord.ui.Item[Any]) -> list[discord.SelectOption]:
 
 
 async def _tell(interaction: discord.Interaction[Any], text: str, status: Status) -> None:
-    """A short private answer to a click."""
-    await interaction.response.send_message(embed=notice(text, status=status), ephemeral=True)
+    """A short private answer to a click (``text`` in English, said in the language in use)."""
+    await interaction.response.send_message(embed=notice(_(text), status=status), ephemeral=True)
 
 
 async def _owner_only(interaction: discord.Interaction[Any], owner: int) -> bool:
     """True for the asker; anyone else is told privately that these buttons are not theirs."""
+    await take_settings(interaction)
     if interaction.user.id == owner:
         return True
     try:
@@ -254,7 +263,7 @@ class PagePicker(
         super().__init__(
             discord.ui.Select(
                 custom_id=f"pgs:{owner}:{asked}",
-                placeholder=PAGES_PLACEHOLDER,
+                placeholder=_(PAGES_PLACEHOLDER),
                 options=options or [discord.SelectOption(label="Page 1", value="0")],
                 row=ROW_PAGE_PICKER,
             )
@@ -296,7 +305,7 @@ class CandidateSelect(
         super().__init__(
             discord.ui.Select(
                 custom_id=f"pick:{owner}:{slot}:{asked}",
-                placeholder=CANDIDATES_PLACEHOLDER,
+                placeholder=_(CANDIDATES_PLACEHOLDER),
                 options=options or [discord.SelectOption(label="?", value="?")],
                 row=ROW_PAGE_PICKER,
             )
@@ -341,7 +350,7 @@ class DetailsSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"d
         super().__init__(
             discord.ui.Select(
                 custom_id="details",
-                placeholder=DETAILS_PLACEHOLDER,
+                placeholder=_(DETAILS_PLACEHOLDER),
                 options=options or [discord.SelectOption(label="?", value="?")],
                 row=ROW_DETAILS,
             )
@@ -384,7 +393,7 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"de
     def __init__(self, owner: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=DELETE_LABEL,
+                label=_(DELETE_LABEL),
                 emoji="🗑️",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"del:{owner}",

@@ -143,4 +143,56 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE daily_pending ADD COLUMN lease_until TIMESTAMPTZ",
         ),
     ),
+    Migration(
+        "server settings and their changes",
+        # /settings: NULL is "not set" (the default applies). Every change is kept in guild_settings_log.
+        sqlite=(
+            """
+            CREATE TABLE guild_settings (
+                guild_id   INTEGER PRIMARY KEY,
+                language   TEXT,
+                timezone   TEXT,
+                answers    TEXT CHECK (answers IN ('public', 'private')),
+                updated_by INTEGER NOT NULL,
+                updated_at TEXT    NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE guild_settings_log (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                guild_id   INTEGER NOT NULL,
+                setting    TEXT    NOT NULL,
+                old_value  TEXT,
+                new_value  TEXT,
+                changed_by INTEGER NOT NULL,
+                changed_at TEXT    NOT NULL
+            )
+            """,
+            "CREATE INDEX guild_settings_log_guild ON guild_settings_log (guild_id, id)",
+        ),
+        postgresql=(
+            """
+            CREATE TABLE guild_settings (
+                guild_id   BIGINT      PRIMARY KEY,
+                language   TEXT,
+                timezone   TEXT,
+                answers    TEXT CHECK (answers IN ('public', 'private')),
+                updated_by BIGINT      NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE guild_settings_log (
+                id         BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                guild_id   BIGINT      NOT NULL,
+                setting    TEXT        NOT NULL,
+                old_value  TEXT,
+                new_value  TEXT,
+                changed_by BIGINT      NOT NULL,
+                changed_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX guild_settings_log_guild ON guild_settings_log (guild_id, id)",
+        ),
+    ),
 )

@@ -24,9 +24,17 @@ from bot.core.engine.common import (
 from bot.core.engine.date_index import event_last, month_day_of
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import ordinal
+from bot.core.i18n import DEFAULT, _, current, ngettext
 from bot.core.model import AlternativeDate, PartialDate, Precision, Record
 from bot.core.present import day_month, record_entry, record_heading, short_date, years_phrase
-from bot.core.text import first_upper, plural
+from bot.core.text import first_upper
+
+
+def _ordinal(number: int) -> str:
+    """``25th`` in English; the number with the language's ordinal mark elsewhere (``25-я``, ``25e``)."""
+    if current() == DEFAULT:
+        return ordinal(number)
+    return _("{number}th").format(number=number)
 
 
 def _preposition(spans: Sequence[DateSpan]) -> str:
@@ -142,9 +150,15 @@ class Dates:
     ) -> Answer:
         """Records and events found on some dates: "2 records and 1 event on 25 November."."""
         records = sum(1 for i in items if i.record is not None)
-        counts = [plural(n, word) for n, word in ((records, "record"), (len(items) - records, "event")) if n]
-        order = ", oldest first" if len(items) > 1 else ""  # the order, said in the header
-        found = f"{' and '.join(counts)} {where}{order}.{note}"
+        events = len(items) - records
+        counts = []
+        if records:
+            counts.append(ngettext("{count} record", "{count} records", records).format(count=records))
+        if events:
+            counts.append(ngettext("{count} event", "{count} events", events).format(count=events))
+        both = _(" and ")
+        order = _(", oldest first") if len(items) > 1 else ""  # the order, said in the header
+        found = f"{both.join(counts)} {where}{order}.{note}"
         return self._ix.listing(command, query, title, items, found=found, empty=empty, matched=label)
 
     def _span_answer(self, query: str, parsed: DateQuery) -> Answer:
@@ -245,13 +259,14 @@ class Dates:
                 month_day = parsed.month_day
             elif len(parsed.spans) == 2 and all(s.start == s.end for s in parsed.spans):
                 readings = (Candidate(label=s.label, value=s.start.isoformat()) for s in parsed.spans)
-                return ambiguous("onthisday", query, f"'{query}' can be read two ways:", readings)
+                two_ways = _("'{query}' can be read two ways:").format(query=query)
+                return ambiguous("onthisday", query, two_ways, readings)
             elif len(parsed.spans) == 1 and parsed.spans[0].start == parsed.spans[0].end:
                 count_from = parsed.spans[0].start
                 month_day = (count_from.month, count_from.day)
             else:
                 return invalid(
-                    "onthisday", query, "On this day needs a day and a month, like '25 November'."
+                    "onthisday", query, _("On this day needs a day and a month, like '25 November'.")
                 )
         year = count_from.year
         if month_day == (2, 29) and not calendar.isleap(year):
@@ -260,16 +275,17 @@ class Dates:
         items = []
         for item in self._month_day_items(month_day, year):
             if item.when == count_from:
-                ago = "today" if count_from == today else "that same day"
+                ago = _("today") if count_from == today else _("that same day")
             else:
                 ago = years_phrase(count_from.year - item.when.year)
             tag = ", ".join(t for t in (ago, item.tag) if t)
             marks = (first_upper(ago) + ".", *item.marks)
             items.append(Item(item.when, item.record, item.event, marks, tag=tag))
-        title = f"On this day: {label}"
+        title = _("On this day: {day}").format(day=label)
         if not items:
             return self._nearest_anniversaries(query, title, dt.date(year, *month_day))
-        return self._dated_listing("onthisday", query, title, items, where=f"on {label}", label=label)
+        where = _("on {day}").format(day=label)
+        return self._dated_listing("onthisday", query, title, items, where=where, label=label)
 
     def _nearest_anniversaries(self, query: str, title: str, day: dt.date) -> Answer:
         """NOT_FOUND for a day with no anniversary, with the nearest anniversaries before and after it."""
@@ -283,11 +299,16 @@ class Dates:
                 if not items:
                     continue
                 when = day_month(other.month, other.day)
-                distance = plural(offset, "day") + (" earlier" if step < 0 else " later")
+                if step < 0:
+                    distance = ngettext("{count} day earlier", "{count} days earlier", offset)
+                    nearest = _("Nearest before: {day}, {distance} ({anniversary}).")
+                else:
+                    distance = ngettext("{count} day later", "{count} days later", offset)
+                    nearest = _("Nearest after: {day}, {distance} ({anniversary}).")
+                distance = distance.format(count=offset)
                 for item in items:
-                    years = ordinal(other.year - item.when.year)
-                    side = "before" if step < 0 else "after"
-                    mark = f"Nearest {side}: {when}, {distance} ({years} anniversary)."
+                    years = _("{nth} anniversary").format(nth=_ordinal(other.year - item.when.year))
+                    mark = nearest.format(day=when, distance=distance, anniversary=years)
                     tag = f"{when}, {distance}"
                     found.append(Item(item.when, item.record, item.event, (mark, *item.marks), tag=tag))
                 break
@@ -298,7 +319,8 @@ class Dates:
             events=(),
             nearest=answer.records,
             status=Status.NOT_FOUND,
-            message=f"Nothing on record for {label}." + (" The nearest anniversaries:" if found else ""),
+            message=_("Nothing on record for {day}.").format(day=label)
+            + (" " + _("The nearest anniversaries:") if found else ""),
         )
 
     @never_raise("upcoming")
@@ -309,25 +331,32 @@ class Dates:
         found: dict[str, Item] = {}
         for offset in range(1, days + 1):
             day = today + dt.timedelta(days=offset)
-            in_days = "Tomorrow" if offset == 1 else f"In {offset} days"
+            in_days = _("Tomorrow") if offset == 1 else ngettext(
+                "In {count} day", "In {count} days", offset
+            ).format(count=offset)
             for item in self._month_day_items((day.month, day.day), day.year):
                 years = day.year - item.when.year
                 if years < 1:
                     continue
-                lead = f"{in_days}, on {day_month(day.month, day.day)}: {ordinal(years)} anniversary."
-                tag = f"{in_days.casefold()}: {ordinal(years)} anniversary"
+                nth = _("{nth} anniversary").format(nth=_ordinal(years))
+                lead = _("{when}, on {day}: {anniversary}.").format(
+                    when=in_days, day=day_month(day.month, day.day), anniversary=nth
+                )
+                tag = f"{in_days.casefold()}: {nth}"
                 shown = Item(day, item.record, item.event, (lead, *item.marks), tag=tag)
                 known = found.get(item.key)
                 # A record listed under an alternative date gives way to its main date.
                 if known is None or (item.record is not None and item.when == item.record.date.as_date()):
                     found[item.key] = shown
         ordered = sorted(found.values(), key=lambda i: (i.when, i.key))
-        next_days = f"in the next {plural(days, 'day')}"
+        next_days = ngettext("in the next {count} day", "in the next {count} days", days).format(count=days)
+        count = len(ordered)
+        how_many = ngettext("{count} anniversary", "{count} anniversaries", count).format(count=count)
         return self._ix.listing(
             "upcoming",
             str(days),
-            f"Coming up {next_days}",
+            _("Coming up {when}").format(when=next_days),
             ordered,
-            found=f"{plural(len(ordered), 'anniversary', 'anniversaries')} {next_days}.",
-            empty=f"No anniversaries {next_days}.",
+            found=f"{how_many} {next_days}.",
+            empty=_("No anniversaries {when}.").format(when=next_days),
         )

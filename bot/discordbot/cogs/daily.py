@@ -28,6 +28,7 @@ from discord.ext import commands
 from bot.core.answers import Status
 from bot.core.daily import CHANNEL_GONE_REASON, DailyScheduler
 from bot.core.dates import DateQueryError, parse_date_query
+from bot.core.i18n import N_
 from bot.core.schedule import next_post_at
 from bot.core.subscriptions import (
     EMPTY_DAY_CHOICES,
@@ -37,7 +38,7 @@ from bot.core.subscriptions import (
     Subscription,
     subscribe,
 )
-from bot.core.timezones import utc_offset_label
+from bot.core.timezones import resolve_timezone, utc_offset_label
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.checks import cooldown
 from bot.discordbot.choices import AUTOCOMPLETE_LIMIT, TimeOption, TimeZoneOption
@@ -69,8 +70,9 @@ log = logging.getLogger(__name__)
 
 UNLOAD_GRACE = 2.0  # seconds a running check may take to finish when the cog stops (SIGTERM: < 5 s)
 REASON_SHOWN = 300
-NEEDS_MANAGE_SERVER = "Only members with the **Manage Server** permission can manage daily posts."
-GUILD_ONLY = "Daily posts are set up inside a server, not in direct messages."
+NEEDS_MANAGE_SERVER = N_("Only members with the **Manage Server** permission can manage daily posts.")
+GUILD_ONLY = N_("Daily posts are set up inside a server, not in direct messages.")
+NO_ZONE = N_("Give a time zone (timezone: Asia/Yerevan), or set the server's with /settings timezone.")
 BOT_REMOVED_REASON = "The bot was removed from the server."
 
 EMPTY_DAY_OPTIONS = [
@@ -209,6 +211,16 @@ class DailyCog(commands.Cog, name="Daily"):
             raise UserFacingError(NEEDS_MANAGE_SERVER)
         return True
 
+    async def _server_zone(self, guild_id: int) -> ZoneInfo:
+        """The server's time zone (/settings timezone) for a subscription given none."""
+        settings = await self.bot.settings.get(guild_id)
+        if settings.timezone:
+            try:
+                return resolve_timezone(settings.timezone, exact=True)
+            except ValueError:
+                pass
+        raise UserFacingError(NO_ZONE)
+
     @staticmethod
     def _guild(interaction: discord.Interaction[Any]) -> discord.Guild:
         if interaction.guild is None:
@@ -221,7 +233,7 @@ class DailyCog(commands.Cog, name="Daily"):
     @app_commands.describe(
         channel="The text channel to post in",
         time="The local time of the post, 24-hour: 09:00",
-        timezone="The time zone of that time: Asia/Yerevan, America/Los_Angeles, Europe/Paris",
+        timezone="The time zone of that time (default: the server's): Asia/Yerevan, Europe/Paris",
         empty_day="What to post on a day without any anniversary",
     )
     @app_commands.choices(empty_day=EMPTY_DAY_OPTIONS)
@@ -231,12 +243,12 @@ class DailyCog(commands.Cog, name="Daily"):
         interaction: discord.Interaction[Any],
         channel: discord.TextChannel,
         time: TimeOption,
-        timezone: TimeZoneOption,
+        timezone: TimeZoneOption | None = None,
         empty_day: str | None = None,
     ) -> None:
         """Post each day's anniversaries in a channel at a local time (again: change it or resume it)."""
         guild = self._guild(interaction)
-        post_time, zone = time, timezone
+        post_time, zone = time, timezone or await self._server_zone(guild.id)
         missing = missing_permissions(channel, guild.me)
         if missing:
             raise UserFacingError(
@@ -454,7 +466,7 @@ class DailyCog(commands.Cog, name="Daily"):
         today = self.bot.clock.now().astimezone(zone).date()
         day = self._preview_day(date, today) if date and date.strip() else today
         try:
-            post = self.poster.build(day, empty_day)
+            post = self.poster.build(day, empty_day, await self.poster.language(guild.id))
         except DailyPostError as exc:
             log.error("Could not build a preview for %s: %s", day, exc)
             raise UserFacingError("Could not build the post for that day. It has been logged.") from None

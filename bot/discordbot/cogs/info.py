@@ -43,6 +43,10 @@ HELP_ORDER: tuple[str, ...] = (
     "daily status",
     "daily preview",
     "daily unsubscribe",
+    "settings show",
+    "settings language",
+    "settings timezone",
+    "settings answers",
     "admin reload",
 )
 MANAGERS_SECTION = "For server managers (Manage Server)"

@@ -20,12 +20,15 @@ from discord.ext import commands
 from bot.core.answers import Answer, Candidate
 from bot.core.clock import today_in
 from bot.core.engine import MAX_QUERY_LENGTH, QueryEngine
+from bot.core.i18n import current
 from bot.core.model import Kind, Level
+from bot.core.timezones import resolve_timezone
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
 from bot.discordbot.choices import TimeZoneOption, suggest
 from bot.discordbot.pictures import reply_with_picture
+from bot.discordbot.language import current_settings
 from bot.discordbot.replay import Ask
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     def ask(self, key: tuple[object, ...], compute: Callable[[QueryEngine], Answer]) -> Answer:
         """The engine's answer for ``key``, cached per engine (same engine, same question, same answer)."""
         engine = self.engine  # the engine in use now: a reload between calls takes effect at once
+        key = (current(), *key)  # the same question in another language is another answer
         if len(str(key)) > ANSWER_KEY_LIMIT:
             return compute(engine)  # overlong input is answered (INVALID) but not cached
         return self.answers.get(engine, key, lambda: compute(engine))
@@ -112,7 +116,13 @@ class LookupCog(commands.Cog, name="Lookup"):
         )
 
     async def server_zone(self, interaction: discord.Interaction[Any]) -> ZoneInfo | None:
-        """The time zone of the server's daily post (this channel's first), or None (UTC)."""
+        """The server's time zone: its /settings timezone, else its daily post's (this channel's first), else None (UTC)."""
+        settings = current_settings()
+        if settings is not None and settings.timezone:
+            try:
+                return resolve_timezone(settings.timezone, exact=True)
+            except ValueError:  # a zone this machine's tzdata no longer knows: as without a setting
+                log.warning("Guild %s: unknown time zone %r in its settings", interaction.guild_id, settings.timezone)
         if interaction.guild_id is None:
             return None
         try:
@@ -174,7 +184,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     @app_commands.command(name="onthisday")
     @app_commands.describe(
         date="A day and month (default: today): 25 november, 11-25, 2020-11-25",
-        timezone="Whose today (default: the server's daily post's zone, else UTC): Asia/Yerevan, Paris",
+        timezone="Whose today (default: the server's, else its daily post's, else UTC): Asia/Yerevan",
     )
     @cooldown()
     async def onthisday(
