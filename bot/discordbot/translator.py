@@ -81,16 +81,6 @@ class CommandTranslator(app_commands.Translator):
 
 # ---------------------------------------------------------------------------------------- extraction
 
-COG_MODULES = (
-    "bot.discordbot.cogs.lookup",
-    "bot.discordbot.cogs.info",
-    "bot.discordbot.cogs.daily",
-    "bot.discordbot.cogs.admin",
-    "bot.discordbot.cogs.health",
-    "bot.discordbot.cogs.settings",
-)
-
-
 def _walk(item: app_commands.Command[Any, ..., Any] | app_commands.Group) -> Iterator[tuple[str, str]]:
     yield NAME_CONTEXT, item.name
     yield DESCRIPTION_CONTEXT, item.description
@@ -107,8 +97,10 @@ def _walk(item: app_commands.Command[Any, ..., Any] | app_commands.Group) -> Ite
 
 def command_strings() -> list[tuple[str, str]]:
     """Every (context, English text) of the bot's slash commands, read from the cog classes."""
+    from bot.discordbot.bot import default_extensions  # noqa: PLC0415 - the bot module imports this one
+
     found: dict[tuple[str, str], None] = {}
-    for name in COG_MODULES:
+    for name in default_extensions():
         module = importlib.import_module(name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, discord.ext.commands.Cog):

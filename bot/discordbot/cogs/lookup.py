@@ -27,8 +27,8 @@ from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import cooldown
 from bot.discordbot.choices import TimeZoneOption, suggest
-from bot.discordbot.pictures import reply_with_picture
 from bot.discordbot.language import current_settings
+from bot.discordbot.pictures import reply_with_picture
 from bot.discordbot.replay import Ask
 
 log = logging.getLogger(__name__)
@@ -116,13 +116,16 @@ class LookupCog(commands.Cog, name="Lookup"):
         )
 
     async def server_zone(self, interaction: discord.Interaction[Any]) -> ZoneInfo | None:
-        """The server's time zone: its /settings timezone, else its daily post's (this channel's first), else None (UTC)."""
+        """The server's time zone: its /settings timezone, else its daily post's (this channel's first).
+
+        None (UTC) when it has neither.
+        """
         settings = current_settings()
         if settings is not None and settings.timezone:
             try:
                 return resolve_timezone(settings.timezone, exact=True)
             except ValueError:  # a zone this machine's tzdata no longer knows: as without a setting
-                log.warning("Guild %s: unknown time zone %r in its settings", interaction.guild_id, settings.timezone)
+                log.warning("Guild %s: unknown time zone %r", interaction.guild_id, settings.timezone)
         if interaction.guild_id is None:
             return None
         try:
