@@ -110,6 +110,12 @@ class PostgresServer:
         )
         return result.stdout
 
+    def restart(self) -> None:
+        """Stop the server (fast: every client connection is cut) and start it again, same data and port."""
+        # -l again: without it the new server would write to (and hold open) our output pipe
+        data, log = str(self.folder / "data"), str(self.folder / "log")
+        self._run("pg_ctl", "restart", "-D", data, "-m", "fast", "-w", "-l", log)
+
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its folder."""
         try:

@@ -142,6 +142,29 @@ async def test_no_password_is_one_clear_line(database_url: str, tmp_path: Path) 
     assert "password" in await open_error(config, database_url)
 
 
+async def test_after_the_server_restarts_one_call_fails_and_the_next_work(
+    postgres_server: PostgresServer, database_url: str
+) -> None:
+    """A restarted server (an upgrade, a failover) cuts the pool's connections: the call that meets
+    a cut connection fails, nothing is half-written, and the pool reconnects for the next ones."""
+    async with await PostgresDatabase.open(database_url, password=postgres_server.password, max_size=2) as db:
+        store = subscription_store(db)
+        when = {"time": dt.time(9), "timezone": "Asia/Yerevan", "empty_day": "upcoming", "now": CLOCK.now()}
+        await store.subscribe(111, 10, created_by=1, **when)
+        await asyncio.to_thread(postgres_server.restart)
+        failures = 0
+        for channel in (11, 12, 13):
+            try:
+                await store.subscribe(111, channel, created_by=1, **when)
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                failures += 1
+        assert failures <= 1  # at most the call that found its connection cut
+        subscribed = [s.channel_id for s in await store.list_for_guild(111)]
+        assert subscribed[0] == 10  # written before the restart: kept
+        assert subscribed[-2:] == [12, 13]
+        assert len(subscribed) == 4 - failures
+
+
 async def test_a_server_that_is_not_there_is_one_clear_line(tmp_path: Path) -> None:
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
