@@ -393,6 +393,15 @@ def _iso(rng: random.Random, year: int) -> tuple[str, str]:
     return f"{year:04d}-{month:02d}-{rng.randint(1, calendar.monthrange(year, month)[1]):02d}", "day"
 
 
+# A point inside each shipped country (the location check needs one); other countries have no
+# outline of their own, so any point will do.
+_INSIDE: dict[str, tuple[float, float]] = {
+    "us": (39.8, -98.6), "fr": (46.6, 2.2), "be": (50.6, 4.7), "es": (40.4, -3.7), "it": (42.8, 12.6),
+    "au": (-25.3, 133.8), "uy": (-32.8, -56.0), "eu": (50.85, 4.35), "ca": (56.1, -106.3),
+    "ar": (-34.6, -58.4), "br": (-15.8, -47.9), "de": (51.2, 10.4), "gb": (52.4, -1.5),
+}
+
+
 def write_dataset(
     folder: Path, entries: Sequence[NameEntry], *, records_every: int = 10, seed: int = 0
 ) -> WrittenDataset:
@@ -512,7 +521,9 @@ def write_dataset(
             out.append(f"    aliases: [{', '.join(map(_q, country_aliases))}]")
     out.append("jurisdictions:")
     for jid, name, level, cid, aliases in rows:
+        lat, lon = _INSIDE.get(cid, (0.0, 0.0))
         out += [f"  - id: {jid}", f"    name: {_q(name)}", f"    level: {level}", f"    country: {cid}"]
+        out.append(f"    location: [{lat}, {lon}]")
         if aliases:
             out.append(f"    aliases: [{', '.join(map(_q, aliases))}]")
     if ambiguous:

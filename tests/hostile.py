@@ -16,6 +16,7 @@ jurisdictions:
     name: Bombville
     level: city
     country: us
+    location: [40.0, -100.0]
 resolutions:
   - &record
     id: bomb

@@ -43,6 +43,7 @@ TESTVILLE_JURISDICTION = """\
     name: Testville
     level: city
     country: us
+    location: [39.0, -98.0]
 """
 TESTVILLE_RECORD = """\
   - id: us-testville-2024-05-01

@@ -42,6 +42,7 @@ jurisdictions:
     name: California
     level: state
     country: us
+    location: [38.58, -121.49]
 """
 
 RECORD = """\
@@ -395,6 +396,7 @@ def test_duplicate_record_id_in_one_file(tmp_path: Path) -> None:
 def test_duplicate_jurisdiction_and_country_ids(tmp_path: Path) -> None:
     text = (HEAD.replace("jurisdictions:\n", "  - id: us\n    name: USA again\njurisdictions:\n")
             + "  - id: california\n    name: Kalifornia\n    level: state\n    country: us\n"
+            + "    location: [38.58, -121.49]\n"
             + "resolutions:\n" + RECORD)
     found = problems(tmp_path, text)
     assert found == [
@@ -430,6 +432,7 @@ def test_names_are_compared_as_lookups_compare_them() -> None:
 def test_alias_claimed_by_two_jurisdictions_reports_both_places(tmp_path: Path) -> None:
     text = (HEAD.replace("    country: us\n", '    country: us\n    aliases: [Calif, "Cálif."]\n', 1)
             + "  - id: calif-city\n    name: CALIF\n    level: city\n    country: us\n"
+            + "    location: [39.2, -122.0]\n"
             + "resolutions:\n" + RECORD)
     first = line_of(text, "aliases:")
     second = line_of(text, "name: CALIF")

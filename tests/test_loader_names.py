@@ -269,10 +269,16 @@ def test_bad_locations(tmp_path: Path, location: str, message: str) -> None:
     assert any(p.startswith(start) and message in p for p in found), found
 
 
-def test_location_is_optional(tmp_path: Path) -> None:
-    result = load_dataset(write(tmp_path, HEAD.replace("    location: [46.6, 2.2]\n", "") + RECORDS))
-    assert result.dataset is not None
-    assert result.dataset.jurisdiction("france").location is None
+def test_location_is_required(tmp_path: Path) -> None:
+    text = HEAD.replace("    location: [46.6, 2.2]\n", "") + RECORDS
+    line = line_of(text, "- id: france")
+    assert problems(tmp_path, text) == [
+        f"resolutions.yaml:{line}: jurisdiction 'france': missing required field 'location'"
+    ]
+    empty = HEAD.replace("location: [46.6, 2.2]", "location:") + RECORDS
+    line = empty.splitlines().index("    location:") + 1
+    message = "'location' must be [latitude, longitude], not the text ''"
+    assert problems(tmp_path, empty) == [f"resolutions.yaml:{line}: jurisdiction 'france': {message}"]
 
 
 # ---------------------------------------------------------------------------- body-name glossary

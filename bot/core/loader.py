@@ -603,7 +603,7 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
         m = r.mapping(node, f"jurisdiction #{i}", "jurisdiction")
         if m is None:
             continue
-        r.keys(m, ("id", "name", "level", "country"), ("aliases", "names", "location"))
+        r.keys(m, ("id", "name", "level", "country", "location"), ("aliases", "names"))
         jid, name = r.ident(m), r.text(m, "name", required=True)
         if jid is not None:
             part.jurisdiction_ids.append((jid, _line(node)))
