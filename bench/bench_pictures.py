@@ -42,7 +42,6 @@ from bot.config import Config, DiscordConfig  # noqa: E402
 from bot.core.clock import ManualClock  # noqa: E402
 from bot.core.engine import QueryEngine  # noqa: E402
 from bot.core.figures import PictureData  # noqa: E402
-from bot.core.geo import country_outlines  # noqa: E402
 from bot.core.loader import load_dataset  # noqa: E402
 from bot.core.model import Dataset  # noqa: E402
 from bot.core.reloading import DataStore  # noqa: E402
@@ -60,22 +59,10 @@ NOW = dt.datetime(2025, 11, 25, 12, 0, tzinfo=dt.UTC)
 
 
 def shipped() -> Dataset:
-    """The shipped dataset; a place without a location (older data) gets its country's middle."""
+    """The shipped dataset (every place has its location)."""
     result = load_dataset(ROOT / "data")
     assert result.dataset is not None, result.problems
-    ds = result.dataset
-    if all(j.location is not None for j in ds.jurisdictions):
-        return ds
-    outlines = country_outlines()
-    places = []
-    for place in ds.jurisdictions:
-        if place.location is None and place.country in outlines:
-            west, south, east, north = outlines[place.country].bbox
-            middle = ((south + north) / 2, (west + east) / 2)
-            places.append(dataclasses.replace(place, location=middle))
-        else:
-            places.append(place)
-    return dataclasses.replace(ds, jurisdictions=tuple(places), _jurisdiction_by_id={})
+    return result.dataset
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -18,6 +18,9 @@ TIMELINE_CHROME_PX = 190  # title, legend and the year axis
 SPAN_COLOUR = style.MARK_COLOURS[next(iter(style.MARK_COLOURS))]
 DAY_COLOUR = "#0072B2"
 VAGUE_COLOUR = "#9AB8CF"
+AXES_PX = 960  # the timeline's width in pixels
+LABEL_GAP_PX = 14  # between a mark and its label
+CHAR_PX = 9.3  # the mean width of a label character at the label size
 
 
 EPOCH = dt.date(1970, 1, 1)  # matplotlib's date epoch: a date is drawn at its days since then
@@ -91,7 +94,7 @@ def draw_timeline(fig: Figure, data: TimelineData) -> None:
     pad = max((last - first).days * 0.03, 120)
     low, high = date2num(first - dt.timedelta(days=pad)), date2num(last + dt.timedelta(days=pad))
     _heading(fig, data.title, f"{len(spans)} events, oldest first · dataset {data.version}", height)
-    ax = fig.add_axes((20 / style.WIDTH_PX, 60 / height, 960 / style.WIDTH_PX, 1 - 190 / height))
+    ax = fig.add_axes((20 / style.WIDTH_PX, 60 / height, AXES_PX / style.WIDTH_PX, 1 - 190 / height))
     ax.set_xlim(low, high)
     ax.set_ylim(len(spans) - 0.4, -0.6)
     minimum = (high - low) * 0.006  # a span is never thinner than about 6 pixels
@@ -107,7 +110,12 @@ def draw_timeline(fig: Figure, data: TimelineData) -> None:
                     hatch="//" if span.form == "vague" else None, edgecolor="white" if span.form == "vague"
                     else colour, linewidth=0)
         text = f"{span.title} · {span.label}"
-        right_side = (start - low) / (high - low) < 0.55
+        left_px = (start - low) / (high - low) * AXES_PX - LABEL_GAP_PX
+        right_px = AXES_PX - (max(end, start + minimum) - low) / (high - low) * AXES_PX - LABEL_GAP_PX
+        right_side = right_px >= len(text) * CHAR_PX or right_px >= left_px
+        room = int((right_px if right_side else left_px) / CHAR_PX)
+        if len(text) > room:  # too long for either side: cut the title, keep the date
+            text = f"{span.title[: max(room - len(span.label) - 4, 8)].rstrip()}… · {span.label}"
         anchor = max(end, start + minimum) if right_side else start
         ax.annotate(text, (anchor, row), xytext=(9 if right_side else -9, 0), textcoords="offset points",
                     va="center", ha="left" if right_side else "right", fontsize=style.SMALL_PT + 1,
