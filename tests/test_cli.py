@@ -69,7 +69,7 @@ def test_check_data_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
 
     assert code == 1
     assert out.splitlines() == [
-        ("data/resolutions.yaml:23: jurisdiction 'los-angeles': unknown level 'town' "
+        ("data/resolutions.yaml:24: jurisdiction 'los-angeles': unknown level 'town' "
         "(allowed: supranational, national, state, region, county, city)"),
         ("data/events.yaml:4: event 'nkr-proclamation': date '1991-02-30' is impossible: "
         "February 1991 has 28 days, not 30"),

@@ -125,7 +125,7 @@ def test_minimal_valid_dataset_loads_every_field() -> None:
     assert (rec.vote.yes, rec.vote.no, rec.vote.abstain) == (70, 1, 0)
     assert rec.reference == "AJR 32"
     assert rec.sources[0].title == "AJR 32 text"
-    assert rec.line == 40
+    assert rec.line == 44
     month = ds.record("us-la-council-2013-01")
     assert month is not None
     assert month.date == PartialDate(2013, 1)
@@ -601,7 +601,7 @@ def test_a_file_of_nothing_but_problems_stops_after_a_thousand(tmp_path: Path) -
     found = problems(tmp_path, text)
     assert len(found) == MAX_PROBLEMS + 1
     assert found[0] == f"{RESOLUTIONS_FILE}: stopped after {MAX_PROBLEMS} problems; fix these and check again"
-    assert found[1] == f"{RESOLUTIONS_FILE}:12: resolution #1: missing required field 'id'"
+    assert found[1] == f"{RESOLUTIONS_FILE}:13: resolution #1: missing required field 'id'"
 
 
 def test_a_control_character_is_one_problem_at_its_line(tmp_path: Path) -> None:

@@ -198,7 +198,7 @@ async def test_upload_is_checked_against_the_other_file_on_disk(data_dir: Path, 
     report = await store.reload_with_upload("events.yaml", clash)
     assert not report.ok
     assert [str(p) for p in report.problems] == [
-        "events.yaml:2: duplicate id 'au-nsw-council-2012' (already used at resolutions.yaml:64)"
+        "events.yaml:2: duplicate id 'au-nsw-council-2012' (already used at resolutions.yaml:68)"
     ]
 
 
