@@ -257,7 +257,7 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     assert proc.stdin is not None
     assert proc.stdout is not None
     assert proc.stderr is not None
-    proc.stdin.write(b"/list\n" * 20)  # about 800 KB of answers, far more than a pipe holds
+    proc.stdin.write(b"/list\n/next\n/next\n/card 1\n" * 200)  # far more answers than a pipe holds
     proc.stdin.close()
     assert proc.stdout.readline()
     proc.stdout.close()

@@ -35,14 +35,31 @@ def test_a_session() -> None:
     )
     assert "Type /help for the commands, /quit or Ctrl-D to leave." in out
     assert "Showing California for 'calif'." in out
-    assert "California — State Senate · 27 August 2014" in out
+    assert "  1. 27 Aug 2014 California · State Senate — call for recognition · 23–0\n" in out
     assert "Records in November 2020\n" in out
-    assert "On this day: 25 November\n" in out
-    assert "France — Senate (Sénat) · 25 November 2020\n  6 years ago." in out
+    assert "France: French Senate resolution on the need to recognize" in out  # one record: its card
+    assert "Vote: 305–1, 30 abstentions\n\n6 years ago.\n" in out
     assert "Timeline: 2020–2023\n" in out
     assert "Records: state\n" in out
-    assert "Minnesota — State Senate · May 2020" in out
+    assert " May 2020 Minnesota · State Senate — recognition, call for recognition" in out
     assert out.endswith("Bye.\n")
+
+
+def test_lists_page_and_an_entry_opens_as_its_card() -> None:
+    code, out = run("/list country=us\n/next\n/next\n/next\n/card 18\n/card 99\n")
+    assert "Vote: 70–1" not in out[: out.index("Page 3/3")]
+    assert code == 0
+    assert "26 records, newest first.\n\n  1. May 2023 Arizona · " in out
+    assert "Page 1/3: /next, /prev · /card 1 for the details of an entry" in out
+    assert " 13. 20 Apr 2016 Honolulu · " in out  # page 2 goes on counting
+    assert "Page 3/3: /next, /prev" in out
+    assert "That was the last page." in out
+    card = out[out.index("California: California Assembly adopts AJR 32 on Artsakh\n") :]
+    assert "Date: 8 May 2014\n" in card
+    assert "Vote: 70–1" in card
+    assert "Record us-ca-assembly-2014-05-08" in card
+    assert "Give an entry's number, 1 to 26: /card 1." in out
+    assert "Vote: 70–1; count from ANCA" in card
 
 
 def test_help_lists_every_command_with_an_example() -> None:
@@ -79,7 +96,8 @@ def test_prefixes_aliases_and_bad_queries() -> None:
 def test_end_of_input_says_bye() -> None:
     code, out = run("/resolution 305 to 1\n")
     assert code == 0
-    assert "France — Senate (Sénat) · 25 November 2020" in out
+    assert "France: French Senate resolution on the need to recognize the Nagorno-Karabakh Republic\n" in out
+    assert "Record fr-senate-2020-11-25" in out
     assert out.endswith("\nBye.\n")
 
 
@@ -137,10 +155,10 @@ def test_discord_option_form_as_the_readme_teaches_it() -> None:
     )
     assert code == 0
     assert "Showing California for 'calfornia'. 2 records, newest first." in out
-    assert "California — State Assembly · 8 May 2014" in out
+    assert "  2. 8 May 2014 California · State Assembly — call for recognition · 70–1" in out
     assert "Records in 2014\n" in out
     assert "Records: state · United States\n15 records, newest first." in out.replace("=" * 30 + "\n", "")
-    assert "On this day: 25 November\n" in out
+    assert "6 years ago." in out  # 25 November: the French Senate's card
     assert "Timeline: 2020–2023\n" in out
     assert "from_year must be a year like 1988, not 'soon'." in out
     assert "Invalid query" in out.split("Timeline: 2020–2023")[1]

@@ -259,7 +259,9 @@ async def test_a_moderator_by_user_id_reloads_the_data_folder(
         assert "Source: the data folder." in embed["description"]
         assert f"Version: `{old_version}` → `2099.02.02`" in embed["description"]
         fields = {f["name"]: f["value"] for f in embed["fields"]}
-        assert fields == {"Records added (1)": "`us-testville-2024-05-01`"}
+        assert fields == {
+            "Records added (1)": "Testville · City Council · May 2024 (`us-testville-2024-05-01`)"
+        }
         assert f"bob ({world.bob.id})" in embed["footer"]["text"]
         assert bot.datastore.current.dataset.info.version == "2099.02.02"
         found = await jurisdiction(fake_discord, "testville")
@@ -382,7 +384,7 @@ async def test_a_valid_upload_adds_a_record_and_keeps_the_old_file(
         assert "the uploaded file resolutions.yml (it replaced the resolutions file" in embed["description"]
         assert f"`{version_of(original())}` → `2099.03.03`" in embed["description"]
         assert {f["name"]: f["value"] for f in embed["fields"]} == {
-            "Records added (1)": "`us-testville-2024-05-01`"
+            "Records added (1)": "Testville · City Council · May 2024 (`us-testville-2024-05-01`)"
         }
         assert message.files == {}
         found = await jurisdiction(fake_discord, "testville")

@@ -324,3 +324,16 @@ async def test_kind_words_in_any_language_find_that_kind_first(
     lines = description(called).split("\n")
     assert lines[0] == "3 records of call for recognition for 'calls for recognition', newest first."
     assert lines[2] == SENATE
+
+
+# ------------------------------------------------------------------------------------------- where it works
+
+
+async def test_lookups_are_installable_to_users_and_work_in_dms_and_group_chats(
+    fake_discord: FakeDiscord, bot: ArtsakhBot
+) -> None:
+    synced = {c["name"]: c for c in fake_discord.synced_commands(fake_discord.guild)}
+    lookups = ("jurisdiction", "resolution", "date", "onthisday", "timeline", "list", "stats", "about")
+    for name in (*lookups, "help"):
+        assert synced[name]["integration_types"] == [0, 1], name  # a server's app and a user's app
+        assert synced[name]["contexts"] == [0, 1, 2], name  # servers, DMs with the bot, group chats

@@ -892,11 +892,20 @@ async def test_the_full_bot_lists_every_command_in_help(
         assert names[moderators + 1 :] == ["/admin reload [file]"]
         assert names[managers + 1].startswith("/daily subscribe")
 
-        member = await fake_discord.slash("help", user=world.alice)  # not a moderator
+        member = await fake_discord.slash("help", user=world.alice)  # neither a moderator nor a manager
         member_names = [f["name"] for f in member.embeds[0]["fields"]]
-        assert "For server managers (Manage Server)" in member_names
+        assert "For server managers (Manage Server)" not in member_names  # only what she can use
+        assert not any(n.startswith(("/daily", "/admin")) for n in member_names)
         assert "For moderators" not in member_names
-        assert not any(n.startswith("/admin") for n in member_names)
+        # each command comes with a mention to tap, with the id Discord gave it
+        ids = {c["name"]: c["id"] for c in fake_discord.synced_commands(fake_discord.guild)}
+        values = {f["name"].split()[0]: f["value"] for f in member.embeds[0]["fields"]}
+        assert values["/jurisdiction"].startswith(f"</jurisdiction:{ids['jurisdiction']}> What a country")
+        assert values["/help"].startswith(f"</help:{ids['help']}> ")
+        mod_values = {f["name"]: f["value"] for f in fields}
+        assert mod_values["/daily subscribe channel time timezone [empty_day]"].startswith(
+            f"</daily subscribe:{ids['daily']}> "
+        )
 
         from bot.discordbot.cogs.info import help_answer
 

@@ -323,8 +323,9 @@ async def test_daily_group_is_synced_for_managers_only(fake_discord: FakeDiscord
     assert not options["empty_day"].get("required", False)
     for option in (o for sub in subcommands.values() for o in sub.get("options", [])):
         assert 1 <= len(option["description"]) <= 100
-    help_text = (await fake_discord.slash("help")).text
+    help_text = (await fake_discord.slash("help", user=fake_discord.world.mod)).text  # a manager
     assert "/daily subscribe channel time [timezone] [empty_day]" in help_text
+    assert "/daily" not in (await fake_discord.slash("help", user=fake_discord.world.alice)).text
     assert "`/daily subscribe channel: #history time: 09:00 timezone: Asia/Yerevan`" in help_text
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.cli.ask import COMMANDS, EXIT_FOUND, EXIT_INVALID, HasData, exit_code, load_engine, run_command
-from bot.cli.text import render_answer
+from bot.cli.text import render_answer, render_card, render_page
+from bot.core.answers import Answer
+from bot.core.cards import card_for
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
+from bot.core.pages import page_count
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,9 @@ COMMAND_HELP: dict[str, tuple[str, str, str]] = {
         "/picture map kind=recognition region=europe out=map.png",
         "save a picture: map (kind=, from=, to=, region=), stats or timeline (from=, to=)",
     ),
+    "next": ("", "/next", "the next page of the last list (/prev: the one before)"),
+    "prev": ("", "/prev", "the page before"),
+    "card": ("N", "/card 3", "the details of entry N of the last list: its card with every source"),
     "help": ("", "/help", "this list"),
     "quit": ("", "/quit", "leave (Ctrl-D works too)"),
 }
@@ -127,10 +134,67 @@ def save_picture(engine: QueryEngine, text: str, stdout: TextIO, data_folder: Pa
     return EXIT_FOUND
 
 
+@dataclass
+class Shown:
+    """The console's last list answer and the page on show, for /next, /prev and /card."""
+
+    answer: Answer | None = None
+    index: int = 0
+
+
+def _turn(shown: Shown, command: str, rest: str, engine: QueryEngine, stdout: TextIO) -> int:
+    """/next, /prev and /card N over the last list answer."""
+    answer = shown.answer
+    if answer is None or not answer.entries:
+        stdout.write("No list to page: ask something first, like /list or /date 2020.\n")
+        return EXIT_INVALID
+    if command == "card":
+        number = int(rest) if rest.strip().isdigit() else 0
+        if not 1 <= number <= len(answer.entries):
+            stdout.write(f"Give an entry's number, 1 to {len(answer.entries)}: /card 1.\n")
+            return EXIT_INVALID
+        card = card_for(answer.entries[number - 1].key, engine.dataset)
+        stdout.write(render_card(card) if card is not None else "That entry is no longer in the data.\n")
+        return EXIT_FOUND
+    step = 1 if command == "next" else -1
+    last = page_count(answer) - 1
+    if not 0 <= shown.index + step <= last:
+        stdout.write("That was the last page.\n" if step > 0 else "That was the first page.\n")
+        return EXIT_INVALID
+    shown.index += step
+    stdout.write(render_page(answer, shown.index))
+    return EXIT_FOUND
+
+
+def write_answer(answer: Answer, engine: QueryEngine, stdout: TextIO, shown: Shown | None) -> None:
+    """The answer as the console shows it: one record as its card, a list a page at a time."""
+    if shown is not None and len(answer.entries) > 1:
+        shown.answer, shown.index = answer, 0
+        stdout.write(render_page(answer, 0))
+        return
+    entry = answer.entries[0] if answer.single and answer.ok else None
+    card = card_for(entry.key, engine.dataset, entry.marks) if entry is not None else None
+    if shown is not None and card is not None:
+        lead = answer.message if not answer.message.startswith("1 ") else ""
+        stdout.write((f"{lead}\n\n" if lead else "") + render_card(card))
+        return
+    stdout.write(render_answer(answer))
+
+
 def answer_line(
-    line: str, engine: QueryEngine, clock: Clock, stdout: TextIO, data_folder: Path | None = None
+    line: str,
+    engine: QueryEngine,
+    clock: Clock,
+    stdout: TextIO,
+    data_folder: Path | None = None,
+    *,
+    shown: Shown | None = None,
 ) -> int | None:
-    """Answer one console line; its exit status (0 found, 1 not found, 2 invalid), None for /quit."""
+    """Answer one console line; its exit status (0 found, 1 not found, 2 invalid), None for /quit.
+
+    With ``shown`` (the interactive console) lists come a page at a time and /next, /prev and
+    /card page them; without it (one line given on the command line) answers come whole.
+    """
     text = line.strip()
     if not text:
         return EXIT_FOUND
@@ -146,18 +210,26 @@ def answer_line(
         return EXIT_FOUND
     if command == "picture":
         return save_picture(engine, rest, stdout, data_folder)
+    if command in ("next", "prev", "card"):
+        return _turn(shown or Shown(), command, rest, engine, stdout)
     assert command in COMMANDS
     answer = run_command(engine, command, rest.strip(), clock=clock)
-    stdout.write(render_answer(answer))
+    write_answer(answer, engine, stdout, shown)
     stdout.write("\n")
     return exit_code(answer)
 
 
 def handle_line(
-    line: str, engine: QueryEngine, clock: Clock, stdout: TextIO, data_folder: Path | None = None
+    line: str,
+    engine: QueryEngine,
+    clock: Clock,
+    stdout: TextIO,
+    data_folder: Path | None = None,
+    *,
+    shown: Shown | None = None,
 ) -> bool:
     """Answer one console line; False when the user asked to quit."""
-    return answer_line(line, engine, clock, stdout, data_folder) is not None
+    return answer_line(line, engine, clock, stdout, data_folder, shown=shown) is not None
 
 
 def console_command(
@@ -176,6 +248,7 @@ def console_command(
         return EXIT_FOUND if status is None else status
     stdout.write(_banner(engine))
     read = _reader(stdin)
+    shown = Shown()
     interrupted = False
     while True:
         try:
@@ -192,7 +265,7 @@ def console_command(
             stdout.write("\nBye.\n")
             return 0
         try:
-            keep_going = handle_line(line, engine, clock, stdout, config.data.path)
+            keep_going = handle_line(line, engine, clock, stdout, config.data.path, shown=shown)
         except KeyboardInterrupt:
             stdout.write("\n(Interrupted.)\n")
             continue

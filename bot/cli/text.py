@@ -1,10 +1,17 @@
-"""Render an :class:`~bot.core.answers.Answer` as plain text for a terminal."""
+"""Render an :class:`~bot.core.answers.Answer` as plain text for a terminal.
+
+:func:`render_answer` writes everything (``ask``); the console shows a list answer a page at a
+time as compact lines (:func:`render_page`, the same lines as on Discord) and one record as its
+card (:func:`render_card`).
+"""
 
 from __future__ import annotations
 
 import textwrap
 
 from bot.core.answers import Answer, Entry, Field
+from bot.core.cards import Card
+from bot.core.pages import compact_line, page
 
 DEFAULT_WIDTH = 88
 INDENT = "  "
@@ -67,4 +74,39 @@ def render_answer(answer: Answer, *, width: int = DEFAULT_WIDTH) -> str:
     for entry in answer.entries:
         out.append("")
         out.extend(render_entry(entry, width=width))
+    return "\n".join(out) + "\n"
+
+
+def render_card(card: Card, *, width: int = DEFAULT_WIDTH) -> str:
+    """A record's card as text: title, fields, summary and notes, sources (URLs whole), its id."""
+    out = [card.title, "=" * min(len(card.title), width)]
+    for field in card.fields:
+        first, *more = field.value.splitlines() or [""]
+        out.extend(_wrap(f"{field.name}: {first}", width, ""))
+        for line in more:
+            out.extend(_wrap(line, width, INDENT))
+    for text in card.text:
+        out.append("")
+        out.extend(_wrap(text, width, ""))
+    if card.sources:
+        out.extend(["", "Sources:"])
+        out.extend(f"{INDENT}- {s.url}" + (f" ({s.title})" if s.title else "") for s in card.sources)
+    out.extend(["", card.footer])
+    return "\n".join(out) + "\n"
+
+
+def render_page(answer: Answer, index: int, *, width: int = DEFAULT_WIDTH) -> str:
+    """One page of a list answer as the console shows it: the compact lines, numbered, and how to go on."""
+    shown = page(answer, index)
+    out: list[str] = [answer.title, "=" * min(len(answer.title), width)]
+    if answer.message:
+        out.extend(_wrap(answer.message, width, ""))
+    for line in answer.lines:
+        out.extend(_wrap(line, width, ""))
+    out.append("")
+    for number, entry in enumerate(shown.entries, start=shown.start + 1):
+        out.append(f"{number:>3}. {compact_line(entry, code=False)}")
+    hints = [f"Page {shown.number}/{shown.count}: /next, /prev"] if shown.count > 1 else []
+    hints.append(f"/card {shown.start + 1} for the details of an entry")
+    out.extend(["", " · ".join(hints)])
     return "\n".join(out) + "\n"

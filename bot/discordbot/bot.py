@@ -85,6 +85,11 @@ def default_extensions() -> tuple[str, ...]:
     return CORE_EXTENSIONS + found
 
 
+# The bot never joins a voice channel: no start-up warnings about voice libraries it does not use.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class ArtsakhBot(commands.Bot):
     """The bot: slash commands only, the guilds intent only, no mentions ever."""
 

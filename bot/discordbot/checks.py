@@ -29,3 +29,19 @@ async def charge_cooldown(interaction: discord.Interaction[Any]) -> bool:
 def cooldown() -> Callable[[T], T]:
     """Decorator: the command counts against the user's cooldown (refunded for invalid input)."""
     return app_commands.check(charge_cooldown)
+
+
+def anywhere() -> Callable[[T], T]:
+    """Decorator: the command works wherever people talk, not only in servers that added the bot.
+
+    Installable to a user's account as well as to a server, and usable in servers, direct
+    messages with the bot and group chats. Where the bot cannot post (a server it is not in, a
+    group chat) it answers privately (:func:`bot.discordbot.respond.can_post_publicly`).
+    """
+    installs = app_commands.allowed_installs(guilds=True, users=True)
+    contexts = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+
+    def decorate(command: T) -> T:
+        return installs(contexts(command))
+
+    return decorate

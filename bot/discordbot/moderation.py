@@ -30,12 +30,15 @@ import discord
 
 from bot.config import ModerationConfig
 from bot.core.answers import Status
+from bot.core.model import Dataset
+from bot.core.present import event_label, record_label
 from bot.core.reloading import UPLOAD_SUFFIXES, ReloadReport, over_limit
 from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.render import (
     COLOURS,
     DESCRIPTION_LIMIT,
     FIELD_VALUE_LIMIT,
+    clean,
     clip,
     fit_embed,
     truncate,
@@ -162,8 +165,33 @@ def _problem_lines(report: ReloadReport, budget: int) -> tuple[list[str], int]:
     return shown, len(report.problems) - len(shown)
 
 
-def _ids(ids: Sequence[str]) -> str:
-    shown = ", ".join(f"`{i}`" for i in ids[:IDS_SHOWN])
+Names = Callable[[str], str | None]
+
+
+def item_names(*datasets: Dataset) -> Names:
+    """A record's or event's name by its id, from the first of ``datasets`` that has it (None if none)."""
+
+    def name(key: str) -> str | None:
+        for dataset in datasets:
+            record = dataset.record(key)
+            if record is not None:
+                return record_label(record, dataset)
+            event = dataset.event(key)
+            if event is not None:
+                return event_label(event)
+        return None
+
+    return name
+
+
+def _ids(ids: Sequence[str], names: Names | None = None) -> str:
+    """Each item by its name ("France · Senate · 25 Nov 2020"), its id after it; the first few."""
+    shown_ids = ids[:IDS_SHOWN]
+    named = [(names(i) if names is not None else None, i) for i in shown_ids]
+    if any(name for name, _ in named):
+        shown = "\n".join(f"{clean(name)} (`{i}`)" if name else f"`{i}`" for name, i in named)
+    else:
+        shown = ", ".join(f"`{i}`" for i in shown_ids)
     more = f" and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
     return truncate(shown + more, FIELD_VALUE_LIMIT)
 
@@ -172,10 +200,13 @@ def _version(value: str | None) -> str:
     return f"`{clip(value or '?', 100)}`"
 
 
-def render_reload(report: ReloadReport, *, by: str, when: dt.datetime) -> ReloadMessage:
+def render_reload(
+    report: ReloadReport, *, by: str, when: dt.datetime, names: Names | None = None
+) -> ReloadMessage:
     """The report as an embed: problems (with the full list attached) or what changed.
 
-    ``by`` says who or what asked for the reload (shown in the footer, next to ``when``).
+    ``by`` says who or what asked for the reload (shown in the footer, next to ``when``);
+    ``names`` names the records and events that changed (:func:`item_names`), else their ids show.
     """
     footer = truncate(f"By {by}", 2048)
     if not report.ok:
@@ -234,7 +265,7 @@ def render_reload(report: ReloadReport, *, by: str, when: dt.datetime) -> Reload
             ("Events changed", diff.events_changed),
         ):
             if ids:
-                embed.add_field(name=f"{label} ({len(ids)})", value=_ids(ids), inline=False)
+                embed.add_field(name=f"{label} ({len(ids)})", value=_ids(ids, names), inline=False)
     embed.set_footer(text=footer)
     return ReloadMessage(fit_embed(embed))
 

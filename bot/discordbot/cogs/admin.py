@@ -32,6 +32,7 @@ from bot.discordbot.moderation import (
     describe_user,
     fetch_moderator_reason,
     install_sighup,
+    item_names,
     log_line,
     moderator_reason,
     render_reload,
@@ -157,6 +158,7 @@ class AdminCog(commands.Cog, name="Admin"):
                     await answer_privately(interaction, refusal, status=Status.INVALID)
                     return
             await turn.wait()
+            before = self.bot.datastore.current.dataset
             if file is None:
                 report = await self.bot.datastore.reload_from_disk()
             else:
@@ -167,7 +169,8 @@ class AdminCog(commands.Cog, name="Admin"):
                     await answer_privately(interaction, DOWNLOAD_FAILED, status=Status.INVALID)
                     return
                 report = await self.bot.datastore.reload_with_upload(file.filename, data)
-            message = render_reload(report, by=by, when=self.bot.clock.now())
+            names = item_names(self.bot.datastore.current.dataset, before)
+            message = render_reload(report, by=by, when=self.bot.clock.now(), names=names)
             await self._record(report, message, by)  # the audit entry first: answering may fail
             await self._answer(interaction, message)
         finally:
@@ -214,9 +217,11 @@ class AdminCog(commands.Cog, name="Admin"):
     async def _signal_reload(self, turn: Turn) -> None:
         try:
             await turn.wait()
+            before = self.bot.datastore.current.dataset
             report = await self.bot.datastore.reload_from_disk()
             by = f"SIGHUP (process {os.getpid()})"
-            message = render_reload(report, by=by, when=self.bot.clock.now())
+            names = item_names(self.bot.datastore.current.dataset, before)
+            message = render_reload(report, by=by, when=self.bot.clock.now(), names=names)
             await self._record(report, message, by)
         except asyncio.CancelledError:
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import discord
@@ -13,8 +14,9 @@ from discord.ext import commands
 from bot.core.answers import Answer, Field, Status
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
-from bot.discordbot.checks import cooldown
+from bot.discordbot.checks import anywhere, cooldown
 from bot.discordbot.moderation import moderator_reason
+from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.pictures import reply_with_picture
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ MODERATORS_SECTION = "For moderators"
 HELP_FOOTNOTE = "Options in [brackets] are optional. Start typing and Discord suggests names."
 
 AnyCommand = app_commands.Command[Any, ..., Any]
+COMMAND_ID_CACHE = 512  # servers whose command ids are remembered
 
 
 def help_examples(bot: commands.Bot) -> dict[str, str]:
@@ -91,22 +94,38 @@ def _order(name: str) -> tuple[int, str]:
     return (HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER), name)
 
 
-def _command_field(command: AnyCommand, example: str | None) -> Field:
+def _command_field(command: AnyCommand, example: str | None, ids: Mapping[str, int]) -> Field:
     options = " ".join(
         f"[{p.display_name}]" if not p.required else p.display_name for p in command.parameters
     )
-    value = command.description + (f"\nExample: `{example}`" if example else "")
+    known = ids.get(_root(command).name)
+    mention = f"</{command.qualified_name}:{known}> " if known else ""  # tap it to start typing the command
+    value = mention + command.description + (f"\nExample: `{example}`" if example else "")
     return Field(f"/{command.qualified_name} {options}".strip(), value, False)
 
 
-def help_answer(
-    bot: commands.Bot, guild: discord.abc.Snowflake | None, *, moderator: bool = False
-) -> Answer:
-    """Every command with its description and an example, in the order users look for them.
+def _may_use(command: AnyCommand, permissions: discord.Permissions | None) -> bool:
+    """Whether a member with ``permissions`` sees the command (None: outside a server, all)."""
+    needed = _root(command).default_permissions
+    if permissions is None or needed is None or permissions.administrator:
+        return True
+    return needed.value & ~permissions.value == 0
 
-    Commands for everyone come first, then a section for server managers (/daily) and, for
-    moderators only, a section for moderators (/admin). Outside a server (``guild`` None),
-    server-only commands are left out.
+
+def help_answer(
+    bot: commands.Bot,
+    guild: discord.abc.Snowflake | None,
+    *,
+    moderator: bool = False,
+    permissions: discord.Permissions | None = None,
+    ids: Mapping[str, int] | None = None,
+) -> Answer:
+    """The commands the member can use, with a description and an example, in the order users look for them.
+
+    Commands for everyone come first, then a section for server managers (/daily, for members
+    with Manage Server: ``permissions``) and, for moderators only, a section for moderators
+    (/admin). Outside a server (``guild`` None), server-only commands are left out. With the
+    commands' ``ids`` each comes with a mention people tap to run it.
     """
     examples = help_examples(bot)
     seen: dict[str, AnyCommand] = {}
@@ -116,7 +135,9 @@ def help_answer(
                 seen.setdefault(item.qualified_name, item)  # in a DM, server-only commands are left out
     sections: dict[str | None, list[AnyCommand]] = {None: [], MANAGERS_SECTION: [], MODERATORS_SECTION: []}
     for name in sorted(seen, key=_order):
-        sections.setdefault(section_of(seen[name]), []).append(seen[name])
+        section = section_of(seen[name])
+        if section == MODERATORS_SECTION or _may_use(seen[name], permissions):
+            sections.setdefault(section, []).append(seen[name])
     if not moderator:
         sections.pop(MODERATORS_SECTION)
     fields: list[Field] = []
@@ -126,7 +147,7 @@ def help_answer(
         if section is not None:
             about = dict.fromkeys(_sentence(_root(c).description) for c in members)
             fields.append(Field(section, " ".join(about), False))
-        fields.extend(_command_field(c, examples.get(c.qualified_name)) for c in members)
+        fields.extend(_command_field(c, examples.get(c.qualified_name), ids or {}) for c in members)
     return Answer(
         command="help",
         query="",
@@ -146,8 +167,30 @@ class InfoCog(commands.Cog, name="Info"):
     def __init__(self, bot: ArtsakhBot) -> None:
         self.bot = bot
         self.answers: EngineCache[Answer] = EngineCache(8)  # /stats and /about never change per dataset
+        self._ids: dict[int | None, dict[str, int]] = {}  # command ids by server, for /help's mentions
+
+    async def command_ids(self, guild_id: int | None) -> dict[str, int]:
+        """The ids Discord gave the commands (global and this server's), for mentions; {} if unknown."""
+        known = self._ids.get(guild_id)
+        if known is not None:
+            return known
+        found: dict[str, int] = {}
+        scopes = (None, discord.Object(guild_id)) if guild_id is not None else (None,)
+        for scope in scopes:
+            try:
+                for command in await self.bot.tree.fetch_commands(guild=scope):
+                    found.setdefault(command.name, command.id)
+            except REQUEST_ERRORS as exc:  # a server that did not add the bot, or Discord down
+                log.info("No command ids for help (%s): %s", scope, failure_text(exc))
+                if scope is None:
+                    return found  # asked again next time
+        if len(self._ids) >= COMMAND_ID_CACHE:
+            self._ids.clear()
+        self._ids[guild_id] = found
+        return found
 
     @app_commands.command(name="stats")
+    @anywhere()
     @cooldown()
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         """How many resolutions there are, by level, kind, country and year, with a chart by year."""
@@ -156,6 +199,7 @@ class InfoCog(commands.Cog, name="Info"):
         await reply_with_picture(self.bot, interaction, answer, ("stats",), engine.year_counts)
 
     @app_commands.command(name="about")
+    @anywhere()
     @cooldown()
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         """What this bot knows, where its data comes from and how it is checked."""
@@ -168,11 +212,16 @@ class InfoCog(commands.Cog, name="Info"):
         await self.bot.reply(interaction, answer)
 
     @app_commands.command(name="help")
+    @anywhere()
     async def help(self, interaction: discord.Interaction[Any]) -> None:
         """Every command, with an example."""
         moderation = self.bot.config.moderation
         moderator = moderator_reason(interaction.user, moderation, self.bot.guilds) is not None
-        answer = help_answer(self.bot, interaction.guild, moderator=moderator)
+        permissions = interaction.permissions if interaction.guild_id is not None else None
+        ids = await self.command_ids(interaction.guild_id)
+        answer = help_answer(
+            self.bot, interaction.guild, moderator=moderator, permissions=permissions, ids=ids
+        )
         # help is for the asker: shown privately so channels stay readable
         await self.bot.reply(interaction, answer, private=True)
 

@@ -25,7 +25,7 @@ from bot.core.model import Kind, Level
 from bot.core.timezones import resolve_timezone
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
-from bot.discordbot.checks import cooldown
+from bot.discordbot.checks import anywhere, cooldown
 from bot.discordbot.choices import TimeZoneOption, suggest
 from bot.discordbot.language import current_settings
 from bot.discordbot.pictures import reply_with_picture
@@ -143,6 +143,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     # ------------------------------------------------------------------ /jurisdiction
 
     @app_commands.command(name="jurisdiction")
+    @anywhere()
     @app_commands.describe(name="A country, state, region, city or parliament: France, California, Lyon")
     @cooldown()
     async def jurisdiction(self, interaction: discord.Interaction[Any], name: Query) -> None:
@@ -159,6 +160,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     # ------------------------------------------------------------------ /resolution
 
     @app_commands.command(name="resolution")
+    @anywhere()
     @app_commands.describe(query="A title, number or words from a resolution: AJR 32, genocide, 305 to 1")
     @cooldown()
     async def resolution(self, interaction: discord.Interaction[Any], query: Query) -> None:
@@ -175,6 +177,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     # ------------------------------------------------------------------ /date
 
     @app_commands.command(name="date")
+    @anywhere()
     @app_commands.describe(when="A date, a month, a year or a range: 2020-11-25, nov 2020, 2014, 2012-2014")
     @cooldown()
     async def date(self, interaction: discord.Interaction[Any], when: Query) -> None:
@@ -185,6 +188,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     # ------------------------------------------------------------------ /onthisday
 
     @app_commands.command(name="onthisday")
+    @anywhere()
     @app_commands.describe(
         date="A day and month (default: today): 25 november, 11-25, 2020-11-25",
         timezone="Whose today (default: the server's, else its daily post's, else UTC): Asia/Yerevan",
@@ -205,6 +209,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     # ------------------------------------------------------------------ /timeline
 
     @app_commands.command(name="timeline")
+    @anywhere()
     @app_commands.describe(
         from_year="The first year to show, like 1988 (default: the start)",
         to_year="The last year to show, like 1994 (default: the end)",
@@ -227,6 +232,7 @@ class LookupCog(commands.Cog, name="Lookup"):
     # ------------------------------------------------------------------ /list
 
     @app_commands.command(name="list")
+    @anywhere()
     @app_commands.describe(
         level="Which kind of place: national, state, region, county, city or supranational",
         country="A country: United States, France, Australia",

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.core.answers import Answer
 from bot.core.figures import REGIONS
 from bot.discordbot.bot import ArtsakhBot
-from bot.discordbot.checks import cooldown
+from bot.discordbot.checks import anywhere, cooldown
 from bot.discordbot.cogs.lookup import KIND_CHOICES, YEAR_MAX, YEAR_MIN
 from bot.discordbot.pictures import reply_with_picture
 from bot.discordbot.replay import Ask
@@ -37,6 +37,7 @@ class MapCog(commands.Cog, name="Map"):
         return self.bot.engine.map(kind or None, first, last, region or None)
 
     @app_commands.command(name="map")
+    @anywhere()
     @app_commands.describe(
         kind="Only acts of this kind (default: all)",
         from_year="The first year, like 2020 (default: the start)",
