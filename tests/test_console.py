@@ -35,10 +35,11 @@ def test_a_session() -> None:
     )
     assert "Type /help for the commands, /quit or Ctrl-D to leave." in out
     assert "Showing California for 'calif'." in out
-    assert "  1. 27 Aug 2014 California · State Senate — call for recognition · 23–0\n" in out
+    assert "  1. 27 Aug 2014 California · State Senate — call for recognition" in out
     assert "Records in November 2020\n" in out
     assert "France: French Senate resolution on the need to recognize" in out  # one record: its card
-    assert "Vote: 305–1, 30 abstentions\n\n6 years ago.\n" in out
+    assert "Vote: 305–1, 30 abstentions" in out
+    assert "\n\n6 years ago.\n" in out
     assert "Timeline: 2020–2023\n" in out
     assert "Records: state\n" in out
     assert " May 2020 Minnesota · State Senate — recognition, call for recognition" in out
@@ -46,20 +47,20 @@ def test_a_session() -> None:
 
 
 def test_lists_page_and_an_entry_opens_as_its_card() -> None:
-    code, out = run("/list country=us\n/next\n/next\n/next\n/card 18\n/card 99\n")
-    assert "Vote: 70–1" not in out[: out.index("Page 3/3")]
+    code, out = run("/list country=us\n/next\n/next\n/next\n/card 23\n/card 99\n")
+    assert "Vote: 70–1" not in out[: out.index("Page 3/3")]  # lists show no details
     assert code == 0
-    assert "26 records, newest first.\n\n  1. May 2023 Arizona · " in out
+    assert " records, newest first.\n\n  1. " in out
     assert "Page 1/3: /next, /prev · /card 1 for the details of an entry" in out
-    assert " 13. 20 Apr 2016 Honolulu · " in out  # page 2 goes on counting
+    assert "\n 13. " in out  # page 2 goes on counting
     assert "Page 3/3: /next, /prev" in out
     assert "That was the last page." in out
+    assert " 23. 8 May 2014 California · State Assembly — " in out
     card = out[out.index("California: California Assembly adopts AJR 32 on Artsakh\n") :]
     assert "Date: 8 May 2014\n" in card
-    assert "Vote: 70–1" in card
-    assert "Record us-ca-assembly-2014-05-08" in card
-    assert "Give an entry's number, 1 to 26: /card 1." in out
     assert "Vote: 70–1; count from ANCA" in card
+    assert "Record us-ca-assembly-2014-05-08" in card
+    assert "Give an entry's number, 1 to 31: /card 1." in out
 
 
 def test_help_lists_every_command_with_an_example() -> None:
@@ -155,7 +156,7 @@ def test_discord_option_form_as_the_readme_teaches_it() -> None:
     )
     assert code == 0
     assert "Showing California for 'calfornia'. 2 records, newest first." in out
-    assert "  2. 8 May 2014 California · State Assembly — call for recognition · 70–1" in out
+    assert "  2. 8 May 2014 California · State Assembly — call for recognition" in out
     assert "Records in 2014\n" in out
     assert "Records: state · United States\n15 records, newest first." in out.replace("=" * 30 + "\n", "")
     assert "6 years ago." in out  # 25 November: the French Senate's card
