@@ -903,7 +903,7 @@ async def test_the_full_bot_lists_every_command_in_help(
         assert values["/jurisdiction"].startswith(f"</jurisdiction:{ids['jurisdiction']}> What a country")
         assert values["/help"].startswith(f"</help:{ids['help']}> ")
         mod_values = {f["name"]: f["value"] for f in fields}
-        assert mod_values["/daily subscribe channel time timezone [empty_day]"].startswith(
+        assert mod_values["/daily subscribe channel time [timezone] [empty_day]"].startswith(
             f"</daily subscribe:{ids['daily']}> "
         )
 
