@@ -118,3 +118,34 @@ def test_only_the_newest_snapshots_are_kept(data_dir: Path, tmp_path: Path) -> N
     assert sorted(p.name for p in cache.folder.iterdir()) == [
         "dataset-k3.snapshot", "dataset-k4.snapshot", "dataset-k5.snapshot"
     ]
+
+
+async def test_large_files_are_read_in_a_child_process_with_the_same_problems(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core import snapshot
+
+    monkeypatch.setattr(snapshot, "CHILD_MIN_BYTES", 0)  # the test data is small: read it in a child anyway
+    children: list[str] = []
+    real = snapshot.SnapshotCache.load_in_child
+
+    def spy(self: SnapshotCache, key: str, files: dict[str, bytes], names: dict[str, str]) -> object:
+        children.append(key)
+        return real(self, key, files, names)
+
+    monkeypatch.setattr(snapshot.SnapshotCache, "load_in_child", spy)
+    snapshots = tmp_path / "snapshots"
+    store = DataStore(data_dir, lambda ds: None, clock=ManualClock(START), snapshot_dir=snapshots)
+    assert store.current.dataset == load_dataset(data_dir).dataset
+    assert len(children) == 1
+    assert [p.name for p in snapshots.iterdir()] == [f"dataset-{children[0]}.snapshot"]
+
+    path = data_dir / "events.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("1991-09-02", "1991-09-31"), encoding="utf-8")
+    report = await store.reload_from_disk()
+    assert len(children) == 2
+    assert not report.ok
+    assert [str(p) for p in report.problems] == [
+        ("events.yaml:4: event 'nkr-proclamation': date '1991-09-31' is impossible: "
+        "September 1991 has 30 days, not 31")
+    ]

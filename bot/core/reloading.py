@@ -240,7 +240,9 @@ class DataStore(Generic[T]):
         self._lock = asyncio.Lock()
         self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
         if dataset is None:
-            result = self._cached(data_files(data_dir), lambda: load_dataset(data_dir))
+            files = data_files(data_dir)
+            names = {kind: str(path) for kind, path in files.items()}
+            result = self._cached(files, lambda: load_dataset(data_dir), names)
             if result.dataset is None:
                 raise DataLoadError(result.problems)
             dataset = result.dataset
@@ -309,13 +311,20 @@ class DataStore(Generic[T]):
 
     # ------------------------------------------------------------------ internals
 
-    def _cached(self, files: Mapping[FileKind, Path | bytes], load: Callable[[], LoadResult]) -> LoadResult:
-        """``load()``, or the snapshot of these very files when one was kept."""
-        return load() if self._snapshots is None else self._snapshots.load_files(files, load)
+    def _cached(
+        self,
+        files: Mapping[FileKind, Path | bytes],
+        load: Callable[[], LoadResult],
+        names: Mapping[FileKind, str],
+    ) -> LoadResult:
+        """``load()``, or the snapshot of these very files when one was kept (``names``: in problems)."""
+        return load() if self._snapshots is None else self._snapshots.load_files(files, load, names)
 
     def _load_disk(self) -> LoadResult:
         # problems name the bare files: moderators see "events.yaml:12: ...", not server paths
-        return self._cached(data_files(self.data_dir), lambda: load_dataset(self.data_dir, bare_names=True))
+        return self._cached(
+            data_files(self.data_dir), lambda: load_dataset(self.data_dir, bare_names=True), FILE_NAMES
+        )
 
     def _load_upload(self, kind: FileKind, name: str, data: bytes) -> LoadResult:
         files: dict[FileKind, Path | bytes] = dict(data_files(self.data_dir))
@@ -326,7 +335,7 @@ class DataStore(Generic[T]):
             files["resolutions"], files["events"], non_acts=files.get("non_acts"),
             resolutions_name=names["resolutions"], events_name=names["events"],
             non_acts_name=names["non_acts"],
-        ))
+        ), names)
 
     def _load_and_build(self, load: Callable[[], LoadResult]) -> _Built[T] | tuple[Problem, ...]:
         """Runs in a worker thread: load, build, diff. Problems come back as a tuple.

@@ -23,7 +23,10 @@ import dataclasses
 import hashlib
 import io
 import logging
+import marshal
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -31,13 +34,15 @@ from typing import Any
 
 from bot.core import loader, model
 from bot.core.files import atomic_write
-from bot.core.loader import FileKind, LoadResult, data_files, load_dataset
+from bot.core.loader import FILE_NAMES, FileKind, LoadResult, Problem, data_files, load_dataset
 from bot.core.model import Dataset
 
 log = logging.getLogger(__name__)
 
 KEEP = 3  # snapshots kept in the folder (the newest)
 CHUNK = 2_000  # items of a large tuple pickled together
+CHILD_MIN_BYTES = 1024 * 1024  # files this large are read in a child process (smaller: here, faster)
+CHILD_TIMEOUT = 600.0
 _PREFIX = "dataset-"
 _SUFFIX = ".snapshot"
 _FORMAT = b"artsakh-bot dataset snapshot 1\n"
@@ -181,28 +186,100 @@ class SnapshotCache:
         except OSError as err:
             log.warning("could not save a dataset snapshot in %s: %s", self.folder, err)
 
-    def load(self, files: Iterable[tuple[str, bytes]], load: Callable[[], LoadResult]) -> LoadResult:
-        """The snapshot of these files if there is one, else ``load()`` (saved when it has no problem)."""
+    def load(
+        self,
+        files: Iterable[tuple[str, bytes]],
+        load: Callable[[], LoadResult],
+        names: Mapping[str, str] | None = None,
+    ) -> LoadResult:
+        """The snapshot of these files if there is one, else ``load()`` (saved when it has no problem).
+
+        With ``names`` (each file's name in problems) and files of a megabyte or more, the files
+        are read and checked in a short-lived process of their own (see :func:`load_in_child`).
+        """
+        files = list(files)
         key = snapshot_key(files)
         dataset = self.get(key)
         if dataset is not None:
             log.debug("dataset read from its snapshot %s", key)
             return LoadResult(dataset, ())
+        if names is not None and sum(len(data) for _, data in files) >= CHILD_MIN_BYTES:
+            result = self.load_in_child(key, dict(files), names)
+            if result is not None:
+                return result
         result = load()
         if result.dataset is not None and not result.problems:
             self.put(key, result.dataset)
         return result
 
+    def load_in_child(
+        self, key: str, files: Mapping[str, bytes], names: Mapping[str, str]
+    ) -> LoadResult | None:
+        """Read and check the files in a child process, which saves the snapshot; None if it cannot.
+
+        Parsing a large file peaks at several times the memory the dataset keeps, and the
+        allocator holds on to that peak for the life of the process; in a child it goes when the
+        child ends, and the parse runs on a core of its own, beside the bot's event loop.
+        """
+        request = marshal.dumps({"folder": str(self.folder), "key": key, "files": dict(files),
+                                 "names": dict(names)})
+        try:
+            done = subprocess.run(  # noqa: S603 - this interpreter, this module, no shell
+                [sys.executable, "-m", __name__], input=request, capture_output=True, check=False,
+                timeout=CHILD_TIMEOUT,
+            )
+            # marshal: plain values, from the child this process started
+            answer = marshal.loads(done.stdout) if done.returncode == 0 else None  # noqa: S302
+        except (OSError, subprocess.SubprocessError, EOFError, ValueError, TypeError) as err:
+            log.warning("could not read the data in a child process (%s); reading it here", err)
+            return None
+        if not isinstance(answer, dict):
+            log.warning("the data reader process failed (exit %s); reading it here: %s",
+                        done.returncode, done.stderr.decode(errors="replace").strip()[-300:])
+            return None
+        if answer.get("problems"):
+            return LoadResult(None, tuple(Problem(str(f), int(n), str(m)) for f, n, m in answer["problems"]))
+        dataset = self.get(key)
+        return LoadResult(dataset, ()) if dataset is not None else None
+
     def load_files(
-        self, files: Mapping[FileKind, Path | bytes], load: Callable[[], LoadResult]
+        self,
+        files: Mapping[FileKind, Path | bytes],
+        load: Callable[[], LoadResult],
+        names: Mapping[FileKind, str] | None = None,
     ) -> LoadResult:
         """Like :meth:`load`, for files given as paths or uploaded bytes."""
         try:
             contents = [(kind, f if isinstance(f, bytes) else f.read_bytes()) for kind, f in files.items()]
         except OSError:
             return load()  # the loader tells what is wrong with the files
-        return self.load(contents, load)
+        shown: dict[str, str] | None = None if names is None else {str(k): v for k, v in names.items()}
+        return self.load(contents, load, shown)
 
     def load_dataset(self, folder: Path, *, bare_names: bool = False) -> LoadResult:
         """:func:`bot.core.loader.load_dataset`, or the snapshot of the folder's files."""
-        return self.load_files(data_files(folder), lambda: load_dataset(folder, bare_names=bare_names))
+        files = data_files(folder)
+        names = {kind: FILE_NAMES[kind] if bare_names else str(path) for kind, path in files.items()}
+        return self.load_files(files, lambda: load_dataset(folder, bare_names=bare_names), names)
+
+
+def _child() -> int:
+    """``python -m bot.core.snapshot``: read and check the files a request names; save the snapshot."""
+    request = marshal.loads(sys.stdin.buffer.read())  # noqa: S302 - from the bot process that started it
+    files: dict[str, bytes] = request["files"]
+    names: dict[str, str] = request["names"]
+    extra: dict[str, object] = {f"{kind}_name": names.get(kind) for kind in files}
+    extra.update({kind: data for kind, data in files.items() if kind not in ("resolutions", "events")})
+    result = loader.load_files(files["resolutions"], files["events"], **extra)  # type: ignore[arg-type]
+    if result.dataset is None or result.problems:
+        sys.stdout.buffer.write(marshal.dumps(
+            {"problems": [(p.file, p.line, p.message) for p in result.problems]}
+        ))
+        return 0
+    SnapshotCache(Path(request["folder"])).put(request["key"], result.dataset)
+    sys.stdout.buffer.write(marshal.dumps({"saved": request["key"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child())
