@@ -575,6 +575,7 @@ async def serve(store: DataStore[QueryEngine], to_bot: Any, from_bot: Any) -> tu
         await asyncio.wait_for(bot.wait_until_ready(), 120)
         with Probe() as probe:
             result: Result = await loop.run_in_executor(None, to_bot.get, True, 3600)
+        caches = cache_line(bot)  # before closing: closing unloads the cogs
     finally:
         await bot.close()
         await asyncio.gather(task, return_exceptions=True)
@@ -582,7 +583,7 @@ async def serve(store: DataStore[QueryEngine], to_bot: Any, from_bot: Any) -> tu
         from_bot.put("closed")
     packed, violations = result
     with_cpu = [(*p[:5], p[5], probe.cpu_between(*p[4])) for p in packed]
-    return (with_cpu, violations), probe.summary() + "\n" + cache_line(bot)  # type: ignore[return-value]
+    return (with_cpu, violations), probe.summary() + "\n" + caches  # type: ignore[return-value]
 
 
 def report(result: Result, probe: str) -> int:
