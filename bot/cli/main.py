@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.options import add_ask_arguments
+from bot.cli.options import add_ask_arguments, render_parser
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, SystemClock
 from bot.core.geo import use_geo_folders
@@ -102,7 +102,7 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
     render = sub.add_parser(
         "render", parents=[common], help="write the map, the chart by year or the timeline as a PNG file"
     )
-    _lazy_render_parser(render)
+    render_parser(render)
     health = sub.add_parser(
         "health", parents=[common],
         help="exit 0 if the running bot is connected to Discord (its heartbeat is fresh), else 1",
@@ -112,13 +112,6 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
         help=f"how old the heartbeat may be (default: {MAX_AGE_SECONDS:.0f})",
     )
     return parser
-
-
-def _lazy_render_parser(parser: argparse.ArgumentParser) -> None:
-    """The render options (imported here so that the other commands never load matplotlib)."""
-    from bot.cli.render import render_parser  # noqa: PLC0415
-
-    render_parser(parser)
 
 
 def _setup_logging(config: Config, stream: TextIO) -> None:

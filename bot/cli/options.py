@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 from typing import Any
+
+from bot.core.figures import REGIONS
 
 #: Each command's options, as its slash command names them.
 OPTIONS: dict[str, tuple[str, ...]] = {
@@ -70,3 +73,16 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
     # not "command": the name the main parser gives its subcommand
     parser.add_argument("query_command", nargs="?", metavar="COMMAND", help="a command, or - for stdin")
     parser.add_argument("words", nargs=argparse.REMAINDER, metavar="TEXT", help="the query")
+
+
+WHAT = ("map", "stats", "timeline")  # the pictures ``render`` draws
+
+
+def render_parser(parser: argparse.ArgumentParser) -> None:
+    """The ``render`` subcommand's options (here, not in bot.cli.render: that one loads matplotlib)."""
+    parser.add_argument("what", choices=WHAT, help="which picture")
+    parser.add_argument("--kind", help="map: only acts of this kind (recognition, call-for-recognition, ...)")
+    parser.add_argument("--from-year", type=int, metavar="YEAR", help="map, timeline: the first year")
+    parser.add_argument("--to-year", type=int, metavar="YEAR", help="map, timeline: the last year")
+    parser.add_argument("--region", choices=tuple(REGIONS), help="map: zoom to a region (default: world)")
+    parser.add_argument("--out", type=Path, metavar="FILE.png", help="where to write (default: WHAT.png)")

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.ask import HasData, load_engine
+from bot.cli.options import WHAT
 from bot.core.answers import Answer
 from bot.core.engine import QueryEngine
-from bot.core.figures import REGIONS, PictureData, file_name
+from bot.core.figures import PictureData, file_name
 from bot.pictures.render import render_png
 from bot.pictures.service import geo_folder
 
 log = logging.getLogger(__name__)
 
-WHAT = ("map", "stats", "timeline")
 
 
 class RenderError(Exception):
@@ -92,16 +92,6 @@ def parse_words(text: str) -> RenderRequest:
     out = options.get("out")
     kind, region = options.get("kind"), options.get("region")
     return RenderRequest(what, kind, years["from"], years["to"], region, Path(out) if out else None)
-
-
-def render_parser(parser: argparse.ArgumentParser) -> None:
-    """The ``render`` subcommand's options."""
-    parser.add_argument("what", choices=WHAT, help="which picture")
-    parser.add_argument("--kind", help="map: only acts of this kind (recognition, call-for-recognition, ...)")
-    parser.add_argument("--from-year", type=int, metavar="YEAR", help="map, timeline: the first year")
-    parser.add_argument("--to-year", type=int, metavar="YEAR", help="map, timeline: the last year")
-    parser.add_argument("--region", choices=tuple(REGIONS), help="map: zoom to a region (default: world)")
-    parser.add_argument("--out", type=Path, metavar="FILE.png", help="where to write (default: WHAT.png)")
 
 
 def render_command(args: argparse.Namespace, *, config: HasData, stdout: TextIO, stderr: TextIO) -> int:
