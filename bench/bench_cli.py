@@ -44,11 +44,11 @@ def once(args: tuple[str, ...], code: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="5 rounds")
-    parser.add_argument("--runs", type=int, default=None, help="rounds (default 15)")
+    parser.add_argument("--runs", type=int, default=None, help="rounds (default 9)")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="a checkout (its bot package and data folder) to measure instead of this one")
     args = parser.parse_args(argv)
-    runs = args.runs or (5 if args.quick else 15)
+    runs = args.runs or (5 if args.quick else 9)
     times: dict[str, list[float]] = {label: [] for label, _ in COMMANDS}
     for _ in range(runs):
         for label, command in COMMANDS:  # interleaved: the machine's load falls on all alike

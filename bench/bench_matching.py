@@ -658,7 +658,7 @@ def main(argv: Sequence[str] | None = None) -> int:
          Plan(1000, 50, True, 2, 300, 100, 20, 1) if quick else Plan(3000, 100, True, 3, 500, 200, 60, 1)),
     ]
     if not quick:
-        plans.append(("100,000 synthetic", 100_000, Plan(3000, 30, False, 3, 500, 30, 4, 4)))
+        plans.append(("100,000 synthetic", 100_000, Plan(3000, 30, False, 2, 500, 30, 4, 4)))
     rows: list[Row] = []
     engines: list[EngineRow] = []
     for name, size, plan in plans:

@@ -295,12 +295,12 @@ def report_more(results: list[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="1k and 10k records only, two runs")
-    parser.add_argument("--runs", type=int, default=None, help="reloads of each kind per size (default 3)")
+    parser.add_argument("--runs", type=int, default=None, help="reloads of each kind per size (default 2)")
     parser.add_argument("--code", type=Path, default=None, help="measure this checkout's bot package")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    runs = args.runs or (2 if args.quick else 3)
+    runs = args.runs or 2
     if args.one is not None:
         print(json.dumps(asyncio.run(measure_one(args.one, runs))))
         return 0
