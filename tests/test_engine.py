@@ -169,12 +169,17 @@ def test_generic_body_words_are_never_guessed(engine: QueryEngine) -> None:
     assert {"body:france:senate-senat", "body:uruguay:senate", "body:california:state-senate"} <= values
     council = engine.jurisdiction("city council")
     assert council.status is Status.AMBIGUOUS
-    assert len(council.candidates) == 10
-    assert council.lines[0].startswith("…and ")
+    assert 10 < len(council.candidates) <= 25  # as many as the menu holds
+    if len(council.candidates) < 25:
+        assert council.lines == ()
+    else:
+        assert council.lines[0].startswith("…and ")
     for candidate in council.candidates:
         picked = engine.jurisdiction(candidate.value)
         assert picked.status is Status.FOUND
-        assert all(r.body.startswith("City Council") for r in picked.records)
+        for r in picked.records:  # the body's name, or one of its other names, has both words
+            words = {w for name in (r.body, *r.body_aliases) for w in name.casefold().split()}
+            assert {"city", "council"} <= words, candidate
 
 
 def test_bodies_of_one_place_are_shown_together(engine: QueryEngine) -> None:

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from bot.core.timezones import (
+    ALIASES,
     DEFAULT_ZONES,
     MAX_CHOICES,
     MAX_LABEL,
@@ -228,6 +229,9 @@ def test_every_tzdata_link_resolves_and_none_is_suggested() -> None:
     suggested = {v for _, v in suggest_timezones("a", limit=25)} | {v for _, v in suggest_timezones("")}
     for target, name in links:
         key = resolve_timezone(name).key
+        if name.casefold() in ALIASES:  # "EST" is the Eastern time people mean, not tzdata's fixed EST
+            assert key == ALIASES[name.casefold()][0], name
+            continue
         assert key in {target, name, "UTC"}, name
         if key != name:
             assert name not in suggested
@@ -239,3 +243,26 @@ def test_exact_reading_takes_no_guess() -> None:
     assert resolve_timezone("Europe/Kiev", exact=True).key == "Europe/Kyiv"
     with pytest.raises(ValueError, match="I don't know the time zone “yerevn”"):
         resolve_timezone("yerevn", exact=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("EST", "America/New_York"),
+        ("EDT", "America/New_York"),
+        ("CST", "America/Chicago"),
+        ("MST", "America/Denver"),
+        ("PST", "America/Los_Angeles"),
+        ("HST", "Pacific/Honolulu"),
+        ("CET", "Europe/Paris"),
+        ("EET", "Europe/Athens"),
+        ("MSK", "Europe/Moscow"),
+        ("AMT", "Asia/Yerevan"),
+    ],
+)
+def test_abbreviations_mean_the_zone_people_mean_with_daylight_saving(typed: str, zone: str) -> None:
+    assert resolve_timezone(typed).key == zone
+    assert suggest_timezones(typed)[0][1] == zone
+    if zone == "America/New_York":  # EST in July is daylight time: 12:00 UTC is 08:00 there
+        july = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC).astimezone(resolve_timezone(typed))
+        assert july.hour == 8

@@ -176,6 +176,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "thessaloniki": ("Europe/Athens",),
     "kessab": ("Asia/Damascus",),
     "aest": ("Australia/Sydney",),
+    "aedt": ("Australia/Sydney",),
+    "hst": ("Pacific/Honolulu",),
+    "akst": ("America/Anchorage",),
+    "akdt": ("America/Anchorage",),
+    "ast": ("America/Halifax",),
+    "adt": ("America/Halifax",),
+    "eet": ("Europe/Athens",),
+    "eest": ("Europe/Athens",),
+    "wet": ("Europe/Lisbon",),
     "usa": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
     "us": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
     "united states": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
@@ -358,7 +367,7 @@ def _ranked(text: str, index: _Index, now: dt.datetime | None) -> list[str]:
         if now is not None:  # zones at that offset right now
             tiers[1].extend(z for z in index.canonical if now.astimezone(_zone(z)).utcoffset() == offset)
         return _merge(tiers, index)
-    exact = index.by_name.get(query)
+    exact = None if query in ALIASES else index.by_name.get(query)  # "est": New York, as resolve reads it
     if exact is not None:
         tiers[0].append(exact)
     if query in index.keys:
@@ -451,7 +460,9 @@ def resolve_timezone(text: str, *, exact: bool = False) -> ZoneInfo:
     if not query:
         raise TimeZoneError(f"Type a time zone. {EXAMPLE_HINT}")
     index = _index()
-    found = index.by_name.get(query)
+    # The table's words first: "EST" is the Eastern time people mean (New York, with daylight
+    # saving), not tzdata's legacy fixed EST zone (now a link to America/Panama).
+    found = None if query in ALIASES else index.by_name.get(query)
     if found is not None:
         return _zone(found)
     entry = index.keys.get(query)

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 MAX_QUERY_LENGTH = 200
 MAX_SUGGESTIONS = 25
 MAX_LABEL = 100  # a candidate's label: one short line to pick from (adapters still fit their medium)
-MAX_CANDIDATES = 10
+MAX_CANDIDATES = 25  # as many as a select menu holds; any more are "and N more"
 MAX_SEARCH_RESULTS = 10
 
 TOO_LONG = f"That query is too long (max {MAX_QUERY_LENGTH} characters)."
