@@ -52,7 +52,7 @@ class Search:
         if non_acts:  # "H.Res.1203", "texas": only records with every word, then why it never happened
             hits = [h for h in hits if h.exact]
         records = [r for r in (self._ix.dataset.record(h.key) for h in hits) if r is not None]
-        records = list(dict.fromkeys(records))
+        records = list({r.id: r for r in records}.values())  # once each (by id: hashing a record is slow)
         if kinds and not asked.strip():  # only kind words ("recognition"): every record of the kind
             records = [r for r in self._ix.newest if kinds & set(r.kinds)]
             total = len(records)
