@@ -19,7 +19,8 @@ which the issue's goal is measured against (a reload at most 0.3x of it). Memory
 process's resident set before the first reload and after the last one.
 
 ``--code DIR`` runs the same measurement against another checkout's ``bot`` package (for a
-before/after comparison in one run: ``git worktree add /tmp/before <commit>``).
+before/after comparison in one run: ``git worktree add /tmp/before <commit>``); the data is
+written in the current format, which an older loader may refuse.
 """
 
 from __future__ import annotations
@@ -196,7 +197,8 @@ def run_child(folder: Path, runs: int, code: Path | None) -> dict[str, Any]:
     paths = [str(code)] if code else []
     env["PYTHONPATH"] = os.pathsep.join([*paths, str(ROOT), env.get("PYTHONPATH", "")])
     cmd = [sys.executable, "-m", "bench.bench_reload", "--one", str(folder), "--runs", str(runs)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, cwd=ROOT)
+    # the child's working folder comes first on its path: the measured checkout's bot package
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, cwd=code or ROOT)
     if done.returncode:
         raise SystemExit(f"reload benchmark child failed:\n{done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
