@@ -239,3 +239,19 @@ def test_engine_cache_is_lru_and_cleared_by_a_new_engine():
     assert cache.get(second, "a", lambda: compute("a")) == 5  # a reload: everything recomputed
     assert len(cache) == 1
     assert calls == ["a", "b", "c", "a", "a"]
+
+
+def test_the_core_gives_full_labels_and_discord_choices_fit_them() -> None:
+    """The engine's labels are whole (126 characters here); the adapter fits Discord's 100."""
+    from bot.core.answers import Candidate
+    from bot.discordbot.choices import to_choices
+
+    label = (
+        "Basque Country — Basque Parliament (reported as its Committee on European Affairs and "
+        "External Action) (region body, 1 record)"
+    )
+    assert len(label) > 100
+    [choice] = to_choices([Candidate(label=label, value="body:basque-country:parliament")])
+    assert len(choice.name) <= 100
+    assert choice.name.startswith("Basque Country — Basque Parliament")
+    assert choice.value == "body:basque-country:parliament"

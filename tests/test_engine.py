@@ -86,7 +86,8 @@ def test_ambiguous_names_list_candidates_that_round_trip(
     assert {c.value for c in answer.candidates} == values
     assert not answer.records
     for candidate in answer.candidates:
-        assert len(candidate.label) <= 100
+        assert candidate.label.strip()
+        assert "\n" not in candidate.label
         picked = engine.jurisdiction(candidate.value)
         assert picked.status is Status.FOUND
         assert picked.records == engine.dataset.records_of(candidate.value)
@@ -815,7 +816,8 @@ def test_suggest_jurisdictions(engine: QueryEngine) -> None:
     assert len(engine.suggest_jurisdictions("", limit=5)) == 5
     for text in ("", "cal", "fr", "los", "fresno", "sen", "eu", "new", "a"):
         for candidate in engine.suggest_jurisdictions(text):
-            assert len(candidate.label) <= 100
+            assert candidate.label.strip()
+            assert "\n" not in candidate.label
             assert len(candidate.value) <= 100
             picked = engine.jurisdiction(candidate.value)
             assert picked.status in {Status.FOUND, Status.NOT_FOUND}, candidate
@@ -834,7 +836,8 @@ def test_suggest_resolutions(engine: QueryEngine) -> None:
     ]
     for text in ("", "ajr", "french", "senate", "2020", "fresno"):
         for candidate in engine.suggest_resolutions(text):
-            assert len(candidate.label) <= 100
+            assert candidate.label.strip()
+            assert "\n" not in candidate.label
             picked = engine.resolution(candidate.value)
             assert picked.status is Status.FOUND
             assert ids(picked) == [candidate.value]

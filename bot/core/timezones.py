@@ -26,7 +26,6 @@ from rapidfuzz import fuzz, process
 from bot.core.text import has_control_characters
 
 MAX_CHOICES = 25
-MAX_LABEL = 100
 UTC_NAME = "UTC"
 EXAMPLE_HINT = "Use an IANA name like Asia/Yerevan or a city like Paris."
 
@@ -427,8 +426,8 @@ def utc_offset_label(zone: str, now: dt.datetime) -> str:
 def zone_label(zone: str, now: dt.datetime | None = None) -> str:
     """How a zone is shown in a choice: ``Asia/Yerevan (UTC+04:00)``; just the name without ``now``."""
     if now is None or zone == UTC_NAME:
-        return zone[:MAX_LABEL]
-    return f"{zone} ({utc_offset_label(zone, now)})"[:MAX_LABEL]
+        return zone
+    return f"{zone} ({utc_offset_label(zone, now)})"
 
 
 def suggest_timezones(

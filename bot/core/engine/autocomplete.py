@@ -10,11 +10,10 @@ import heapq
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.core.answers import Candidate
-from bot.core.engine.common import MAX_LABEL, MAX_SUGGESTIONS, clean_query, never_raise_list, prefix_first
+from bot.core.engine.common import MAX_SUGGESTIONS, clean_query, never_raise_list, prefix_first
 from bot.core.engine.indexes import KIND_RANK, Indexes, Target
 from bot.core.model import Record
 from bot.core.normalize import normalize
-from bot.core.text import clip
 
 
 class Autocomplete:
@@ -93,7 +92,7 @@ class Autocomplete:
         return [self._record_candidate(r) for r in list(dict.fromkeys(records))[:limit]]
 
     def _record_candidate(self, record: Record) -> Candidate:
-        return Candidate(label=clip(self._ix.record_label(record), MAX_LABEL), value=record.id)
+        return Candidate(label=self._ix.record_label(record), value=record.id)
 
     @never_raise_list
     def countries(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:

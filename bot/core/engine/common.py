@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 MAX_SUGGESTIONS = 25
-MAX_LABEL = 100  # a candidate's label: one short line to pick from (adapters still fit their medium)
 MAX_CANDIDATES = 25  # as many as a select menu holds; any more are "and N more"
 MAX_SEARCH_RESULTS = 10
 

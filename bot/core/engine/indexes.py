@@ -16,13 +16,13 @@ from typing import Literal
 
 from bot.core.answers import Answer, Candidate, Entry, Status
 from bot.core.collector import collector_paused
-from bot.core.engine.common import MAX_LABEL, Item
+from bot.core.engine.common import Item
 from bot.core.engine.date_index import DateIndex
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
 from bot.core.model import Dataset, Event, Level, NonAct, Record, newest_first
 from bot.core.normalize import normalize
 from bot.core.present import event_entry, non_act_entry, record_entry
-from bot.core.text import clip, plural
+from bot.core.text import plural
 
 COUNTRY_PREFIX = "country:"
 BODY_PREFIX = "body:"
@@ -61,7 +61,7 @@ class Target:
 
     def candidate(self) -> Candidate:
         """The target as a suggestion: its label and description."""
-        return Candidate(label=clip(f"{self.label} ({self.description})", MAX_LABEL), value=self.key)
+        return Candidate(label=f"{self.label} ({self.description})", value=self.key)
 
 
 class Indexes:
@@ -353,7 +353,7 @@ class Indexes:
             command=command,
             query=query,
             status=Status.NOT_FOUND,
-            title=clip(shown[0].title if len(shown) == 1 else f"No adopted act for '{query}'", MAX_LABEL),
+            title=shown[0].title if len(shown) == 1 else f"No adopted act for '{query}'",
             message=f"No act on record for '{query}':",
             entries=tuple(non_act_entry(n) for n in shown),
             non_acts=shown,
@@ -373,7 +373,7 @@ class Indexes:
 
     def non_act_candidate(self, non_act: NonAct) -> Candidate:
         """An act that never happened as a suggestion: its title, marked as such."""
-        return Candidate(label=clip(f"{non_act.title} (no act on record)", MAX_LABEL),
+        return Candidate(label=f"{non_act.title} (no act on record)",
                          value=NON_ACT_PREFIX + non_act.id)
 
     def dedupe_hits(self, hits: Sequence[Hit], *, drop_contained: bool = True) -> list[Target]:
@@ -411,7 +411,7 @@ class Indexes:
         """A country as a suggestion: "France (3 records)"."""
         name = self.country_name(country_id)
         count = len(self.records_by_country.get(country_id, ()))
-        return Candidate(label=clip(f"{name} ({plural(count, 'record')})", MAX_LABEL), value=country_id)
+        return Candidate(label=f"{name} ({plural(count, 'record')})", value=country_id)
 
     def folded_label(self, target: Target) -> str:
         """The target's label, normalized (kept once worked out: labels with accents are slow to fold)."""
