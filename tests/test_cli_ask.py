@@ -289,7 +289,7 @@ def test_timeline_and_stats_and_about() -> None:
 def test_batch_from_stdin() -> None:
     stdin = "jurisdiction calfornia\n\n# a comment\ndate nov 2020\nfoo bar\nonthisday\nlist level=planet\n"
     code, out = ask("--json", "-", stdin=stdin)
-    assert code == 0
+    assert code == 2  # the worst line: two were invalid
     objs = [json.loads(line) for line in out.splitlines()]
     assert [(o["command"], o["status"]) for o in objs] == [
         ("jurisdiction", "found"),
@@ -359,7 +359,7 @@ def test_option_form_in_ask_and_in_batches() -> None:
     assert (code, obj["matched"], len(obj["records"])) == (0, "California", 2)
     batch = "date when: 2014\nlist level: state\nlist level: state level: city\n"
     code, out = ask("--json", "-", stdin=batch)
-    assert code == 0
+    assert code == 2  # the last line is invalid
     objs = [json.loads(line) for line in out.splitlines()]
     assert [(o["title"], o["status"]) for o in objs] == [
         ("Records in 2014", "found"),
@@ -390,3 +390,9 @@ def test_a_non_act_answers_with_its_explanation_and_sources(tmp_path: Path) -> N
     assert code == 1
     assert "No act on record for 'texas':" in text
     assert "https://example.org/texas-search" in text
+
+
+def test_batch_exit_status_is_its_worst_line() -> None:
+    assert ask("-", stdin="jurisdiction RI\nstats\n")[0] == 0
+    assert ask("-", stdin="jurisdiction RI\njurisdiction zanzibar\n")[0] == 1
+    assert ask("-", stdin="jurisdiction zanzibar\nfoo bar\njurisdiction RI\n")[0] == 2

@@ -63,8 +63,8 @@ levels: supranational, national, state, region, county, city
 kinds:  recognition, call-for-recognition, self-determination, condemnation, statement
 
 exit status: 0 found, 1 not found or ambiguous, 2 invalid query or usage error.
-With "-", every stdin line gets its own answer and the exit status is 0 unless the
-dataset cannot be loaded (each answer carries its own status).
+With "-", every stdin line gets its own answer (each carries its own status) and the
+exit status is the worst of them: 2 if any line was invalid, else 1 if any found nothing.
 """
 
 
@@ -389,6 +389,7 @@ def run_ask(args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: T
         _emit(answer, engine, args.json, stdout)
         return exit_code(answer)
     first = True
+    worst = EXIT_FOUND
     for raw in stdin:
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -399,4 +400,5 @@ def run_ask(args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: T
             stdout.write("\n")
         first = False
         _emit(answer, engine, args.json, stdout)
-    return EXIT_FOUND
+        worst = max(worst, exit_code(answer))
+    return worst
