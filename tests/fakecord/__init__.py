@@ -20,6 +20,7 @@ from .models import (
     Violation,
     compute_pings,
     overwrite,
+    shard_of,
     snowflake,
 )
 from .permissions import ALL_PERMISSIONS, DEFAULT_EVERYONE, Perm
@@ -54,5 +55,6 @@ __all__ = [
     "compute_pings",
     "overwrite",
     "run_bot",
+    "shard_of",
     "snowflake",
 ]

@@ -262,7 +262,12 @@ class InteractionDriver(ServerState):
         option_type: int | None = None,
     ) -> InteractionResult:
         who, guild, chan = ctx
-        if not self.gateway.live_sessions():
+        if not self.gateway.sessions_for(guild.id):
+            if self.gateway.live_sessions():
+                raise RuntimeError(
+                    f"fakecord: no bot session holds the shard of guild {guild.name!r} "
+                    f"(shards connected: {sorted(s.shard for s in self.gateway.live_sessions())})"
+                )
             raise RuntimeError("fakecord: no bot session on the gateway (is the bot running? use run_bot)")
         iid, token, payload = self._interaction_payload(
             itype, who, guild, chan, data, locale=locale, permissions=permissions, message=message

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from .models import GatewayFrame
+from .models import GatewayFrame, shard_of
 
 if TYPE_CHECKING:
     from .state import ServerState
@@ -23,7 +23,41 @@ NON_RESUMABLE_CLOSE_CODES = FATAL_CLOSE_CODES | {4007, 4009}
 #: Default for ``FakeDiscord.replay_limit``: dispatches a session keeps beyond what its client acknowledged.
 REPLAY_LIMIT = 1000
 
+#: Events whose guild is their ``id`` (every other guild event carries ``guild_id``).
+GUILD_ID_IS_ID = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+
 Dispatch = tuple[int, str, Any]  # (seq, event name, data)
+Shard = tuple[int, int]  # (shard_id, shard_count)
+UNSHARDED: Shard = (0, 1)
+
+
+def event_guild_id(event: str, data: Any) -> int | None:
+    """The guild a dispatch belongs to, or None (Discord sends those, e.g. DMs, on shard 0)."""
+    if not isinstance(data, dict):
+        return None
+    raw = data.get("id") if event in GUILD_ID_IS_ID else data.get("guild_id")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.isdigit():
+        return int(raw)
+    return None
+
+
+def identify_shard(raw: object) -> Shard | None:
+    """IDENTIFY's ``shard`` field as (shard_id, shard_count); UNSHARDED when absent; None when invalid.
+
+    Valid: two whole numbers with ``0 <= shard_id < shard_count`` (Discord closes with 4010 otherwise).
+    """
+    if raw is None:
+        return UNSHARDED
+    if not isinstance(raw, list | tuple) or len(raw) != 2:
+        return None
+    shard_id, count = raw
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in (shard_id, count)):
+        return None
+    if count < 1 or not 0 <= shard_id < count:
+        return None
+    return shard_id, count
 
 
 @dataclass(eq=False)
@@ -46,6 +80,12 @@ class Session:
     conn: Connection | None = None
     alive: bool = True
     resumes: int = 0
+    shard: Shard = UNSHARDED
+
+    def holds(self, guild_id: int | None) -> bool:
+        """True when this session's shard carries the guild's events (no guild: shard 0)."""
+        shard_id, count = self.shard
+        return shard_id == 0 if guild_id is None else shard_of(guild_id, count) == shard_id
 
     def after(self, seq: int) -> list[Dispatch]:
         """The stored dispatches newer than ``seq``, oldest first (read back from the newest)."""
@@ -105,6 +145,7 @@ class Gateway:
         self.hold = False
         self.replay_limit = REPLAY_LIMIT
         self._next_conn = 0
+        self._bucket_identified: dict[int, float] = {}  # rate-limit key -> when it last identified
 
     # ------------------------------------------------------------------ helpers
 
@@ -113,6 +154,10 @@ class Gateway:
 
     def connected_sessions(self) -> list[Session]:
         return [s for s in self.live_sessions() if s.conn is not None]
+
+    def sessions_for(self, guild_id: int | None) -> list[Session]:
+        """The live sessions whose shard carries ``guild_id``'s events."""
+        return [s for s in self.live_sessions() if s.holds(guild_id)]
 
     def _now(self) -> float:
         return asyncio.get_running_loop().time()
@@ -164,8 +209,8 @@ class Gateway:
                 await self._send_stored(conn, conn.session)
 
     async def dispatch(self, event: str, data: Any) -> int:
-        """Store and send a dispatch to every live session; returns how many sessions got it."""
-        sessions = self.live_sessions()
+        """Store and send a dispatch to every live session of its guild's shard; returns how many got it."""
+        sessions = self.sessions_for(event_guild_id(event, data))
         for session in sessions:
             self._append(session, event, data)
         if not self.hold:
@@ -262,7 +307,23 @@ class Gateway:
             conn.closed_by_server = 4014
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        session = Session(id=secrets.token_hex(16), token=str(data["token"]), intents=intents)
+        shard = identify_shard(data.get("shard"))
+        if shard is None:
+            conn.closed_by_server = 4010
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        session = Session(
+            id=secrets.token_hex(16), token=str(data["token"]), intents=intents, shard=shard
+        )
+        guilds = [g for g in self.server.guilds.values() if session.holds(g.id)]
+        if len(guilds) > self.server.max_guilds_per_shard:
+            conn.closed_by_server = 4011
+            await conn.ws.close(code=4011, message=b"Sharding required.")
+            return
+        if not self._identify_allowed(shard):
+            await self._send_op(conn, {"op": 9, "d": False, "s": None, "t": None})
+            return
+        self._note_duplicate_shard(session)
         self.sessions[session.id] = session
         session.conn = conn
         conn.session = session
@@ -270,7 +331,7 @@ class Gateway:
         ready = {
             "v": 10,
             "user": {**self.server.bot_user.to_dict(), "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.server.guilds.values()],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.server.resume_gateway_url,
@@ -281,12 +342,48 @@ class Gateway:
             "geo_ordered_rtc_regions": [],
             "user_settings": {},
         }
+        if data.get("shard") is not None:
+            ready["shard"] = list(shard)
         self._append(session, "READY", ready)
-        for guild in self.server.guilds.values():
+        for guild in guilds:
             self._append(session, "GUILD_CREATE", self.server.guild_create_payload(guild))
         self.ready_count += 1
         self.attach_count += 1
         await self._flush(conn)
+
+    def _identify_allowed(self, shard: Shard) -> bool:
+        """Whether the IDENTIFY rate limit lets ``shard`` start a session now (and count it if so).
+
+        Discord lets ``max_concurrency`` sessions start per ``identify_interval`` (5 s), one per
+        rate-limit key ``shard_id % max_concurrency``; beyond that it answers op 9 INVALID_SESSION.
+        Enforced only when ``server.identify_interval`` is set; a refusal is an ``identify_rate`` violation.
+        """
+        interval = self.server.identify_interval
+        key = shard[0] % max(1, self.server.max_concurrency)
+        now = self._now()
+        last = self._bucket_identified.get(key)
+        if interval is not None and last is not None and now - last < interval:
+            self.server._violate(
+                "identify_rate",
+                f"IDENTIFY of shard {list(shard)} {now - last:.2f}s after another of rate-limit key {key} "
+                f"(max_concurrency {self.server.max_concurrency}: one per {interval:g}s per key)",
+            )
+            return False
+        self._bucket_identified[key] = now
+        return True
+
+    def _note_duplicate_shard(self, new: Session) -> None:
+        """Two connected sessions carrying the same guilds: allowed by Discord (both get every event,
+        so a bot run twice answers twice), recorded as a ``duplicate_shard`` violation."""
+        for other in self.connected_sessions():
+            overlap = [g.id for g in self.server.guilds.values() if other.holds(g.id) and new.holds(g.id)]
+            if other.shard == new.shard or overlap:
+                self.server._violate(
+                    "duplicate_shard",
+                    f"shard {list(new.shard)} identified while a session on shard {list(other.shard)} is "
+                    f"connected: {len(overlap)} guild(s) get every event twice",
+                )
+                return
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         self.resume_payloads.append(data)
@@ -333,7 +430,7 @@ class Gateway:
             user_ids = {int(data["user_ids"])}
         for gid in guild_ids:
             guild = self.server.guilds.get(int(gid))
-            if guild is None:
+            if guild is None or not session.holds(guild.id):
                 continue
             members = [
                 m

@@ -164,6 +164,10 @@ class LiveControls(ServerState):
         """The sequence numbers the live sessions keep for a RESUME to replay, oldest first."""
         return [seq for session in self.gateway.live_sessions() for seq, _event, _data in session.buffer]
 
+    def connected_shards(self) -> list[tuple[int, int]]:
+        """``(shard_id, shard_count)`` of every connected session, sorted (an unsharded one is (0, 1))."""
+        return sorted(s.shard for s in self.gateway.connected_sessions())
+
     async def wait_until_connected(self, timeout: float = 10.0) -> None:
         await self.wait_for(
             lambda: bool(self.gateway.connected_sessions()), timeout=timeout, what="a gateway session"

@@ -21,14 +21,29 @@ _snowflake_lock = threading.Lock()
 _snowflake_state = {"last": 0}
 
 
-def snowflake() -> int:
-    """A unique, time-based Discord snowflake (discord.py derives created_at from it)."""
+def snowflake(*, shard: tuple[int, int] | None = None) -> int:
+    """A unique, time-based Discord snowflake (discord.py derives created_at from it).
+
+    ``shard=(shard_id, shard_count)``: an id whose guild Discord would serve on that shard
+    (:func:`shard_of`); its timestamp is then up to ``shard_count - 1`` ms ahead.
+    """
     with _snowflake_lock:
         now_ms = int(time.time() * 1000)
         candidate = ((now_ms - DISCORD_EPOCH_MS) << 22) | (1 << 17)
         value = max(candidate, _snowflake_state["last"] + 1)
+        if shard is not None:
+            shard_id, shard_count = shard
+            stamp = value >> 22
+            ahead = (shard_id - stamp) % shard_count
+            if ahead:
+                value = ((stamp + ahead) << 22) | (1 << 17)
         _snowflake_state["last"] = value
         return value
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard that carries a guild's events: ``(guild_id >> 22) % shard_count``, as Discord computes it."""
+    return (guild_id >> 22) % shard_count
 
 
 def utcnow_iso() -> str:
@@ -383,9 +398,18 @@ class FakeGuild:
         return data
 
 
-def new_guild(name: str, owner: FakeUser, *, everyone_permissions: int = int(DEFAULT_EVERYONE)) -> FakeGuild:
-    """A guild with its @everyone role (id == guild id); the owner is added as a member."""
-    gid = snowflake()
+def new_guild(
+    name: str,
+    owner: FakeUser,
+    *,
+    everyone_permissions: int = int(DEFAULT_EVERYONE),
+    shard: tuple[int, int] | None = None,
+) -> FakeGuild:
+    """A guild with its @everyone role (id == guild id); the owner is added as a member.
+
+    ``shard=(shard_id, shard_count)`` picks an id on that shard.
+    """
+    gid = snowflake(shard=shard)
     guild = FakeGuild(id=gid, name=name, owner_id=owner.id)
     guild.roles[gid] = FakeRole(
         id=gid, guild_id=gid, name="@everyone", permissions=everyone_permissions, position=0

@@ -17,7 +17,7 @@ from aiohttp import web
 from .driving import InteractionDriver
 from .faults import Fault
 from .live import LiveControls
-from .models import FakeGuild, FakeRole, FakeUser, new_guild, snowflake
+from .models import FakeGuild, FakeRole, FakeUser, new_guild, shard_of, snowflake
 from .permissions import DEFAULT_EVERYONE, Perm, as_int
 from .rest.routes import RestDispatch
 from .state import DEFAULT_TOKEN
@@ -129,13 +129,15 @@ class FakeDiscord(RestDispatch, InteractionDriver, LiveControls):
         owner: FakeUser | None = None,
         everyone_permissions: int | str | Iterable[str] = int(DEFAULT_EVERYONE),
         bot_permissions: int | str | Iterable[str] = int(BOT_ROLE_PERMISSIONS),
+        shard: tuple[int, int] | None = None,
     ) -> FakeGuild:
         """A guild with @everyone, the bot as a member holding a managed role named after the bot.
 
+        ``shard=(shard_id, shard_count)`` gives it an id Discord would serve on that shard.
         Setup-time: a bot that is already connected does not receive GUILD_CREATE (use ``add_guild``).
         """
         owner = owner or self.create_user(f"owner-of-{name.lower().replace(' ', '-')}")
-        guild = new_guild(name, owner, everyone_permissions=as_int(everyone_permissions))
+        guild = new_guild(name, owner, everyone_permissions=as_int(everyone_permissions), shard=shard)
         bot_role = guild.add_role(self.bot_user.username, bot_permissions, bot_id=self.bot_user.id)
         guild.add_member(self.bot_user, [bot_role])
         self.guilds[guild.id] = guild
@@ -146,6 +148,11 @@ class FakeDiscord(RestDispatch, InteractionDriver, LiveControls):
         guild = self.create_guild(name, **kwargs)
         await self.dispatch("GUILD_CREATE", self.guild_create_payload(guild))
         return guild
+
+    @staticmethod
+    def shard_of(guild: FakeGuild | int, shard_count: int) -> int:
+        """The shard that carries ``guild``'s events among ``shard_count``: ``(guild_id >> 22) % shard_count``."""
+        return shard_of(guild if isinstance(guild, int) else guild.id, shard_count)
 
     def populate_default(self) -> Any:
         """Build the standard test world (see world.py) and make alice/general the defaults."""

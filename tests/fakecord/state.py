@@ -93,6 +93,12 @@ class ServerState:
         self.dispatch_message_events = True
         self.guild_create_all_members = False
         self.check_violations_at_teardown = True
+        # Sharding (GET /gateway/bot, IDENTIFY)
+        self.recommended_shards = 1
+        self.max_concurrency = 1
+        self.identify_interval: float | None = None  # Discord: 5.0; None = the IDENTIFY rate is not enforced
+        self.max_guilds_per_shard = 2500
+        self.session_start_total = 1000
         # Counters
         self.global_429_count = 0
         self.route_429_count = 0

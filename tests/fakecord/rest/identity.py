@@ -47,16 +47,18 @@ class IdentityHandlers(ServerState):
         return Reply(200, {"url": self.gateway_url.rstrip("/")})
 
     async def _h_gateway_bot(self, req: Req) -> Reply:
+        """The recommended shard count and the session start limit (``recommended_shards``, ...)."""
+        started = len(self.gateway.identify_payloads)
         return Reply(
             200,
             {
                 "url": self.gateway_url.rstrip("/"),
-                "shards": 1,
+                "shards": self.recommended_shards,
                 "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 999,
-                    "reset_after": 0,
-                    "max_concurrency": 1,
+                    "total": self.session_start_total,
+                    "remaining": max(0, self.session_start_total - started),
+                    "reset_after": 86_400_000,
+                    "max_concurrency": self.max_concurrency,
                 },
             },
         )
