@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
+from bot.core.shards import parse_shard_ids, unique_ids
 from bot.core.times import parse_hhmm
 from bot.core.timezones import resolve_timezone
 from bot.core.urls import without_password
@@ -126,6 +127,25 @@ def _ids(r: _Reader, key: str, value: object) -> tuple[int, ...]:
             )
         out.append(item)
     return tuple(out)
+
+
+def _shard_ids(r: _Reader, key: str, value: object) -> tuple[int, ...]:
+    """Shard ids: a list of numbers (``[0, 1]``) or text (``"0,1"``, ``"0-3"``), each at most once."""
+    try:
+        if isinstance(value, str):
+            ids = parse_shard_ids(value)
+        elif isinstance(value, list) and all(
+            isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value
+        ):
+            ids = unique_ids(value)
+        else:
+            raise ValueError(f"must be shard numbers such as [0, 1] or '0-3', not {_kind(value)}")
+    except ValueError as exc:
+        message = str(exc)
+        raise r.fail(key, message if message.startswith("must") else f"is wrong: {message}") from None
+    if not ids:
+        raise r.fail(key, "must name at least one shard")
+    return ids
 
 
 def _channel_id(r: _Reader, key: str, value: object) -> int:
@@ -241,6 +261,10 @@ class DiscordConfig:
     api_base: str = field(default="", metadata=reads(_url(("http", "https"))))
     # "" = what Discord says; a test server's ws://127.0.0.1:PORT
     gateway_url: str = field(default="", metadata=reads(_url(("ws", "wss"))))
+    # None = Discord's recommended count (GET /gateway/bot); env SHARD_COUNT
+    shard_count: int | None = field(default=None, metadata=reads(_integer(1)))
+    # None = every shard of shard_count, in this process; env SHARD_IDS ("0,1" or "0-3")
+    shard_ids: tuple[int, ...] | None = field(default=None, metadata=reads(_shard_ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,6 +544,7 @@ def load_config(
         api_base=_env_url(environ, "DISCORD_API_BASE", ("http", "https"), discord.api_base),
         gateway_url=_env_url(environ, "DISCORD_GATEWAY_URL", ("ws", "wss"), discord.gateway_url),
     )
+    sections["discord"] = discord = _shards(where, environ, discord)
     if discord.sync == "guild" and not discord.guild_ids:
         raise ConfigError(f"{where}: discord.sync = 'guild' needs at least one id in discord.guild_ids")
     data: DataConfig = sections["data"]
@@ -535,6 +560,34 @@ def load_config(
 
     token = environ.get("DISCORD_TOKEN", "").strip() or None
     return Config(**sections, token=token, database_password=password or None, source=path)
+
+
+SHARD_ENV = {"shard_count": "SHARD_COUNT", "shard_ids": "SHARD_IDS"}
+_FIELDS = {f.name: f for f in dataclasses.fields(DiscordConfig)}
+
+
+def _shards(where: str, environ: Mapping[str, str], discord: DiscordConfig) -> DiscordConfig:
+    """``shard_count`` and ``shard_ids`` with SHARD_COUNT and SHARD_IDS over the file, checked together."""
+    values: dict[str, Any] = {}
+    for key, name in SHARD_ENV.items():
+        text = environ.get(name, "").strip()
+        if not text:
+            continue
+        reader = _Reader(name, "discord", Path())
+        raw: object = int(text) if key == "shard_count" and text.lstrip("-").isdigit() else text
+        values[key] = _FIELDS[key].metadata["check"](reader, key, raw)
+    discord = dataclasses.replace(discord, **values)
+    count, ids = discord.shard_count, discord.shard_ids
+    if ids is not None and count is None:
+        raise ConfigError(
+            f"{where}: discord.shard_ids needs discord.shard_count (SHARD_COUNT), the number of shards in all"
+        )
+    if ids is not None and count is not None and ids[-1] >= count:
+        raise ConfigError(
+            f"{where}: discord.shard_ids names shard {ids[-1]}, but with discord.shard_count = {count} "
+            f"the shards are 0 to {count - 1}"
+        )
+    return discord
 
 
 def _storage(where: str, base: Path, storage: StorageConfig, table: Mapping[str, Any]) -> StorageConfig:

@@ -174,7 +174,8 @@ def test_token_and_urls_from_the_environment_override_the_file(tmp_path: Path) -
 
 def test_token_is_never_read_from_the_file(tmp_path: Path) -> None:
     assert error(tmp_path, '[discord]\ntoken = "secret"\n') == (
-        "config.toml: unknown key discord.token (known: sync, guild_ids, api_base, gateway_url)"
+        "config.toml: unknown key discord.token (known: sync, guild_ids, api_base, gateway_url, shard_count, "
+        "shard_ids)"
     )
 
 

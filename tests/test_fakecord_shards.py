@@ -20,7 +20,9 @@ from fakecord import FakeDiscord, FakeGuild, shard_of
 class ShardedTiny(discord.AutoShardedClient):
     """A minimal sharded client with one global command, /where, that says which client answered."""
 
-    def __init__(self, name: str, *, shard_count: int | None = None, shard_ids: list[int] | None = None) -> None:
+    def __init__(
+        self, name: str, *, shard_count: int | None = None, shard_ids: list[int] | None = None
+    ) -> None:
         super().__init__(
             intents=discord.Intents(guilds=True),
             shard_count=shard_count,
@@ -162,7 +164,9 @@ async def test_a_shard_outside_the_count_is_closed_with_4010(
     assert closed.value.code == 4010
 
 
-async def test_too_many_guilds_on_one_shard_is_closed_with_4011(fake_discord: FakeDiscord, run_bot: Any) -> None:
+async def test_too_many_guilds_on_one_shard_is_closed_with_4011(
+    fake_discord: FakeDiscord, run_bot: Any
+) -> None:
     fake_discord.max_guilds_per_shard = 2
     guilds_on(fake_discord, 2, per_shard=2)  # 5 guilds: 2 + 3 over two shards
     client = ShardedTiny("one", shard_count=1)

@@ -151,7 +151,7 @@ class FakeDiscord(RestDispatch, InteractionDriver, LiveControls):
 
     @staticmethod
     def shard_of(guild: FakeGuild | int, shard_count: int) -> int:
-        """The shard that carries ``guild``'s events among ``shard_count``: ``(guild_id >> 22) % shard_count``."""
+        """The shard that carries ``guild``'s events among ``shard_count`` (``(guild_id >> 22) % count``)."""
         return shard_of(guild if isinstance(guild, int) else guild.id, shard_count)
 
     def populate_default(self) -> Any:
