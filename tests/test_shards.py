@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import ConfigError, load_config
 from bot.core.shards import Shards, parse_shard_ids, shard_of
+from bot.discordbot.identify import IdentifyGate
 
 GUILD = 81384788765712384  # the Discord API server: id >> 22 = 19403645698
 
@@ -141,3 +142,27 @@ def test_every_shard_error_is_one_line_naming_the_key(
     tmp_path: Path, toml: str | None, env: dict[str, str], message: str
 ) -> None:
     assert error(tmp_path, toml, env).startswith(message)
+
+
+# ------------------------------------------------------------------------------------------- IDENTIFY pacing
+
+
+async def test_the_identify_gate_waits_only_for_a_busy_rate_limit_key() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    gate = IdentifyGate(5.0, max_concurrency=2, margin=0.0, monotonic=lambda: now[0], sleep=sleep)
+    assert [await gate.wait(0), await gate.wait(1)] == [0.0, 0.0]  # two keys: both at once
+    assert await gate.wait(2) == 5.0  # key 0 again: the rest of its 5 s
+    assert await gate.wait(3) == 0.0  # key 1 identified 5 s ago
+    now[0] += 1.0
+    assert await gate.wait(0) == 4.0
+    assert slept == [5.0, 4.0]
+    gate.max_concurrency = 0  # what an odd answer from Discord would set: treated as 1
+    assert gate.max_concurrency == 1
+    assert gate.key(7) == 0
+    assert await IdentifyGate(0.0).wait(0) == 0.0

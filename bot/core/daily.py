@@ -15,6 +15,9 @@ Exactly-once protocol, per due (channel, local date):
    after a per-subscription backoff (30 s doubling up to 30 min, reset by a success; see
    :mod:`bot.core.retries`), with one log line for the first failure and then summaries.
 
+With several processes (shards), each posts only the subscriptions of the servers its shards carry:
+``owns(guild_id)`` filters the due subscriptions (:mod:`bot.core.shards`).
+
 A restart between "time reached" and "posted" posts once when the bot is back the same local
 day; a missed day is not posted later, and a day before the subscription's first date
 (``starts_on``) is never posted (see :func:`bot.core.schedule.due_local_date`).
@@ -28,6 +31,7 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -120,6 +124,7 @@ class DailyScheduler:
         *,
         max_concurrency: int = 5,
         post_timeout: float | None = DEFAULT_POST_TIMEOUT,
+        owns: Callable[[int], bool] | None = None,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
@@ -128,6 +133,7 @@ class DailyScheduler:
         self._clock = clock
         self._max_concurrency = max_concurrency
         self._post_timeout = post_timeout
+        self._owns = owns  # guild id -> posted by this process? (None: every guild)
         self._run_lock = asyncio.Lock()
         self.retries = PostRetries()
 
@@ -141,6 +147,8 @@ class DailyScheduler:
             now = self._clock.now()
             due: list[tuple[Subscription, dt.date]] = []
             for sub in await self._store.all_active():
+                if self._owns is not None and not self._owns(sub.guild_id):
+                    continue  # another process's shard posts it
                 try:
                     local_date = await self._due(sub, now)
                 except Exception:

@@ -5,6 +5,10 @@ subscription store, made from the database unless given), so tests build it with
 a temporary database, short timeouts, and a store that fails on demand. ``setup_hook`` loads the
 cogs and syncs the command tree only when it changed since the last sync.
 
+The bot is an ``AutoShardedBot``: it runs the shards ``discord.shard_ids`` of ``discord.shard_count``
+(all of them when only the count is set), or, with neither set, as many shards as Discord recommends,
+all in this process. It owns the servers of its shards (:meth:`ArtsakhBot.owns_guild`).
+
 Cogs are extensions (a module with ``async def setup(bot)``). The default set is
 :data:`CORE_EXTENSIONS` plus any of :data:`OPTIONAL_EXTENSIONS` that exist, so the daily-post
 and admin cogs plug in by adding their module.
@@ -12,7 +16,6 @@ and admin cogs plug in by adding their module.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import importlib.util
 import logging
@@ -30,9 +33,11 @@ from bot.core.engine import QueryEngine
 from bot.core.i18n import _
 from bot.core.image_dataset import ImageSync
 from bot.core.reloading import DataStore
+from bot.core.shards import Shards
 from bot.core.subscriptions import SubscriptionStore
 from bot.discordbot.cooldowns import Cooldowns
 from bot.discordbot.errors import BotTree
+from bot.discordbot.identify import IdentifyGate
 from bot.discordbot.language import current_settings
 from bot.discordbot.replay import Ask, KeptAsks
 from bot.discordbot.respond import send_answer
@@ -90,8 +95,8 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 
-class ArtsakhBot(commands.Bot):
-    """The bot: slash commands only, the guilds intent only, no mentions ever."""
+class ArtsakhBot(commands.AutoShardedBot):
+    """The bot: slash commands only, the guilds intent only, no mentions ever; its own shards."""
 
     def __init__(
         self,
@@ -120,6 +125,9 @@ class ArtsakhBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
             heartbeat_timeout=heartbeat_timeout,
             max_messages=None,  # slash commands only: no message cache to fill
+            shard_count=config.discord.shard_count,  # None: Discord's recommended count
+            # None: every shard of the count (discord.py's annotation says list only)
+            shard_ids=list(config.discord.shard_ids) if config.discord.shard_ids is not None else None,  # type: ignore[arg-type]
         )
         self.config = config
         self.clock = clock
@@ -134,6 +142,7 @@ class ArtsakhBot(commands.Bot):
         # long questions are kept in memory for their buttons (short ones live in the custom id)
         self.kept_asks = KeptAsks(config.answers.max_live_views)
         self.reidentify_delay = reidentify_delay
+        self.identify_gate = IdentifyGate(reidentify_delay)
         self.sync_on_start = sync_on_start
         self.cooldowns = Cooldowns(
             config.cooldowns.commands_per_window, config.cooldowns.window_seconds, clock
@@ -228,15 +237,51 @@ class ArtsakhBot(commands.Bot):
         )
         return self.sync_results
 
+    @property
+    def owned_shards(self) -> Shards | None:
+        """The shards this process runs, once it knows the count (at connect); None before."""
+        count: int | None = self.shard_count  # discord.py annotates it int; it is None until connect
+        if count is None:
+            return None
+        ids = self.shard_ids if self.shard_ids is not None else range(count)
+        return Shards(count, frozenset(ids))
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """True when this process's shards carry ``guild_id`` (its daily posts too); False before connect."""
+        shards = self.owned_shards
+        return shards is not None and shards.owns(guild_id)
+
+    async def launch_shards(self) -> None:
+        """Ask Discord for the IDENTIFY concurrency (and the shard count when unset), then connect.
+
+        ``GET /gateway/bot`` gives both. discord.py would then connect to the gateway URL Discord
+        names; this connects to ``DiscordWebSocket.DEFAULT_GATEWAY`` (Discord's, or
+        ``discord.gateway_url``), as an unsharded client does.
+        """
+        if self.is_closed():
+            return
+        recommended, _url, limits = await self.http.get_bot_gateway()
+        self.identify_gate.max_concurrency = int(limits.get("max_concurrency") or 1)
+        count: int | None = self.shard_count  # None when not configured
+        if count is None:
+            self.shard_count = recommended
+        await super().launch_shards()
+
     async def on_ready(self) -> None:
         """Say clearly that the bot is up."""
-        log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+        shards = self.owned_shards
+        where = f" on {shards.label}" if shards is not None else ""
+        log.info("Ready as %s in %d guilds%s", self.user, len(self.guilds), where)
 
     async def on_resumed(self) -> None:
         """Note a resumed gateway session."""
         log.info("Gateway session resumed")
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        """Wait before re-identifying (Discord asks for it); tests set the delay to 0."""
-        if not initial and self.reidentify_delay > 0:
-            await asyncio.sleep(self.reidentify_delay)
+        """Wait until Discord lets this shard IDENTIFY (:mod:`bot.discordbot.identify`).
+
+        Tests set the interval (``reidentify_delay``) to 0.
+        """
+        waited = await self.identify_gate.wait(shard_id or 0)
+        if waited:
+            log.info("Shard %s waited %.1f s to identify", shard_id, waited)

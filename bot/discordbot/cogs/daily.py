@@ -131,7 +131,11 @@ class DailyCog(commands.Cog, name="Daily"):
         self.store = bot.subscriptions
         self.poster = DiscordPoster(bot, self.store)
         self.scheduler = DailyScheduler(
-            self.store, self.poster, bot.clock, max_concurrency=bot.config.daily.max_concurrency
+            self.store,
+            self.poster,
+            bot.clock,
+            max_concurrency=bot.config.daily.max_concurrency,
+            owns=bot.owns_guild,  # only the servers of this process's shards
         )
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

@@ -31,9 +31,14 @@ class HealthCog(commands.Cog, name="Health"):
         self._task: asyncio.Task[None] | None = None
 
     def is_connected(self) -> bool:
-        """True while the gateway session is up (after READY or RESUMED, until a disconnect)."""
-        ws = self.bot.ws
-        return self.connected and not self.bot.is_closed() and ws is not None and ws.open
+        """True while every shard's gateway session is up (after READY or RESUMED, until a disconnect)."""
+        shards = self.bot.shards
+        return (
+            self.connected
+            and not self.bot.is_closed()
+            and bool(shards)
+            and not any(shard.is_closed() for shard in shards.values())
+        )
 
     async def beat(self) -> bool:
         """Write the heartbeat now if connected; True when written."""

@@ -59,7 +59,10 @@ AnyCommand = app_commands.Command[Any, ..., Any]
 COMMAND_ID_CACHE = 512  # servers whose command ids are remembered
 
 
-def help_examples(bot: commands.Bot) -> dict[str, str]:
+AnyBot = commands.Bot | commands.AutoShardedBot  # the bot itself is sharded; tests use plain ones too
+
+
+def help_examples(bot: AnyBot) -> dict[str, str]:
     """Every cog's ``help_examples`` (qualified command name → example), merged."""
     merged: dict[str, str] = {}
     for cog in bot.cogs.values():
@@ -113,7 +116,7 @@ def _may_use(command: AnyCommand, permissions: discord.Permissions | None) -> bo
 
 
 def help_answer(
-    bot: commands.Bot,
+    bot: AnyBot,
     guild: discord.abc.Snowflake | None,
     *,
     moderator: bool = False,
