@@ -320,6 +320,11 @@ def _inside(r: Reading) -> str:
             f"{kinds.get('pipe', 0):>5} {idle + busy:>5}")  # fmt: skip
 
 
+def sockets(r: Reading) -> int:
+    """Open sockets: the gateway and the HTTP connections kept alive (as many as answers were in flight)."""
+    return int(r.inside["descriptors"].get("socket", 0)) if r.inside else 0
+
+
 def report(result: Any, kept: int, total: int, trace: list[str]) -> int:
     """Print the readings and the goals beside what was measured; 0 when every goal is met."""
     readings, idle, busy, violations = result
@@ -340,7 +345,7 @@ def report(result: Any, kept: int, total: int, trace: list[str]) -> int:
     per = BATCH
     rss_growth = slope([(r.requests / per, r.rss_mb) for r in warm])
     thread_growth = slope([(r.requests / per, float(r.threads)) for r in warm])
-    file_growth = slope([(r.requests / per, float(r.files)) for r in warm])
+    file_growth = slope([(r.requests / per, float(r.files - sockets(r))) for r in warm])
     peak = max(r.rss_mb for r in run)
     errors = run[-1].errors
     caps_met = filled.inside is not None and full(filled.inside)
@@ -350,7 +355,9 @@ def report(result: Any, kept: int, total: int, trace: list[str]) -> int:
         ("RSS growth per 1,000 requests", f"<= {GOAL_RSS_MB_PER_1000} MB", f"{rss_growth:+.2f} MB",
          rss_growth <= GOAL_RSS_MB_PER_1000),
         ("Thread growth per 1,000", "0", f"{thread_growth:+.2f}", abs(thread_growth) < 0.05),
-        ("Open-file growth per 1,000", "0", f"{file_growth:+.2f}", abs(file_growth) < 0.05),
+        ("Files and pipes, growth per 1,000", "0", f"{file_growth:+.2f}", abs(file_growth) < 0.05),
+        ("Sockets after idle vs start", f"<= {sockets(start)}",
+         f"{sockets(idle)} (busy peak {max(sockets(r) for r in run)})", sockets(idle) <= sockets(start)),
         ("RSS after idle vs busy peak", "<= peak+1", f"{idle.rss_mb - peak:+.1f} MB",
          idle.rss_mb - peak <= GOAL_IDLE_OVER_PEAK_MB),
         ("Long questions kept at the end", f"<= {MAX_LIVE_VIEWS:,}", f"{kept:,}", kept <= MAX_LIVE_VIEWS),

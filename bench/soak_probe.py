@@ -107,7 +107,7 @@ def _where(trace: tracemalloc.StatisticDiff, root: str) -> str:
 class HeapTrace:
     """tracemalloc snapshots in the bot's process, diffed: what grew, and who holds it."""
 
-    def __init__(self, frames: int = 30) -> None:
+    def __init__(self, frames: int = 12) -> None:
         tracemalloc.start(frames)
         self.snapshots: dict[str, tracemalloc.Snapshot] = {}
         self.types: dict[str, Counter[str]] = {}
