@@ -62,8 +62,18 @@ def shared_pool() -> ProcessPoolExecutor:
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         context = multiprocessing.get_context(method)
         _POOL = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
     return _POOL
+
+
+@atexit.register
+def _shut_down_pool() -> None:
+    """At exit, stop the pool in use then.
+
+    One hook for every pool: a hook per pool would keep each replaced pool (a worker that died),
+    its queues and its thread alive until exit.
+    """
+    if _POOL is not None:
+        _POOL.shutdown(wait=False, cancel_futures=True)
 
 
 def _reset_pool(broken: Executor) -> None:
@@ -139,6 +149,7 @@ class PictureService:
         except BrokenProcessPool:
             log.warning("The rendering process died; starting a new one for the next picture")
             _reset_pool(pool)
+            del pool  # the error's traceback keeps this frame: it must not keep the dead pool too
             raise
         picture = Picture(file_name(data), png, time.perf_counter() - started)
         self.renders += 1

@@ -1,0 +1,48 @@
+"""The rendering pool: a worker that dies is replaced, and the pool it leaves behind is freed.
+
+The pictures are drawn in a process pool (:mod:`bot.pictures.service`). When its worker dies
+(killed, out of memory, a crash in a native library) the pool is broken: the next picture fails
+with its text answer still sent, and a new pool starts. The broken pool must go away with its
+queues, pipes and thread; one kept per death adds up over a long-running bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import signal
+import weakref
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from bot.core.figures import YearCounts
+from bot.pictures import service
+
+DEATHS = 3
+
+
+async def kill_worker(pool: ProcessPoolExecutor) -> None:
+    """Start the pool's worker, then kill it as the kernel's OOM killer would."""
+    pid = await asyncio.get_running_loop().run_in_executor(pool, os.getpid)
+    os.kill(pid, signal.SIGKILL)
+
+
+async def test_a_pool_whose_worker_died_is_freed_once_replaced(tmp_path: Path) -> None:
+    pictures = service.PictureService(tmp_path)
+    data = YearCounts("Acts per year", "v1", (2020,), (), 0)
+    engine = object()
+    replaced: list[weakref.ref[ProcessPoolExecutor]] = []
+    for death in range(DEATHS):
+        pool = service.shared_pool()
+        replaced.append(weakref.ref(pool))
+        await kill_worker(pool)
+        del pool
+        with pytest.raises(BrokenProcessPool):
+            await pictures.picture(engine, "v1", ("stats", death), data)
+        assert service.shared_pool() is not replaced[-1]()  # the next picture gets a new pool
+    gc.collect()
+    assert [ref() for ref in replaced] == [None] * DEATHS  # no broken pool is kept alive
