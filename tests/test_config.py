@@ -21,7 +21,7 @@ def load(tmp_path: Path, toml: str | None = None, env: dict[str, str] | None = N
     return load_config(path, env or {}, dotenv_path=None, cwd=tmp_path)
 
 
-def error(tmp_path: Path, toml: str, env: dict[str, str] | None = None) -> str:
+def error(tmp_path: Path, toml: str | None, env: dict[str, str] | None = None) -> str:
     with pytest.raises(ConfigError) as info:
         load(tmp_path, toml, env)
     message = str(info.value)

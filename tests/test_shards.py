@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_config import error
+from test_config import load as load_config_file
 
-from bot.config import ConfigError, load_config
 from bot.core.shards import Shards, parse_shard_ids, shard_of
 from bot.discordbot.identify import IdentifyGate
 
@@ -62,20 +63,9 @@ def test_shard_ids_refused_with_a_reason(text: str, reason: str) -> None:
 
 
 def load(tmp_path: Path, toml: str | None = None, env: dict[str, str] | None = None) -> tuple[object, object]:
-    path = None
-    if toml is not None:
-        path = tmp_path / "config.toml"
-        path.write_text(toml, encoding="utf-8")
-    discord = load_config(path, env or {}, dotenv_path=None, cwd=tmp_path).discord
+    """(shard_count, shard_ids) as read from ``toml`` and ``env``."""
+    discord = load_config_file(tmp_path, toml, env).discord
     return discord.shard_count, discord.shard_ids
-
-
-def error(tmp_path: Path, toml: str | None, env: dict[str, str] | None = None) -> str:
-    with pytest.raises(ConfigError) as info:
-        load(tmp_path, toml, env)
-    message = str(info.value)
-    assert "\n" not in message
-    return message
 
 
 def test_neither_set_means_discords_recommended_count_in_one_process(tmp_path: Path) -> None:
