@@ -22,11 +22,36 @@ from .interactions import (
     nest_options,
     walk_command,
 )
-from .models import FakeChannel, FakeGuild, FakeMember, FakeMessage, FakeRole, FakeUser, snowflake
+from .models import (
+    FakeChannel,
+    FakeGuild,
+    FakeMember,
+    FakeMessage,
+    FakePrivateChannel,
+    FakeRole,
+    FakeUser,
+    snowflake,
+)
 from .permissions import Perm
 from .state import ServerState
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+#: Interaction contexts and installation types (Discord's ``context`` and ``integration_types``).
+CONTEXT_GUILD, CONTEXT_BOT_DM, CONTEXT_PRIVATE_CHANNEL = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
+#: ``app_permissions`` where the bot is not a member: what Discord reports for DMs and group DMs
+#: (ATTACH_FILES, EMBED_LINKS, MENTION_EVERYONE; USE_EXTERNAL_EMOJIS too in the bot's own DM).
+PRIVATE_APP_PERMISSIONS = int(Perm.ATTACH_FILES | Perm.EMBED_LINKS | Perm.MENTION_EVERYONE)
+
+
+class Place:
+    """Where an interaction happens: the guild (None in a DM or group DM), the channel, the context
+    and the installation that authorises the app there."""
+
+    def __init__(self, guild: FakeGuild | None, channel: FakeChannel, context: int, install: int) -> None:
+        self.guild, self.channel, self.context, self.install = guild, channel, context, install
+        self.owners: dict[str, str] = {}  # authorizing_integration_owners, when an earlier one fixed them
 
 
 class InteractionDriver(ServerState):
@@ -44,13 +69,20 @@ class InteractionDriver(ServerState):
         locale: str = "en-US",
         permissions: int | None = None,
         check_permissions: bool = True,
+        install: str | None = None,
     ) -> InteractionResult:
         """Invoke a synced slash command ("name" or "group sub") as ``user``; wait for the response.
 
+        ``channel`` may be a DM with the bot (``server.dm_channel(user)``), a group DM
+        (``server.create_group_dm``) or a channel of a guild the bot is not in. ``install`` is
+        "guild" or "user": which installation authorises the app; by default the guild's where the
+        bot is a member, else the user's. A command the Discord client would not offer there (its
+        ``contexts`` / ``integration_types``) raises ``CommandNotAvailable``.
         Option values are typed from the synced schema. Returns when the bot acknowledged, the 3 s
         deadline passed (``timed_out``, violation recorded), or a rejected callback was not retried.
         """
         who, guild, chan = self._resolve_context(user, guild, channel)
+        place = self._place(who, guild, chan, install)
         data, _ = self._command_data(
             name,
             options,
@@ -60,9 +92,16 @@ class InteractionDriver(ServerState):
             attachments=attachments,
             check_permissions=check_permissions,
             permissions=permissions,
+            place=place,
         )
         return await self._run_interaction(
-            INTERACTION_COMMAND, name, (who, guild, chan), data, locale=locale, permissions=permissions
+            INTERACTION_COMMAND,
+            name,
+            (who, guild, chan),
+            data,
+            locale=locale,
+            permissions=permissions,
+            place=place,
         )
 
     async def autocomplete(
@@ -75,13 +114,15 @@ class InteractionDriver(ServerState):
         guild: FakeGuild | None = None,
         channel: FakeChannel | str | None = None,
         locale: str = "en-US",
+        install: str | None = None,
     ) -> list[dict[str, Any]]:
         """Send an autocomplete interaction with ``focused`` as the typed option; return the accepted choices.
 
         [] when unanswered or rejected (both recorded as violations); ``server.interactions[-1]`` has details.
         """
         who, guild, chan = self._resolve_context(user, guild, channel)
-        data, option_type = self._command_data(name, options, who, guild, chan, focused=focused)
+        place = self._place(who, guild, chan, install)
+        data, option_type = self._command_data(name, options, who, guild, chan, focused=focused, place=place)
         result = await self._run_interaction(
             INTERACTION_AUTOCOMPLETE,
             f"{name} [{focused}]",
@@ -90,6 +131,7 @@ class InteractionDriver(ServerState):
             locale=locale,
             permissions=None,
             option_type=option_type,
+            place=place,
         )
         return list(result.choices or [])
 
@@ -132,6 +174,7 @@ class InteractionDriver(ServerState):
             locale=locale,
             permissions=None,
             message=msg,
+            place=self._place_of(msg, who, guild, chan),
         )
 
     async def submit_modal(
@@ -174,6 +217,7 @@ class InteractionDriver(ServerState):
             locale=locale,
             permissions=None,
             message=source,
+            place=self._place(who, guild, chan, self._install_name(result)),
         )
 
     def expire_interaction(self, result: InteractionResult) -> None:
@@ -185,9 +229,17 @@ class InteractionDriver(ServerState):
         user: FakeUser | FakeMember | str | None,
         guild: FakeGuild | None,
         channel: FakeChannel | str | None,
-    ) -> tuple[FakeUser, FakeGuild, FakeChannel]:
+    ) -> tuple[FakeUser, FakeGuild | None, FakeChannel]:
+        if isinstance(channel, FakePrivateChannel):
+            who = self.resolve_user(user) if user is not None else channel.recipients[0]
+            if who.id not in {u.id for u in channel.recipients}:
+                kind = "DM" if channel.type == 1 else "group DM"
+                raise CommandNotAvailable(f"{who.username} is not in that {kind}")
+            return who, None, channel
         if channel is not None:
             chan = self.resolve_channel(channel) if not isinstance(channel, FakeChannel) else channel
+            if isinstance(chan, FakePrivateChannel):
+                return self._resolve_context(user, None, chan)
             guild = chan.guild
         else:
             guild = guild or self.guild
@@ -205,20 +257,104 @@ class InteractionDriver(ServerState):
             raise CommandNotAvailable(f"{who.username} is not a member of {guild.name}")
         return who, guild, chan
 
+    def _place(self, who: FakeUser, guild: FakeGuild | None, chan: FakeChannel, install: str | None) -> Place:
+        """The context and the authorising installation, checked as Discord would: an app the user
+        installed works anywhere; a guild's installation only in that guild and in the bot's DM."""
+        if install not in (None, "guild", "user"):
+            raise ValueError(f"install is 'guild' or 'user', not {install!r}")
+        if guild is not None:
+            bot_in = self.bot_user.id in guild.members
+            kind = GUILD_INSTALL if (install or ("guild" if bot_in else "user")) == "guild" else USER_INSTALL
+            if kind == GUILD_INSTALL and not bot_in:
+                raise CommandNotAvailable(f"{guild.name} has not added the app: only a user install works")
+            return Place(guild, chan, CONTEXT_GUILD, kind)
+        if chan.type == 1:
+            return Place(None, chan, CONTEXT_BOT_DM, GUILD_INSTALL if install == "guild" else USER_INSTALL)
+        if install == "guild":
+            raise CommandNotAvailable("a guild installation does not reach a group DM")
+        return Place(None, chan, CONTEXT_PRIVATE_CHANNEL, USER_INSTALL)
+
+    def _install_name(self, result: InteractionResult) -> str:
+        owners = result.payload.get("authorizing_integration_owners") or {}
+        return "user" if str(USER_INSTALL) in owners and str(GUILD_INSTALL) not in owners else "guild"
+
+    def _place_of(self, msg: FakeMessage, who: FakeUser, guild: FakeGuild | None, chan: FakeChannel) -> Place:
+        """A component's place: the same installation as the interaction that made the message."""
+        source = self._interactions.get(msg.interaction_id) if msg.interaction_id is not None else None
+        if source is None:
+            return self._place(who, guild, chan, None)
+        place = self._place(who, guild, chan, self._install_name(source))
+        place.owners = dict(source.payload.get("authorizing_integration_owners") or {})
+        return place
+
+    def _owners(self, who: FakeUser, place: Place) -> dict[str, str]:
+        if place.owners:
+            return dict(place.owners)
+        if place.install == USER_INSTALL:
+            return {str(USER_INSTALL): str(who.id)}
+        return {str(GUILD_INSTALL): str(place.guild.id) if place.guild is not None else "0"}
+
+    def _check_offered(self, cmd: Mapping[str, Any], place: Place) -> None:
+        """Raise CommandNotAvailable where the Discord client would not offer ``cmd``."""
+        if cmd.get("guild_id") and (place.guild is None or int(cmd["guild_id"]) != place.guild.id):
+            raise CommandNotAvailable(f"/{cmd['name']} is a command of another guild")
+        installs = cmd.get("integration_types")
+        installs = [GUILD_INSTALL] if installs is None else [int(i) for i in installs]
+        if place.install not in installs:
+            raise CommandNotAvailable(
+                f"/{cmd['name']} is not offered by a {'user' if place.install else 'guild'} install "
+                f"(integration_types {installs})"
+            )
+        contexts = cmd.get("contexts")
+        if contexts is None:
+            dms = cmd.get("dm_permission") is not False
+            contexts = [CONTEXT_GUILD, CONTEXT_BOT_DM] if dms else [CONTEXT_GUILD]
+        if place.context not in [int(c) for c in contexts]:
+            raise CommandNotAvailable(
+                f"/{cmd['name']} is not offered in context {place.context} (contexts {contexts})"
+            )
+
     def _interaction_payload(
         self,
         itype: int,
         who: FakeUser,
-        guild: FakeGuild,
+        guild: FakeGuild | None,
         chan: FakeChannel,
         data: dict[str, Any],
         *,
         locale: str,
         permissions: int | None,
+        place: Place,
         message: FakeMessage | None = None,
     ) -> tuple[int, str, dict[str, Any]]:
         iid = snowflake()
         token = "aW50ZXJhY3Rpb24." + secrets.token_urlsafe(32)
+        if guild is None:
+            # a DM or group DM: `user`, not `member`; no guild_id, guild or guild_locale
+            app_perms = PRIVATE_APP_PERMISSIONS
+            if place.context == CONTEXT_BOT_DM:
+                app_perms |= int(Perm.USE_EXTERNAL_EMOJIS)
+            payload = {
+                "id": str(iid),
+                "application_id": str(self.application_id),
+                "type": itype,
+                "token": token,
+                "version": 1,
+                "channel_id": str(chan.id),
+                "channel": chan.to_dict(),
+                "user": who.to_dict(),
+                "locale": locale,
+                "app_permissions": str(app_perms),
+                "entitlements": [],
+                "entitlement_sku_ids": [],
+                "authorizing_integration_owners": self._owners(who, place),
+                "context": place.context,
+                "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+                "data": data,
+            }
+            if message is not None:
+                payload["message"] = self._message_dict(message)
+            return iid, token, payload
         perms = permissions if permissions is not None else guild.channel_permissions(chan, who)
         member = guild.members[who.id].to_dict()
         member["permissions"] = str(perms)
@@ -237,11 +373,15 @@ class InteractionDriver(ServerState):
             "member": member,
             "locale": locale,
             "guild_locale": guild.locale,
-            "app_permissions": str(guild.channel_permissions(chan, self.bot_user)),
+            "app_permissions": str(
+                guild.channel_permissions(chan, self.bot_user)
+                if self.bot_user.id in guild.members
+                else PRIVATE_APP_PERMISSIONS | int(Perm.USE_EXTERNAL_EMOJIS)
+            ),
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "authorizing_integration_owners": {"0": str(guild.id)},
-            "context": 0,
+            "authorizing_integration_owners": self._owners(who, place),
+            "context": CONTEXT_GUILD,
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
             "data": data,
         }
@@ -260,6 +400,7 @@ class InteractionDriver(ServerState):
         permissions: int | None,
         message: FakeMessage | None = None,
         option_type: int | None = None,
+        place: Place,
     ) -> InteractionResult:
         who, guild, chan = ctx
         if not self.gateway.sessions_for(guild.id):
@@ -270,7 +411,15 @@ class InteractionDriver(ServerState):
                 )
             raise RuntimeError("fakecord: no bot session on the gateway (is the bot running? use run_bot)")
         iid, token, payload = self._interaction_payload(
-            itype, who, guild, chan, data, locale=locale, permissions=permissions, message=message
+            itype,
+            who,
+            guild,
+            chan,
+            data,
+            locale=locale,
+            permissions=permissions,
+            place=place,
+            message=message,
         )
         loop = asyncio.get_running_loop()
         now = loop.time()
@@ -281,7 +430,7 @@ class InteractionDriver(ServerState):
             type=itype,
             name=name,
             user_id=who.id,
-            guild_id=guild.id,
+            guild_id=guild.id if guild is not None else None,
             channel_id=chan.id,
             created=now,
             deadline=now + self.interaction_deadline,
@@ -339,9 +488,10 @@ class InteractionDriver(ServerState):
         name: str,
         options: Mapping[str, Any] | None,
         who: FakeUser,
-        guild: FakeGuild,
+        guild: FakeGuild | None,
         chan: FakeChannel,
         *,
+        place: Place,
         attachments: Mapping[str, AttachmentSpec] | None = None,
         focused: str | None = None,
         check_permissions: bool = True,
@@ -350,8 +500,9 @@ class InteractionDriver(ServerState):
         parts = name.split()
         if not parts:
             raise ValueError("empty command name")
-        cmd = self.find_command(parts[0], guild)
-        if check_permissions and cmd.get("default_member_permissions") is not None:
+        cmd = self.find_command_in(parts[0], guild)
+        self._check_offered(cmd, place)
+        if guild is not None and check_permissions and cmd.get("default_member_permissions") is not None:
             needed = int(cmd["default_member_permissions"])
             have = permissions if permissions is not None else guild.channel_permissions(chan, who)
             if needed == 0 or ((have & needed) != needed and not have & Perm.ADMINISTRATOR):

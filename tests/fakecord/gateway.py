@@ -315,7 +315,7 @@ class Gateway:
         session = Session(
             id=secrets.token_hex(16), token=str(data["token"]), intents=intents, shard=shard
         )
-        guilds = [g for g in self.server.guilds.values() if session.holds(g.id)]
+        guilds = [g for g in self.server.bot_guilds() if session.holds(g.id)]
         if len(guilds) > self.server.max_guilds_per_shard:
             conn.closed_by_server = 4011
             await conn.ws.close(code=4011, message=b"Sharding required.")

@@ -180,7 +180,9 @@ def nest_options(nesting: list[tuple[int, str]], leaf: list[dict[str, Any]]) -> 
 class OptionBuilder:
     """Types option values from the schema and fills ``resolved`` like Discord."""
 
-    def __init__(self, server: ServerState, guild: FakeGuild, channel: FakeChannel, user: FakeUser) -> None:
+    def __init__(
+        self, server: ServerState, guild: FakeGuild | None, channel: FakeChannel, user: FakeUser
+    ) -> None:
         self.server = server
         self.guild = guild
         self.channel = channel
@@ -192,8 +194,8 @@ class OptionBuilder:
 
     def add_user(self, user: FakeUser) -> None:
         self._res("users")[str(user.id)] = user.to_dict()
-        member = self.guild.members.get(user.id)
-        if member is not None:
+        member = self.guild.members.get(user.id) if self.guild is not None else None
+        if member is not None and self.guild is not None:
             mdata = member.to_dict(with_user=False)
             mdata["permissions"] = str(self.guild.channel_permissions(self.channel, user))
             self._res("members")[str(user.id)] = mdata
@@ -202,6 +204,10 @@ class OptionBuilder:
         self._res("roles")[str(role.id)] = role.to_dict()
 
     def add_channel(self, channel: FakeChannel) -> None:
+        if self.guild is None:
+            perms = str(channel.permissions_for(self.user))
+            self._res("channels")[str(channel.id)] = {**channel.to_dict(), "permissions": perms}
+            return
         self._res("channels")[str(channel.id)] = {
             "id": str(channel.id),
             "name": channel.name,

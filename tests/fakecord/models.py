@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import limits
-from .permissions import DEFAULT_EVERYONE, as_int, base_permissions, channel_permissions
+from .permissions import DEFAULT_EVERYONE, Perm, as_int, base_permissions, channel_permissions
 
 DISCORD_EPOCH_MS = 1420070400000
 JOINED_AT = "2025-01-01T00:00:00+00:00"
@@ -209,6 +209,49 @@ class FakeChannel:
             data["topic"] = self.topic
             data["rate_limit_per_user"] = self.rate_limit_per_user
             data["last_message_id"] = None
+        return data
+
+
+@dataclass(eq=False)
+class FakePrivateChannel(FakeChannel):
+    """A direct message with the bot (type 1) or a group DM (type 3): no guild, no permission overwrites.
+
+    ``recipients`` are the users in it other than the bot (a bot is never in a group DM).
+    """
+
+    recipients: list[FakeUser] = field(default_factory=list)
+    owner_id: int | None = None
+
+    @property
+    def guild_id(self) -> int | None:  # type: ignore[override]
+        return None
+
+    def permissions_for(self, user: FakeUser | int) -> int:
+        """What Discord reports for a private channel: a recipient can view, send and read history."""
+        uid = user if isinstance(user, int) else user.id
+        if uid not in {u.id for u in self.recipients}:
+            return 0
+        return int(
+            Perm.VIEW_CHANNEL
+            | Perm.SEND_MESSAGES
+            | Perm.EMBED_LINKS
+            | Perm.ATTACH_FILES
+            | Perm.READ_MESSAGE_HISTORY
+            | Perm.ADD_REACTIONS
+            | Perm.USE_EXTERNAL_EMOJIS
+            | Perm.USE_APPLICATION_COMMANDS
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "type": self.type,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [u.to_dict() for u in self.recipients],
+        }
+        if self.type == 3:
+            data.update({"name": self.name or None, "icon": None, "owner_id": str(self.owner_id)})
         return data
 
 

@@ -17,7 +17,16 @@ from aiohttp import web
 from .driving import InteractionDriver
 from .faults import Fault
 from .live import LiveControls
-from .models import FakeGuild, FakeRole, FakeUser, new_guild, shard_of, snowflake
+from .models import (
+    FakeGuild,
+    FakeMember,
+    FakePrivateChannel,
+    FakeRole,
+    FakeUser,
+    new_guild,
+    shard_of,
+    snowflake,
+)
 from .permissions import DEFAULT_EVERYONE, Perm, as_int
 from .rest.routes import RestDispatch
 from .state import DEFAULT_TOKEN
@@ -130,18 +139,48 @@ class FakeDiscord(RestDispatch, InteractionDriver, LiveControls):
         everyone_permissions: int | str | Iterable[str] = int(DEFAULT_EVERYONE),
         bot_permissions: int | str | Iterable[str] = int(BOT_ROLE_PERMISSIONS),
         shard: tuple[int, int] | None = None,
+        with_bot: bool = True,
     ) -> FakeGuild:
         """A guild with @everyone, the bot as a member holding a managed role named after the bot.
 
         ``shard=(shard_id, shard_count)`` gives it an id Discord would serve on that shard.
+        ``with_bot=False``: a server that never added the bot, where only a member's user-installed
+        app can be used (the bot gets no GUILD_CREATE for it, ever).
         Setup-time: a bot that is already connected does not receive GUILD_CREATE (use ``add_guild``).
         """
         owner = owner or self.create_user(f"owner-of-{name.lower().replace(' ', '-')}")
         guild = new_guild(name, owner, everyone_permissions=as_int(everyone_permissions), shard=shard)
-        bot_role = guild.add_role(self.bot_user.username, bot_permissions, bot_id=self.bot_user.id)
-        guild.add_member(self.bot_user, [bot_role])
+        if with_bot:
+            bot_role = guild.add_role(self.bot_user.username, bot_permissions, bot_id=self.bot_user.id)
+            guild.add_member(self.bot_user, [bot_role])
         self.guilds[guild.id] = guild
         return guild
+
+    def dm_channel(self, user: FakeUser | FakeMember | str) -> FakePrivateChannel:
+        """The direct-message channel (type 1) between ``user`` and the bot, made on first use."""
+        who = self.resolve_user(user)
+        for chan in self.private_channels.values():
+            if chan.type == 1 and [u.id for u in chan.recipients] == [who.id]:
+                return chan
+        chan = FakePrivateChannel(id=snowflake(), guild=None, name="", type=1, recipients=[who])  # type: ignore[arg-type]
+        self.private_channels[chan.id] = chan
+        return chan
+
+    def create_group_dm(
+        self, owner: FakeUser | FakeMember | str, *others: FakeUser | FakeMember | str, name: str = ""
+    ) -> FakePrivateChannel:
+        """A group DM (type 3) of ``owner`` and ``others``; the bot is never in it."""
+        people = [self.resolve_user(u) for u in (owner, *others)]
+        chan = FakePrivateChannel(
+            id=snowflake(),
+            guild=None,
+            name=name,
+            type=3,
+            recipients=people,
+            owner_id=people[0].id,  # type: ignore[arg-type]
+        )
+        self.private_channels[chan.id] = chan
+        return chan
 
     async def add_guild(self, name: str, **kwargs: Any) -> FakeGuild:
         """Create a guild and send GUILD_CREATE to a connected bot (the bot "joins" it)."""

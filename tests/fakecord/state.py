@@ -20,6 +20,7 @@ from .models import (
     FakeGuild,
     FakeMember,
     FakeMessage,
+    FakePrivateChannel,
     FakeRole,
     FakeUser,
     RestCall,
@@ -71,6 +72,7 @@ class ServerState:
         self.app_owner = FakeUser(snowflake(), "fakecord-dev", global_name="Fakecord Dev")
         self.users: dict[int, FakeUser] = {self.bot_user.id: self.bot_user, self.app_owner.id: self.app_owner}
         self.guilds: dict[int, FakeGuild] = {}
+        self.private_channels: dict[int, FakePrivateChannel] = {}
         self.files: dict[int, StoredFile] = {}
         self.message_log: list[FakeMessage] = []
         self._messages: dict[int, FakeMessage] = {}
@@ -193,7 +195,8 @@ class ServerState:
 
     def resolve_channel(self, value: object) -> FakeChannel:
         """FakeChannel, id (in any guild) or name (in the first guild) → FakeChannel."""
-        tables = [g.channels for g in self.guilds.values()]
+        tables: list[Mapping[int, FakeChannel]] = [g.channels for g in self.guilds.values()]
+        tables.append(self.private_channels)
         return _resolve(value, FakeChannel, "channel", tables, self.channel)
 
     def resolve_role(self, value: object) -> FakeRole:
@@ -298,9 +301,17 @@ class ServerState:
         gid = guild.id if isinstance(guild, FakeGuild) else guild
         return [copy.deepcopy(c) for c in self.commands.get(gid, {}).values()]
 
+    def bot_guilds(self) -> list[FakeGuild]:
+        """The guilds the bot is a member of (a user-installed app's guilds are not among them)."""
+        return [g for g in self.guilds.values() if self.bot_user.id in g.members]
+
     def find_command(self, name: str, guild: FakeGuild | None = None) -> dict[str, Any]:
         """A synced chat-input command by top-level name: guild commands first, then global."""
         guild = guild or (self.guild if self.guilds else None)
+        return self.find_command_in(name, guild)
+
+    def find_command_in(self, name: str, guild: FakeGuild | None) -> dict[str, Any]:
+        """A synced chat-input command where ``guild`` is the place (None: a DM or group DM, globals only)."""
         for gid in ((guild.id,) if guild else ()) + (None,):
             cmd = self.commands.get(gid, {}).get(f"1:{name}")
             if cmd is not None:

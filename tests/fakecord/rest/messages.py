@@ -49,7 +49,7 @@ class MessageWriter(ServerState):
         msg = FakeMessage(
             id=snowflake(),
             channel_id=channel.id,
-            guild_id=channel.guild.id,
+            guild_id=channel.guild_id,
             author=self.bot_user.to_dict(),
             type=mtype,
             content=payload.get("content") or "",
@@ -98,7 +98,7 @@ class MessageWriter(ServerState):
         self.notify()
 
     async def _announce(self, event: str, msg: FakeMessage) -> None:
-        if not self.dispatch_message_events or msg.ephemeral:
+        if not self.dispatch_message_events or msg.ephemeral or not self._bot_sees(msg):
             return
         if event == "MESSAGE_DELETE":
             data: dict[str, Any] = {"id": str(msg.id), "channel_id": str(msg.channel_id)}
@@ -112,6 +112,14 @@ class MessageWriter(ServerState):
                 if msg.webhook_id is None and guild is not None and self.bot_user.id in guild.members:
                     data["member"] = guild.members[self.bot_user.id].to_dict(with_user=False)
         await self.dispatch(event, data)
+
+    def _bot_sees(self, msg: FakeMessage) -> bool:
+        """Whether the gateway tells the bot about ``msg``: not in a guild the bot is not in, nor in a
+        DM or group DM (the bot asks for no DM message intent)."""
+        if msg.guild_id is None:
+            return False
+        guild = self.guilds.get(msg.guild_id)
+        return guild is not None and self.bot_user.id in guild.members
 
     def _empty(self, payload: Mapping[str, Any], files: list[UploadedFile]) -> bool:
         return not (
