@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import limits
-from .permissions import DEFAULT_EVERYONE, Perm, as_int, base_permissions, channel_permissions
+from .permissions import (
+    DEFAULT_EVERYONE,
+    MESSAGING_PERMISSIONS,
+    as_int,
+    base_permissions,
+    channel_permissions,
+)
 
 DISCORD_EPOCH_MS = 1420070400000
 JOINED_AT = "2025-01-01T00:00:00+00:00"
@@ -231,16 +237,7 @@ class FakePrivateChannel(FakeChannel):
         uid = user if isinstance(user, int) else user.id
         if uid not in {u.id for u in self.recipients}:
             return 0
-        return int(
-            Perm.VIEW_CHANNEL
-            | Perm.SEND_MESSAGES
-            | Perm.EMBED_LINKS
-            | Perm.ATTACH_FILES
-            | Perm.READ_MESSAGE_HISTORY
-            | Perm.ADD_REACTIONS
-            | Perm.USE_EXTERNAL_EMOJIS
-            | Perm.USE_APPLICATION_COMMANDS
-        )
+        return int(MESSAGING_PERMISSIONS)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

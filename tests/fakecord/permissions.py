@@ -56,6 +56,18 @@ class Perm(enum.IntFlag):
 #: Every permission (what an owner or administrator gets), as Discord sends it for admins.
 ALL_PERMISSIONS = (1 << 51) - 1
 
+#: What talking in a channel takes: the bot's managed role, and what a person has in a DM.
+MESSAGING_PERMISSIONS = (
+    Perm.VIEW_CHANNEL
+    | Perm.SEND_MESSAGES
+    | Perm.EMBED_LINKS
+    | Perm.ATTACH_FILES
+    | Perm.READ_MESSAGE_HISTORY
+    | Perm.ADD_REACTIONS
+    | Perm.USE_EXTERNAL_EMOJIS
+    | Perm.USE_APPLICATION_COMMANDS
+)
+
 #: A typical @everyone role in a community server.
 DEFAULT_EVERYONE = (
     Perm.CREATE_INSTANT_INVITE

@@ -27,23 +27,14 @@ from .models import (
     shard_of,
     snowflake,
 )
-from .permissions import DEFAULT_EVERYONE, Perm, as_int
+from .permissions import DEFAULT_EVERYONE, MESSAGING_PERMISSIONS, as_int
 from .rest.routes import RestDispatch
 from .state import DEFAULT_TOKEN
 
 __all__ = ["BOT_ROLE_PERMISSIONS", "DEFAULT_TOKEN", "FakeDiscord", "Fault"]
 
 
-BOT_ROLE_PERMISSIONS = (
-    Perm.VIEW_CHANNEL
-    | Perm.SEND_MESSAGES
-    | Perm.EMBED_LINKS
-    | Perm.ATTACH_FILES
-    | Perm.READ_MESSAGE_HISTORY
-    | Perm.ADD_REACTIONS
-    | Perm.USE_EXTERNAL_EMOJIS
-    | Perm.USE_APPLICATION_COMMANDS
-)
+BOT_ROLE_PERMISSIONS = MESSAGING_PERMISSIONS
 
 
 class FakeDiscord(RestDispatch, InteractionDriver, LiveControls):
