@@ -393,7 +393,7 @@ class InteractionDriver(ServerState):
         self,
         itype: int,
         name: str,
-        ctx: tuple[FakeUser, FakeGuild, FakeChannel],
+        ctx: tuple[FakeUser, FakeGuild | None, FakeChannel],
         data: dict[str, Any],
         *,
         locale: str,
@@ -403,10 +403,11 @@ class InteractionDriver(ServerState):
         place: Place,
     ) -> InteractionResult:
         who, guild, chan = ctx
-        if not self.gateway.sessions_for(guild.id):
+        if not self.gateway.sessions_for(guild.id if guild is not None else None):  # DMs: shard 0
             if self.gateway.live_sessions():
+                where = f"guild {guild.name!r}" if guild is not None else "direct messages (shard 0)"
                 raise RuntimeError(
-                    f"fakecord: no bot session holds the shard of guild {guild.name!r} "
+                    f"fakecord: no bot session holds the shard of {where} "
                     f"(shards connected: {sorted(s.shard for s in self.gateway.live_sessions())})"
                 )
             raise RuntimeError("fakecord: no bot session on the gateway (is the bot running? use run_bot)")
