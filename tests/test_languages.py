@@ -383,3 +383,19 @@ def test_answers_fit_discords_limits_in_every_language(language: str) -> None:
         assert len(embed.fields) <= 25
         assert all(len(f.name or "") <= 256 and len(f.value or "") <= 1024 for f in embed.fields)
         assert len(embed.footer.text or "") <= 2048
+
+
+async def test_help_reads_as_the_members_client_shows_the_commands(
+    fake_discord: FakeDiscord, fake_world: World, run_bot: Any, tmp_path: Path
+) -> None:
+    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
+        russian = await fake_discord.slash("help", user=fake_world.alice, locale="ru")
+        names = [f["name"] for f in russian.embeds[0]["fields"]]
+        assert russian.embeds[0]["title"] == "Команды"
+        assert "/в_этот_день [дата] [часовой_пояс]" in names  # the names a Russian client shows
+        await set_language(fake_discord, "hy")
+        armenian = await fake_discord.slash("help", user=fake_world.alice, locale="fr")
+        fields = {f["name"]: f["value"] for f in armenian.embeds[0]["fields"]}
+        assert armenian.embeds[0]["title"] == "Հրամաններ"
+        # Discord has no Armenian client: the names it shows (English), described in Armenian
+        assert fields["/onthisday [date] [timezone]"].startswith("Արցախի պատմության")

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import ParamSpec, Protocol, TypeVar
 
 from bot.core.answers import Answer, Candidate, Field, Status
+from bot.core.i18n import N_, _, ngettext
 from bot.core.model import Event, Record
 from bot.core.normalize import normalize
-from bot.core.text import clip, plural
+from bot.core.text import clip
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +23,13 @@ MAX_SUGGESTIONS = 25
 MAX_CANDIDATES = 25  # as many as a select menu holds; any more are "and N more"
 MAX_SEARCH_RESULTS = 10
 
-TOO_LONG = f"That query is too long (max {MAX_QUERY_LENGTH} characters)."
-CONTROL_CHARS = "That query contains control characters; please type plain text."
+TOO_LONG = N_("That query is too long (max {count} characters).")
+CONTROL_CHARS = N_("That query contains control characters; please type plain text.")
+# In English, marked for the catalogs: invalid() says them in the language in use.
 EMPTY_MESSAGES = {
-    "jurisdiction": "Type a name: a place, a country or a parliament, like 'California' or 'France'.",
-    "resolution": "Type a few words to search for, like 'AJR 32', '305 to 1' or a sponsor's name.",
-    "date": "Type a date, a month or a year, like '25 November 2020', 'November 2020' or '2014'.",
+    "jurisdiction": N_("Type a name: a place, a country or a parliament, like 'California' or 'France'."),
+    "resolution": N_("Type a few words to search for, like 'AJR 32', '305 to 1' or a sponsor's name."),
+    "date": N_("Type a date, a month or a year, like '25 November 2020', 'November 2020' or '2014'."),
 }
 
 _WHITESPACE_CONTROLS = {"\t", "\n", "\r", "\x0b", "\x0c"}
@@ -50,8 +52,8 @@ def never_raise(command: str) -> Callable[[Callable[_P, Answer]], Callable[_P, A
                     command=command,
                     query="",
                     status=Status.INVALID,
-                    title="Something went wrong",
-                    message="Sorry, that query could not be answered.",
+                    title=_("Something went wrong"),
+                    message=_("Sorry, that query could not be answered."),
                 )
 
         return wrapper
@@ -115,13 +117,13 @@ def clean_query(text: str | None) -> tuple[str, str | None]:
             continue
         category = unicodedata.category(char)
         if category == "Cc":
-            return "", CONTROL_CHARS
+            return "", _(CONTROL_CHARS)
         if category == "Cf":
             continue
         kept.append(char)
     cleaned = " ".join("".join(kept).split())
     if len(cleaned) > MAX_QUERY_LENGTH:
-        return "", TOO_LONG
+        return "", _(TOO_LONG).format(count=MAX_QUERY_LENGTH)
     return cleaned, None
 
 
@@ -132,7 +134,10 @@ def shown_query(text: str | None) -> str:
 
 def count_line(count: int) -> str:
     """The count line of a listing: "1 record." or "N records, newest first."."""
-    return "1 record." if count == 1 else f"{plural(count, 'record')}, newest first."
+    if count == 1:
+        return _("1 record.")
+    newest = ngettext("{count} record, newest first.", "{count} records, newest first.", count)
+    return newest.format(count=count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +163,8 @@ def invalid(command: str, text: str | None, message: str) -> Answer:
         command=command,
         query=shown_query(text),
         status=Status.INVALID,
-        title="Invalid query",
-        message=message,
+        title=_("Invalid query"),
+        message=_(message),  # a marked English message (EMPTY_MESSAGES) in the language in use
     )
 
 
@@ -177,7 +182,7 @@ def ambiguous(
         command=command,
         query=query,
         status=Status.AMBIGUOUS,
-        title=f"'{clip(name if name is not None else query, 60)}' is ambiguous",
+        title=_("'{query}' is ambiguous").format(query=clip(name if name is not None else query, 60)),
         message=message,
         candidates=tuple(candidates),
         lines=lines,

@@ -21,6 +21,7 @@ from bot.core.engine.common import (
     nothing_found,
 )
 from bot.core.engine.indexes import Indexes, Target
+from bot.core.i18n import _
 from bot.core.model import newest_first
 from bot.core.normalize import normalize
 
@@ -77,9 +78,12 @@ class Places:
         lines = (
             ()
             if suggestions
-            else ("The dataset has no record for that name. Try /list to see every place with a record.",)
+            else (_("The dataset has no record for that name. Try /list to see every place with a record."),)
         )
-        message = f"Nothing matches '{query}'." + (" Did you mean:" if suggestions else "")
+        message = _("Nothing matches '{query}'.").format(query=query)
+        if suggestions:
+            did_you_mean = _("Did you mean:")
+            message = f"{message} {did_you_mean}"
         return nothing_found("jurisdiction", query, message, lines, (t.candidate() for t in suggestions[:5]))
 
     def _generic_body_answer(self, query: str, words: Sequence[str]) -> Answer:
@@ -96,14 +100,15 @@ class Places:
             return self._target_answer(query, bodies[0], exact=False)
         if bodies:
             more = len(bodies) - MAX_CANDIDATES
-            lines = (f"…and {more} more; add the place, like 'California {query}'.",) if more > 0 else ()
+            and_more = _("…and {count} more; add the place, like 'California {query}'.")
+            lines = (and_more.format(count=more, query=query),) if more > 0 else ()
             return self._several_places(query, bodies, lines)
-        hint = ("Add the place, like 'California Senate' or 'French Senate'.",)
-        return nothing_found("jurisdiction", query, f"Nothing matches '{query}'.", hint)
+        hint = (_("Add the place, like 'California Senate' or 'French Senate'."),)
+        return nothing_found("jurisdiction", query, _("Nothing matches '{query}'.").format(query=query), hint)
 
     def _several_places(self, query: str, targets: Sequence[Target], lines: tuple[str, ...] = ()) -> Answer:
         candidates = (t.candidate() for t in targets[:MAX_CANDIDATES])
-        message = f"'{query}' could mean several places:"
+        message = _("'{query}' could mean several places:").format(query=query)
         return ambiguous("jurisdiction", query, message, candidates, lines)
 
     def _superset(self, targets: Sequence[Target]) -> Target | None:
@@ -137,13 +142,14 @@ class Places:
         read_as = normalize(query) == normalize(target.label) or query == target.key
         message = count_line(len(target.records))
         if not read_as or not exact:
-            message = f"Showing {target.label} for '{query}'. {message}"
+            showing = _("Showing {name} for '{query}'.").format(name=target.label, query=query)
+            message = f"{showing} {message}"
         return self._ix.listing(
             "jurisdiction",
             query,
             target.label,
             target.records,
             found=message,
-            empty=f"The dataset has no record for {target.label}.",
+            empty=_("The dataset has no record for {name}.").format(name=target.label),
             matched=target.label,
         )

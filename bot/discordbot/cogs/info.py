@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import discord
@@ -12,16 +12,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.answers import Answer, Field, Status
+from bot.core.i18n import N_, _, current, pgettext
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.cache import EngineCache
 from bot.discordbot.checks import anywhere, cooldown
 from bot.discordbot.moderation import moderator_reason
 from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.pictures import reply_with_picture
+from bot.discordbot.translator import DESCRIPTION_CONTEXT, DISCORD_LOCALES, NAME_CONTEXT
 
 log = logging.getLogger(__name__)
 
-HELP_INTRO = (
+HELP_INTRO = N_(
     "Ask about the resolutions and statements by which parliaments, states, regions and cities "
     "recognized the Republic of Artsakh (Nagorno-Karabakh), called for its recognition or backed "
     "its self-determination, and about key dates of its history. Every answer links its sources; "
@@ -51,9 +53,9 @@ HELP_ORDER: tuple[str, ...] = (
     "settings answers",
     "admin reload",
 )
-MANAGERS_SECTION = "For server managers (Manage Server)"
-MODERATORS_SECTION = "For moderators"
-HELP_FOOTNOTE = "Options in [brackets] are optional. Start typing and Discord suggests names."
+MANAGERS_SECTION = N_("For server managers (Manage Server)")
+MODERATORS_SECTION = N_("For moderators")
+HELP_FOOTNOTE = N_("Options in [brackets] are optional. Start typing and Discord suggests names.")
 
 AnyCommand = app_commands.Command[Any, ..., Any]
 COMMAND_ID_CACHE = 512  # servers whose command ids are remembered
@@ -98,13 +100,34 @@ def _order(name: str) -> tuple[int, str]:
 
 
 def _command_field(command: AnyCommand, example: str | None, ids: Mapping[str, int]) -> Field:
+    names = shown_names()
     options = " ".join(
-        f"[{p.display_name}]" if not p.required else p.display_name for p in command.parameters
+        f"[{names(p.display_name)}]" if not p.required else names(p.display_name) for p in command.parameters
     )
     known = ids.get(_root(command).name)
     mention = f"</{command.qualified_name}:{known}> " if known else ""  # tap it to start typing the command
-    value = mention + command.description + (f"\nExample: `{example}`" if example else "")
-    return Field(f"/{command.qualified_name} {options}".strip(), value, False)
+    value = mention + described(command.description)
+    if example:
+        value += "\n" + _("Example: `{example}`").format(example=example)
+    name = " ".join(names(part) for part in command.qualified_name.split())
+    return Field(f"/{name} {options}".strip(), value, False)
+
+
+def described(description: str) -> str:
+    """A command's description in the language in use (the catalog's, as Discord shows it)."""
+    return pgettext(DESCRIPTION_CONTEXT, description)
+
+
+def shown_names() -> Callable[[str], str]:
+    """How command and option names read in help: as the member's Discord client shows them.
+
+    Discord shows the French, Russian and Spanish names to those clients; it has no Armenian
+    client, so an Armenian help names the commands as Discord does: in English.
+    """
+    language = current()
+    if language not in set(DISCORD_LOCALES.values()):
+        return lambda name: name
+    return lambda name: pgettext(NAME_CONTEXT, name, language)
 
 
 def _may_use(command: AnyCommand, permissions: discord.Permissions | None) -> bool:
@@ -148,17 +171,17 @@ def help_answer(
         if not members:
             continue
         if section is not None:
-            about = dict.fromkeys(_sentence(_root(c).description) for c in members)
-            fields.append(Field(section, " ".join(about), False))
+            about = dict.fromkeys(_sentence(described(_root(c).description)) for c in members)
+            fields.append(Field(_(section), " ".join(about), False))
         fields.extend(_command_field(c, examples.get(c.qualified_name), ids or {}) for c in members)
     return Answer(
         command="help",
         query="",
         status=Status.FOUND,
-        title="Commands",
-        message=HELP_INTRO,
+        title=_("Commands"),
+        message=_(HELP_INTRO),
         fields=tuple(fields),
-        lines=(HELP_FOOTNOTE,),
+        lines=(_(HELP_FOOTNOTE),),
     )
 
 
@@ -198,7 +221,7 @@ class InfoCog(commands.Cog, name="Info"):
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         """How many resolutions there are, by level, kind, country and year, with a chart by year."""
         engine = self.bot.engine
-        answer = self.answers.get(engine, "stats", engine.stats)
+        answer = self.answers.get(engine, ("stats", current()), engine.stats)
         await reply_with_picture(self.bot, interaction, answer, ("stats",), engine.year_counts)
 
     @app_commands.command(name="about")
@@ -207,7 +230,7 @@ class InfoCog(commands.Cog, name="Info"):
     async def about(self, interaction: discord.Interaction[Any]) -> None:
         """What this bot knows, where its data comes from and how it is checked."""
         engine = self.bot.engine
-        answer = self.answers.get(engine, "about", engine.about)
+        answer = self.answers.get(engine, ("about", current()), engine.about)
         notice = self.bot.data_notice()
         if notice is not None:
             held_back = Field("Newer data not installed", notice, False)
