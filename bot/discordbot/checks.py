@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.discordbot.cooldowns import CHARGE_KEY, Charge, limiter_of
-from bot.discordbot.errors import CooldownHit
+from bot.discordbot.errors import CooldownHit, UserFacingError
 
 T = TypeVar("T")
 
@@ -45,3 +45,19 @@ def anywhere() -> Callable[[T], T]:
         return installs(contexts(command))
 
     return decorate
+
+
+def require_server_manager(
+    interaction: discord.Interaction[Any], *, outside_server: str, not_allowed: str
+) -> bool:
+    """Inside a server, by a member with Manage Server (or Administrator); else a private refusal.
+
+    The command's default permissions only hide it: a server may open it to everyone, so the
+    command checks again. The two messages are catalog ids, translated when shown.
+    """
+    if interaction.guild_id is None:
+        raise UserFacingError(outside_server)
+    perms = interaction.permissions
+    if not (perms.manage_guild or perms.administrator):
+        raise UserFacingError(not_allowed)
+    return True

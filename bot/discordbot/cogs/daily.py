@@ -40,7 +40,7 @@ from bot.core.subscriptions import (
 )
 from bot.core.timezones import resolve_timezone, utc_offset_label
 from bot.discordbot.bot import ArtsakhBot
-from bot.discordbot.checks import cooldown
+from bot.discordbot.checks import cooldown, require_server_manager
 from bot.discordbot.choices import AUTOCOMPLETE_LIMIT, TimeOption, TimeZoneOption
 from bot.discordbot.daily_post import (
     EMPTY_DAY_LABELS,
@@ -208,12 +208,7 @@ class DailyCog(commands.Cog, name="Daily"):
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Every /daily command: inside a server, by a member with Manage Server (or Administrator)."""
-        if interaction.guild is None:
-            raise UserFacingError(GUILD_ONLY)
-        perms = interaction.permissions
-        if not (perms.manage_guild or perms.administrator):
-            raise UserFacingError(NEEDS_MANAGE_SERVER)
-        return True
+        return require_server_manager(interaction, outside_server=GUILD_ONLY, not_allowed=NEEDS_MANAGE_SERVER)
 
     async def _server_zone(self, guild_id: int) -> ZoneInfo:
         """The server's time zone (/settings timezone) for a subscription given none."""

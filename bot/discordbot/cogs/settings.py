@@ -19,10 +19,9 @@ from bot.core.answers import Status
 from bot.core.i18n import LANGUAGES, N_, NATIVE_NAMES, _, set_current
 from bot.core.settings import GuildSettings, Setting, answer_language
 from bot.discordbot.bot import ArtsakhBot
-from bot.discordbot.checks import cooldown
+from bot.discordbot.checks import cooldown, require_server_manager
 from bot.discordbot.choices import TimeZoneOption
 from bot.discordbot.cogs.daily import zone_text
-from bot.discordbot.errors import UserFacingError
 from bot.discordbot.render import notice
 
 log = logging.getLogger(__name__)
@@ -79,12 +78,7 @@ class SettingsCog(commands.Cog, name="Settings"):
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Every /settings command: inside a server, by a member with Manage Server (or Administrator)."""
-        if interaction.guild_id is None:
-            raise UserFacingError(_(GUILD_ONLY))
-        perms = interaction.permissions
-        if not (perms.manage_guild or perms.administrator):
-            raise UserFacingError(_(NEEDS_MANAGE_SERVER))
-        return True
+        return require_server_manager(interaction, outside_server=GUILD_ONLY, not_allowed=NEEDS_MANAGE_SERVER)
 
     async def _change(
         self, interaction: discord.Interaction[Any], setting: Setting, value: str | None
