@@ -932,3 +932,8 @@ def test_jurisdiction_invalid(engine: QueryEngine, text: str, message: str) -> N
 
 def test_zero_width_space_is_ignored(engine: QueryEngine) -> None:
     assert ids(engine.jurisdiction("cali\u200bfornia")) == ids(engine.jurisdiction("california"))
+
+
+def test_map_titles_use_the_kind_as_the_menus_show_it(engine: QueryEngine) -> None:
+    answer = engine.map("condemnation")
+    assert answer.title.endswith("Condemnation of Azerbaijan · World"), answer.title

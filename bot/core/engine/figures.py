@@ -87,7 +87,7 @@ class Figures:
                     continue
             records.append(record)
         words = [
-            wanted.plain.capitalize() if wanted else "All acts",
+            wanted.label if wanted else "All acts",
             *([years_text(from_year, to_year)] if from_year or to_year else []),
             area.label,
         ]
