@@ -15,30 +15,31 @@ from .messages import MessageWriter
 class ChannelHandlers(MessageWriter, RateLimits):
     """``/channels/{channel_id}/...``."""
 
-    def _channel(self, req: Req) -> tuple[FakeChannel | None, Reply | None]:
+    def _channel(self, req: Req) -> FakeChannel | Reply:
+        """The path's channel, or Discord's 404 for a channel that does not exist (or no longer)."""
         raw = req.groups["channel_id"]
         if raw.isdigit():
             for guild in self.guilds.values():
                 channel = guild.channels.get(int(raw))
                 if channel is not None and not channel.deleted:
-                    return channel, None
-        return None, error(404, 10003, "Unknown Channel")
+                    return channel
+        return error(404, 10003, "Unknown Channel")
 
     def _bot_perms(self, channel: FakeChannel) -> int:
         return channel.guild.channel_permissions(channel, self.bot_user)
 
     async def _h_get_channel(self, req: Req) -> Reply:
-        channel, err = self._channel(req)
-        if err or channel is None:
-            return err or error(404, 10003, "Unknown Channel")
+        channel = self._channel(req)
+        if isinstance(channel, Reply):
+            return channel
         if not self._bot_perms(channel) & Perm.VIEW_CHANNEL:
             return error(403, 50001, "Missing Access")
         return Reply(200, channel.to_dict())
 
     async def _h_post_message(self, req: Req) -> Reply:
-        channel, err = self._channel(req)
-        if err or channel is None:
-            return err or error(404, 10003, "Unknown Channel")
+        channel = self._channel(req)
+        if isinstance(channel, Reply):
+            return channel
         perms = self._bot_perms(channel)
         payload = req.json if isinstance(req.json, dict) else {}
         if not perms & Perm.VIEW_CHANNEL:
@@ -80,9 +81,9 @@ class ChannelHandlers(MessageWriter, RateLimits):
         return Reply(200, self._message_dict(msg), rl_headers)
 
     async def _h_list_messages(self, req: Req) -> Reply:
-        channel, err = self._channel(req)
-        if err or channel is None:
-            return err or error(404, 10003, "Unknown Channel")
+        channel = self._channel(req)
+        if isinstance(channel, Reply):
+            return channel
         perms = self._bot_perms(channel)
         if not perms & Perm.VIEW_CHANNEL:
             return error(403, 50001, "Missing Access")
@@ -103,9 +104,9 @@ class ChannelHandlers(MessageWriter, RateLimits):
         return Reply(200, [self._message_dict(m) for m in msgs])
 
     async def _h_channel_message(self, req: Req) -> Reply:
-        channel, err = self._channel(req)
-        if err or channel is None:
-            return err or error(404, 10003, "Unknown Channel")
+        channel = self._channel(req)
+        if isinstance(channel, Reply):
+            return channel
         perms = self._bot_perms(channel)
         if not perms & Perm.VIEW_CHANNEL:
             return error(403, 50001, "Missing Access")
@@ -140,17 +141,17 @@ class ChannelHandlers(MessageWriter, RateLimits):
         return Reply(200, self._message_dict(msg))
 
     async def _h_typing(self, req: Req) -> Reply:
-        channel, err = self._channel(req)
-        if err or channel is None:
-            return err or error(404, 10003, "Unknown Channel")
+        channel = self._channel(req)
+        if isinstance(channel, Reply):
+            return channel
         if not self._bot_perms(channel) & Perm.SEND_MESSAGES:
             return error(403, 50013, "Missing Permissions")
         return Reply(204)
 
     async def _h_reaction(self, req: Req) -> Reply:
-        channel, err = self._channel(req)
-        if err or channel is None:
-            return err or error(404, 10003, "Unknown Channel")
+        channel = self._channel(req)
+        if isinstance(channel, Reply):
+            return channel
         perms = self._bot_perms(channel)
         if not perms & Perm.READ_MESSAGE_HISTORY or (req.method == "PUT" and not perms & Perm.ADD_REACTIONS):
             return error(403, 50013, "Missing Permissions")
