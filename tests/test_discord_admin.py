@@ -32,6 +32,7 @@ from bot.core.reloading import DataStore
 from bot.discordbot.bot import CORE_EXTENSIONS, ArtsakhBot
 from bot.discordbot.cogs.admin import REPORT_FAILED
 from bot.storage.database import Database
+from bot.storage.datasets import dataset_ledger
 
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 ADMIN = "bot.discordbot.cogs.admin"
@@ -396,6 +397,28 @@ async def test_a_valid_upload_adds_a_record_and_keeps_the_old_file(
     assert len(kept) == 1
     assert kept[0].name.startswith("resolutions-")
     assert kept[0].read_text(encoding="utf-8") == original()
+
+
+async def test_an_accepted_reload_is_stored_in_the_sqlite_state_with_who_and_when(
+    fake_discord: FakeDiscord, start: StartBot, database: Database
+) -> None:
+    world = fake_discord.world
+    new_text = with_testville(original(), "2099.03.04")
+    async with start(user_ids=(world.mod.id,)) as bot:
+        ledger = dataset_ledger(database)
+        deployed = await ledger.latest()
+        assert deployed is not None
+        assert (deployed.version, deployed.source) == (version_of(original()), "deployment")
+        result = await admin_reload(fake_discord, world.mod, ("resolutions.yml", new_text.encode()))
+        assert report_of(result).embeds[0]["title"] == "Data reloaded"
+        stored = await ledger.latest(with_files=True)
+        assert stored is not None
+        assert stored.revision == deployed.revision + 1 == bot.dataset_sync.revision
+        assert (stored.version, stored.source, stored.reloaded_at) == ("2099.03.04", "resolutions.yml", NOW)
+        where = f"Fakecord Test ({world.guild.id})"
+        assert stored.reloaded_by == f"mod ({world.mod.id}) with /admin reload in {where}"
+        assert stored.files is not None
+        assert stored.files["resolutions"] == new_text.encode()
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,11 @@ so the event loop keeps running). After the swap the new data is frozen out of t
 garbage collector's way (``gc.freeze``). On any problem nothing changes (neither memory nor
 disk). An uploaded file replaces its file on disk atomically, after the previous version
 is copied into a history folder.
+
+Every process serving one database serves the same dataset (:mod:`bot.core.dataset_sync`): with a
+:class:`Publisher` attached, a reload's validated files are stored in the database (and announced
+to the other processes) before the swap; if they cannot be stored, nothing changes.
+:meth:`DataStore.reload_stored` swaps in a version another process stored.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import logging
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from bot.core.clock import Clock
 from bot.core.diskfull import DISK_FULL_ERRNOS, STORAGE_FULL
@@ -49,6 +55,8 @@ T = TypeVar("T")
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml")
 DEFAULT_HISTORY_KEEP = 20
+#: A dataset's files by kind, as read (the bytes that were validated).
+DataFiles = Mapping[FileKind, bytes]
 _HISTORY_RE = re.compile(r"^(resolutions|events|non_acts)-(\d{8}T\d{6}Z)(?:-(\d+))?\.yaml$")
 
 
@@ -69,7 +77,49 @@ class Snapshot(Generic[T]):
     dataset: Dataset
     built: T
     loaded_at: dt.datetime
-    source: str  # "disk" or the uploaded file's name
+    source: str  # "disk", the uploaded file's name, or "database"
+    digest: str = ""  # of the files it was read from (files_digest); "" when not read from files
+    revision: int | None = None  # the stored version it is (bot.core.dataset_sync); None: not stored
+
+
+def file_hash(data: bytes) -> str:
+    """The SHA-256 of one file, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def files_digest(files: DataFiles) -> str:
+    """The SHA-256 of a set of files: their kinds and hashes, in kind order (names play no part)."""
+    lines = "".join(f"{kind} {file_hash(files[kind])}\n" for kind in sorted(files))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def read_folder(data_dir: Path) -> dict[FileKind, bytes]:
+    """The data folder's files as bytes (OSError when one cannot be read)."""
+    return {kind: path.read_bytes() for kind, path in data_files(data_dir).items()}
+
+
+def folder_digest(data_dir: Path) -> str:
+    """:func:`files_digest` of the data folder, or "" when its files cannot be read."""
+    try:
+        return files_digest(read_folder(data_dir))
+    except OSError:
+        return ""
+
+
+class PublishRefused(Exception):
+    """The publisher did not accept a validated dataset (the reload fails; ``problem`` says why)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class Publisher(Protocol):
+    """Where an accepted reload is stored before its swap (:class:`bot.core.dataset_sync.DatasetSync`)."""
+
+    async def publish(self, files: DataFiles, dataset: Dataset, *, source: str, by: str) -> int:
+        """Store the validated ``files``; their revision. Raises :class:`PublishRefused`."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +188,7 @@ class ReloadReport:
     diff: DatasetDiff | None = None
     file_kind: FileKind | None = None  # which file an upload replaced
     backup: Path | None = None  # where the replaced file was copied, if any
+    revision: int | None = None  # the stored version now served (ok), or the one refused (source "database")
 
     def describe(self) -> str:
         """A short plain-text account for a moderator."""
@@ -207,6 +258,7 @@ class _Built(Generic[T]):
     dataset: Dataset
     built: T
     diff: DatasetDiff
+    files: DataFiles | None = None  # the bytes validated, when read as bytes
 
 
 class DataStore(Generic[T]):
@@ -239,6 +291,8 @@ class DataStore(Generic[T]):
         self._clock = clock
         self._lock = asyncio.Lock()
         self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
+        #: Stores each accepted reload before its swap (set by bot.core.dataset_sync); None: local only.
+        self.publisher: Publisher | None = None
         if dataset is None:
             files = data_files(data_dir)
             names = {kind: str(path) for kind, path in files.items()}
@@ -246,7 +300,9 @@ class DataStore(Generic[T]):
             if result.dataset is None:
                 raise DataLoadError(result.problems)
             dataset = result.dataset
-        self._snapshot: Snapshot[T] = Snapshot(dataset, builder(dataset), clock.now(), "disk")
+        self._snapshot: Snapshot[T] = Snapshot(
+            dataset, builder(dataset), clock.now(), "disk", digest=folder_digest(data_dir)
+        )
 
     @property
     def current(self) -> Snapshot[T]:
@@ -260,19 +316,59 @@ class DataStore(Generic[T]):
 
     # ------------------------------------------------------------------ reloads
 
-    async def reload_from_disk(self) -> ReloadReport:
-        """Re-read the files from the data folder; swap only if they are all valid."""
+    async def reload_from_disk(self, *, by: str = "") -> ReloadReport:
+        """Re-read the files from the data folder; swap only if they are all valid (and stored)."""
         async with self._lock:
             outcome = await asyncio.to_thread(self._load_and_build, self._load_disk)
-            if isinstance(outcome, _Built):
-                return await self._swap("disk", outcome)
-            return self._failed("disk", outcome, self._snapshot)
+            if not isinstance(outcome, _Built):
+                return self._failed("disk", outcome, self._snapshot)
+            revision = await self._publish(outcome, "disk", by)
+            if isinstance(revision, Problem):
+                return self._failed("disk", (revision,), self._snapshot)
+            return await self._swap("disk", outcome, revision=revision)
 
-    async def reload_with_upload(self, filename: str, data: bytes) -> ReloadReport:
+    async def reload_stored(self, files: DataFiles, revision: int) -> ReloadReport:
+        """Swap in the files of stored ``revision`` (another process's reload) if they are valid here.
+
+        Nothing is written to disk or stored. A revision no newer than the one served is skipped
+        (a report with ``ok`` and no diff); on any problem nothing changes.
+        """
+        async with self._lock:
+            served = self._snapshot.revision
+            if served is not None and revision <= served:
+                version = self._snapshot.dataset.info.version
+                return ReloadReport(
+                    True, "database", version_old=version, version_new=version, revision=served
+                )
+            names: dict[FileKind, str] = dict(FILE_NAMES)
+            outcome = await asyncio.to_thread(self._load_and_build, lambda: self._load_bytes(files, names))
+            if not isinstance(outcome, _Built):
+                return dataclasses.replace(
+                    self._failed("database", outcome, self._snapshot), revision=revision
+                )
+            return await self._swap("database", outcome, revision=revision)
+
+    def mark(self, revision: int, digest: str) -> bool:
+        """Record that the data in use is stored ``revision`` (when its files' digest is ``digest``)."""
+        if self._snapshot.digest != digest:
+            return False
+        self._snapshot = dataclasses.replace(self._snapshot, revision=revision)
+        return True
+
+    async def _publish(self, new: _Built[T], source: str, by: str) -> int | Problem | None:
+        """Store the validated files with the publisher (None without one); a Problem if refused."""
+        if self.publisher is None or new.files is None:
+            return None
+        try:
+            return await self.publisher.publish(new.files, new.dataset, source=source, by=by)
+        except PublishRefused as refused:
+            return refused.problem
+
+    async def reload_with_upload(self, filename: str, data: bytes, *, by: str = "") -> ReloadReport:
         """Validate an uploaded resolutions, events or non-acts file against the other files on disk.
 
-        On success the upload replaces its file on disk (the old one goes to history)
-        and the new data is swapped in. On any problem nothing changes.
+        On success the upload replaces its file on disk (the old one goes to history), the files
+        are stored (with a publisher) and the new data is swapped in. On any problem nothing changes.
         """
         name = _clean_name(filename)
         if not name.lower().endswith(UPLOAD_SUFFIXES):
@@ -306,7 +402,11 @@ class DataStore(Generic[T]):
                 why = STORAGE_FULL if err.errno in DISK_FULL_ERRNOS else (err.strerror or str(err))
                 problem = Problem(name, 0, f"could not save the file: {why}")
                 return self._failed(name, (problem,), self._snapshot, kind)
-            report = await self._swap(name, outcome, kind)
+            revision = await self._publish(outcome, name, by)
+            if isinstance(revision, Problem):
+                await asyncio.to_thread(self._uninstall, kind, backup)
+                return self._failed(name, (revision,), self._snapshot, kind)
+            report = await self._swap(name, outcome, kind, revision=revision)
             return dataclasses.replace(report, backup=backup)
 
     # ------------------------------------------------------------------ internals
@@ -320,29 +420,49 @@ class DataStore(Generic[T]):
         """``load()``, or the snapshot of these very files when one was kept (``names``: in problems)."""
         return load() if self._snapshots is None else self._snapshots.load_files(files, load, names)
 
-    def _load_disk(self) -> LoadResult:
+    def _load_disk(self) -> tuple[LoadResult, DataFiles | None]:
         # problems name the bare files: moderators see "events.yaml:12: ...", not server paths
-        return self._cached(
-            data_files(self.data_dir), lambda: load_dataset(self.data_dir, bare_names=True), FILE_NAMES
-        )
+        try:
+            files = read_folder(self.data_dir)
+        except OSError:  # the loader tells which file is missing or unreadable
+            result = self._cached(
+                data_files(self.data_dir), lambda: load_dataset(self.data_dir, bare_names=True), FILE_NAMES
+            )
+            return result, None
+        return self._load_bytes(files, FILE_NAMES)
 
-    def _load_upload(self, kind: FileKind, name: str, data: bytes) -> LoadResult:
-        files: dict[FileKind, Path | bytes] = dict(data_files(self.data_dir))
-        files[kind] = data
+    def _load_upload(self, kind: FileKind, name: str, data: bytes) -> tuple[LoadResult, DataFiles | None]:
+        try:
+            files = read_folder(self.data_dir)
+        except OSError:
+            files = None
+        given: dict[FileKind, Path | bytes] = dict(files or data_files(self.data_dir))
+        given[kind] = data
         names: dict[FileKind, str] = dict(FILE_NAMES)
         names[kind] = name
+        result = self._load_given(given, names)
+        return result, None if files is None else {**files, kind: data}
+
+    def _load_bytes(self, files: DataFiles, names: Mapping[FileKind, str]) -> tuple[LoadResult, DataFiles]:
+        return self._load_given(dict(files), names), files
+
+    def _load_given(
+        self, files: Mapping[FileKind, Path | bytes], names: Mapping[FileKind, str]
+    ) -> LoadResult:
         return self._cached(files, lambda: load_files(
             files["resolutions"], files["events"], non_acts=files.get("non_acts"),
             resolutions_name=names["resolutions"], events_name=names["events"],
             non_acts_name=names["non_acts"],
         ), names)
 
-    def _load_and_build(self, load: Callable[[], LoadResult]) -> _Built[T] | tuple[Problem, ...]:
+    def _load_and_build(
+        self, load: Callable[[], tuple[LoadResult, DataFiles | None]]
+    ) -> _Built[T] | tuple[Problem, ...]:
         """Runs in a worker thread: load, build, diff. Problems come back as a tuple.
 
         The reload lock is held, so the snapshot in use cannot change meanwhile.
         """
-        result = load()
+        result, files = load()
         if result.dataset is None:
             return result.problems
         try:
@@ -350,7 +470,7 @@ class DataStore(Generic[T]):
         except Exception as err:
             log.exception("building from the new dataset failed")
             return (Problem("dataset", 0, f"the new data could not be indexed: {err}"),)
-        return _Built(result.dataset, built, diff_datasets(self._snapshot.dataset, result.dataset))
+        return _Built(result.dataset, built, diff_datasets(self._snapshot.dataset, result.dataset), files)
 
     def _failed(
         self, source: str, problems: tuple[Problem, ...], old: Snapshot[T], kind: FileKind | None = None
@@ -361,17 +481,23 @@ class DataStore(Generic[T]):
             version_old=old.dataset.info.version, file_kind=kind,
         )
 
-    async def _swap(self, source: str, new: _Built[T], kind: FileKind | None = None) -> ReloadReport:
+    async def _swap(
+        self, source: str, new: _Built[T], kind: FileKind | None = None, *, revision: int | None = None
+    ) -> ReloadReport:
         version_old, version_new = self._snapshot.dataset.info.version, new.dataset.info.version
+        digest = files_digest(new.files) if new.files is not None else ""
         # The old snapshot goes from here to the worker: no other local name may hold it.
         retired: list[object] = [self._snapshot]
-        self._snapshot = Snapshot(new.dataset, new.built, self._clock.now(), source)  # the one assignment
+        self._snapshot = Snapshot(  # the one assignment
+            new.dataset, new.built, self._clock.now(), source, digest=digest, revision=revision
+        )
         gc.freeze()  # the new data is long-lived: full collections need not walk it
-        log.info("reloaded from %s: version %s -> %s; %s",
-                 source, version_old, version_new, new.diff.summary())
+        stored = f" (revision {revision})" if revision is not None else ""
+        log.info("reloaded from %s: version %s -> %s%s; %s",
+                 source, version_old, version_new, stored, new.diff.summary())
         report = ReloadReport(
             ok=True, source=source, version_old=version_old,
-            version_new=version_new, diff=new.diff, file_kind=kind,
+            version_new=version_new, diff=new.diff, file_kind=kind, revision=revision,
         )
         await asyncio.to_thread(release, retired)
         return report
@@ -382,6 +508,18 @@ class DataStore(Generic[T]):
             self.data_dir / FILE_NAMES[kind], data, kind,
             history_dir=self.history_dir, keep=self.history_keep, clock=self._clock,
         )
+
+    def _uninstall(self, kind: FileKind, backup: Path | None) -> None:
+        """Runs in a worker thread: put back the file an upload replaced (its history copy), if any."""
+        target = self.data_dir / FILE_NAMES[kind]
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                atomic_write(target, backup.read_bytes())
+                backup.unlink()
+        except OSError:
+            log.exception("could not put back the %s file that a refused upload replaced", kind)
 
     def history(self, kind: FileKind) -> list[Path]:
         """The kept versions of one file, oldest first."""

@@ -16,9 +16,13 @@ and admin cogs plug in by adding their module.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import importlib.util
 import logging
+import os
+import socket
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,7 @@ from discord.ext import commands
 from bot.config import Config
 from bot.core.answers import Answer
 from bot.core.clock import Clock
+from bot.core.dataset_sync import DatasetSync
 from bot.core.engine import QueryEngine
 from bot.core.i18n import _
 from bot.core.image_dataset import ImageSync
@@ -45,6 +50,7 @@ from bot.discordbot.sync import SyncResult, SyncTarget, sync_tree, targets_for
 from bot.discordbot.translator import CommandTranslator
 from bot.discordbot.views import DYNAMIC_ITEMS
 from bot.pictures.service import Picture, PictureService, geo_folder
+from bot.storage.datasets import dataset_ledger
 from bot.storage.settings import settings_store
 from bot.storage.state import StateDatabase, subscription_store
 
@@ -114,6 +120,7 @@ class ArtsakhBot(commands.AutoShardedBot):
         subscriptions: SubscriptionStore | None = None,
         shipped: ImageSync | None = None,
         pictures: PictureService | None = None,
+        follow_data: bool = True,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -152,6 +159,13 @@ class ArtsakhBot(commands.AutoShardedBot):
         self.replayers: dict[str, Callable[..., Answer]] = {}
         self.shipped = shipped or ImageSync()  # what start-up did with the shipped dataset
         self.pictures = pictures or PictureService(geo_folder(Path(config.data.path) / "geo"))
+        # every reload is stored in the database; the latest stored revision is followed
+        self.dataset_sync = DatasetSync(
+            datastore, dataset_ledger(database), clock=clock, keep=config.data.history_keep,
+            process=f"{socket.gethostname()}:{os.getpid()}",
+        )
+        self.follow_data = follow_data  # False (python -m bot sync): no data folder rule, no following
+        self._following: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ data
 
@@ -212,6 +226,9 @@ class ArtsakhBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         """Register the answers' buttons and menus, load the cogs, sync the command tree if it changed."""
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if self.follow_data:  # before any interaction: serve the latest accepted dataset
+            await self.dataset_sync.start()
+            self._following = asyncio.create_task(self.dataset_sync.run(), name="dataset follow")
         await self.tree.set_translator(CommandTranslator())  # before the sync: names in fr, ru, es
         for name in self.extension_names:
             await self.load_extension(name)
@@ -236,6 +253,15 @@ class ArtsakhBot(commands.AutoShardedBot):
             self.tree, self.database, targets, application_id=self.application_id, force=force
         )
         return self.sync_results
+
+    async def close(self) -> None:
+        """Stop following the stored dataset, then close the connection to Discord."""
+        if self._following is not None:
+            self._following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._following
+            self._following = None
+        await super().close()
 
     @property
     def owned_shards(self) -> Shards | None:

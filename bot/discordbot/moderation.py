@@ -144,6 +144,9 @@ def source_label(report: ReloadReport) -> str:
     """Where the reload read from, for people."""
     if report.source == "disk":
         return "the data folder"
+    if report.source == "database":
+        stored = f" (revision {report.revision})" if report.revision is not None else ""
+        return f"the dataset stored in the database{stored} by another process's reload"
     name = discord.utils.escape_markdown(clip(report.source, 100))
     return f"the uploaded file {name}"
 
@@ -277,7 +280,8 @@ def log_line(report: ReloadReport, *, by: str) -> str:
         first = f"; first: {report.problems[0]}" if report.problems else ""
         return f"Reload {who} refused with {len(report.problems)} problem(s){first}"
     counts = report.diff.summary() if report.diff is not None else "no diff"
-    return f"Reload {who} done: version {report.version_old} -> {report.version_new}; {counts}"
+    stored = f" (revision {report.revision})" if report.revision is not None else ""
+    return f"Reload {who} done: version {report.version_old} -> {report.version_new}{stored}; {counts}"
 
 
 def upload_refusal(filename: str, size: int, limit: int) -> str | None:

@@ -418,7 +418,7 @@ async def sync_commands_async(
     sleep: Sleep = asyncio.sleep,
 ) -> int:
     """Log in over HTTP only (no gateway), force a sync, log what happened."""
-    options = {**dict(bot_options or {}), "sync_on_start": False}
+    options = {**dict(bot_options or {}), "sync_on_start": False, "follow_data": False}
     try:
         token = _token(config)
         targets = manual_targets(config)

@@ -195,4 +195,54 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX guild_settings_log_guild ON guild_settings_log (guild_id, id)",
         ),
     ),
+    Migration(
+        "the dataset versions every process serves",
+        # Each accepted reload: its files' text and hash, the dataset's version, who and when
+        # (bot/storage/datasets.py). The texts of the newest data.history_keep versions are kept;
+        # an older version keeps its row (hashes, who, when) without its files.
+        sqlite=(
+            """
+            CREATE TABLE dataset_versions (
+                revision    INTEGER PRIMARY KEY AUTOINCREMENT,
+                version     TEXT    NOT NULL,
+                digest      TEXT    NOT NULL,
+                source      TEXT    NOT NULL,
+                reloaded_by TEXT    NOT NULL,
+                reloaded_at TEXT    NOT NULL
+            )
+            """,
+            "CREATE INDEX dataset_versions_digest ON dataset_versions (digest, revision)",
+            """
+            CREATE TABLE dataset_files (
+                revision INTEGER NOT NULL REFERENCES dataset_versions (revision) ON DELETE CASCADE,
+                kind     TEXT    NOT NULL CHECK (kind IN ('resolutions', 'events', 'non_acts')),
+                sha256   TEXT    NOT NULL,
+                content  TEXT,
+                PRIMARY KEY (revision, kind)
+            )
+            """,
+        ),
+        postgresql=(
+            """
+            CREATE TABLE dataset_versions (
+                revision    BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                version     TEXT        NOT NULL,
+                digest      TEXT        NOT NULL,
+                source      TEXT        NOT NULL,
+                reloaded_by TEXT        NOT NULL,
+                reloaded_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX dataset_versions_digest ON dataset_versions (digest, revision)",
+            """
+            CREATE TABLE dataset_files (
+                revision BIGINT NOT NULL REFERENCES dataset_versions (revision) ON DELETE CASCADE,
+                kind     TEXT   NOT NULL CHECK (kind IN ('resolutions', 'events', 'non_acts')),
+                sha256   TEXT   NOT NULL,
+                content  TEXT,
+                PRIMARY KEY (revision, kind)
+            )
+            """,
+        ),
+    ),
 )

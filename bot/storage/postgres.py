@@ -12,8 +12,9 @@ logs or puts in an error.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeAlias
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 #: The key of the advisory lock held while migrating (the bigint key space; "artsakhM").
 MIGRATION_LOCK = int.from_bytes(b"artsakhM", "big")
+SERVER_SETTINGS = {"application_name": "artsakh-bot", "timezone": "UTC"}
 
 Record = asyncpg.Record
 if TYPE_CHECKING:
@@ -38,9 +40,12 @@ if TYPE_CHECKING:
 class PostgresDatabase:
     """An open PostgreSQL database. Create it with :meth:`open`; close it with :meth:`close`."""
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, url: str, connect: Callable[[], Awaitable[asyncpg.Connection]] | None = None
+    ) -> None:
         self._pool = pool
         self._url = url
+        self._connect = connect
 
     @classmethod
     async def open(
@@ -62,9 +67,12 @@ class PostgresDatabase:
         safe = without_password(url)
         pool = await asyncpg.create_pool(
             url, password=password, min_size=min_size, max_size=max_size, timeout=timeout,
-            command_timeout=60, server_settings={"application_name": "artsakh-bot", "timezone": "UTC"},
+            command_timeout=60, server_settings=SERVER_SETTINGS,
         )  # fmt: skip
-        db = cls(pool, safe)
+        connect = functools.partial(
+            asyncpg.connect, url, password=password, timeout=timeout, server_settings=SERVER_SETTINGS
+        )
+        db = cls(pool, safe, connect)
         try:
             await db._migrate(migrations)
         except BaseException:
@@ -76,6 +84,12 @@ class PostgresDatabase:
     def url(self) -> str:
         """Where the database is, without the password."""
         return self._url
+
+    async def dedicated_connection(self) -> asyncpg.Connection:
+        """A new connection of its own, outside the pool (for ``LISTEN``); the caller closes it."""
+        if self._connect is None:
+            raise RuntimeError("this database was not opened with PostgresDatabase.open")
+        return await self._connect()
 
     async def close(self) -> None:
         """Close every connection (waits for running queries)."""

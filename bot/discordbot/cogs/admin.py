@@ -9,6 +9,10 @@ old data keeps serving and nothing on disk changes. Every reload is logged and, 
 Reloads run one at a time in the order they were asked for (commands and SIGHUP alike).
 While the cog is loaded, SIGHUP reloads from the data folder too (where the platform and the
 thread allow a signal handler).
+
+An accepted reload is stored in the database and served by every process
+(:mod:`bot.core.dataset_sync`); a process that cannot load a stored version posts why to the
+log channel too.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.answers import Status
+from bot.core.dataset_sync import StoredVersion
 from bot.core.reloading import ReloadReport
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.errors import answer_privately
@@ -113,12 +118,15 @@ class AdminCog(commands.Cog, name="Admin"):
         self._remove_sighup = install_sighup(self._on_sighup)
         if self._remove_sighup is not None:
             log.info("SIGHUP reloads the data from %s", self.bot.datastore.data_dir)
+        self.bot.dataset_sync.on_refused = self._refused_here
 
     async def cog_unload(self) -> None:
         """Remove the SIGHUP handler; stop a signal reload still waiting or running."""
         if self._remove_sighup is not None:
             self._remove_sighup()
             self._remove_sighup = None
+        if self.bot.dataset_sync.on_refused == self._refused_here:
+            self.bot.dataset_sync.on_refused = None
         for task in list(self._tasks):
             task.cancel()
 
@@ -160,7 +168,7 @@ class AdminCog(commands.Cog, name="Admin"):
             await turn.wait()
             before = self.bot.datastore.current.dataset
             if file is None:
-                report = await self.bot.datastore.reload_from_disk()
+                report = await self.bot.datastore.reload_from_disk(by=by)
             else:
                 try:
                     data = await file.read()
@@ -168,7 +176,7 @@ class AdminCog(commands.Cog, name="Admin"):
                     log.warning("Could not download %r for %s: %s", file.filename, by, failure_text(exc))
                     await answer_privately(interaction, DOWNLOAD_FAILED, status=Status.INVALID)
                     return
-                report = await self.bot.datastore.reload_with_upload(file.filename, data)
+                report = await self.bot.datastore.reload_with_upload(file.filename, data, by=by)
             names = item_names(self.bot.datastore.current.dataset, before)
             message = render_reload(report, by=by, when=self.bot.clock.now(), names=names)
             await self._record(report, message, by)  # the audit entry first: answering may fail
@@ -218,8 +226,8 @@ class AdminCog(commands.Cog, name="Admin"):
         try:
             await turn.wait()
             before = self.bot.datastore.current.dataset
-            report = await self.bot.datastore.reload_from_disk()
             by = f"SIGHUP (process {os.getpid()})"
+            report = await self.bot.datastore.reload_from_disk(by=by)
             names = item_names(self.bot.datastore.current.dataset, before)
             message = render_reload(report, by=by, when=self.bot.clock.now(), names=names)
             await self._record(report, message, by)
@@ -232,6 +240,11 @@ class AdminCog(commands.Cog, name="Admin"):
 
     # ------------------------------------------------------------------ the record
 
+    async def _refused_here(self, report: ReloadReport, stored: StoredVersion) -> None:
+        """Another process's reload that this one cannot load: say so in the log channel."""
+        by = f"process {self.bot.dataset_sync.process}, following {stored.describe()}"
+        await self._post(render_reload(report, by=by, when=self.bot.clock.now()))
+
     async def _record(self, report: ReloadReport, message: ReloadMessage, by: str) -> None:
         """Log the reload and post its report to the moderation log channel, if any."""
         line = log_line(report, by=by)
@@ -239,6 +252,10 @@ class AdminCog(commands.Cog, name="Admin"):
             log.info("%s", line)
         else:
             log.warning("%s", line)
+        await self._post(message)
+
+    async def _post(self, message: ReloadMessage) -> None:
+        """Post a report to the moderation log channel, if one is set."""
         channel_id = self.bot.config.moderation.log_channel_id
         if not channel_id:
             return
