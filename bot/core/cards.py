@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from bot.core.answers import Field
 from bot.core.i18n import _, current
 from bot.core.model import Dataset, Event, NonAct, Record, Source
-from bot.core.present import body_name, date_note_line, date_text, event_span, kinds_text, place_name
+from bot.core.present import (
+    body_name,
+    date_note_line,
+    date_text,
+    event_span,
+    kinds_text,
+    place_name,
+    vote_text,
+)
 from bot.core.text import first_upper
 
 # A source on the adopting body's own site (a parliament, a government, an official journal) is the
@@ -85,7 +93,7 @@ def record_card(record: Record, dataset: Dataset, marks: Sequence[str] = ()) -> 
         Field(_("Kind"), first_upper(kinds_text(record))),
     ]
     if record.vote is not None and record.vote.display():
-        fields.append(Field(_("Vote"), record.vote.display()))
+        fields.append(Field(_("Vote"), vote_text(record.vote)))
     if record.reference:
         fields.append(Field(_("Reference"), record.reference))
     if record.sponsor:

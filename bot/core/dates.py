@@ -4,6 +4,10 @@ Pure and fast: no third-party date library and no clock (the caller passes ``tod
 computed in the user's time zone). Every accepted form maps to whole calendar days;
 a month stays a month and a year stays a year (see :class:`DateSpan.precision`).
 Bad input raises :class:`DateQueryError`, whose text is a short message for a person.
+
+Labels ("25 November 2020", "since 2020") and messages are made in the language in use
+(:mod:`bot.core.i18n`: the catalogs and CLDR's month names), whole sentences with named
+placeholders; the words people type are read in every language the module knows.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+from bot.core.i18n import N_, _, day_month, long_date, month_name, month_year, ngettext
 from bot.core.model import Precision
 from bot.core.text import fold, has_control_characters
 
@@ -31,16 +37,45 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-EXAMPLES = "Try 2020-11-25, nov 2020, 2014, 2012-2014, the 1990s or since 2020."
-DAY_EXAMPLES = "Try 25 November, 11-25 or 2020-11-25."  # for commands that take only a day
-EMPTY_MESSAGE = "Type a date, a month, a year or a range, e.g. 2020-11-25, nov 2020, 2014, 2012-2014."
-TOO_LONG_MESSAGE = "That is too long for a date."
-CONTROL_MESSAGE = "A date cannot contain control characters."
-YEARS_MESSAGE = "Years from 1800 to 2100 only."
+# In English, marked for the catalogs; said in the language in use (``_(EXAMPLES)``). Each
+# language's examples are forms this module reads (tests/test_languages.py checks them).
+EXAMPLES = N_("Try 2020-11-25, nov 2020, 2014, 2012-2014, the 1990s or since 2020.")
+DAY_EXAMPLES = N_("Try 25 November, 11-25 or 2020-11-25.")  # for commands that take only a day
+EMPTY_MESSAGE = N_("Type a date, a month, a year or a range, e.g. 2020-11-25, nov 2020, 2014, 2012-2014.")
+TOO_LONG_MESSAGE = N_("That is too long for a date.")
+CONTROL_MESSAGE = N_("A date cannot contain control characters.")
+YEARS_MESSAGE = N_("Years from 1800 to 2100 only.")
+UNREADABLE = N_("I could not read {text} as a date.")
+ALONE = N_("{text} alone is not a date. Write a year with four digits (2014), or add a month ({example}).")
+UNKNOWN_MONTH = N_(
+    "I do not know the month {text}. Write it like May, mai, мая or մայիսի, or use numbers: 2014-05-08."
+)
+
+# What a span is, for the sentences around its label: "on 8 May 2014", "in May 2014", "since 2020".
+DAY, MONTH, YEAR, DECADE, RANGE = "day", "month", "year", "decade", "range"
+SINCE, AFTER, BEFORE, UNTIL = "since", "after", "before", "until"
+_OPEN_LABELS = {
+    SINCE: N_("since {date}"),
+    AFTER: N_("after {date}"),
+    BEFORE: N_("before {date}"),
+    UNTIL: N_("until {date}"),
+}
 
 
 class DateQueryError(ValueError):
-    """A date query that cannot be read; ``str(error)`` is a short message for the user."""
+    """A date query that cannot be read; ``str(error)`` is a short message for the user.
+
+    A message that says only what was not understood is followed by examples (:meth:`with_examples`).
+    """
+
+    def __init__(self, message: str, *, examples: bool = False) -> None:
+        super().__init__(f"{message} {_(EXAMPLES)}" if examples else message)
+        self.message = message
+        self.examples = examples
+
+    def with_examples(self, examples: str) -> str:
+        """The message with ``examples`` (already translated) in place of the general ones."""
+        return f"{self.message} {examples}" if self.examples else str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +86,7 @@ class DateSpan:
     end: dt.date  # inclusive
     precision: Precision  # for ranges, the coarser end's precision
     label: str  # "8 May 2014", "May 2014", "2014", "2012 to 2014", "since 2020", "before 2000"
+    form: str = field(default=DAY, compare=False)  # DAY, MONTH, YEAR, DECADE, RANGE or an open one
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +102,16 @@ class DateQuery:
     def label(self) -> str:
         """How the whole query was read, for people."""
         if self.month_day is not None:
-            month, day = self.month_day
-            return f"{day} {MONTHS[month]} (every year)"
-        return " or ".join(span.label for span in self.spans)
+            return _("{day} (every year)").format(day=day_month(*self.month_day))
+        return either(span.label for span in self.spans)
+
+
+def either(labels: Iterable[str]) -> str:
+    """Two readings of a date as one phrase: ``8 May 2014 or 5 August 2014``."""
+    shown = list(labels)
+    if len(shown) == 2:
+        return _("{first} or {second}").format(first=shown[0], second=shown[1])
+    return ", ".join(shown)
 
 
 def month_from_name(word: str) -> int | None:
@@ -91,7 +134,7 @@ def parse_date_query(text: str, *, today: dt.date) -> DateQuery:
     try:
         spans, month_day, note = _parse_expression(cleaned, today)
     except _NoMatch:
-        raise DateQueryError(f"I could not read {_echo(text.strip())} as a date. {EXAMPLES}") from None
+        raise DateQueryError(_(UNREADABLE).format(text=_echo(text.strip())), examples=True) from None
     return DateQuery(text=text, spans=spans, month_day=month_day, note=note)
 
 
@@ -162,11 +205,11 @@ def _clean(text: str) -> str:
     """Validate and normalise: case-folded NFKC, single spaces, no edge punctuation."""
     stripped = text.strip()
     if not stripped:
-        raise DateQueryError(EMPTY_MESSAGE)
+        raise DateQueryError(_(EMPTY_MESSAGE))
     if len(stripped) > MAX_LENGTH:
-        raise DateQueryError(TOO_LONG_MESSAGE)
+        raise DateQueryError(_(TOO_LONG_MESSAGE))
     if has_control_characters(stripped):
-        raise DateQueryError(CONTROL_MESSAGE)
+        raise DateQueryError(_(CONTROL_MESSAGE))
     visible = "".join(c for c in stripped if c not in _INVISIBLE)
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold())
     folded = _RANGE_DASHES.sub("–", folded.replace("\u2010", "-"))
@@ -174,7 +217,7 @@ def _clean(text: str) -> str:
     if leading := _LEADING_WORD.match(cleaned):
         cleaned = cleaned[leading.end() :].strip(_EDGE)
     if not cleaned:
-        raise DateQueryError(f"I could not read {_echo(stripped)} as a date. {EXAMPLES}")
+        raise DateQueryError(_(UNREADABLE).format(text=_echo(stripped)), examples=True)
     return cleaned
 
 
@@ -184,30 +227,39 @@ def _clean(text: str) -> str:
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateQueryError(YEARS_MESSAGE)
+        raise DateQueryError(_(YEARS_MESSAGE))
 
 
 def _check_month(month: int) -> None:
     if not 1 <= month <= 12:
-        raise DateQueryError(f"There is no month {month}: months go from 1 to 12.")
+        raise DateQueryError(_("There is no month {month}: months go from 1 to 12.").format(month=month))
 
 
 def _day_label(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
+    return long_date(day)
+
+
+def _no_such_day(day: int) -> DateQueryError:
+    return DateQueryError(_("There is no day {day}: days start at 1.").format(day=day))
+
+
+def _too_many_days(month: str, last: int, day: int) -> DateQueryError:
+    """``November 2020 has 30 days, not 31.`` (``month`` already said in the language in use)."""
+    text = ngettext("{month} has {last} day, not {day}.", "{month} has {last} days, not {day}.", last)
+    return DateQueryError(text.format(month=month, last=last, day=day))
 
 
 def _year_span(year: int) -> DateSpan:
     _check_year(year)
-    return DateSpan(dt.date(year, 1, 1), dt.date(year, 12, 31), Precision.YEAR, str(year))
+    return DateSpan(dt.date(year, 1, 1), dt.date(year, 12, 31), Precision.YEAR, str(year), YEAR)
 
 
 def _month_span(year: int, month: int) -> DateSpan:
     _check_year(year)
     _check_month(month)
     last = calendar.monthrange(year, month)[1]
-    return DateSpan(
-        dt.date(year, month, 1), dt.date(year, month, last), Precision.MONTH, f"{MONTHS[month]} {year}"
-    )
+    label = month_year(year, month)
+    return DateSpan(dt.date(year, month, 1), dt.date(year, month, last), Precision.MONTH, label, MONTH)
 
 
 def _day_span(year: int, month: int, day: int) -> DateSpan:
@@ -215,29 +267,36 @@ def _day_span(year: int, month: int, day: int) -> DateSpan:
     _check_month(month)
     last = calendar.monthrange(year, month)[1]
     if day < 1:
-        raise DateQueryError(f"There is no day {day}: days start at 1.")
+        raise _no_such_day(day)
     if day > last:
         if month == 2 and day == 29:
-            raise DateQueryError(f"29 February {year} is not a date: {year} is not a leap year.")
-        raise DateQueryError(f"{MONTHS[month]} {year} has {last} days, not {day}.")
+            raise DateQueryError(
+                _("29 February {year} is not a date: {year} is not a leap year.").format(year=year)
+            )
+        raise _too_many_days(month_year(year, month), last, day)
     date = dt.date(year, month, day)
-    return DateSpan(date, date, Precision.DAY, _day_label(date))
+    return DateSpan(date, date, Precision.DAY, _day_label(date), DAY)
 
 
 def _date_span(date: dt.date) -> DateSpan:
     _check_year(date.year)
-    return DateSpan(date, date, Precision.DAY, _day_label(date))
+    return DateSpan(date, date, Precision.DAY, _day_label(date), DAY)
+
+
+def _range_label(first: str, last: str) -> str:
+    """``2012 to 2014``."""
+    return _("{first} to {last}").format(first=first, last=last)
 
 
 def _check_month_day(month: int, day: int) -> tuple[int, int]:
     _check_month(month)
     last = calendar.monthrange(2000, month)[1]  # a leap year: 29 February is a day of some years
     if day < 1:
-        raise DateQueryError(f"There is no day {day}: days start at 1.")
+        raise _no_such_day(day)
     if day > last:
         if month == 2:
-            raise DateQueryError(f"February has at most 29 days, not {day}.")
-        raise DateQueryError(f"{MONTHS[month]} has {last} days, not {day}.")
+            raise DateQueryError(_("February has at most 29 days, not {day}.").format(day=day))
+        raise _too_many_days(month_name(month), last, day)
     return (month, day)
 
 
@@ -329,8 +388,7 @@ def _parse_single(text: str, today: dt.date) -> _Parsed:
         if len(text) == 8:  # ISO basic, YYYYMMDD
             return _one(_day_span(int(text[:4]), int(text[4:6]), int(text[6:])))
         raise DateQueryError(
-            f"{_echo(text)} alone is not a date. Write a year with four digits (2014), "
-            "or add a month (12 May 2014)."
+            _(ALONE).format(text=_echo(text), example=long_date(dt.date(2014, 5, 12)))
         )
     if m := _YMD.fullmatch(text):
         return _one(_day_span(int(m[1]), int(m[3]), int(m[4])))
@@ -339,8 +397,9 @@ def _parse_single(text: str, today: dt.date) -> _Parsed:
         if month > 12 and m[2] == "-" and len(m[3]) == 2:
             _check_year(year)
             raise DateQueryError(
-                f"There is no month {month}. For a range of years write it in full, "
-                f"e.g. {year}-{year // 100}{m[3]}."
+                _("There is no month {month}. For a range of years write it in full, e.g. {example}.").format(
+                    month=month, example=f"{year}-{year // 100}{m[3]}"
+                )
             )
         return _one(_month_span(year, month))
     if m := _MY.fullmatch(text):
@@ -356,7 +415,11 @@ def _parse_single(text: str, today: dt.date) -> _Parsed:
     if m := _SLASHED_PAIR.fullmatch(text):
         return _ambiguous_month_day(int(m[1]), int(m[2]))
     if _SHORT_YEAR.fullmatch(text):
-        raise DateQueryError("Write the year with four digits, e.g. 8 May 2014 or 2014-05-08.")
+        raise DateQueryError(
+            _("Write the year with four digits, e.g. {example} or 2014-05-08.").format(
+                example=long_date(dt.date(2014, 5, 8))
+            )
+        )
     return _parse_words(text)
 
 
@@ -368,7 +431,11 @@ def _attempt(year: int, month: int, day: int) -> DateSpan | DateQueryError:
 
 
 def _neither(first: int, second: int) -> DateQueryError:
-    return DateQueryError(f"Neither {first} nor {second} can be a month: months go from 1 to 12.")
+    return DateQueryError(
+        _("Neither {first} nor {second} can be a month: months go from 1 to 12.").format(
+            first=first, second=second
+        )
+    )
 
 
 def _ambiguous_date(first: int, second: int, year: int, source: str) -> _Parsed:
@@ -407,9 +474,11 @@ def _ambiguous_month_day(first: int, second: int) -> _Parsed:
     if isinstance(day_first, tuple) and isinstance(month_first, tuple):
         if day_first == month_first:
             return _Parsed(month_day=day_first)
+        one, other = day_month(second, first), day_month(first, second)
         raise DateQueryError(
-            f"{first}/{second} could be {first} {MONTHS[second]} or {second} {MONTHS[first]}. "
-            f"Write the month as a word, e.g. {first} {MONTHS[second]}."
+            _("{text} could be {one} or {other}. Write the month as a word, e.g. {one}.").format(
+                text=f"{first}/{second}", one=one, other=other
+            )
         )
     if isinstance(day_first, tuple):
         return _Parsed(month_day=day_first)
@@ -523,10 +592,17 @@ def _parse_words(text: str) -> _Parsed:
     if shape == "MD":
         return _Parsed(month_day=_check_month_day(values[0], values[1]))
     if shape == "M":
-        name = MONTHS[values[0]]
-        raise DateQueryError(f"Add a year, e.g. {name} 2014, or a day, e.g. 8 {name}.")
+        raise DateQueryError(
+            _("Add a year, e.g. {month}, or a day, e.g. {day}.").format(
+                month=month_year(2014, values[0]), day=day_month(values[0], 8)
+            )
+        )
     if shape == "D":
-        raise DateQueryError("Add a month, e.g. 8 May or 8 May 2014.")
+        raise DateQueryError(
+            _("Add a month, e.g. {day} or {date}.").format(
+                day=day_month(5, 8), date=long_date(dt.date(2014, 5, 8))
+            )
+        )
     unknown = [t for t in kept if t.kind == "word"]
     if (
         len(unknown) == 1
@@ -535,8 +611,7 @@ def _parse_words(text: str) -> _Parsed:
         and shape.replace("W", "M") in _FULL_SHAPES - {"Y"}
     ):
         raise DateQueryError(
-            f"I do not know the month {_echo(unknown[0].text)}. Write it like May, mai, мая or "
-            "մայիսի, or use numbers: 2014-05-08."
+            _(UNKNOWN_MONTH).format(text=_echo(unknown[0].text))
         )
     raise _NoMatch
 
@@ -559,7 +634,7 @@ _OPEN_KIND = {
     "until": "until", "till": "until", "up to": "until", "up until": "until",
     "through": "until", "thru": "until",
 }  # fmt: skip
-_NEEDS_YEAR = "Give a year for each end of a range, e.g. 8 May 2014 to 1 June 2014."
+_NEEDS_YEAR = N_("Give a year for each end of a range, e.g. {example}.")
 
 
 def _decade(m: re.Match[str]) -> _Result:
@@ -571,7 +646,8 @@ def _decade(m: re.Match[str]) -> _Result:
         first = (1900 if short >= 30 else 2000) + short
     _check_year(first)
     _check_year(first + 9)
-    span = DateSpan(dt.date(first, 1, 1), dt.date(first + 9, 12, 31), Precision.YEAR, f"the {first}s")
+    label = _("the {decade}s").format(decade=first)
+    span = DateSpan(dt.date(first, 1, 1), dt.date(first + 9, 12, 31), Precision.YEAR, label, DECADE)
     return (span,), None, None
 
 
@@ -644,8 +720,9 @@ def _hyphen_range(text: str, today: dt.date) -> _Result:
         return _closed_range(*found[0])
     if len(found) > 1:
         raise DateQueryError(
-            f"I could not tell where {_echo(text)} splits into a range. "
-            "Write it with 'to', e.g. 2012 to 2014."
+            _(
+                "I could not tell where {text} splits into a range. Write it with 'to', e.g. 2012 to 2014."
+            ).format(text=_echo(text))
         )
     if first_error is not None:
         raise first_error
@@ -654,7 +731,11 @@ def _hyphen_range(text: str, today: dt.date) -> _Result:
 
 def _closed_range(first: _Parsed, last: _Parsed) -> _Result:
     if first.month_day is not None or last.month_day is not None:
-        raise DateQueryError(_NEEDS_YEAR)
+        raise DateQueryError(
+            _(_NEEDS_YEAR).format(
+                example=_range_label(long_date(dt.date(2014, 5, 8)), long_date(dt.date(2014, 6, 1)))
+            )
+        )
     candidates: list[tuple[DateSpan, str | None]] = []
     backwards: tuple[DateSpan, DateSpan] | None = None
     for a in first.readings:
@@ -671,39 +752,51 @@ def _closed_range(first: _Parsed, last: _Parsed) -> _Result:
                 a.span.start,
                 b.span.end,
                 _coarser(a.span.precision, b.span.precision),
-                f"{a.span.label} to {b.span.label}",
+                _range_label(a.span.label, b.span.label),
+                RANGE,
             )
             candidates.append((span, a.order or b.order))
     if not candidates:
         assert backwards is not None
         start, end = backwards
-        raise DateQueryError(f"The range ends before it starts: {end.label} is before {start.label}.")
+        raise DateQueryError(
+            _("The range ends before it starts: {end} is before {start}.").format(
+                end=end.label, start=start.label
+            )
+        )
     return _finish(candidates, [first, last])
 
 
 def _open_range(kind: str, parsed: _Parsed, today: dt.date) -> _Result:
     """``since X``, ``after X`` (up to today), ``before X``, ``until X`` (from the floor)."""
     if parsed.month_day is not None:
-        raise DateQueryError(f"Give a year, e.g. {kind} 8 May 2014.")
+        example = _(_OPEN_LABELS[kind]).format(date=long_date(dt.date(2014, 5, 8)))
+        raise DateQueryError(_("Give a year, e.g. {example}.").format(example=example))
     candidates: list[tuple[DateSpan, str | None]] = []
     error: DateQueryError | None = None
     for reading in parsed.readings:
         given = reading.span
-        label = f"{kind} {given.label}"
+        label = _(_OPEN_LABELS[kind]).format(date=given.label)
         if kind in ("since", "after"):
             start = given.start if kind == "since" else given.end + dt.timedelta(days=1)
             if start > today:
                 error = error or DateQueryError(
-                    f"{label[0].upper()}{label[1:]} is in the future: today is {_day_label(today)}."
+                    _("{when} is in the future: today is {today}.").format(
+                        when=label[0].upper() + label[1:], today=_day_label(today)
+                    )
                 )
                 continue
             end = today
         else:
             end = given.start - dt.timedelta(days=1) if kind == "before" else given.end
             if end.year < MIN_YEAR:
-                raise DateQueryError(f"Nothing can be {kind} {MIN_YEAR}: years from 1800 to 2100 only.")
+                raise DateQueryError(
+                    _("Nothing can be {when}: years from 1800 to 2100 only.").format(
+                        when=_(_OPEN_LABELS[kind]).format(date=MIN_YEAR)
+                    )
+                )
             start = FLOOR if end >= FLOOR else dt.date(MIN_YEAR, 1, 1)
-        candidates.append((DateSpan(start, end, given.precision, label), reading.order))
+        candidates.append((DateSpan(start, end, given.precision, label, kind), reading.order))
     if not candidates:
         assert error is not None
         raise error
@@ -723,10 +816,11 @@ def _finish(candidates: list[tuple[DateSpan, str | None]], parts: list[_Parsed])
         if len(ambiguous) == 1:
             source = ambiguous[0]
             by_order = {r.order: r.span.label for r in source.readings}
-            note = f"{source.source} can be read as {by_order['dmy']} or {by_order['mdy']}; showing both."
-        elif len(ambiguous) > 1:
-            note = (
-                f"{ambiguous[0].source} and {ambiguous[1].source} can each be read day-first "
-                "or month-first; showing both readings."
+            note = _("{text} can be read as {first} or {second}; showing both.").format(
+                text=source.source, first=by_order["dmy"], second=by_order["mdy"]
             )
+        elif len(ambiguous) > 1:
+            note = _(
+                "{first} and {second} can each be read day-first or month-first; showing both readings."
+            ).format(first=ambiguous[0].source, second=ambiguous[1].source)
     return tuple(spans), None, note

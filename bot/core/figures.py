@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.i18n import N_
 from bot.core.model import Dataset, Event, Kind, Level, Precision, Record
 
 
@@ -31,11 +32,12 @@ class Mark(StrEnum):
         return MARK_LABELS[self]
 
 
+# In English, marked for the catalogs: the pictures and answers say ``_(label)``.
 MARK_LABELS: dict[Mark, str] = {
-    Mark.RECOGNITION: "Recognition",
-    Mark.CALL: "Call for recognition",
-    Mark.SELF_DETERMINATION: "Self-determination",
-    Mark.OTHER: "Condemnation, statement",
+    Mark.RECOGNITION: N_("Recognition"),
+    Mark.CALL: N_("Call for recognition"),
+    Mark.SELF_DETERMINATION: N_("Self-determination"),
+    Mark.OTHER: N_("Condemnation, statement"),
 }
 _MARK_OF_KIND: dict[Kind, Mark] = {
     Kind.RECOGNITION: Mark.RECOGNITION,
@@ -67,16 +69,16 @@ class Region:
         return self.west <= lon <= self.east and self.south <= lat <= self.north
 
 
-WORLD = Region("world", "World", -180.0, 180.0, -57.0, 84.0)
-EUROPE = Region("europe", "Europe", -12.0, 50.0, 34.0, 62.0)
+WORLD = Region("world", N_("World"), -180.0, 180.0, -57.0, 84.0)
+EUROPE = Region("europe", N_("Europe"), -12.0, 50.0, 34.0, 62.0)
 REGIONS: dict[str, Region] = {
     r.key: r
     for r in (
         WORLD,
         EUROPE,
-        Region("north-america", "North America", -170.0, -50.0, 14.0, 72.0),
-        Region("south-america", "South America", -93.0, -30.0, -57.0, 14.0),
-        Region("oceania", "Oceania", 105.0, 180.0, -50.0, 0.0),
+        Region("north-america", N_("North America"), -170.0, -50.0, 14.0, 72.0),
+        Region("south-america", N_("South America"), -93.0, -30.0, -57.0, 14.0),
+        Region("oceania", N_("Oceania"), 105.0, 180.0, -50.0, 0.0),
     )
 }
 

@@ -124,7 +124,7 @@ class Level(StrEnum):
 
     @property
     def label(self) -> str:
-        """The level as a menu label, for people."""
+        """The level as a menu label, in English (``_(level.label)`` says it in the language in use)."""
         return LEVEL_LABEL[self]
 
 
@@ -144,17 +144,25 @@ class Kind(StrEnum):
 
     @property
     def label(self) -> str:
-        """The kind as a menu label: its plain words with a capital first letter."""
-        return self.plain[:1].upper() + self.plain[1:]
+        """The kind as a menu label: its plain words with a capital first letter (``_()`` translates it)."""
+        return KIND_LABEL[self]
 
 
+# In English, marked for the catalogs: shown as ``_(level.label)``, ``_(kind.label)``, ``_(kind.plain)``.
 LEVEL_LABEL: dict[Level, str] = {
-    Level.SUPRANATIONAL: "Supranational (e.g. European Parliament)",
-    Level.NATIONAL: "National parliaments and governments",
-    Level.STATE: "States and provinces",
-    Level.REGION: "Regions",
-    Level.COUNTY: "Counties",
-    Level.CITY: "Cities",
+    Level.SUPRANATIONAL: N_("Supranational (e.g. European Parliament)"),
+    Level.NATIONAL: N_("National parliaments and governments"),
+    Level.STATE: N_("States and provinces"),
+    Level.REGION: N_("Regions"),
+    Level.COUNTY: N_("Counties"),
+    Level.CITY: N_("Cities"),
+}
+KIND_LABEL: dict[Kind, str] = {
+    Kind.RECOGNITION: N_("Recognition"),
+    Kind.CALL_FOR_RECOGNITION: N_("Call for recognition"),
+    Kind.SELF_DETERMINATION: N_("Support for self-determination"),
+    Kind.CONDEMNATION: N_("Condemnation of Azerbaijan"),
+    Kind.STATEMENT: N_("Statement"),
 }
 
 # In English; shown through the catalogs (``_(kind.plain)``), so marked for extraction.

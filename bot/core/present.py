@@ -88,6 +88,20 @@ def short_vote(vote: Vote | None) -> str:
     return counted + (" " + _("({count} abst.)").format(count=vote.abstain) if vote.abstain else "")
 
 
+def vote_text(vote: Vote) -> str:
+    """``305–1, 30 abstentions; <the source's note>`` in the language in use (the note as recorded)."""
+    parts: list[str] = []
+    if vote.yes is not None:
+        counted = f"{vote.yes}–{vote.no}" if vote.no is not None else _("{yes} for").format(yes=vote.yes)
+        if vote.abstain:
+            abstentions = ngettext("{count} abstention", "{count} abstentions", vote.abstain)
+            counted = f"{counted}, {abstentions.format(count=vote.abstain)}"
+        parts.append(counted)
+    if vote.note:
+        parts.append(vote.note)
+    return "; ".join(parts)
+
+
 def kinds_text(record: Record) -> str:
     """``call for recognition``, ``recognition, statement``."""
     return ", ".join(_(kind.plain) for kind in record.kinds)
@@ -160,7 +174,7 @@ def record_lines(record: Record) -> list[str]:
     if ref_parts:
         lines.append(" · ".join(ref_parts))
     if record.vote is not None:
-        shown = record.vote.display()
+        shown = vote_text(record.vote)
         if shown:
             lines.append(_("Vote: {vote}").format(vote=shown))
     lines.append(record.summary.strip())

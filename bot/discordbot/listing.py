@@ -11,7 +11,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.answers import Answer
-from bot.core.i18n import _
+from bot.core.i18n import DEFAULT, _, current
 from bot.core.pages import ListPage, compact_line
 from bot.discordbot.render import COLOURS, DESCRIPTION_LIMIT, candidates_text, clean, clip, fit_embed, lead
 
@@ -31,6 +31,8 @@ def page_footer(page: ListPage, footer: str | None) -> str:
 def list_embed(answer: Answer, page: ListPage, *, footer: str | None) -> discord.Embed:
     """One page of ``answer`` as an embed: title, lead, the page's lines, any candidates."""
     parts = [clip(lead(answer), LEAD_BUDGET)]
+    if current() != DEFAULT and any(entry.event for entry in page.entries):  # titles: the sources' words
+        parts[0] += "\n*" + _("The events' titles are in English, as in the sources.") + "*"
     parts.append("\n".join(clean(compact_line(entry)) for entry in page.entries))
     if answer.candidates and page.index == 0:
         parts.append(candidates_text(answer.candidates))

@@ -71,6 +71,10 @@ _RANK_KEEP_TEMPLATES = (
     "Vote: {vote}",
     "Reference: {reference}",
     "Sponsor: {sponsor}",
+    "Listed for the date some sources give: {date} ({note}).",
+    "Its date is known only as {known}, which includes {when}.",
+    "Matches the reading {reading}.",
+    "Anniversary of its end, {date}.",
 )
 _CUT_ORDER = ((0, LINE_FLOOR), (1, LINE_FLOOR), (0, 0), (1, 0), (2, 0))
 

@@ -14,14 +14,30 @@ from bot.core.engine.common import (
     count_line,
     invalid,
     never_raise,
+    not_a_year,
     overview,
+    years_backwards,
+    years_text,
 )
 from bot.core.engine.date_index import event_last
 from bot.core.engine.indexes import COUNTRY_PREFIX, Indexes
 from bot.core.engine.words import parse_kind, parse_level
+from bot.core.i18n import DEFAULT, N_, _, current, ngettext
 from bot.core.model import Kind, Level
 from bot.core.normalize import normalize
-from bot.core.text import plural
+from bot.core.present import date_text
+
+# The levels as /list and /stats say them (lower case, in a sentence).
+LEVEL_WORDS: dict[Level, str] = {
+    Level.SUPRANATIONAL: N_("supranational"),
+    Level.NATIONAL: N_("national"),
+    Level.STATE: N_("state"),
+    Level.REGION: N_("region"),
+    Level.COUNTY: N_("county"),
+    Level.CITY: N_("city"),
+}
+UNKNOWN_LEVEL = N_("Unknown level '{value}'. Use one of: {allowed}.")
+UNKNOWN_KIND = N_("Unknown kind '{value}'. Use one of: {allowed}.")
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -43,32 +59,25 @@ class Catalogue:
         shown = " ".join(str(y) for y in (from_year, to_year) if y is not None)
         for year in (from_year, to_year):
             if year is not None and not 1 <= year <= 9999:
-                return invalid("timeline", shown, f"{year} is not a year between 1 and 9999.")
+                return invalid("timeline", shown, not_a_year(year))
         if from_year is not None and to_year is not None and from_year > to_year:
-            return invalid(
-                "timeline", shown, f"The first year ({from_year}) is after the second ({to_year})."
-            )
+            return invalid("timeline", shown, years_backwards(from_year, to_year))
         start = dt.date(from_year, 1, 1) if from_year is not None else dt.date.min
         end = dt.date(to_year, 12, 31) if to_year is not None else dt.date.max
         events = sorted(
             (e for e in self._ix.dataset.events if e.date.first_day() <= end and event_last(e) >= start),
             key=lambda e: (e.date.first_day(), e.id),
         )
-        if from_year is not None and to_year is not None:
-            span = str(from_year) if from_year == to_year else f"{from_year}–{to_year}"
-        elif from_year is not None:
-            span = f"from {from_year}"
-        elif to_year is not None:
-            span = f"until {to_year}"
-        else:
-            span = ""
+        span = years_text(from_year, to_year)
+        count = len(events)
+        found = ngettext("{count} event, oldest first.", "{count} events, oldest first.", count)
         return self._ix.listing(
             "timeline",
             shown,
-            f"Timeline: {span}" if span else "Timeline",
+            _("Timeline: {years}").format(years=span) if span else _("Timeline"),
             events,
-            found=f"{plural(len(events), 'event')}, oldest first.",
-            empty=f"No events {span or 'in the timeline'}.",
+            found=found.format(count=count),
+            empty=_("No events {years}.").format(years=span) if span else _("No events in the timeline."),
             matched=span or None,
         )
 
@@ -92,8 +101,9 @@ class Catalogue:
         for name, wanted, options in choices:
             if name in cleaned and wanted is None:
                 allowed = ", ".join(option.value for option in options)
-                message = f"Unknown {name} '{cleaned[name]}'. Use one of: {allowed}."
-                return invalid("list", shown, message)
+                template = UNKNOWN_LEVEL if name == "level" else UNKNOWN_KIND
+                unknown = _(template)
+                return invalid("list", shown, unknown.format(value=cleaned[name], allowed=allowed))
         country_id: str | None = None
         read_as = ""
         if "country" in cleaned:
@@ -111,19 +121,20 @@ class Catalogue:
         filters = [
             f
             for f in (
-                wanted_level.value if wanted_level else "",
-                self._ix.country_name(country_id) if country_id else "",
-                wanted_kind.plain if wanted_kind else "",
+                _(LEVEL_WORDS[wanted_level]) if wanted_level else "",
+                self._ix.country_shown(country_id) if country_id else "",
+                _(wanted_kind.plain) if wanted_kind else "",
             )
             if f
         ]
         return self._ix.listing(
             "list",
             shown,
-            "Records: " + " · ".join(filters) if filters else "All records",
+            _("Records: {filters}").format(filters=" · ".join(filters)) if filters else _("All records"),
             records,
             found=" ".join(filter(None, (read_as, count_line(len(records))))),
-            empty=f"No records match {', '.join(filters)}." + (f" {read_as}" if read_as else ""),
+            empty=_("No records match {filters}.").format(filters=", ".join(filters))
+            + (f" {read_as}" if read_as else ""),
             matched=" · ".join(filters) or None,
         )
 
@@ -135,22 +146,24 @@ class Catalogue:
         result = self._ix.country_names.lookup(text)
         if result.status in ("exact", "fuzzy") and result.hits:
             country_id = result.hits[0].key
-            name = self._ix.country_name(country_id)
-            note = "" if normalize(name) == normalize(text) else f"Showing {name} for '{text}'."
+            name = self._ix.country_shown(country_id)
+            same = normalize(text) in (normalize(name), normalize(self._ix.country_name(country_id)))
+            note = "" if same else _("Showing {name} for '{query}'.").format(name=name, query=text)
             return country_id, note
         if result.status == "ambiguous" and result.hits:
             candidates = (self._ix.country_candidate(h.key) for h in result.hits[:MAX_CANDIDATES])
-            message = f"'{text}' could mean several countries:"
+            message = _("'{query}' could mean several countries:").format(query=text)
             return ambiguous("list", shown, message, candidates, name=text)
         suggestions = tuple(self._ix.country_candidate(h.key) for h in result.suggestions[:5])
         return Answer(
             command="list",
             query=shown,
             status=Status.NOT_FOUND,
-            title="Unknown country",
-            message=f"No country matches '{text}'." + (" Did you mean:" if suggestions else ""),
+            title=_("Unknown country"),
+            message=_("No country matches '{query}'.").format(query=text)
+            + (" " + _("Did you mean:") if suggestions else ""),
             candidates=suggestions,
-            lines=() if suggestions else ("The dataset has no record from a country by that name.",),
+            lines=() if suggestions else (_("The dataset has no record from a country by that name."),),
         )
 
     @answered_once("stats")
@@ -162,30 +175,42 @@ class Catalogue:
         countries = Counter(self._ix.country_id_of(r) for r in ds.records)
         years = Counter(r.date.year for r in ds.records)
         places = {r.jurisdiction for r in ds.records}
+        country = self._ix.country_shown
         fields = (
-            Field("Records", str(len(ds.records))),
-            Field("Events", str(len(ds.events))),
-            Field("Places", str(len(places))),
-            Field("Countries", str(len(countries))),
-            Field("By level", "\n".join(f"{lv.value}: {levels[lv]}" for lv in Level if levels[lv]), False),
-            Field("By kind", "\n".join(f"{k.plain}: {kinds[k]}" for k in Kind if kinds[k]), False),
+            Field(_("Records"), str(len(ds.records))),
+            Field(_("Events"), str(len(ds.events))),
+            Field(_("Places"), str(len(places))),
+            Field(_("Countries"), str(len(countries))),
             Field(
-                "By country",
+                _("By level"),
+                "\n".join(f"{_(LEVEL_WORDS[lv])}: {levels[lv]}" for lv in Level if levels[lv]),
+                False,
+            ),
+            Field(_("By kind"), "\n".join(f"{_(k.plain)}: {kinds[k]}" for k in Kind if kinds[k]), False),
+            Field(
+                _("By country"),
                 "\n".join(
-                    f"{self._ix.country_name(c)}: {n}"
-                    for c, n in sorted(countries.items(), key=lambda p: (-p[1], self._ix.country_name(p[0])))
+                    f"{country(c)}: {n}"
+                    for c, n in sorted(countries.items(), key=lambda p: (-p[1], country(p[0])))
                 ),
                 False,
             ),
-            Field("By year", "\n".join(f"{y}: {years[y]}" for y in sorted(years)), False),
+            Field(_("By year"), "\n".join(f"{y}: {years[y]}" for y in sorted(years)), False),
         )
-        message = (
-            f"{plural(len(ds.records), 'record')} from {plural(len(places), 'place')} in "
-            f"{plural(len(countries), 'country', 'countries')}, and "
-            f"{plural(len(ds.events), 'timeline event')}."
+        message = _("{records} from {places} in {countries}, and {events}.").format(
+            records=ngettext("{count} record", "{count} records", len(ds.records)).format(
+                count=len(ds.records)
+            ),
+            places=ngettext("{count} place", "{count} places", len(places)).format(count=len(places)),
+            countries=ngettext("{count} country", "{count} countries", len(countries)).format(
+                count=len(countries)
+            ),
+            events=ngettext("{count} timeline event", "{count} timeline events", len(ds.events)).format(
+                count=len(ds.events)
+            ),
         )
-        lines = ["A record can have several kinds, so the kind counts add up to more than the total."]
-        return overview("stats", "Dataset statistics", message, fields, lines)
+        lines = [_("A record can have several kinds, so the kind counts add up to more than the total.")]
+        return overview("stats", _("Dataset statistics"), message, fields, lines)
 
     @answered_once("about")
     def about(self) -> Answer:
@@ -196,19 +221,24 @@ class Catalogue:
         if ds.info.sources_note:
             lines.extend(_paragraphs(ds.info.sources_note))
         else:
-            lines.append("Every record and event lists its public sources, shown with each answer.")
+            lines.append(_("Every record and event lists its public sources, shown with each answer."))
+        if lines and current() != DEFAULT:
+            lines.insert(0, "*" + _("The methodology is the dataset's own, in English.") + "*")
         latest = max((r.date.last_day() for r in ds.records), default=None)
+        links = ngettext("{count} distinct link", "{count} distinct links", len(urls)).format(count=len(urls))
         fields = [
-            Field("Dataset version", ds.info.version),
-            Field("Records", str(len(ds.records))),
-            Field("Events", str(len(ds.events))),
-            Field("Places", str(len(ds.jurisdictions))),
-            Field("Countries", str(len(ds.countries))),
-            Field("Sources", f"{len(urls)} distinct links"),
+            Field(_("Dataset version"), ds.info.version),
+            Field(_("Records"), str(len(ds.records))),
+            Field(_("Events"), str(len(ds.events))),
+            Field(_("Places"), str(len(ds.jurisdictions))),
+            Field(_("Countries"), str(len(ds.countries))),
+            Field(_("Sources"), links),
         ]
         if latest is not None:
             newest = max(ds.records, key=lambda r: (r.date.last_day(), r.id))
-            fields.append(Field("Latest record", newest.date.display()))
+            fields.append(Field(_("Latest record"), date_text(newest.date)))
         version = ds.info.version
-        message = f"Resolutions and statements on Artsakh (Nagorno-Karabakh), dataset version {version}."
-        return overview("about", "About this bot", message, fields, lines)
+        message = _(
+            "Resolutions and statements on Artsakh (Nagorno-Karabakh), dataset version {version}."
+        ).format(version=version)
+        return overview("about", _("About this bot"), message, fields, lines)

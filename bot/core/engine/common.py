@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ParamSpec, Protocol, TypeVar
 
 from bot.core.answers import Answer, Candidate, Field, Status
-from bot.core.i18n import N_, _, ngettext
+from bot.core.i18n import N_, _, current, ngettext
 from bot.core.model import Event, Record
 from bot.core.normalize import normalize
 from bot.core.text import clip
@@ -69,18 +69,19 @@ _A = TypeVar("_A", bound=_KeepsAnswers)
 
 
 def answered_once(command: str) -> Callable[[Callable[[_A], Answer]], Callable[[_A], Answer]]:
-    """Like :func:`never_raise`, and worked out once per engine: its dataset never changes."""
+    """Like :func:`never_raise`, and worked out once per engine and language: its dataset never changes."""
 
     def decorate(method: Callable[[_A], Answer]) -> Callable[[_A], Answer]:
         safe = never_raise(command)(method)
 
         @functools.wraps(method)
         def wrapper(part: _A) -> Answer:
-            answer = part._answers.get(command)
+            key = f"{command}:{current()}"
+            answer = part._answers.get(key)
             if answer is None:
                 answer = safe(part)
                 if answer.status is not Status.INVALID:
-                    part._answers[command] = answer
+                    part._answers[key] = answer
             return answer
 
         return wrapper
@@ -125,6 +126,27 @@ def clean_query(text: str | None) -> tuple[str, str | None]:
     if len(cleaned) > MAX_QUERY_LENGTH:
         return "", _(TOO_LONG).format(count=MAX_QUERY_LENGTH)
     return cleaned, None
+
+
+def not_a_year(year: int) -> str:
+    """``0 is not a year between 1 and 9999.`` in the language in use."""
+    return _("{year} is not a year between 1 and 9999.").format(year=year)
+
+
+def years_backwards(first: int, second: int) -> str:
+    """``The first year (1994) is after the second (1988).`` in the language in use."""
+    return _("The first year ({first}) is after the second ({second}).").format(first=first, second=second)
+
+
+def years_text(from_year: int | None, to_year: int | None) -> str:
+    """The years asked for: "2020–2023", "2020", "from 2020", "until 2020", or "" when neither is given."""
+    if from_year is not None and to_year is not None:
+        return str(from_year) if from_year == to_year else f"{from_year}–{to_year}"
+    if from_year is not None:
+        return _("from {year}").format(year=from_year)
+    if to_year is not None:
+        return _("until {year}").format(year=to_year)
+    return ""
 
 
 def shown_query(text: str | None) -> str:
@@ -197,7 +219,7 @@ def nothing_found(
         command=command,
         query=query,
         status=Status.NOT_FOUND,
-        title="Nothing found",
+        title=_("Nothing found"),
         message=message,
         candidates=tuple(candidates),
         lines=lines,

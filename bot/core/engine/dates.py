@@ -12,7 +12,19 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.core.answers import Answer, Candidate, Entry, Status
-from bot.core.dates import DAY_EXAMPLES, EXAMPLES, DateQuery, DateQueryError, DateSpan, parse_date_query
+from bot.core.dates import (
+    AFTER,
+    BEFORE,
+    DAY_EXAMPLES,
+    RANGE,
+    SINCE,
+    UNTIL,
+    DateQuery,
+    DateQueryError,
+    DateSpan,
+    either,
+    parse_date_query,
+)
 from bot.core.engine.common import (
     EMPTY_MESSAGES,
     Item,
@@ -24,9 +36,9 @@ from bot.core.engine.common import (
 from bot.core.engine.date_index import event_last, month_day_of
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import ordinal
-from bot.core.i18n import DEFAULT, _, current, ngettext
+from bot.core.i18n import DEFAULT, N_, _, current, ngettext
 from bot.core.model import AlternativeDate, PartialDate, Precision, Record
-from bot.core.present import day_month, record_entry, record_heading, short_date, years_phrase
+from bot.core.present import date_text, day_month, record_entry, record_heading, short_date, years_phrase
 from bot.core.text import first_upper
 
 
@@ -37,16 +49,23 @@ def _ordinal(number: int) -> str:
     return _("{number}th").format(number=number)
 
 
-def _preposition(spans: Sequence[DateSpan]) -> str:
-    """``on `` a day, ``in `` a month or year, ``from `` a range; nothing before "since 2020"."""
-    label = spans[0].label
+# Where the records are, around the spans' labels: "on 8 May 2014", "in May 2014", "from 2012 to
+# 2014"; an open span's label says it all ("since 2020").
+_ON, _IN, _FROM = N_("on {when}"), N_("in {when}"), N_("from {when}")
+_OPEN_FORMS = frozenset({AFTER, BEFORE, SINCE, UNTIL})
+NEAREST_BEFORE, NEAREST_AFTER = N_("Nearest before:"), N_("Nearest after:")
+LISTED_FOR = N_("listed for {date}")
+
+
+def _where(spans: Sequence[DateSpan]) -> str:
+    """``on 8 May 2014``, ``in May 2014``, ``from 2012 to 2014``, ``since 2020`` (the language in use)."""
+    labels = either(s.label for s in spans)
     if all(s.start == s.end for s in spans):
-        return "on "
-    if label.split(" ", 1)[0].casefold() in {"since", "before", "until", "after", "from", "between"}:
-        return ""
-    if " to " in label or "–" in label:
-        return "from "
-    return "in "
+        return _(_ON).format(when=labels)
+    form = spans[0].form
+    if form in _OPEN_FORMS:
+        return labels
+    return _(_FROM if form == RANGE else _IN).format(when=labels)
 
 
 def _overlaps(start: dt.date, end: dt.date, span: DateSpan) -> bool:
@@ -71,14 +90,17 @@ def _falls_on(date: PartialDate, month_day: tuple[int, int], year: int | None) -
 
 
 def _listed_for(alt: AlternativeDate) -> str:
-    return f"Listed for the date some sources give: {alt.date.display()} ({alt.note})."
+    return _("Listed for the date some sources give: {date} ({note}).").format(
+        date=date_text(alt.date), note=alt.note
+    )
 
 
 def _leap_mark(date: PartialDate, month_day: tuple[int, int], year: int | None) -> str | None:
     if month_day_of(date) == (2, 29) and month_day == (2, 28) and year is not None:
-        return f"Dated 29 February; shown on 28 February because {year} is not a leap year."
+        return _("Dated 29 February; shown on 28 February because {year} is not a leap year.").format(
+            year=year
+        )
     return None
-
 
 
 class Dates:
@@ -96,7 +118,7 @@ class Dates:
         try:
             parsed = parse_date_query(query, today=today)
         except DateQueryError as exc:
-            return invalid("date", query, str(exc))
+            return invalid("date", query, str(exc))  # already in the language in use
         if parsed.month_day is not None:
             return self._month_day_answer(query, parsed)
         return self._span_answer(query, parsed)
@@ -105,8 +127,8 @@ class Dates:
         two = len(spans) > 1
         items: dict[str, Item] = {}
         for span in spans:
-            reading = (f"Matches the reading {span.label}.",) if two else ()
-            read = f"read as {span.label}" if two else ""
+            reading = (_("Matches the reading {reading}.").format(reading=span.label),) if two else ()
+            read = _("read as {reading}").format(reading=span.label) if two else ""
             for record in self._ix.dates.records_in((span,)):
                 marks: tuple[str, ...] = ()
                 tags = [read]
@@ -115,15 +137,17 @@ class Dates:
                     marks = reading
                     if record.date.first_day() < span.start or record.date.last_day() > span.end:
                         loose = True
-                        known = record.date.display()
-                        marks = (*reading, f"Its date is known only as {known}, which includes {span.label}.")
-                        tags.append("may fall here")
+                        known = _("Its date is known only as {known}, which includes {when}.").format(
+                            known=date_text(record.date), when=span.label
+                        )
+                        marks = (*reading, known)
+                        tags.append(_("may fall here"))
                 else:
                     alts = [a for a in record.alternative_dates if _date_overlaps(a.date, span)]
                     if not alts:
                         continue
                     marks = (*reading, *(_listed_for(a) for a in alts))
-                    tags.extend(f"listed for {short_date(a.date)}" for a in alts)
+                    tags.extend(_(LISTED_FOR).format(date=short_date(a.date)) for a in alts)
                 tag = ", ".join(t for t in tags if t)
                 item = Item(record.date.first_day(), record=record, marks=marks, loose=loose, tag=tag)
                 self._add_item(items, item)
@@ -145,8 +169,16 @@ class Dates:
             items[item.key] = Item(known.when, known.record, known.event, marks, loose, tag)
 
     def _dated_listing(
-        self, command: str, query: str, title: str, items: Sequence[Item], *, where: str, label: str,
-        empty: str = "", note: str = "",
+        self,
+        command: str,
+        query: str,
+        title: str,
+        items: Sequence[Item],
+        *,
+        where: str,
+        label: str,
+        empty: str = "",
+        note: str = "",
     ) -> Answer:
         """Records and events found on some dates: "2 records and 1 event on 25 November."."""
         records = sum(1 for i in items if i.record is not None)
@@ -158,44 +190,50 @@ class Dates:
             counts.append(ngettext("{count} event", "{count} events", events).format(count=events))
         both = _(" and ")
         order = _(", oldest first") if len(items) > 1 else ""  # the order, said in the header
-        found = f"{both.join(counts)} {where}{order}.{note}"
+        found = (
+            _("{counts} {where}{order}.").format(counts=both.join(counts), where=where, order=order) + note
+        )
         return self._ix.listing(command, query, title, items, found=found, empty=empty, matched=label)
 
     def _span_answer(self, query: str, parsed: DateQuery) -> Answer:
         spans = parsed.spans
-        labels = " or ".join(s.label for s in spans)
+        labels = either(s.label for s in spans)
         items = self._span_items(spans)
         note = f" {parsed.note}" if parsed.note else ""
-        where = f"{_preposition(spans)}{labels}"
-        title = f"Records {where}"  # "Records since 2020", "Records in the 1990s"
+        where = _where(spans)
+        title = _("Records {where}").format(where=where)  # "Records since 2020", "Records in the 1990s"
         if items:
             return self._dated_listing("date", query, title, items, where=where, label=labels, note=note)
         nearest: list[Record] = []
         entries: list[Entry] = []
         for record, prefix in (
-            (self._ix.dates.latest_before(min(s.start for s in spans)), "Nearest before:"),
-            (self._ix.dates.earliest_after(max(s.end for s in spans)), "Nearest after:"),
+            (self._ix.dates.latest_before(min(s.start for s in spans)), _(NEAREST_BEFORE)),
+            (self._ix.dates.earliest_after(max(s.end for s in spans)), _(NEAREST_AFTER)),
         ):
             if record is not None:
                 nearest.append(record)
                 entries.append(record_entry(record, self._ix.dataset, prefix=prefix))
         dataset = self._ix.dataset
+        may_fall = _("Dated only to {date}, so it may fall {where}: {record}.")
         lines = tuple(
-            f"Dated only to {r.date.display()}, so it may fall {where}: {record_heading(r, dataset)}."
+            may_fall.format(date=date_text(r.date), where=where, record=record_heading(r, dataset))
             for r in self._ix.dates.records_in(spans)
             if r.date.precision is Precision.YEAR
             and any(_overlaps(r.date.first_day(), r.date.last_day(), s) for s in spans)
         )
         if all(s.start == s.end for s in spans):  # "/date today": other years' same day are /onthisday's
             day = spans[0].start
-            lines = (*lines, f"For {day_month(day.month, day.day)} in other years, try /onthisday.")
+            other_years = _("For {day} in other years, try /onthisday.").format(
+                day=day_month(day.month, day.day)
+            )
+            lines = (*lines, other_years)
         return Answer(
             command="date",
             query=query,
             status=Status.NOT_FOUND,
             title=title,
             matched=labels,
-            message=f"Nothing {where}.{note}",
+            message=_("Nothing {where}.").format(where=where) + note,
             lines=lines,
             nearest=tuple(nearest),
             entries=tuple(entries),
@@ -216,15 +254,16 @@ class Dates:
                 continue
             for alt in record.alternative_dates:
                 if _falls_on(alt.date, month_day, year):
-                    tag = f"listed for {short_date(alt.date)}"
+                    tag = _(LISTED_FOR).format(date=short_date(alt.date))
                     item = Item(alt.date.first_day(), record=record, marks=(_listed_for(alt),), tag=tag)
                     self._add_item(items, item)
         for event in self._ix.dates.events_on(month_day, year):
             if _falls_on(event.date, month_day, year):
                 self._add_item(items, Item(event.date.first_day(), event=event))
             elif event.end is not None and _falls_on(event.end, month_day, year):
-                mark = f"Anniversary of its end, {event.end.display()}."
-                self._add_item(items, Item(event.end.first_day(), event=event, marks=(mark,), tag="its end"))
+                mark = _("Anniversary of its end, {date}.").format(date=date_text(event.end))
+                tag = _("its end")
+                self._add_item(items, Item(event.end.first_day(), event=event, marks=(mark,), tag=tag))
         return sorted(items.values(), key=lambda i: (i.when, i.key))
 
     def _month_day_answer(self, query: str, parsed: DateQuery) -> Answer:
@@ -232,8 +271,9 @@ class Dates:
         month, day = parsed.month_day
         label = day_month(month, day)
         items = self._month_day_items((month, day), None)
-        where, title = f"on {label} in any year", f"Records on {label} (any year)"
-        empty = f"Nothing {where}."
+        where = _("on {day} in any year").format(day=label)
+        title = _("Records on {day} (any year)").format(day=label)
+        empty = _("Nothing {where}.").format(where=where)
         return self._dated_listing("date", query, title, items, where=where, label=label, empty=empty)
 
     # ------------------------------------------------------------------ on this day
@@ -254,7 +294,7 @@ class Dates:
             try:
                 parsed = parse_date_query(query, today=today)
             except DateQueryError as exc:  # the hint names only what /onthisday takes: a day
-                return invalid("onthisday", query, str(exc).replace(EXAMPLES, DAY_EXAMPLES))
+                return invalid("onthisday", query, exc.with_examples(_(DAY_EXAMPLES)))
             if parsed.month_day is not None:
                 month_day = parsed.month_day
             elif len(parsed.spans) == 2 and all(s.start == s.end for s in parsed.spans):
@@ -279,7 +319,7 @@ class Dates:
             else:
                 ago = years_phrase(count_from.year - item.when.year)
             tag = ", ".join(t for t in (ago, item.tag) if t)
-            marks = (first_upper(ago) + ".", *item.marks)
+            marks = (_("{sentence}.").format(sentence=first_upper(ago)), *item.marks)
             items.append(Item(item.when, item.record, item.event, marks, tag=tag))
         title = _("On this day: {day}").format(day=label)
         if not items:
@@ -327,13 +367,15 @@ class Dates:
     def upcoming(self, today: dt.date, days: int = 7) -> Answer:
         """Anniversaries in the ``days`` days after ``today`` (not including today)."""
         if not 1 <= days <= 366:
-            return invalid("upcoming", str(days), "Choose between 1 and 366 days.")
+            return invalid("upcoming", str(days), N_("Choose between 1 and 366 days."))
         found: dict[str, Item] = {}
         for offset in range(1, days + 1):
             day = today + dt.timedelta(days=offset)
-            in_days = _("Tomorrow") if offset == 1 else ngettext(
-                "In {count} day", "In {count} days", offset
-            ).format(count=offset)
+            in_days = (
+                _("Tomorrow")
+                if offset == 1
+                else ngettext("In {count} day", "In {count} days", offset).format(count=offset)
+            )
             for item in self._month_day_items((day.month, day.day), day.year):
                 years = day.year - item.when.year
                 if years < 1:
@@ -357,6 +399,6 @@ class Dates:
             str(days),
             _("Coming up {when}").format(when=next_days),
             ordered,
-            found=f"{how_many} {next_days}.",
+            found=_("{anniversaries} {when}.").format(anniversaries=how_many, when=next_days),
             empty=_("No anniversaries {when}.").format(when=next_days),
         )

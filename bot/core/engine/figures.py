@@ -7,7 +7,8 @@ The /map answer is the same kind of listing as /list (newest first), and the pic
 from __future__ import annotations
 
 from bot.core.answers import Answer
-from bot.core.engine.common import count_line, invalid, never_raise
+from bot.core.engine.catalogue import UNKNOWN_KIND
+from bot.core.engine.common import count_line, invalid, never_raise, not_a_year, years_backwards, years_text
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import parse_kind
 from bot.core.figures import (
@@ -21,8 +22,8 @@ from bot.core.figures import (
     timeline_data,
 )
 from bot.core.figures import year_counts as count_years
+from bot.core.i18n import _, ngettext
 from bot.core.model import Kind, Record
-from bot.core.text import plural
 
 
 def parse_region(text: str | None) -> Region | None:
@@ -31,17 +32,6 @@ def parse_region(text: str | None) -> Region | None:
         return WORLD
     key = "-".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
     return REGIONS.get(key)
-
-
-def years_text(from_year: int | None, to_year: int | None) -> str:
-    """"2020–2023", "2020", "from 2020", "until 2020", or "" when neither is given."""
-    if from_year is not None and to_year is not None:
-        return str(from_year) if from_year == to_year else f"{from_year}–{to_year}"
-    if from_year is not None:
-        return f"from {from_year}"
-    if to_year is not None:
-        return f"until {to_year}"
-    return ""
 
 
 class Figures:
@@ -55,26 +45,30 @@ class Figures:
         self, kind: str | None, from_year: int | None, to_year: int | None, region: str | None
     ) -> tuple[list[Record], Region, str] | Answer:
         """The records newest first, the region and the filter words; or an INVALID answer."""
-        shown = " ".join(f"{k}={v}" for k, v in (("kind", kind), ("from", from_year), ("to", to_year),
-                                                   ("region", region)) if v not in (None, ""))
+        shown = " ".join(
+            f"{k}={v}"
+            for k, v in (("kind", kind), ("from", from_year), ("to", to_year), ("region", region))
+            if v not in (None, "")
+        )
         wanted: Kind | None = None
         if kind and kind.strip():
             wanted = parse_kind(kind)
             if wanted is None:
                 allowed = ", ".join(k.value for k in Kind)
-                return invalid("map", shown, f"Unknown kind '{kind.strip()}'. Use one of: {allowed}.")
+                return invalid("map", shown, _(UNKNOWN_KIND).format(value=kind.strip(), allowed=allowed))
         for year in (from_year, to_year):
             if year is not None and not 1 <= year <= 9999:
-                return invalid("map", shown, f"{year} is not a year between 1 and 9999.")
+                return invalid("map", shown, not_a_year(year))
         if from_year is not None and to_year is not None and from_year > to_year:
-            return invalid("map", shown, f"The first year ({from_year}) is after the second ({to_year}).")
+            return invalid("map", shown, years_backwards(from_year, to_year))
         area = parse_region(region)
         if area is None:
-            allowed = ", ".join(r.label for r in REGIONS.values())
-            return invalid("map", shown, f"Unknown region '{(region or '').strip()}'. Use one of: {allowed}.")
+            allowed = ", ".join(_(r.label) for r in REGIONS.values())
+            unknown = _("Unknown region '{value}'. Use one of: {allowed}.")
+            return invalid("map", shown, unknown.format(value=(region or "").strip(), allowed=allowed))
         dataset = self._ix.dataset
         records: list[Record] = []
-        for record, _, _ in self._ix.newest_filed:
+        for record, _level, _country in self._ix.newest_filed:
             if wanted is not None and wanted not in record.kinds:
                 continue
             if from_year is not None and record.date.year < from_year:
@@ -87,9 +81,9 @@ class Figures:
                     continue
             records.append(record)
         words = [
-            wanted.label if wanted else "All acts",
+            _(wanted.label) if wanted else _("All acts"),
             *([years_text(from_year, to_year)] if from_year or to_year else []),
-            area.label,
+            _(area.label),
         ]
         return records, area, " · ".join(words)
 
@@ -105,16 +99,17 @@ class Figures:
         selected = self._select(kind, from_year, to_year, region)
         if isinstance(selected, Answer):
             return selected
-        records, _, filters = selected
+        records, _area, filters = selected
         shown = " ".join(str(v) for v in (kind, from_year, to_year, region) if v not in (None, ""))
         places = len({r.jurisdiction for r in records})
         return self._ix.listing(
             "map",
             shown,
-            f"Map: {filters}",
+            _("Map: {filters}").format(filters=filters),
             records,
-            found=f"{plural(places, 'place')}. {count_line(len(records))}",
-            empty=f"No records match {filters}.",
+            found=ngettext("{count} place.", "{count} places.", places).format(count=places)
+            + f" {count_line(len(records))}",
+            empty=_("No records match {filters}.").format(filters=filters),
             matched=filters,
         )
 

@@ -18,10 +18,11 @@ from bot.core.answers import Answer, Candidate, Entry, Status
 from bot.core.collector import collector_paused
 from bot.core.engine.common import Item
 from bot.core.engine.date_index import DateIndex
+from bot.core.i18n import DEFAULT, N_, _, current, ngettext
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
 from bot.core.model import Dataset, Event, Level, NonAct, Record, newest_first
 from bot.core.normalize import normalize
-from bot.core.present import event_entry, non_act_entry, record_entry
+from bot.core.present import body_name, event_entry, non_act_entry, record_entry
 from bot.core.text import plural
 
 COUNTRY_PREFIX = "country:"
@@ -52,6 +53,8 @@ class Target:
     members: frozenset[str]  # jurisdiction ids it covers
     records: tuple[Record, ...]  # newest first
     words: frozenset[str] = frozenset()  # a body's own words ("state", "senate"), for generic queries
+    level: Level | None = None  # a place's or body's level
+    country: str = ""  # a place's country id
 
     def contains(self, other: Target) -> bool:
         """True for itself, and for a narrower target within it (a body of a place, a place of a country)."""
@@ -60,8 +63,14 @@ class Target:
         return other.members <= self.members and KIND_RANK[self.kind] > KIND_RANK[other.kind]
 
     def candidate(self) -> Candidate:
-        """The target as a suggestion: its label and description."""
+        """The target as a suggestion in English: its label and description (autocomplete)."""
         return Candidate(label=f"{self.label} ({self.description})", value=self.key)
+
+
+# A target as a suggestion, in the language in use (see Indexes.candidate).
+_COUNTRY_CANDIDATE = N_("{name} (country, {records})")
+_PLACE_CANDIDATE = N_("{name} ({level}, {country}, {records})")
+_BODY_CANDIDATE = N_("{name} ({level} body, {records})")
 
 
 class Indexes:
@@ -150,6 +159,7 @@ class Indexes:
                 description=f"country, {plural(len(records), 'record')}",
                 members=members,
                 records=records,
+                country=country.id,
             )
             names = country.spellings
             country_norms[country.id] = {normalize(n) for n in names}
@@ -167,6 +177,8 @@ class Indexes:
                 description=f"{jurisdiction.level.value}, {country_name}, {count}",
                 members=frozenset((jurisdiction.id,)),
                 records=records,
+                level=jurisdiction.level,
+                country=jurisdiction.country,
             )
             own = [*jurisdiction.spellings, *extra_names.get(jurisdiction.id, ())]
             shared = country_norms.get(jurisdiction.country, set())
@@ -225,6 +237,8 @@ class Indexes:
                     for name in (body, *(a for r in records for a in r.body_aliases))
                     for word in normalize(name).split()
                 ),
+                level=jurisdiction.level,
+                country=jurisdiction.country,
             )
             self.bodies.append(target)
             for word in target.words:
@@ -276,9 +290,10 @@ class Indexes:
         """A record's entry; one without marks is made once and kept (records never change)."""
         if marks or tag:
             return record_entry(record, self.dataset, marks=marks, tag=tag)
-        entry = self._entry_cache.get(record.id)
+        key = f"{current()}:{record.id}"  # an entry is made in the language in use
+        entry = self._entry_cache.get(key)
         if entry is None:
-            entry = self._entry_cache[record.id] = record_entry(record, self.dataset)
+            entry = self._entry_cache[key] = record_entry(record, self.dataset)
         return entry
 
     def listing(
@@ -353,8 +368,10 @@ class Indexes:
             command=command,
             query=query,
             status=Status.NOT_FOUND,
-            title=shown[0].title if len(shown) == 1 else f"No adopted act for '{query}'",
-            message=f"No act on record for '{query}':",
+            title=shown[0].title
+            if len(shown) == 1
+            else _("No adopted act for '{query}'").format(query=query),
+            message=_("No act on record for '{query}':").format(query=query),
             entries=tuple(non_act_entry(n) for n in shown),
             non_acts=shown,
         )
@@ -366,15 +383,17 @@ class Indexes:
         titles = "; ".join(n.title for n in non_acts)
         return dataclasses.replace(
             answer,
-            lines=(*answer.lines, f"Also named so, but never adopted: {titles} (explained last)."),
+            lines=(
+                *answer.lines,
+                _("Also named so, but never adopted: {titles} (explained last).").format(titles=titles),
+            ),
             entries=(*answer.entries, *(non_act_entry(n) for n in non_acts)),
             non_acts=tuple(non_acts),
         )
 
     def non_act_candidate(self, non_act: NonAct) -> Candidate:
         """An act that never happened as a suggestion: its title, marked as such."""
-        return Candidate(label=f"{non_act.title} (no act on record)",
-                         value=NON_ACT_PREFIX + non_act.id)
+        return Candidate(label=f"{non_act.title} (no act on record)", value=NON_ACT_PREFIX + non_act.id)
 
     def dedupe_hits(self, hits: Sequence[Hit], *, drop_contained: bool = True) -> list[Target]:
         """The targets of name hits, once each; by default without those inside another hit."""
@@ -409,9 +428,61 @@ class Indexes:
 
     def country_candidate(self, country_id: str) -> Candidate:
         """A country as a suggestion: "France (3 records)"."""
-        name = self.country_name(country_id)
+        name = self.country_shown(country_id)
         count = len(self.records_by_country.get(country_id, ()))
-        return Candidate(label=f"{name} ({plural(count, 'record')})", value=country_id)
+        return Candidate(label=f"{name} ({_records(count)})", value=country_id)
+
+    def country_shown(self, country_id: str) -> str:
+        """A country's name in the language in use (the dataset's ``names``), else its name or id."""
+        language = current()
+        if language != DEFAULT:
+            try:
+                named = self.dataset.country(country_id).name_in(language)
+            except KeyError:
+                named = None
+            if named:
+                return named
+        return self.country_name(country_id)
+
+    def target_label(self, target: Target) -> str:
+        """What a target is called in the language in use: "Джорджия", "Калифорния — Сенат штата"."""
+        language = current()
+        if language == DEFAULT:
+            return target.label
+        if target.kind == "country":
+            return self.country_shown(target.country)
+        (jid,) = target.members if len(target.members) == 1 else (None,)
+        if jid is None:
+            return target.label
+        try:
+            place = self.dataset.jurisdiction(jid).name_in(language) or self.dataset.display_name(jid)
+        except KeyError:
+            return target.label
+        if target.kind == "jurisdiction":
+            return place
+        bodies = "; ".join(dict.fromkeys(body_name(r) for r in target.records))
+        return f"{place} — {bodies}"
+
+    def candidate(self, target: Target) -> Candidate:
+        """A target as a suggestion in the language in use.
+
+        "Georgia (US state) (state, United States, 1 record)". Autocomplete keeps
+        :meth:`Target.candidate` (English, worked out once per dataset).
+        """
+        name, records = self.target_label(target), _records(len(target.records))
+        if target.kind == "country":
+            label = _(_COUNTRY_CANDIDATE).format(name=name, records=records)
+        elif target.level is None:
+            label = f"{name} ({records})"
+        else:
+            from bot.core.engine.catalogue import LEVEL_WORDS  # noqa: PLC0415 - catalogue imports this module
+
+            level = _(LEVEL_WORDS[target.level])
+            template = _BODY_CANDIDATE if target.kind == "body" else _PLACE_CANDIDATE
+            label = _(template).format(
+                name=name, level=level, country=self.country_shown(target.country), records=records
+            )
+        return Candidate(label=label, value=target.key)
 
     def folded_label(self, target: Target) -> str:
         """The target's label, normalized (kept once worked out: labels with accents are slow to fold)."""
@@ -419,3 +490,8 @@ class Indexes:
         if folded is None:
             folded = self._folded_labels[target.label] = normalize(target.label)
         return folded
+
+
+def _records(count: int) -> str:
+    """``1 record``, ``5 записей`` (the language in use)."""
+    return ngettext("{count} record", "{count} records", count).format(count=count)

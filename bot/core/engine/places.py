@@ -84,7 +84,8 @@ class Places:
         if suggestions:
             did_you_mean = _("Did you mean:")
             message = f"{message} {did_you_mean}"
-        return nothing_found("jurisdiction", query, message, lines, (t.candidate() for t in suggestions[:5]))
+        candidates = (self._ix.candidate(t) for t in suggestions[:5])
+        return nothing_found("jurisdiction", query, message, lines, candidates)
 
     def _generic_body_answer(self, query: str, words: Sequence[str]) -> Answer:
         """A query made only of words like "state senate" or "city council": every body that has them.
@@ -107,7 +108,7 @@ class Places:
         return nothing_found("jurisdiction", query, _("Nothing matches '{query}'.").format(query=query), hint)
 
     def _several_places(self, query: str, targets: Sequence[Target], lines: tuple[str, ...] = ()) -> Answer:
-        candidates = (t.candidate() for t in targets[:MAX_CANDIDATES])
+        candidates = (self._ix.candidate(t) for t in targets[:MAX_CANDIDATES])
         message = _("'{query}' could mean several places:").format(query=query)
         return ambiguous("jurisdiction", query, message, candidates, lines)
 
@@ -135,21 +136,24 @@ class Places:
                 description=f"{len(targets)} bodies",
                 members=frozenset({jid}),
                 records=records,
+                level=targets[0].level,
+                country=targets[0].country,
             )
         return None
 
     def _target_answer(self, query: str, target: Target, *, exact: bool) -> Answer:
-        read_as = normalize(query) == normalize(target.label) or query == target.key
+        name = self._ix.target_label(target)
+        read_as = normalize(query) in (normalize(target.label), normalize(name)) or query == target.key
         message = count_line(len(target.records))
         if not read_as or not exact:
-            showing = _("Showing {name} for '{query}'.").format(name=target.label, query=query)
+            showing = _("Showing {name} for '{query}'.").format(name=name, query=query)
             message = f"{showing} {message}"
         return self._ix.listing(
             "jurisdiction",
             query,
-            target.label,
+            name,
             target.records,
             found=message,
-            empty=_("The dataset has no record for {name}.").format(name=target.label),
-            matched=target.label,
+            empty=_("The dataset has no record for {name}.").format(name=name),
+            matched=name,
         )

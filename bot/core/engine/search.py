@@ -12,11 +12,11 @@ from bot.core.engine.common import (
 )
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import QUESTION_WORDS, kind_words
+from bot.core.i18n import _, ngettext
 from bot.core.matching import latin_spellings
 from bot.core.matching.text import STOPWORDS
 from bot.core.model import Kind, NonAct
 from bot.core.present import record_heading
-from bot.core.text import plural
 
 
 class Search:
@@ -34,7 +34,7 @@ class Search:
         record = self._ix.record_ids.get(query.casefold())
         if record is not None:
             title = record_heading(record, self._ix.dataset)
-            found = f"Record {record.id}."
+            found = _("Record {id}.").format(id=record.id)
             return self._ix.listing("resolution", query, title, (record,), found=found, matched=record.id)
         kinds, rest = kind_words(query)
         if kinds or _is_question(rest):  # the words that say which records, without the question's
@@ -61,12 +61,13 @@ class Search:
         if not records and non_acts:
             return self._ix.non_act_answer("resolution", query, non_acts)
         if not records:
-            hint = ("Try fewer or different words, a place name, or /date.",)
-            return nothing_found("resolution", query, f"No record matches '{query}'.", hint)
+            hint = (_("Try fewer or different words, a place name, or /date."),)
+            nothing = _("No record matches '{query}'.").format(query=query)
+            return nothing_found("resolution", query, nothing, hint)
         answer = self._ix.listing(
             "resolution",
             query,
-            f"Records matching '{query}'",
+            _("Records matching '{query}'").format(query=query),
             records,
             found=_found(len(records), total, query, kinds, by_kind_only=bool(kinds) and not asked),
             matched=query,
@@ -89,11 +90,42 @@ def _is_question(words: list[str]) -> bool:
 
 def _found(shown: int, total: int, query: str, kinds: set[Kind], *, by_kind_only: bool) -> str:
     """``12 records for 'x', best match first.`` or ``Top 8 of 40 records for 'x', …`` where it cuts."""
-    count = f"Top {shown} of {total} records" if total > shown else plural(shown, "record")
-    named = " and ".join(sorted(k.plain for k in kinds))
+    named = _(" and ").join(sorted(_(k.plain) for k in kinds))
     if by_kind_only:
-        newest = ", newest first." if shown > 1 else "."
-        return f"{plural(shown, 'record')} of {named} for '{query}'{newest}"
-    first = f", those of {named} first" if kinds else ""
-    order = f", best match first{first}." if shown > 1 else "."
-    return f"{count} for '{query}'{order}"
+        if shown > 1:
+            text = ngettext(
+                "{count} record of {kinds} for '{query}', newest first.",
+                "{count} records of {kinds} for '{query}', newest first.",
+                shown,
+            )
+        else:
+            text = _("1 record of {kinds} for '{query}'.")
+        return text.format(count=shown, kinds=named, query=query)
+    if total > shown:
+        if kinds:
+            text = ngettext(
+                "Top {count} of {total} record for '{query}', best match first, those of {kinds} first.",
+                "Top {count} of {total} records for '{query}', best match first, those of {kinds} first.",
+                total,
+            )
+        else:
+            text = ngettext(
+                "Top {count} of {total} record for '{query}', best match first.",
+                "Top {count} of {total} records for '{query}', best match first.",
+                total,
+            )
+    elif shown == 1:
+        text = _("1 record for '{query}'.")
+    elif kinds:
+        text = ngettext(
+            "{count} record for '{query}', best match first, those of {kinds} first.",
+            "{count} records for '{query}', best match first, those of {kinds} first.",
+            shown,
+        )
+    else:
+        text = ngettext(
+            "{count} record for '{query}', best match first.",
+            "{count} records for '{query}', best match first.",
+            shown,
+        )
+    return text.format(count=shown, total=total, kinds=named, query=query)
