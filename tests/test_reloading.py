@@ -103,6 +103,49 @@ async def test_reload_from_disk_swaps_and_reports_the_diff(data_dir: Path, clock
     assert store.current.loaded_at == START + dt.timedelta(minutes=5)
 
 
+async def test_a_reload_of_the_files_in_use_keeps_their_data_and_rebuilds_nothing(
+    data_dir: Path, clock: ManualClock
+) -> None:
+    builds: list[str] = []
+
+    def counted(ds: Dataset) -> tuple[str, int]:
+        builds.append(ds.info.version)
+        return build(ds)
+
+    store = DataStore(data_dir, counted, clock=clock)
+    before = store.current
+    clock.advance(dt.timedelta(minutes=5))
+
+    report = await store.reload_from_disk()
+
+    assert report.ok
+    assert report.describe() == (
+        "Reloaded from disk: version test-1; records 3 (unchanged); events 2 (unchanged)."
+    )
+    assert builds == ["test-1"]  # built once, at the start
+    assert store.current.dataset is before.dataset
+    assert store.current.built is before.built
+    assert store.current.loaded_at == START + dt.timedelta(minutes=5)
+
+    # One byte more (a comment) is another file: read, checked and built again.
+    path = data_dir / "events.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# checked\n", encoding="utf-8")
+    report = await store.reload_from_disk()
+    assert report.diff is not None
+    assert report.diff.empty
+    assert builds == ["test-1", "test-1"]
+    assert store.current.dataset == before.dataset
+    assert store.current.dataset is not before.dataset
+
+    # And after a failed reload, the files in use are still known as such.
+    good = path.read_bytes()
+    path.write_text("events: [", encoding="utf-8")
+    assert not (await store.reload_from_disk()).ok
+    path.write_bytes(good)
+    assert (await store.reload_from_disk()).ok
+    assert builds == ["test-1", "test-1"]
+
+
 async def test_reload_from_disk_with_problems_keeps_the_old_data(data_dir: Path, clock: ManualClock) -> None:
     store = make_store(data_dir, clock)
     before = store.current

@@ -211,6 +211,8 @@ def _same(a: Record | Event | NonAct, b: Record | Event | NonAct) -> bool:
 def _diff_items(
     old: Iterable[Record | Event | NonAct], new: Iterable[Record | Event | NonAct]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    if old is new:  # the very same items (a reload of the files in use): nothing to compare
+        return (), (), ()
     before = {i.id: i for i in old}
     after = {i.id: i for i in new}
     added = tuple(sorted(after.keys() - before.keys()))
@@ -259,6 +261,7 @@ class _Built(Generic[T]):
     built: T
     diff: DatasetDiff
     files: DataFiles | None = None  # the bytes validated, when read as bytes
+    digest: str = ""  # files_digest of those bytes (worked out in the worker, not on the loop)
 
 
 class DataStore(Generic[T]):
@@ -293,6 +296,7 @@ class DataStore(Generic[T]):
         self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
         #: Stores each accepted reload before its swap (set by bot.core.dataset_sync); None: local only.
         self.publisher: Publisher | None = None
+        loaded_here = dataset is None
         if dataset is None:
             files = data_files(data_dir)
             names = {kind: str(path) for kind, path in files.items()}
@@ -300,9 +304,11 @@ class DataStore(Generic[T]):
             if result.dataset is None:
                 raise DataLoadError(result.problems)
             dataset = result.dataset
-        self._snapshot: Snapshot[T] = Snapshot(
-            dataset, builder(dataset), clock.now(), "disk", digest=folder_digest(data_dir)
-        )
+        digest = folder_digest(data_dir)
+        self._snapshot: Snapshot[T] = Snapshot(dataset, builder(dataset), clock.now(), "disk", digest=digest)
+        # The digest of files this store itself read and serves (a dataset given may differ from
+        # the folder's): a reload of the very same files keeps what is in use.
+        self._served_files = digest if loaded_here else ""
 
     @property
     def current(self) -> Snapshot[T]:
@@ -420,7 +426,7 @@ class DataStore(Generic[T]):
         """``load()``, or the snapshot of these very files when one was kept (``names``: in problems)."""
         return load() if self._snapshots is None else self._snapshots.load_files(files, load, names)
 
-    def _load_disk(self) -> tuple[LoadResult, DataFiles | None]:
+    def _load_disk(self) -> tuple[LoadResult | None, DataFiles | None]:
         # problems name the bare files: moderators see "events.yaml:12: ...", not server paths
         try:
             files = read_folder(self.data_dir)
@@ -443,7 +449,12 @@ class DataStore(Generic[T]):
         result = self._load_given(given, names)
         return result, None if files is None else {**files, kind: data}
 
-    def _load_bytes(self, files: DataFiles, names: Mapping[FileKind, str]) -> tuple[LoadResult, DataFiles]:
+    def _load_bytes(
+        self, files: DataFiles, names: Mapping[FileKind, str]
+    ) -> tuple[LoadResult | None, DataFiles]:
+        """No result for the very files in use (see :meth:`_load_and_build`)."""
+        if self._served_files and files_digest(files) == self._served_files:
+            return None, files
         return self._load_given(dict(files), names), files
 
     def _load_given(
@@ -456,13 +467,20 @@ class DataStore(Generic[T]):
         ), names)
 
     def _load_and_build(
-        self, load: Callable[[], tuple[LoadResult, DataFiles | None]]
+        self, load: Callable[[], tuple[LoadResult | None, DataFiles | None]]
     ) -> _Built[T] | tuple[Problem, ...]:
         """Runs in a worker thread: load, build, diff. Problems come back as a tuple.
 
-        The reload lock is held, so the snapshot in use cannot change meanwhile.
+        The reload lock is held, so the snapshot in use cannot change meanwhile. The very files
+        in use (no result: the same bytes, under the same code) keep the dataset and engine in
+        use: nothing is read, built or compared again.
         """
         result, files = load()
+        current = self._snapshot
+        digest = files_digest(files) if files is not None else ""
+        if result is None:
+            same = current.dataset
+            return _Built(same, current.built, diff_datasets(same, same), files, digest)
         if result.dataset is None:
             return result.problems
         try:
@@ -470,7 +488,7 @@ class DataStore(Generic[T]):
         except Exception as err:
             log.exception("building from the new dataset failed")
             return (Problem("dataset", 0, f"the new data could not be indexed: {err}"),)
-        return _Built(result.dataset, built, diff_datasets(self._snapshot.dataset, result.dataset), files)
+        return _Built(result.dataset, built, diff_datasets(current.dataset, result.dataset), files, digest)
 
     def _failed(
         self, source: str, problems: tuple[Problem, ...], old: Snapshot[T], kind: FileKind | None = None
@@ -485,12 +503,12 @@ class DataStore(Generic[T]):
         self, source: str, new: _Built[T], kind: FileKind | None = None, *, revision: int | None = None
     ) -> ReloadReport:
         version_old, version_new = self._snapshot.dataset.info.version, new.dataset.info.version
-        digest = files_digest(new.files) if new.files is not None else ""
         # The old snapshot goes from here to the worker: no other local name may hold it.
         retired: list[object] = [self._snapshot]
         self._snapshot = Snapshot(  # the one assignment
-            new.dataset, new.built, self._clock.now(), source, digest=digest, revision=revision
+            new.dataset, new.built, self._clock.now(), source, digest=new.digest, revision=revision
         )
+        self._served_files = new.digest
         gc.freeze()  # the new data is long-lived: full collections need not walk it
         stored = f" (revision {revision})" if revision is not None else ""
         log.info("reloaded from %s: version %s -> %s%s; %s",
