@@ -10,8 +10,9 @@ task on the event loop measures how late it wakes up (every millisecond). Two re
 in turn, ``--runs`` times each (once at 100k places, to keep ``make bench`` within its time):
 
 * *edited*: one record's title changed on disk (the file must be parsed again);
-* *unchanged*: the same files again (read from their validated snapshot, as the bot keeps them
-  in its state folder).
+* *unchanged*: the same files again (the very files in use: their dataset and engine are kept);
+* *reverted*: the edit undone (files loaded before: read from their validated snapshot, as the
+  bot keeps them in its state folder, and the engine built again).
 
 Side by side, in the same process and on the same files, it times PyYAML's own C loader
 (``yaml.load(text, Loader=yaml.CSafeLoader)``, with the cyclic collector off: its best case),
@@ -44,6 +45,8 @@ SEED = 20261130
 # (label, places, one place in N has records): 1k, 10k and 16k records
 SIZES = (("1k", 630, 1), ("10k", 6292, 1), ("100k places", 100_000, 10))
 TICK = 0.001
+# The reloads timed, in this order each run, with their names in the summary table.
+KINDS = {"edited": "edited file", "unchanged": "unchanged files", "reverted": "edit undone"}
 
 
 # ---------------------------------------------------------------------------- one size, in a child
@@ -165,14 +168,18 @@ async def measure_one(folder: Path, runs: int) -> dict[str, Any]:
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)  # as the bot does once its data is loaded
     rss_before = rss_mb()
-    out: dict[str, Any] = {"start_s": start_s, "rss_before": rss_before, "yaml": [], "edited": [],
-                           "unchanged": [], "build": min(builds)}
+    out: dict[str, Any] = {"start_s": start_s, "rss_before": rss_before, "yaml": [],
+                           "build": min(builds), **{kind: [] for kind in KINDS}}
     out["resolution"] = resolution_times(store.current.built, max(3, runs))
+    resolutions = folder / "resolutions.yaml"
     for run in range(runs):
         out["yaml"].append(yaml_load_s(folder))
-        for kind in ("edited", "unchanged"):
+        before = resolutions.read_bytes()
+        for kind in KINDS:
             if kind == "edited":
                 edit(folder, run)
+            elif kind == "reverted":
+                resolutions.write_bytes(before)
             with LagProbe() as probe:
                 await asyncio.sleep(0.05)
                 t0 = time.perf_counter()
@@ -243,7 +250,7 @@ def report(results: list[dict[str, Any]]) -> None:
     print(f"{'size':<13}{'records':>8}{'reload':>11}{'wall min':>10}{'median':>8}{'PyYAML':>8}"
           f"{'ratio':>7}{'lag max':>9}{'lag p99':>9}{'RSS before':>11}{'after':>7}{'load':>6}")
     for r in results:
-        for kind in ("edited", "unchanged"):
+        for kind in (k for k in KINDS if r.get(k)):  # an older checkout (--code) times fewer
             s = summary(r, kind)
             print(f"{r['label']:<13}{r['records']:>8,}{kind:>11}{s['wall_min']:>10.2f}"
                   f"{s['wall_median']:>8.2f}{s['yaml']:>8.2f}{s['ratio']:>6.2f}x"
@@ -274,11 +281,11 @@ def report_more(results: list[dict[str, Any]]) -> None:
     by_label = {r["label"]: r for r in results}
     ten = by_label.get("10k")
     if ten is not None:
-        edited, unchanged = summary(ten, "edited"), summary(ten, "unchanged")
-        for name, s in (("edited file", edited), ("unchanged files", unchanged)):
+        kinds = [(name, summary(ten, kind)) for kind, name in KINDS.items() if ten.get(kind)]
+        for name, s in kinds:
             record("reload_wall", f"{name}: {s['wall_median']:.2f} s median ({s['ratio']:.2f}x PyYAML's "
                    f"{s['yaml']:.2f} s)", s["wall_median"] < 1.0 and s["ratio"] <= 0.3)
-        for name, s in (("edited file", edited), ("unchanged files", unchanged)):
+        for name, s in kinds:
             lag = f"{name}: max {s['lag_max'] * 1000:.0f} ms, p99 {s['lag_p99'] * 1000:.0f} ms"
             record("reload_lag", lag, s["lag_max"] < 0.05 and s["lag_p99"] < 0.02)
         p99 = statistics.median(ten["resolution"]["p99"])
