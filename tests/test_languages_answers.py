@@ -10,7 +10,9 @@ would be the bot's own. The date parser's messages are checked in every language
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ import pytest
 from babel.messages.pofile import read_po
 from fakecord import FakeDiscord, InteractionResult, World
 from test_discord_daily import VERSION
-from test_languages import NOW, TRANSLATED, running, set_language
+from test_languages import NOW, ROOT, TRANSLATED, running, set_language
 
 from bot.core import i18n
 from bot.core.clock import ManualClock
@@ -382,3 +384,111 @@ def test_stats_and_about_are_made_in_each_language(language: str) -> None:
     assert stats.title == expected
     assert (stats.title == english.title) == (language == "en")
     assert about.fields[0].name == (i18n.translations(language).gettext("Dataset version"))
+
+
+# ---------------------------------------------------------------------------------------------- pictures
+
+
+def drawn(data: Any) -> tuple[list[str], list[str], list[str]]:
+    """What a picture's renderer draws for ``data``: its words, those outside the picture, font warnings."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from bot.core.figures import MapData, YearCounts
+    from bot.pictures import style
+    from bot.pictures.charts import draw_timeline, draw_year_counts
+    from bot.pictures.maps import draw_map
+    from bot.pictures.render import _outlines
+    from bot.pictures.service import geo_folder
+
+    with warnings.catch_warnings(record=True) as caught, rc_context(style.RC), using(data.language):
+        warnings.simplefilter("always")
+        fig = Figure(dpi=style.DPI)
+        FigureCanvasAgg(fig)
+        if isinstance(data, MapData):
+            draw_map(fig, data, *_outlines(geo_folder()))
+        elif isinstance(data, YearCounts):
+            draw_year_counts(fig, data)
+        else:
+            draw_timeline(fig, data)
+        fig.savefig(io.BytesIO(), format="png")
+        texts = [t for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+        words = [t.get_text() for t in texts]
+        outside = [
+            t.get_text() for t in texts if not style.fits(fig, t) and not t.get_text().isdigit()
+        ]  # ticks
+    return words, outside, [str(w.message) for w in caught if "missing from" in str(w.message)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_pictures_speak_the_language_fit_and_have_every_glyph(language: str) -> None:
+    from bot.core.loader import load_dataset
+
+    loaded = load_dataset(ROOT / "data").dataset
+    assert loaded is not None
+    engine = QueryEngine(loaded)
+    fragments = english_fragments(language) if language != "en" else {}
+    with using(language):
+        timeline = engine.timeline(1988, 1994)
+        pictures = {
+            "map": engine.map_data(),
+            "map of Europe": engine.map_data(kind="recognition", region="europe"),
+            "stats": engine.year_counts(),
+            "timeline": engine.timeline_data(timeline),
+        }
+        title = i18n._("Where acts on Artsakh were adopted")
+    event_titles = {e.title for e in loaded.events}
+    for name, data in pictures.items():
+        assert data is not None
+        words, outside, missing = drawn(data)
+        ours = [w for w in words if not any(w.startswith(t[:8]) for t in event_titles)]  # not the sources'
+        assert untranslated(ours, fragments) == [], name
+        assert outside == [], name
+        assert missing == [], name
+        if name == "map":
+            assert title in words
+
+
+async def test_a_picture_is_drawn_again_in_another_language(
+    fake_discord: FakeDiscord,
+    fake_world: World,
+    run_bot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("test_languages.make_dataset", coded_dataset)
+    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
+        english = await answered(fake_discord, fake_world, "stats", {})
+        await set_language(fake_discord, "hy")
+        armenian = await answered(fake_discord, fake_world, "stats", {})
+        again = await answered(fake_discord, fake_world, "stats", {})
+    pictures = [
+        {f.filename: f.data for f in r.message.attachments}["stats.png"] for r in (english, armenian, again)
+    ]
+    assert pictures[0] != pictures[1]  # the Armenian words, not the English picture from the cache
+    assert pictures[1] == pictures[2]  # and kept for the next Armenian answer
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_time_zone_readers_messages_speak_the_language(language: str) -> None:
+    from bot.core.timezones import TimeZoneError, resolve_timezone
+
+    messages = []
+    with using(language):
+        for text in ("Nowhere/Zone", "", "UTC+14:30", "us", "\x07"):
+            with pytest.raises(TimeZoneError) as caught:
+                resolve_timezone(text, exact=True)
+            messages.append(str(caught.value))
+    assert untranslated(messages, english_fragments(language)) == []
+
+
+async def test_a_bad_time_zone_is_refused_in_the_server_language(
+    fake_discord: FakeDiscord, fake_world: World, run_bot: Any, tmp_path: Path
+) -> None:
+    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
+        await set_language(fake_discord, "ru")
+        refused = await fake_discord.slash("onthisday", {"timezone": "Nowhere/Zone"}, user=fake_world.alice)
+    assert refused.ephemeral
+    assert "Часовой пояс «Nowhere/Zone» мне неизвестен." in "\n".join(shown_texts(refused))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.answers import Field
-from bot.core.i18n import _, current
+from bot.core.i18n import N_, _, current
 from bot.core.model import Dataset, Event, NonAct, Record, Source
 from bot.core.present import (
     body_name,
@@ -54,6 +54,7 @@ def primary_first(sources: Sequence[Source]) -> tuple[Source, ...]:
 
 
 DATA_LANGUAGE = "en"  # the language of the dataset's titles, summaries and notes
+NON_ACT_IN_ENGLISH = N_("*The title and explanation are in English.*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,11 @@ def source_language_note() -> tuple[str, ...]:
     if current() == DATA_LANGUAGE:
         return ()
     return (_("*The title, summary and notes are in English.*"),)
+
+
+def _said_in_english(note: str) -> tuple[str, ...]:
+    """``note`` (already translated) when the answer is not in the dataset's language, else nothing."""
+    return () if current() == DATA_LANGUAGE else (note,)
 
 
 def _date_field(date_text: str, alternatives: Sequence[str], note: str | None) -> Field:
@@ -135,7 +141,7 @@ def non_act_card(non_act: NonAct) -> Card:
         key=non_act.id,
         title=non_act.title,
         fields=fields,
-        text=(non_act.explanation.strip(),),
+        text=(*_said_in_english(_(NON_ACT_IN_ENGLISH)), non_act.explanation.strip()),
         sources=primary_first(non_act.sources),
         footer=_("Never adopted: {id}").format(id=non_act.id),
     )

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.i18n import N_
+from bot.core.i18n import DEFAULT, N_, current
 from bot.core.model import Dataset, Event, Kind, Level, Precision, Record
+from bot.core.present import event_span
 
 
 class Mark(StrEnum):
@@ -109,6 +110,7 @@ class MapData:
     records: int
     countries: int
     unplaced: tuple[str, ...] = ()  # places with acts but no location (not drawn)
+    language: str = DEFAULT  # the language the picture's words are in (the renderer says them so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,7 @@ class YearCounts:
     years: tuple[int, ...]  # every year from the first to the last, including empty ones
     counts: tuple[tuple[Mark, tuple[int, ...]], ...]  # per mark, one count per year
     total: int
+    language: str = DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,7 @@ class TimelineData:
     title: str
     version: str
     spans: tuple[Span, ...]
+    language: str = DEFAULT
 
 
 PictureData = MapData | YearCounts | TimelineData
@@ -152,14 +156,13 @@ def file_name(data: PictureData) -> str:
     return FILE_NAMES[type(data)]
 
 
-def _span_label(event: Event) -> str:
-    if event.end is None:
-        return event.date.display()
-    return f"{event.date.display()} – {event.end.display()}"
+# The pictures' titles, in English, marked for the catalogs: the renderer says them in ``language``.
+YEAR_COUNTS_TITLE = N_("Acts on Artsakh per year")
+MAP_TITLE = N_("Where acts on Artsakh were adopted")
 
 
 def timeline_data(title: str, version: str, events: Sequence[Event]) -> TimelineData:
-    """The timeline's events as ticks and bars, oldest first."""
+    """The timeline's events as ticks and bars, oldest first, in the language in use (its dates too)."""
     spans: list[Span] = []
     for e in events:
         last = (e.end or e.date).last_day()
@@ -169,9 +172,9 @@ def timeline_data(title: str, version: str, events: Sequence[Event]) -> Timeline
             form = "day"
         else:
             form = "vague"
-        spans.append(Span(e.id, e.title, e.date.first_day(), last, form, _span_label(e)))
+        spans.append(Span(e.id, e.title, e.date.first_day(), last, form, event_span(e)))
     spans.sort(key=lambda s: (s.start, s.id))
-    return TimelineData(title, version, tuple(spans))
+    return TimelineData(title, version, tuple(spans), current())
 
 
 def year_counts(dataset: Dataset) -> YearCounts:
@@ -182,13 +185,14 @@ def year_counts(dataset: Dataset) -> YearCounts:
     years_seen = [r.date.year for r in dataset.records]
     years = tuple(range(min(years_seen), max(years_seen) + 1)) if years_seen else ()
     counts = tuple((m, tuple(per[m][y] for y in years)) for m in Mark if sum(per[m].values()))
-    return YearCounts("Acts on Artsakh per year", dataset.info.version, years, counts, len(dataset.records))
+    return YearCounts(YEAR_COUNTS_TITLE, dataset.info.version, years, counts, len(dataset.records))
 
 
 def map_data(
     dataset: Dataset, records: Sequence[Record], region: Region, filters: str
 ) -> MapData:
     """The markers and shaded countries for ``records`` (already filtered) on ``region``."""
+    language = current()
     by_place: dict[str, list[Record]] = {}
     for record in records:
         by_place.setdefault(record.jurisdiction, []).append(record)
@@ -201,15 +205,16 @@ def map_data(
         countries.add(place.country)
         if place.level is Level.NATIONAL:
             shaded.add(place.country)
+        name = place.name_in(language) or place.name if language != DEFAULT else place.name
         if place.location is None:
-            unplaced.append(place.name)
+            unplaced.append(name)
             continue
         lat, lon = place.location
         mark = strongest(k for r in acts for k in r.kinds)
-        places.append(MapPlace(jid, place.name, lat, lon, mark, len(acts)))
+        places.append(MapPlace(jid, name, lat, lon, mark, len(acts)))
     places.sort(key=lambda p: (-p.count, p.id))
     return MapData(
-        title="Where acts on Artsakh were adopted",
+        title=MAP_TITLE,
         filters=filters,
         version=dataset.info.version,
         region=region,
@@ -219,4 +224,5 @@ def map_data(
         records=len(records),
         countries=len(countries),
         unplaced=tuple(sorted(unplaced)),
+        language=language,
     )

@@ -23,11 +23,12 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
+from bot.core.i18n import N_, _
 from bot.core.text import has_control_characters
 
 MAX_CHOICES = 25
 UTC_NAME = "UTC"
-EXAMPLE_HINT = "Use an IANA name like Asia/Yerevan or a city like Paris."
+EXAMPLE_HINT = N_("Use an IANA name like Asia/Yerevan or a city like Paris.")  # in English: ``_()`` says it
 
 # Shown for empty input, and preferred when ranking ties.
 DEFAULT_ZONES: tuple[str, ...] = (
@@ -198,7 +199,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _UTC_ZONES = frozenset({"Etc/UTC", "Etc/GMT"})  # shown as plain "UTC"
 
 
-CONTROL_MESSAGE = "A time zone cannot contain control characters."
+CONTROL_MESSAGE = N_("A time zone cannot contain control characters.")
 
 
 class TimeZoneError(ValueError):
@@ -453,11 +454,11 @@ def resolve_timezone(text: str, *, exact: bool = False) -> ZoneInfo:
     and, unless ``exact``, a prefix or a small typo when one zone clearly wins.
     """
     if has_control_characters(text):
-        raise TimeZoneError(CONTROL_MESSAGE)
+        raise TimeZoneError(_(CONTROL_MESSAGE))
     query = _norm(text)[:100]
     shown = " ".join(text.split())[:40]
     if not query:
-        raise TimeZoneError(f"Type a time zone. {EXAMPLE_HINT}")
+        raise TimeZoneError(_("Type a time zone. {hint}").format(hint=_(EXAMPLE_HINT)))
     index = _index()
     # The table's words first: "EST" is the Eastern time people mean (New York, with daylight
     # saving), not tzdata's legacy fixed EST zone (now a link to America/Panama).
@@ -468,22 +469,27 @@ def resolve_timezone(text: str, *, exact: bool = False) -> ZoneInfo:
     if entry is not None:
         if len(entry.zones) == 1:
             return _zone(entry.zones[0])
-        raise TimeZoneError(f"“{shown}” has several time zones: {', '.join(entry.zones)}. Pick one.")
+        several = _("“{text}” has several time zones: {zones}. Pick one.")
+        raise TimeZoneError(several.format(text=shown, zones=", ".join(entry.zones)))
     offset = parse_utc_offset(text)
     if offset is not None:
         fixed = _fixed_offset_zone(offset)
         if fixed is not None:
             return _zone(fixed)
         raise TimeZoneError(
-            f"There is no fixed {_offset_text(offset)} zone. Pick a city instead. {EXAMPLE_HINT}"
+            _("There is no fixed {offset} zone. Pick a city instead. {hint}").format(
+                offset=_offset_text(offset), hint=_(EXAMPLE_HINT)
+            )
         )
     close = [] if exact else _close_matches(query, index) or _word_zones(query, index)
     if len(close) == 1:
         return _zone(close[0])
     if close:
         more = "…" if len(close) > 5 else ""
-        raise TimeZoneError(f"“{shown}” could be {', '.join(close[:5])}{more}. Pick one.")
-    raise TimeZoneError(f"I don't know the time zone “{shown}”. {EXAMPLE_HINT}", unknown=True)
+        could = _("“{text}” could be {zones}. Pick one.")
+        raise TimeZoneError(could.format(text=shown, zones=", ".join(close[:5]) + more))
+    unknown = _("I don't know the time zone “{text}”. {hint}")
+    raise TimeZoneError(unknown.format(text=shown, hint=_(EXAMPLE_HINT)), unknown=True)
 
 
 def _close_matches(query: str, index: _Index) -> list[str]:
@@ -494,7 +500,7 @@ def _close_matches(query: str, index: _Index) -> list[str]:
     if prefixed:
         return sorted(prefixed, key=lambda z: _sort_key(z, index))
     scored: dict[str, float] = {}
-    for key, score, _ in process.extract(
+    for key, score, _index in process.extract(
         query, index.key_list, scorer=fuzz.ratio, score_cutoff=_RESOLVE_CUTOFF, limit=None
     ):
         for zone in index.keys[key].zones:

@@ -15,6 +15,7 @@ import discord
 
 from bot.core.answers import Answer, Status
 from bot.core.figures import PictureData
+from bot.core.i18n import N_, _, current
 from bot.discordbot.render import notice
 from bot.discordbot.replay import Ask
 from bot.discordbot.respond import can_post_publicly
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_PICTURE = "The picture could not be drawn this time, so the answer has only its text. Try again later."
+NO_PICTURE = N_("The picture could not be drawn this time, so the answer has only its text. Try again later.")
 
 
 async def reply_with_picture(
@@ -37,7 +38,7 @@ async def reply_with_picture(
     *,
     ask: Ask | None = None,
 ) -> None:
-    """Send ``answer`` with the picture of ``data()`` above it (cached under ``key`` per dataset).
+    """Send ``answer`` with the picture of ``data()`` above it (cached by ``key``, dataset and language).
 
     ``ask`` is the question again, for the answer's page buttons (see :meth:`ArtsakhBot.reply`).
     """
@@ -46,6 +47,7 @@ async def reply_with_picture(
         return
     engine = bot.engine
     version = engine.dataset.info.version
+    key = (current(), key)  # the picture's words are in the answer's language
     picture: Picture | None = bot.pictures.cached(engine, version, key)
     failed = False
     if picture is None:
@@ -60,6 +62,7 @@ async def reply_with_picture(
     await bot.reply(interaction, answer, ask=ask, picture=picture)
     if failed:
         try:
-            await interaction.followup.send(embed=notice(NO_PICTURE, status=Status.NOT_FOUND), ephemeral=True)
+            note = notice(_(NO_PICTURE), status=Status.NOT_FOUND)
+            await interaction.followup.send(embed=note, ephemeral=True)
         except discord.HTTPException as exc:
             log.warning("Could not send the no-picture note: %s", exc)

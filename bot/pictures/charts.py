@@ -10,6 +10,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from bot.core.figures import TimelineData, YearCounts
+from bot.core.i18n import _, ngettext
 from bot.pictures import style
 
 CHART_HEIGHT_PX = 640
@@ -41,17 +42,17 @@ def draw_year_counts(fig: Figure, data: YearCounts) -> None:
     """Stacked bars: one per year, one colour per strongest kind, the total on top."""
     height = CHART_HEIGHT_PX
     fig.set_size_inches(style.WIDTH_PX / style.DPI, height / style.DPI)
-    _heading(
-        fig,
-        data.title,
-        f"{data.total} acts, each counted once under its strongest kind · dataset {data.version}",
-        height,
+    acts = ngettext(
+        "{count} act, each counted once under its strongest kind · dataset {version}",
+        "{count} acts, each counted once under its strongest kind · dataset {version}",
+        data.total,
     )
+    _heading(fig, _(data.title), acts.format(count=data.total, version=data.version), height)
     ax = fig.add_axes((75 / style.WIDTH_PX, 70 / height, 900 / style.WIDTH_PX, 1 - 210 / height))
     years = list(data.years)
     bottoms = [0] * len(years)
     for mark, counts in data.counts:
-        ax.bar(years, counts, bottom=bottoms, width=0.8, color=style.MARK_COLOURS[mark], label=mark.label,
+        ax.bar(years, counts, bottom=bottoms, width=0.8, color=style.MARK_COLOURS[mark], label=_(mark.label),
                edgecolor=style.BACKGROUND, linewidth=0.6)
         bottoms = [b + c for b, c in zip(bottoms, counts, strict=True)]
     for year, total in zip(years, bottoms, strict=True):
@@ -66,9 +67,9 @@ def draw_year_counts(fig: Figure, data: YearCounts) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=style.TEXT_PT)
-    ax.set_ylabel("Acts", fontsize=style.TEXT_PT)
+    ax.set_ylabel(_("Acts"), fontsize=style.TEXT_PT)
     fig.legend(
-        handles=[Patch(facecolor=style.MARK_COLOURS[m], label=m.label) for m, _ in data.counts],
+        handles=[Patch(facecolor=style.MARK_COLOURS[m], label=_(m.label)) for m, _counts in data.counts],
         loc="upper left",
         bbox_to_anchor=(20 / style.WIDTH_PX, 1 - 86 / height),
         ncol=2,
@@ -93,7 +94,12 @@ def draw_timeline(fig: Figure, data: TimelineData) -> None:
     last = max(s.end for s in spans)
     pad = max((last - first).days * 0.03, 120)
     low, high = date2num(first - dt.timedelta(days=pad)), date2num(last + dt.timedelta(days=pad))
-    _heading(fig, data.title, f"{len(spans)} events, oldest first · dataset {data.version}", height)
+    events = ngettext(
+        "{count} event, oldest first · dataset {version}",
+        "{count} events, oldest first · dataset {version}",
+        len(spans),
+    )
+    _heading(fig, _(data.title), events.format(count=len(spans), version=data.version), height)
     ax = fig.add_axes((20 / style.WIDTH_PX, 60 / height, AXES_PX / style.WIDTH_PX, 1 - 190 / height))
     ax.set_xlim(low, high)
     ax.set_ylim(len(spans) - 0.4, -0.6)
@@ -114,12 +120,20 @@ def draw_timeline(fig: Figure, data: TimelineData) -> None:
         right_px = AXES_PX - (max(end, start + minimum) - low) / (high - low) * AXES_PX - LABEL_GAP_PX
         right_side = right_px >= len(text) * CHAR_PX or right_px >= left_px
         room = int((right_px if right_side else left_px) / CHAR_PX)
+        title = span.title
         if len(text) > room:  # too long for either side: cut the title, keep the date
-            text = f"{span.title[: max(room - len(span.label) - 4, 8)].rstrip()}… · {span.label}"
+            title = span.title[: max(room - len(span.label) - 4, 8)].rstrip()
+            text = f"{title}… · {span.label}"
         anchor = max(end, start + minimum) if right_side else start
-        ax.annotate(text, (anchor, row), xytext=(9 if right_side else -9, 0), textcoords="offset points",
-                    va="center", ha="left" if right_side else "right", fontsize=style.SMALL_PT + 1,
-                    color=style.INK)
+        while True:  # the estimate above suits Latin letters; wider ones are cut until they fit
+            label = ax.annotate(text, (anchor, row), xytext=(9 if right_side else -9, 0),
+                                textcoords="offset points", va="center", ha="left" if right_side else "right",
+                                fontsize=style.SMALL_PT + 1, color=style.INK)
+            if len(title) <= 8 or style.fits(fig, label):
+                break
+            label.remove()
+            title = title[: max(len(title) - 4, 8)].rstrip()
+            text = f"{title}… · {span.label}"
     ax.xaxis_date()
     ax.tick_params(axis="x", labelsize=style.TEXT_PT)
     ax.set_yticks([])
@@ -129,10 +143,13 @@ def draw_timeline(fig: Figure, data: TimelineData) -> None:
         ax.spines[side].set_visible(False)
     fig.legend(
         handles=[
-            Patch(facecolor=SPAN_COLOUR, label="Span"),
-            Line2D([], [], color=DAY_COLOUR, marker="D", linewidth=3, markersize=7, label="Day"),
+            Patch(facecolor=SPAN_COLOUR, label=_("Span")),
+            Line2D([], [], color=DAY_COLOUR, marker="D", linewidth=3, markersize=7, label=_("Day")),
             Patch(
-                facecolor=VAGUE_COLOUR, hatch="//", edgecolor="white", label="Known only to the month or year"
+                facecolor=VAGUE_COLOUR,
+                hatch="//",
+                edgecolor="white",
+                label=_("Known only to the month or year"),
             ),
         ],
         loc="upper left",

@@ -21,6 +21,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from bot.core.figures import WORLD, MapData, MapPlace, Mark, Region
 from bot.core.geo import Outline
+from bot.core.i18n import _, ngettext
 from bot.pictures import style
 
 MARGIN = 20
@@ -191,7 +192,7 @@ def _draw_artsakh(ax: Axes, region: Region) -> None:
         return
     ax.scatter([lon], [lat], marker="*", s=170, c=style.INK, edgecolors="white", linewidths=0.8, zorder=4)
     left = lon > region.east - (region.east - region.west) * 0.15  # near the right edge: name on the left
-    ax.annotate("Artsakh", (lon, lat), xytext=(-7 if left else 7, -3), textcoords="offset points",
+    ax.annotate(_("Artsakh"), (lon, lat), xytext=(-7 if left else 7, -3), textcoords="offset points",
                 fontsize=style.SMALL_PT, fontweight="bold", color=style.INK, va="top",
                 ha="right" if left else "left", zorder=4)
 
@@ -207,11 +208,11 @@ def _legend(fig: Figure, plan: MapLayout, data: MapData) -> None:
         handles.append(
             Line2D(
                 [], [], marker="o", linestyle="none", markersize=13, markerfacecolor=style.MARK_COLOURS[mark],
-                markeredgecolor="white", label=f"{mark.label} ({count})",
+                markeredgecolor="white", label=f"{_(mark.label)} ({count})",
             )
         )
     handles.append(
-        Patch(facecolor=style.SHADED, edgecolor=style.SHADED_EDGE, label="Country with a national act")
+        Patch(facecolor=style.SHADED, edgecolor=style.SHADED_EDGE, label=_("Country with a national act"))
     )
     biggest = max((p.count for p in data.places), default=1)
     for count in sorted({1, biggest}):
@@ -219,29 +220,41 @@ def _legend(fig: Figure, plan: MapLayout, data: MapData) -> None:
         handles.append(
             Line2D(
                 [], [], marker="o", linestyle="none", markersize=diameter, markerfacecolor="#9A9A9A",
-                markeredgecolor="white", label=f"{count} act{'s' if count != 1 else ''} at one place",
+                markeredgecolor="white",
+                label=ngettext("{count} act at one place", "{count} acts at one place", count).format(
+                    count=count
+                ),
             )
         )
     columns = 1 if plan.inset is not None else 2
     anchor = (box.x / plan.width, 1 - box.y / plan.height)
-    fig.legend(
-        handles=handles,
-        title="Places, by strongest kind",
-        title_fontproperties={"size": style.TEXT_PT, "weight": "bold"},
-        alignment="left",
-        loc="upper left",
-        bbox_to_anchor=anchor,
-        ncol=columns,
-        fontsize=style.TEXT_PT,
-        handletextpad=0.6,
-        labelspacing=0.9 if plan.inset is not None else 0.6,
-        columnspacing=1.5,
-        borderaxespad=0.0,
-    )
+    # Longer words (Armenian, Russian) get a smaller size until the legend fits the picture.
+    for size in range(style.TEXT_PT, style.SMALL_PT - 3, -1):
+        legend = fig.legend(
+            handles=handles,
+            title=_("Places, by strongest kind"),
+            title_fontproperties={"size": size, "weight": "bold"},
+            alignment="left",
+            loc="upper left",
+            bbox_to_anchor=anchor,
+            ncol=columns,
+            fontsize=size,
+            handletextpad=0.6,
+            labelspacing=0.9 if plan.inset is not None else 0.6,
+            columnspacing=1.5,
+            borderaxespad=0.0,
+        )
+        if style.fits(fig, legend):
+            break
+        legend.remove()
     if data.unplaced:
-        note = f"Not on the map (no location): {', '.join(data.unplaced[:6])}"
-        if len(data.unplaced) > 6:
-            note += f" and {len(data.unplaced) - 6} more"
+        names = ", ".join(data.unplaced[:6])
+        more = len(data.unplaced) - 6
+        note = (
+            _("Not on the map (no location): {names} and {count} more").format(names=names, count=more)
+            if more > 0
+            else _("Not on the map (no location): {names}").format(names=names)
+        )
         width = round(box.w / (style.SMALL_PT * 0.8))  # characters per line at this size
         fig.text(anchor[0], 1 - (box.y + box.h - 6) / plan.height, textwrap.fill(note, width),
                  fontsize=style.SMALL_PT, color=style.MUTED, va="bottom")
@@ -250,11 +263,15 @@ def _legend(fig: Figure, plan: MapLayout, data: MapData) -> None:
 def _title(fig: Figure, plan: MapLayout, data: MapData) -> None:
     x = MARGIN / plan.width
     places = len(data.places) + len(data.unplaced)
-    counts = (
-        f"{data.records} act{'s' if data.records != 1 else ''} · {places} place{'s' if places != 1 else ''}"
-        f" · {data.countries} countr{'ies' if data.countries != 1 else 'y'} · dataset {data.version}"
+    countries = data.countries
+    counts = _("{acts} · {places} · {countries} · dataset {version}").format(
+        acts=ngettext("{count} act", "{count} acts", data.records).format(count=data.records),
+        places=ngettext("{count} place", "{count} places", places).format(count=places),
+        countries=ngettext("{count} country", "{count} countries", countries).format(count=countries),
+        version=data.version,
     )
-    lines = ((data.title, style.TITLE_PT, "bold", style.INK, 14), (data.filters, style.SUBTITLE_PT, "normal",
+    title = _(data.title)
+    lines = ((title, style.TITLE_PT, "bold", style.INK, 14), (data.filters, style.SUBTITLE_PT, "normal",
              style.INK, 50), (counts, style.TEXT_PT, "normal", style.MUTED, 80))
     for text, size, weight, colour, top in lines:
         fig.text(x, 1 - top / plan.height, text, fontsize=size, fontweight=weight, color=colour, va="top")
@@ -276,7 +293,7 @@ def draw_map(
         _draw_markers(inset, data.places, data.inset)
         _draw_artsakh(inset, data.inset)
         inset.text(
-            0.015, 0.985, data.inset.label, transform=inset.transAxes, fontsize=style.SUBTITLE_PT,
+            0.015, 0.985, _(data.inset.label), transform=inset.transAxes, fontsize=style.SUBTITLE_PT,
             fontweight="bold", va="top", ha="left", color=style.INK,
         )
         region = data.inset

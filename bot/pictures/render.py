@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from bot.core.figures import MapData, PictureData, YearCounts
 from bot.core.geo import COUNTRIES_FILE, US_STATES_FILE, Outline, load_outlines
+from bot.core.i18n import using
 from bot.pictures import style
 from bot.pictures.charts import draw_timeline, draw_year_counts
 from bot.pictures.maps import draw_map
@@ -32,8 +33,11 @@ def _outlines(geo: Path) -> tuple[dict[str, Outline], dict[str, Outline]]:
 
 
 def render_png(data: PictureData, geo: str) -> bytes:
-    """The picture as PNG bytes; ``geo`` is the folder with the outlines (for maps)."""
-    with rc_context(style.RC):
+    """The picture as PNG bytes; ``geo`` is the folder with the outlines (for maps).
+
+    Its words are in ``data.language`` (the catalogs, as the answer's), whatever process draws it.
+    """
+    with rc_context(style.RC), using(data.language):
         fig = Figure(dpi=style.DPI)
         FigureCanvasAgg(fig)
         if isinstance(data, MapData):

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+
 from bot.core.figures import Mark
 
 DPI: Final = 100
@@ -53,3 +56,11 @@ RC: Final[dict[Any, Any]] = {  # matplotlib's rc keys are a Literal type; these 
     "legend.frameon": False,
     "path.simplify": True,
 }
+
+
+def fits(fig: Figure, artist: Artist) -> bool:
+    """True when ``artist``, as drawn, lies within the picture (measured, not guessed: any script)."""
+    box = artist.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    edge = fig.bbox
+    inside_x = box.x0 >= edge.x0 - 1 and box.x1 <= edge.x1 + 1
+    return bool(inside_x and box.y0 >= edge.y0 - 1 and box.y1 <= edge.y1 + 1)

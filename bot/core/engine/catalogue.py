@@ -197,12 +197,14 @@ class Catalogue:
             ),
             Field(_("By year"), "\n".join(f"{y}: {years[y]}" for y in sorted(years)), False),
         )
-        message = _("{records} from {places} in {countries}, and {events}.").format(
+        message = _("{records} {places} {countries}, and {events}.").format(
             records=ngettext("{count} record", "{count} records", len(ds.records)).format(
                 count=len(ds.records)
             ),
-            places=ngettext("{count} place", "{count} places", len(places)).format(count=len(places)),
-            countries=ngettext("{count} country", "{count} countries", len(countries)).format(
+            places=ngettext("from {count} place", "from {count} places", len(places)).format(
+                count=len(places)
+            ),
+            countries=ngettext("in {count} country", "in {count} countries", len(countries)).format(
                 count=len(countries)
             ),
             events=ngettext("{count} timeline event", "{count} timeline events", len(ds.events)).format(

@@ -6,6 +6,8 @@ The /map answer is the same kind of listing as /list (newest first), and the pic
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.answers import Answer
 from bot.core.engine.catalogue import UNKNOWN_KIND
 from bot.core.engine.common import count_line, invalid, never_raise, not_a_year, years_backwards, years_text
@@ -22,7 +24,7 @@ from bot.core.figures import (
     timeline_data,
 )
 from bot.core.figures import year_counts as count_years
-from bot.core.i18n import _, ngettext
+from bot.core.i18n import _, current, ngettext
 from bot.core.model import Kind, Record
 
 
@@ -128,10 +130,10 @@ class Figures:
         return map_data(self._ix.dataset, records, area, filters)
 
     def year_counts(self) -> YearCounts:
-        """Acts per year by strongest kind (worked out once per dataset)."""
+        """Acts per year by strongest kind (worked out once per dataset), for the language in use."""
         if self._years is None:
             self._years = count_years(self._ix.dataset)
-        return self._years
+        return dataclasses.replace(self._years, language=current())
 
     def timeline_data(self, answer: Answer) -> TimelineData | None:
         """The timeline picture of a /timeline answer's events; None when it has none."""
