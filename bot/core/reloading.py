@@ -297,14 +297,22 @@ class DataStore(Generic[T]):
         #: Stores each accepted reload before its swap (set by bot.core.dataset_sync); None: local only.
         self.publisher: Publisher | None = None
         loaded_here = dataset is None
+        digest = ""
         if dataset is None:
-            files = data_files(data_dir)
-            names = {kind: str(path) for kind, path in files.items()}
-            result = self._cached(files, lambda: load_dataset(data_dir), names)
+            paths = data_files(data_dir)
+            names = {kind: str(path) for kind, path in paths.items()}
+            try:  # the digest is of the very bytes validated
+                read = read_folder(data_dir)
+            except OSError:  # the loader tells which file is missing or unreadable
+                result = self._cached(paths, lambda: load_dataset(data_dir), names)
+            else:
+                result = self._load_given(dict(read), names)
+                digest = files_digest(read)
             if result.dataset is None:
                 raise DataLoadError(result.problems)
             dataset = result.dataset
-        digest = folder_digest(data_dir)
+        else:  # loaded by the caller from the data folder, if anywhere
+            digest = folder_digest(data_dir)
         self._snapshot: Snapshot[T] = Snapshot(dataset, builder(dataset), clock.now(), "disk", digest=digest)
         # The digest of files this store itself read and serves (a dataset given may differ from
         # the folder's): a reload of the very same files keeps what is in use.
@@ -463,7 +471,7 @@ class DataStore(Generic[T]):
         return self._cached(files, lambda: load_files(
             files["resolutions"], files["events"], non_acts=files.get("non_acts"),
             resolutions_name=names["resolutions"], events_name=names["events"],
-            non_acts_name=names["non_acts"],
+            non_acts_name=names.get("non_acts"),
         ), names)
 
     def _load_and_build(

@@ -227,7 +227,7 @@ class PostgresDatasetLedger:
         while True:
             try:
                 conn = await self._db.dedicated_connection()
-            except (OSError, TimeoutError, asyncpg.PostgresError) as err:
+            except Exception as err:  # unreachable, refused, timed out: tried again, never given up
                 failures += 1
                 delay = RECONNECT.delay(failures)
                 log.warning(
@@ -245,7 +245,7 @@ class PostgresDatasetLedger:
                 failures = 0
                 wake(None)  # catch up on anything announced while not listening
                 await _until_lost(conn, lost)
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
+            except Exception as err:  # the connection broke under the check or the LISTEN
                 log.warning("The connection listening for dataset reloads failed: %s", err)
             finally:
                 with contextlib.suppress(Exception):
