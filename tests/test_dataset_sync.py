@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from conftest import Opener
 from pgserver import PostgresServer
 
+from bot.core import reloading
 from bot.core.clock import ManualClock
 from bot.core.dataset_sync import DatasetSync, StoredVersion
 from bot.core.model import Dataset
@@ -200,16 +202,84 @@ async def test_a_reload_that_cannot_be_stored_changes_nothing_in_memory_or_on_di
 ) -> None:
     a = await process(tmp_path, open_state_db, clock, "a")
     before = read_folder(tmp_path / "a")
+    db = await open_state_db()
+    if open_state_db.backend == "sqlite":  # type: ignore[attr-defined]
+        await db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON dataset_versions "
+            "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    else:
+        await db.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
+        )
+        await db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON dataset_versions FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    report = await a.store.reload_with_upload("resolutions.yaml", resolutions("test-2"), by="mod")
+    assert not report.ok
+    [problem] = report.problems
+    assert problem.file == "database"
+    assert problem.message.startswith("could not store the new data:")
+    assert "disk full" in problem.message
+    assert a.version == "test-1"
+    assert read_folder(tmp_path / "a") == before  # the uploaded file was taken back out
+    assert list((tmp_path / "a" / "history").iterdir()) == []
+    assert len(await a.sync.ledger.history()) == 1
+
+
+async def test_an_upload_when_the_database_is_gone_changes_nothing(
+    tmp_path: Path, open_state_db: Opener, clock: ManualClock
+) -> None:
+    a = await process(tmp_path, open_state_db, clock, "a")
+    before = read_folder(tmp_path / "a")
     lost = await open_state_db()
     a.sync.ledger = dataset_ledger(lost)
     await lost.close()  # the database is gone
     report = await a.store.reload_with_upload("resolutions.yaml", resolutions("test-2"), by="mod")
     assert not report.ok
     assert report.problems[0].file == "database"
-    assert report.problems[0].message.startswith("could not store the new data")
+    assert report.problems[0].message.startswith("could not read the data in use")
     assert a.version == "test-1"
     assert read_folder(tmp_path / "a") == before
-    assert list((tmp_path / "a" / "history").iterdir()) == []
+
+
+async def test_an_upload_goes_with_the_other_files_in_use_not_a_stale_folder(
+    tmp_path: Path, open_state_db: Opener, clock: ManualClock
+) -> None:
+    a = await process(tmp_path, open_state_db, clock, "a")
+    b = await process(tmp_path, open_state_db, clock, "b")
+    events = (MINI / "events.yaml").read_text(encoding="utf-8")
+    new_events = events.replace("Proclamation of the Republic", "Proclamation of the Republic (new)").encode()
+    assert (await a.store.reload_with_upload("events.yaml", new_events, by="mod")).ok
+    await b.sync.catch_up()
+    report = await b.store.reload_with_upload("resolutions.yaml", resolutions("test-3"), by="mod")
+    assert report.ok
+    latest = await b.sync.ledger.latest(with_files=True)
+    assert latest is not None
+    assert latest.files is not None
+    assert latest.files["events"] == new_events  # not b's folder's old events.yaml
+    assert latest.files["resolutions"] == resolutions("test-3")
+
+
+async def test_an_upload_to_a_read_only_data_folder_is_kept_in_the_database(
+    tmp_path: Path, open_state_db: Opener, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = await process(tmp_path, open_state_db, clock, "a")
+    before = read_folder(tmp_path / "a")
+
+    def read_only(target: Path, data: bytes) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(reloading, "atomic_write", read_only)
+    report = await a.store.reload_with_upload("resolutions.yaml", resolutions("test-2"), by="mod")
+    assert report.ok
+    assert not report.in_folder
+    assert a.version == "test-2"
+    assert read_folder(tmp_path / "a") == before
+    latest = await a.sync.ledger.latest()
+    assert latest is not None
+    assert (latest.revision, latest.version) == (report.revision, "test-2")
 
 
 # ---------------------------------------------------------------------------- following

@@ -96,6 +96,10 @@ class DatasetLedger(Protocol):
         """The newest revision whose files have ``digest`` (without the files), or None."""
         ...
 
+    async def get(self, revision: int) -> StoredVersion | None:
+        """Stored ``revision`` with its files (``files`` None when pruned), or None."""
+        ...
+
     async def history(self, limit: int = 20) -> list[StoredVersion]:
         """The newest revisions first (without the files)."""
         ...
@@ -219,6 +223,21 @@ class DatasetSync:
         self._changed()
         return stored.revision
 
+    async def stored_files(self, revision: int) -> DataFiles:
+        """The files of stored ``revision`` (the one served: an upload replaces one of them)."""
+        try:
+            stored = await self.ledger.get(revision)
+        except Exception as err:
+            log.exception("Could not read dataset revision %d from the database", revision)
+            raise PublishRefused(Problem("database", 0, f"could not read the data in use: {err}")) from None
+        if stored is None or stored.files is None:
+            raise PublishRefused(Problem(
+                "database", 0,
+                f"the files of revision {revision}, in use here, are no longer stored; reload from the "
+                "data folder first",
+            ))
+        return stored.files
+
     # ------------------------------------------------------------------ start and follow
 
     async def start(self) -> None:
@@ -288,10 +307,10 @@ class DatasetSync:
             return None
         report = await self.store.reload_stored(stored.files, stored.revision)
         if report.ok:
-            if report.revision == stored.revision:
+            if report.diff is not None:  # swapped here (not already served by a reload meanwhile)
                 log.info("Serving dataset %s, as every process", stored.describe())
-                self.last_error = None
-                self._refused = None
+            self.last_error = None
+            self._refused = None
         else:
             self._refused = stored.revision
             first = f": {report.problems[0]}" if report.problems else ""

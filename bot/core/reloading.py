@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import gc
 import hashlib
 import logging
@@ -55,6 +56,9 @@ T = TypeVar("T")
 MAX_UPLOAD_BYTES = 1024 * 1024
 UPLOAD_SUFFIXES = (".yaml", ".yml")
 DEFAULT_HISTORY_KEEP = 20
+#: A data folder the bot may not write (docker-compose mounts it read-only): with a publisher, an
+#: upload is then kept in the database only.
+READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 #: A dataset's files by kind, as read (the bytes that were validated).
 DataFiles = Mapping[FileKind, bytes]
 _HISTORY_RE = re.compile(r"^(resolutions|events|non_acts)-(\d{8}T\d{6}Z)(?:-(\d+))?\.yaml$")
@@ -119,6 +123,10 @@ class Publisher(Protocol):
 
     async def publish(self, files: DataFiles, dataset: Dataset, *, source: str, by: str) -> int:
         """Store the validated ``files``; their revision. Raises :class:`PublishRefused`."""
+        ...
+
+    async def stored_files(self, revision: int) -> DataFiles:
+        """The files of stored ``revision`` (an upload replaces one). Raises :class:`PublishRefused`."""
         ...
 
 
@@ -188,6 +196,7 @@ class ReloadReport:
     diff: DatasetDiff | None = None
     file_kind: FileKind | None = None  # which file an upload replaced
     backup: Path | None = None  # where the replaced file was copied, if any
+    in_folder: bool = True  # False: an upload kept in the database only (the data folder is read-only)
     revision: int | None = None  # the stored version now served (ok), or the one refused (source "database")
 
     def describe(self) -> str:
@@ -379,10 +388,12 @@ class DataStore(Generic[T]):
             return refused.problem
 
     async def reload_with_upload(self, filename: str, data: bytes, *, by: str = "") -> ReloadReport:
-        """Validate an uploaded resolutions, events or non-acts file against the other files on disk.
+        """Validate an uploaded resolutions, events or non-acts file against the other files in use.
 
-        On success the upload replaces its file on disk (the old one goes to history), the files
-        are stored (with a publisher) and the new data is swapped in. On any problem nothing changes.
+        The other files are those of the stored revision served (with a publisher), else the data
+        folder's. On success the upload replaces its file on disk (the old one goes to history), the
+        files are stored (with a publisher) and the new data is swapped in. On any problem nothing
+        changes.
         """
         name = _clean_name(filename)
         if not name.lower().endswith(UPLOAD_SUFFIXES):
@@ -404,24 +415,37 @@ class DataStore(Generic[T]):
             kind, problems = await asyncio.to_thread(identify_file, data, name)
             if kind is None:
                 return self._failed(name, problems, self._snapshot)
+            served: DataFiles | None = None
+            if self.publisher is not None and self._snapshot.revision is not None:
+                try:
+                    served = await self.publisher.stored_files(self._snapshot.revision)
+                except PublishRefused as refused:
+                    return self._failed(name, (refused.problem,), self._snapshot, kind)
             outcome = await asyncio.to_thread(
-                self._load_and_build, lambda: self._load_upload(kind, name, data)
+                self._load_and_build, lambda: self._load_upload(kind, name, data, served)
             )
             if not isinstance(outcome, _Built):
                 return self._failed(name, outcome, self._snapshot, kind)
+            in_folder = True
             try:
                 backup = await asyncio.to_thread(self._install, kind, data)
             except OSError as err:
-                log.exception("could not save the uploaded %s file", kind)
-                why = STORAGE_FULL if err.errno in DISK_FULL_ERRNOS else (err.strerror or str(err))
-                problem = Problem(name, 0, f"could not save the file: {why}")
-                return self._failed(name, (problem,), self._snapshot, kind)
+                if self.publisher is not None and err.errno in READ_ONLY_ERRNOS:
+                    log.warning("The data folder %s cannot be written (%s): the uploaded %s file is "
+                                "kept in the database only", self.data_dir, err.strerror or err, kind)
+                    backup, in_folder = None, False
+                else:
+                    log.exception("could not save the uploaded %s file", kind)
+                    why = STORAGE_FULL if err.errno in DISK_FULL_ERRNOS else (err.strerror or str(err))
+                    problem = Problem(name, 0, f"could not save the file: {why}")
+                    return self._failed(name, (problem,), self._snapshot, kind)
             revision = await self._publish(outcome, name, by)
             if isinstance(revision, Problem):
-                await asyncio.to_thread(self._uninstall, kind, backup)
+                if in_folder:
+                    await asyncio.to_thread(self._uninstall, kind, backup)
                 return self._failed(name, (revision,), self._snapshot, kind)
             report = await self._swap(name, outcome, kind, revision=revision)
-            return dataclasses.replace(report, backup=backup)
+            return dataclasses.replace(report, backup=backup, in_folder=in_folder)
 
     # ------------------------------------------------------------------ internals
 
@@ -445,11 +469,16 @@ class DataStore(Generic[T]):
             return result, None
         return self._load_bytes(files, FILE_NAMES)
 
-    def _load_upload(self, kind: FileKind, name: str, data: bytes) -> tuple[LoadResult, DataFiles | None]:
-        try:
-            files = read_folder(self.data_dir)
-        except OSError:
-            files = None
+    def _load_upload(
+        self, kind: FileKind, name: str, data: bytes, served: DataFiles | None
+    ) -> tuple[LoadResult, DataFiles | None]:
+        """The upload with the other files of ``served`` (the stored revision in use), else of the folder."""
+        files: DataFiles | None = served
+        if files is None:
+            try:
+                files = read_folder(self.data_dir)
+            except OSError:
+                files = None
         given: dict[FileKind, Path | bytes] = dict(files or data_files(self.data_dir))
         given[kind] = data
         names: dict[FileKind, str] = dict(FILE_NAMES)

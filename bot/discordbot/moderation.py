@@ -241,6 +241,8 @@ def render_reload(
     what = ""
     if report.file_kind:
         kept = "; the old one is kept in the history folder" if report.backup is not None else ""
+        if not report.in_folder:
+            kept = "; the data folder is read-only, so the file is kept in the database only"
         what = f" (it replaced the {report.file_kind} file{kept})"
     lines = [f"Source: {source_label(report)}{what}."]
     if report.version_old != report.version_new:

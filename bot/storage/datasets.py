@@ -131,6 +131,10 @@ class SqliteDatasetLedger:
         """The newest revision whose files have ``digest``, or None."""
         return await self._one("WHERE digest = ?", (digest,), with_files=False)
 
+    async def get(self, revision: int) -> StoredVersion | None:
+        """Stored ``revision`` with its files (None when pruned), or None."""
+        return await self._one("WHERE revision = ?", (revision,), with_files=True)
+
     async def history(self, limit: int = 20) -> list[StoredVersion]:
         """The newest revisions first (without the files)."""
         rows = await self._db.fetchall(
@@ -198,6 +202,15 @@ class PostgresDatasetLedger:
         if row is None:
             return None
         return _version(row, await self._files(int(row["revision"])), with_files=with_files)
+
+    async def get(self, revision: int) -> StoredVersion | None:
+        """Stored ``revision`` with its files (None when pruned), or None."""
+        row = await self._db.fetchone(
+            f"SELECT {_VERSION_COLUMNS} FROM dataset_versions WHERE revision = $1", revision  # noqa: S608
+        )
+        if row is None:
+            return None
+        return _version(row, await self._files(revision), with_files=True)
 
     async def find(self, digest: str) -> StoredVersion | None:
         """The newest revision whose files have ``digest``, or None."""
