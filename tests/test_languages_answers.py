@@ -492,3 +492,39 @@ async def test_a_bad_time_zone_is_refused_in_the_server_language(
         refused = await fake_discord.slash("onthisday", {"timezone": "Nowhere/Zone"}, user=fake_world.alice)
     assert refused.ephemeral
     assert "Часовой пояс «Nowhere/Zone» мне неизвестен." in "\n".join(shown_texts(refused))
+
+
+async def test_suggestions_speak_the_members_language_and_pick_the_same_thing(
+    fake_discord: FakeDiscord,
+    fake_world: World,
+    run_bot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("test_languages.make_dataset", coded_dataset)
+    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
+
+        async def names(command: str, option: str, typed: str, locale: str) -> dict[str, str]:
+            choices = await fake_discord.autocomplete(
+                command, {option: typed}, option, user=fake_world.alice, locale=locale
+            )
+            return {c["value"]: c["name"] for c in choices}
+
+        english = await names("jurisdiction", "name", "", "en-US")
+        russian = await names("jurisdiction", "name", "", "ru")
+        assert english.keys() == russian.keys()  # the same places, each picks the same answer
+        assert english["country:us"] == "United States (country, 18 records)"
+        assert russian["country:us"] == "United States (страна, 18 записей)"
+        assert (
+            "(штат, United States, 1 запись)"
+            in (await names("jurisdiction", "name", "georg", "ru"))["georgia-us"]
+        )
+        assert (await names("jurisdiction", "name", "texas", "fr"))[
+            "nonact:texas-none"
+        ] == "NA1 (aucun acte enregistré)"
+        records = await names("resolution", "query", "", "es-ES")
+        assert records["fr-senate-2020"] == "France · 25 de noviembre de 2020 · T1"
+        countries = await names("list", "country", "", "ru")
+        assert countries["us"] == "United States (18 записей)"
+        # the English ones were not replaced by the Russian: each language keeps its own
+        assert (await names("list", "country", "", "en-GB"))["us"] == "United States (18 records)"

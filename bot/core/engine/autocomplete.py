@@ -1,6 +1,7 @@
 """Autocomplete: suggestions for the place, record and country options, from the shared indexes.
 
-Each suggestion's value is accepted exactly by the command it completes.
+Each suggestion's value is accepted exactly by the command it completes; its label is in the
+language in use (the suggestions for blank text are worked out once per language).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from bot.core.answers import Candidate
 from bot.core.engine.common import MAX_SUGGESTIONS, clean_query, never_raise_list, prefix_first
 from bot.core.engine.indexes import KIND_RANK, Indexes, Target
+from bot.core.i18n import DEFAULT, current
 from bot.core.model import Record
 from bot.core.normalize import normalize
 
@@ -21,8 +23,22 @@ class Autocomplete:
 
     def __init__(self, ix: Indexes) -> None:
         self._ix = ix
+        self._localized: dict[tuple[str, str], tuple[Candidate, ...]] = {}  # defaults in other languages
         # Worked out with the indexes (in a reload's worker), not by the first request on the loop.
         self.defaults = (self._default_jurisdictions, self._default_resolutions, self._default_countries)
+
+    def _defaults(self, english: tuple[Candidate, ...], make: Callable[[], tuple[Candidate, ...]]) -> tuple[
+        Candidate, ...
+    ]:
+        """The suggestions for blank text in the language in use (English ones made with the indexes)."""
+        language = current()
+        if language == DEFAULT:
+            return english
+        key = (make.__name__, language)
+        found = self._localized.get(key)
+        if found is None:
+            found = self._localized[key] = make()
+        return found
 
     def _suggest(
         self,
@@ -46,17 +62,21 @@ class Autocomplete:
     @never_raise_list
     def jurisdictions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
         """Autocomplete for /jurisdiction: each value is accepted exactly by :meth:`jurisdiction`."""
-        return self._suggest(text, limit, self._default_jurisdictions, self._search_jurisdictions)
+        defaults = self._defaults(self._default_jurisdictions, self._top_jurisdictions)
+        return self._suggest(text, limit, defaults, self._search_jurisdictions)
 
     @functools.cached_property
     def _default_jurisdictions(self) -> tuple[Candidate, ...]:
-        """Countries, then the places with the most records (worked out with the indexes)."""
+        return self._top_jurisdictions()
+
+    def _top_jurisdictions(self) -> tuple[Candidate, ...]:
+        """Countries, then the places with the most records."""
         top = heapq.nsmallest(
             MAX_SUGGESTIONS,
             (t for t in self._ix.targets.values() if t.kind != "body" and t.key not in self._ix.redirect),
             key=lambda t: (-KIND_RANK[t.kind], -len(t.records), t.label),
         )
-        return tuple(t.candidate() for t in top)
+        return tuple(self._ix.candidate(t) for t in top)
 
     def _search_jurisdictions(self, query: str, limit: int) -> list[Candidate]:
         targets: list[Target] = []
@@ -66,7 +86,7 @@ class Autocomplete:
         completed = self._ix.names.complete(query, limit=limit * 2)
         targets.extend(self._ix.dedupe_hits(completed, drop_contained=False))
         unique = list({t.key: t for t in targets}.values())
-        shown = [t.candidate() for t in prefix_first(unique, query, self._ix.folded_label)[:limit]]
+        shown = [self._ix.candidate(t) for t in prefix_first(unique, query, self._ix.folded_label)[:limit]]
         # Acts that never happened ("Texas", "H.Res.1203") after the places: picking one explains it.
         non_acts = self._ix.non_acts_of(completed)
         return shown + [self._ix.non_act_candidate(n) for n in non_acts[: max(0, limit - len(shown))]]
@@ -74,10 +94,14 @@ class Autocomplete:
     @never_raise_list
     def resolutions(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
         """Autocomplete for /resolution: each value is a record id."""
-        return self._suggest(text, limit, self._default_resolutions, self._search_resolutions)
+        defaults = self._defaults(self._default_resolutions, self._newest_resolutions)
+        return self._suggest(text, limit, defaults, self._search_resolutions)
 
     @functools.cached_property
     def _default_resolutions(self) -> tuple[Candidate, ...]:
+        return self._newest_resolutions()
+
+    def _newest_resolutions(self) -> tuple[Candidate, ...]:
         return tuple(self._record_candidate(r) for r in self._ix.newest[:MAX_SUGGESTIONS])
 
     def _search_resolutions(self, query: str, limit: int) -> list[Candidate]:
@@ -92,15 +116,19 @@ class Autocomplete:
         return [self._record_candidate(r) for r in list(dict.fromkeys(records))[:limit]]
 
     def _record_candidate(self, record: Record) -> Candidate:
-        return Candidate(label=self._ix.record_label(record), value=record.id)
+        return Candidate(label=self._ix.record_choice(record), value=record.id)
 
     @never_raise_list
     def countries(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[Candidate]:
         """Autocomplete for a country option: each value is a country id."""
-        return self._suggest(text, limit, self._default_countries, self._search_countries)
+        defaults = self._defaults(self._default_countries, self._top_countries)
+        return self._suggest(text, limit, defaults, self._search_countries)
 
     @functools.cached_property
     def _default_countries(self) -> tuple[Candidate, ...]:
+        return self._top_countries()
+
+    def _top_countries(self) -> tuple[Candidate, ...]:
         ids = sorted(
             self._ix.country_ids.values(),
             key=lambda c: (-len(self._ix.records_by_country.get(c, ())), self._ix.country_name(c)),

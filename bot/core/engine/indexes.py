@@ -22,7 +22,7 @@ from bot.core.i18n import DEFAULT, N_, _, current, ngettext
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
 from bot.core.model import Dataset, Event, Level, NonAct, Record, newest_first
 from bot.core.normalize import normalize
-from bot.core.present import body_name, event_entry, non_act_entry, record_entry
+from bot.core.present import body_name, date_text, event_entry, non_act_entry, place_name, record_entry
 from bot.core.text import plural
 
 COUNTRY_PREFIX = "country:"
@@ -284,6 +284,12 @@ class Indexes:
         """A one-line label for a record: place · date · title."""
         return f"{self.place(record)} · {record.date.display()} · {record.title}"
 
+    def record_choice(self, record: Record) -> str:
+        """:meth:`record_label` in the language in use: "Франция · 25 ноября 2020 г. · <title>"."""
+        if current() == DEFAULT:
+            return self.record_label(record)
+        return f"{place_name(record, self.dataset)} · {date_text(record.date)} · {record.title}"
+
     # ------------------------------------------------------------------ entries
 
     def record_entry(self, record: Record, marks: tuple[str, ...] = (), tag: str = "") -> Entry:
@@ -393,7 +399,8 @@ class Indexes:
 
     def non_act_candidate(self, non_act: NonAct) -> Candidate:
         """An act that never happened as a suggestion: its title, marked as such."""
-        return Candidate(label=f"{non_act.title} (no act on record)", value=NON_ACT_PREFIX + non_act.id)
+        label = _("{title} (no act on record)").format(title=non_act.title)
+        return Candidate(label=label, value=NON_ACT_PREFIX + non_act.id)
 
     def dedupe_hits(self, hits: Sequence[Hit], *, drop_contained: bool = True) -> list[Target]:
         """The targets of name hits, once each; by default without those inside another hit."""

@@ -77,11 +77,12 @@ class LookupCog(commands.Cog, name="Lookup"):
         return self.bot.engine
 
     def _suggest(
-        self, option: str, source: Callable[[str, int], list[Candidate]], current: str, *extra: object
+        self, option: str, source: Callable[[str, int], list[Candidate]], typed: str, *extra: object
     ) -> list[app_commands.Choice[str]]:
         """Cached autocomplete for one option (the engine is immutable; a reload clears the cache)."""
-        text = current[: MAX_QUERY_LENGTH + 1]  # longer is invalid anyway; keeps cache keys small
-        return self.suggestions.get(self.engine, (option, text, *extra), lambda: suggest(source, text))
+        text = typed[: MAX_QUERY_LENGTH + 1]  # longer is invalid anyway; keeps cache keys small
+        key = (option, text, current(), *extra)  # the labels are in the member's language
+        return self.suggestions.get(self.engine, key, lambda: suggest(source, text))
 
     def ask(self, key: tuple[object, ...], compute: Callable[[QueryEngine], Answer]) -> Answer:
         """The engine's answer for ``key``, cached per engine (same engine, same question, same answer)."""
