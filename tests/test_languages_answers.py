@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import warnings
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.core.dates import DateQueryError, parse_date_query
 from bot.core.engine import QueryEngine
 from bot.core.i18n import LANGUAGES, catalog_path, using
 from bot.core.model import AlternativeDate, Dataset, PartialDate, Vote
+from bot.discordbot.bot import ArtsakhBot
 
 TODAY = dt.date(2024, 11, 25)
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
@@ -115,6 +117,16 @@ def coded_dataset() -> Dataset:
         non_acts=non_acts,
         methodology="M1",
     )
+
+
+@pytest.fixture
+async def coded(
+    fake_discord: FakeDiscord, run_bot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[ArtsakhBot]:
+    """The real bot on fakecord, answering from :func:`coded_dataset`."""
+    monkeypatch.setattr("test_languages.make_dataset", coded_dataset)
+    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)) as bot:
+        yield bot
 
 
 # Every lookup command, in the shapes its answers take: lists, cards, pages, not found, invalid,
@@ -268,70 +280,58 @@ async def ask_all(fake: FakeDiscord, world: World) -> dict[str, InteractionResul
 
 
 async def test_every_lookup_answer_speaks_the_server_language_within_discords_limits(
-    fake_discord: FakeDiscord,
-    fake_world: World,
-    run_bot: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    coded: ArtsakhBot, fake_discord: FakeDiscord, fake_world: World
 ) -> None:
-    monkeypatch.setattr("test_languages.make_dataset", coded_dataset)
-    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
-        for language in LANGUAGES:
-            await set_language(fake_discord, language)
-            answers = await ask_all(fake_discord, fake_world)
-            fragments = english_fragments(language) if language != "en" else {}
-            problems = {
-                asked: found
-                for asked, result in answers.items()
-                if (found := untranslated(shown_texts(result), fragments) + limits_broken(result))
-            }
-            assert problems == {}, language
+    for language in LANGUAGES:
+        await set_language(fake_discord, language)
+        answers = await ask_all(fake_discord, fake_world)
+        fragments = english_fragments(language) if language != "en" else {}
+        problems = {
+            asked: found
+            for asked, result in answers.items()
+            if (found := untranslated(shown_texts(result), fragments) + limits_broken(result))
+        }
+        assert problems == {}, language
 
 
 async def test_armenian_and_russian_answers_read_in_their_language(
-    fake_discord: FakeDiscord,
-    fake_world: World,
-    run_bot: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    coded: ArtsakhBot, fake_discord: FakeDiscord, fake_world: World
 ) -> None:
-    monkeypatch.setattr("test_languages.make_dataset", coded_dataset)
-    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
-        await set_language(fake_discord, "ru")
+    await set_language(fake_discord, "ru")
 
-        async def ask(command: str, **options: Any) -> str:
-            return "\n".join(shown_texts(await answered(fake_discord, fake_world, command, options)))
+    async def ask(command: str, **options: Any) -> str:
+        return "\n".join(shown_texts(await answered(fake_discord, fake_world, command, options)))
 
-        assert "Записи за ноябрь 2020" in await ask("date", when="nov 2020")
-        ranged = await ask("date", when="2012-2014")
-        assert "Записи за 2012 – 2014" in ranged
-        assert "3 записи за 2012 – 2014, сначала ранние." in ranged  # CLDR's plural forms
-        assert "февраль 2020\u202fг.: в этом месяце 29 дней, а не 31." in await ask(
-            "date", when="31 february 2020"
-        )
-        stats = await ask("stats")
-        assert "Статистика данных" in stats
-        assert "19 записей из 18 мест в 2 странах, а также 2 события хронологии." in stats
-        assert "По уровню" in stats
-        assert "город: " in stats
-        ambiguous = await ask("jurisdiction", name="Georgia")
-        assert "(штат, United States, 1 запись)" in ambiguous
-        assert "(страна, 0 записей)" in ambiguous
-        listed = await ask("list", kind="recognition")
-        assert "Записи: признание" in listed
-        assert "Хронология" in await ask("timeline")
-        assert "Названия событий — на английском" in await ask("timeline")
-        card = await ask("resolution", query="fr-senate-2020")
-        assert "305–1, 30 воздержались; N1" in card  # the vote's count said in Russian, the note as given
-        assert "Карта: Признание · Европа" in await ask("map", kind="recognition", region="europe")
+    assert "Записи за ноябрь 2020" in await ask("date", when="nov 2020")
+    ranged = await ask("date", when="2012-2014")
+    assert "Записи за 2012 – 2014" in ranged
+    assert "3 записи за 2012 – 2014, сначала ранние." in ranged  # CLDR's plural forms
+    assert "февраль 2020\u202fг.: в этом месяце 29 дней, а не 31." in await ask(
+        "date", when="31 february 2020"
+    )
+    stats = await ask("stats")
+    assert "Статистика данных" in stats
+    assert "19 записей из 18 мест в 2 странах, а также 2 события хронологии." in stats
+    assert "По уровню" in stats
+    assert "город: " in stats
+    ambiguous = await ask("jurisdiction", name="Georgia")
+    assert "(штат, United States, 1 запись)" in ambiguous
+    assert "(страна, 0 записей)" in ambiguous
+    listed = await ask("list", kind="recognition")
+    assert "Записи: признание" in listed
+    assert "Хронология" in await ask("timeline")
+    assert "Названия событий — на английском" in await ask("timeline")
+    card = await ask("resolution", query="fr-senate-2020")
+    assert "305–1, 30 воздержались; N1" in card  # the vote's count said in Russian, the note as given
+    assert "Карта: Признание · Европа" in await ask("map", kind="recognition", region="europe")
 
-        await set_language(fake_discord, "hy")
-        assert "Գրառումներ 2020 թ․ նոյեմբեր" in await ask("date", when="nov 2020")
-        assert "Ժամանակագրություն" in await ask("timeline")
-        assert "Բոտի մասին" in await ask("about")
-        assert "Մեթոդաբանությունը" in await ask("about")  # the methodology is said to be in English
-        assert "18 գրառում՝ նորերից սկսած" in await ask("jurisdiction", name="United States")
-        assert "«qqqxxyz»-ին ոչ մի գրառում չի համապատասխանում" in await ask("resolution", query="qqqxxyz")
+    await set_language(fake_discord, "hy")
+    assert "Գրառումներ 2020 թ․ նոյեմբեր" in await ask("date", when="nov 2020")
+    assert "Ժամանակագրություն" in await ask("timeline")
+    assert "Բոտի մասին" in await ask("about")
+    assert "Մեթոդաբանությունը" in await ask("about")  # the methodology is said to be in English
+    assert "18 գրառում՝ նորերից սկսած" in await ask("jurisdiction", name="United States")
+    assert "«qqqxxyz»-ին ոչ մի գրառում չի համապատասխանում" in await ask("resolution", query="qqqxxyz")
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -452,18 +452,12 @@ def test_the_pictures_speak_the_language_fit_and_have_every_glyph(language: str)
 
 
 async def test_a_picture_is_drawn_again_in_another_language(
-    fake_discord: FakeDiscord,
-    fake_world: World,
-    run_bot: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    coded: ArtsakhBot, fake_discord: FakeDiscord, fake_world: World
 ) -> None:
-    monkeypatch.setattr("test_languages.make_dataset", coded_dataset)
-    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
-        english = await answered(fake_discord, fake_world, "stats", {})
-        await set_language(fake_discord, "hy")
-        armenian = await answered(fake_discord, fake_world, "stats", {})
-        again = await answered(fake_discord, fake_world, "stats", {})
+    english = await answered(fake_discord, fake_world, "stats", {})
+    await set_language(fake_discord, "hy")
+    armenian = await answered(fake_discord, fake_world, "stats", {})
+    again = await answered(fake_discord, fake_world, "stats", {})
     pictures = [
         {f.filename: f.data for f in r.message.attachments}["stats.png"] for r in (english, armenian, again)
     ]
@@ -495,36 +489,30 @@ async def test_a_bad_time_zone_is_refused_in_the_server_language(
 
 
 async def test_suggestions_speak_the_members_language_and_pick_the_same_thing(
-    fake_discord: FakeDiscord,
-    fake_world: World,
-    run_bot: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    coded: ArtsakhBot, fake_discord: FakeDiscord, fake_world: World
 ) -> None:
-    monkeypatch.setattr("test_languages.make_dataset", coded_dataset)
-    async with running(fake_discord, run_bot, tmp_path, ManualClock(NOW)):
 
-        async def names(command: str, option: str, typed: str, locale: str) -> dict[str, str]:
-            choices = await fake_discord.autocomplete(
-                command, {option: typed}, option, user=fake_world.alice, locale=locale
-            )
-            return {c["value"]: c["name"] for c in choices}
-
-        english = await names("jurisdiction", "name", "", "en-US")
-        russian = await names("jurisdiction", "name", "", "ru")
-        assert english.keys() == russian.keys()  # the same places, each picks the same answer
-        assert english["country:us"] == "United States (country, 18 records)"
-        assert russian["country:us"] == "United States (страна, 18 записей)"
-        assert (
-            "(штат, United States, 1 запись)"
-            in (await names("jurisdiction", "name", "georg", "ru"))["georgia-us"]
+    async def names(command: str, option: str, typed: str, locale: str) -> dict[str, str]:
+        choices = await fake_discord.autocomplete(
+            command, {option: typed}, option, user=fake_world.alice, locale=locale
         )
-        assert (await names("jurisdiction", "name", "texas", "fr"))[
-            "nonact:texas-none"
-        ] == "NA1 (aucun acte enregistré)"
-        records = await names("resolution", "query", "", "es-ES")
-        assert records["fr-senate-2020"] == "France · 25 de noviembre de 2020 · T1"
-        countries = await names("list", "country", "", "ru")
-        assert countries["us"] == "United States (18 записей)"
-        # the English ones were not replaced by the Russian: each language keeps its own
-        assert (await names("list", "country", "", "en-GB"))["us"] == "United States (18 records)"
+        return {c["value"]: c["name"] for c in choices}
+
+    english = await names("jurisdiction", "name", "", "en-US")
+    russian = await names("jurisdiction", "name", "", "ru")
+    assert english.keys() == russian.keys()  # the same places, each picks the same answer
+    assert english["country:us"] == "United States (country, 18 records)"
+    assert russian["country:us"] == "United States (страна, 18 записей)"
+    assert (
+        "(штат, United States, 1 запись)"
+        in (await names("jurisdiction", "name", "georg", "ru"))["georgia-us"]
+    )
+    assert (await names("jurisdiction", "name", "texas", "fr"))[
+        "nonact:texas-none"
+    ] == "NA1 (aucun acte enregistré)"
+    records = await names("resolution", "query", "", "es-ES")
+    assert records["fr-senate-2020"] == "France · 25 de noviembre de 2020 · T1"
+    countries = await names("list", "country", "", "ru")
+    assert countries["us"] == "United States (18 записей)"
+    # the English ones were not replaced by the Russian: each language keeps its own
+    assert (await names("list", "country", "", "en-GB"))["us"] == "United States (18 records)"
