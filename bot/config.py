@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
+from bot.core.processes import DISCORD_GLOBAL_LIMIT
 from bot.core.shards import parse_shard_ids, unique_ids
 from bot.core.times import parse_hhmm
 from bot.core.timezones import resolve_timezone
@@ -44,6 +45,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Discord lets a bot make 50 requests a second in all; more posts in flight than that only
 # queue behind its rate limiter while each holds a connection and its memory.
 MAX_DAILY_CONCURRENCY = 50
+MIN_LEASE_SECONDS = 10.0
 
 _V = TypeVar("_V")
 Check = Callable[["_Reader", str, object], Any]
@@ -114,6 +116,14 @@ def _number(minimum: float) -> Check:
         return float(value)
 
     return check
+
+
+def _rate(r: _Reader, key: str, value: object) -> float:
+    rate = _number(1)(r, key, value)
+    if rate > DISCORD_GLOBAL_LIMIT:
+        limit = f"{DISCORD_GLOBAL_LIMIT:g}"
+        raise r.fail(key, f"must be at most {limit} (Discord's limit for the whole bot), not {rate:g}")
+    return float(rate)
 
 
 def _ids(r: _Reader, key: str, value: object) -> tuple[int, ...]:
@@ -329,6 +339,10 @@ class DailyConfig:
     default_timezone: str = field(default="Asia/Yerevan", metadata=reads(_timezone))
     max_concurrency: int = field(default=5, metadata=reads(_integer(1, MAX_DAILY_CONCURRENCY)))
     empty_day: EmptyDay = field(default="upcoming", metadata=reads(_choice(get_args(EmptyDay))))
+    # requests per second for this process's daily posts; None: 50 / the live processes
+    max_rate: float | None = field(default=None, metadata=reads(_rate))
+    # how long a process's claim on a post lasts before another may take it over (a crash)
+    lease_seconds: float = field(default=180.0, metadata=reads(_number(MIN_LEASE_SECONDS)))
 
     @property
     def zone(self) -> ZoneInfo:

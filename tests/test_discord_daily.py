@@ -124,7 +124,8 @@ def make_dataset() -> Dataset:
 
 
 class FailsOnDemand:
-    """Makes a real store's ``mark_posted`` fail on demand (a full disk): posts go out, unrecorded."""
+    """Makes a real store's recording of a post (``finish_post``, ``mark_posted``) fail on demand (a
+    full disk): posts go out, unrecorded."""
 
     mark_posted_error: Exception | None = None
 
@@ -134,6 +135,15 @@ class FailsOnDemand:
         if self.mark_posted_error is not None:
             raise self.mark_posted_error
         return await super().mark_posted(channel_id, local_date, message_ids, now)  # type: ignore[misc]
+
+    async def finish_post(
+        self, channel_id: int, local_date: dt.date, *, owner: str, message_ids: list[int], now: dt.datetime
+    ) -> bool:
+        if self.mark_posted_error is not None:
+            raise self.mark_posted_error
+        return await super().finish_post(  # type: ignore[misc]
+            channel_id, local_date, owner=owner, message_ids=message_ids, now=now
+        )
 
 
 class FailingStore(FailsOnDemand, SubscriptionStore):

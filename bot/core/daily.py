@@ -4,19 +4,30 @@ Independent of Discord: the cog injects a :class:`Poster` that builds and sends 
 
 Exactly-once protocol, per due (channel, local date):
 
-1. ``store.begin_post`` records a pending attempt with a nonce derived from the channel and the
-   date (:func:`post_nonce`), so every retry of that date re-sends with the same nonce and
-   Discord drops the duplicate if an earlier attempt did go through.
-2. ``poster.post(sub, local_date, nonce)``.
-3. ``SENT``/``SKIPPED`` → ``store.mark_posted`` (sets ``last_posted_date``, clears the pending
-   marker, in one transaction). ``CHANNEL_GONE``/``FORBIDDEN`` → ``store.pause`` with a reason,
+1. ``store.claim_post`` takes the post for this process (``owner``) until ``now + lease`` and
+   records it as pending, with a nonce derived from the channel and the date (:func:`post_nonce`),
+   in one statement: of several processes that believe they carry the same shard (a rolling
+   restart, a crash, a wrong ``SHARD_IDS``), exactly one gets the post; the others skip it. The
+   first nonce is kept, so every retry of that date re-sends with the same nonce and Discord drops
+   the duplicate if an earlier attempt did go through.
+2. ``poster.post(sub, local_date, nonce)``, cut off before the lease runs out (``post_timeout``
+   is at most three quarters of the lease).
+3. ``SENT``/``SKIPPED`` → ``store.finish_post`` (sets ``last_posted_date``, clears the pending
+   marker and ends the claim, in one transaction, only while the claim is still this process's).
+   ``CHANNEL_GONE``/``FORBIDDEN`` → ``store.pause`` with a reason,
    so the channel is not retried every minute. ``TRANSIENT_ERROR`` (or an exception, or a
    timeout) → ``store.record_error``; a later wake retries the same day with the same nonce,
    after a per-subscription backoff (30 s doubling up to 30 min, reset by a success; see
    :mod:`bot.core.retries`), with one log line for the first failure and then summaries.
 
 With several processes (shards), each posts only the subscriptions of the servers its shards carry:
-``owns(guild_id)`` filters the due subscriptions (:mod:`bot.core.shards`).
+``owns(guild_id)`` filters the due subscriptions (:mod:`bot.core.shards`). A process that dies
+holding a claim leaves it to run out: after ``lease`` another process (or the same one restarted)
+takes the post over; its claim counts ``attempts`` up, so the poster first looks in the channel's
+history for the post that may have gone out (:class:`Poster`), and re-sends with the same nonce.
+A process that stops cleanly ends its claims (:meth:`DailyScheduler.release`), so its successor
+need not wait. On SQLite a single process holds the state (:mod:`bot.storage.lock`), and every
+start claims under one name (:data:`SINGLE_PROCESS`): a restart takes its predecessor's claims at once.
 
 A restart between "time reached" and "posted" posts once when the bot is back the same local
 day; a missed day is not posted later, and a day before the subscription's first date
@@ -46,6 +57,9 @@ log = logging.getLogger(__name__)
 
 NONCE_DIGITS = 19  # fits Discord's 25-character nonce with room for a part suffix
 DEFAULT_POST_TIMEOUT = 120.0
+DEFAULT_LEASE = dt.timedelta(minutes=3)  # longer than a post may take (the timeout is 3/4 of it)
+LEASE_SHARE_FOR_POSTING = 0.75
+SINGLE_PROCESS = "single-process"  # the claim owner when one process holds the state (SQLite)
 CHANNEL_GONE_REASON = "The channel was deleted."
 FORBIDDEN_REASON = "Missing permission: Send Messages"
 TRANSIENT_REASON = "Discord did not accept the post; retrying."
@@ -125,17 +139,25 @@ class DailyScheduler:
         max_concurrency: int = 5,
         post_timeout: float | None = DEFAULT_POST_TIMEOUT,
         owns: Callable[[int], bool] | None = None,
+        owner: str = SINGLE_PROCESS,
+        lease: dt.timedelta = DEFAULT_LEASE,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
+        if lease <= dt.timedelta(0):
+            raise ValueError("lease must be positive")
         self._store = store
         self._poster = poster
         self._clock = clock
         self._max_concurrency = max_concurrency
-        self._post_timeout = post_timeout
+        longest = lease.total_seconds() * LEASE_SHARE_FOR_POSTING  # a post ends before its claim does
+        self._post_timeout = longest if post_timeout is None else min(post_timeout, longest)
         self._owns = owns  # guild id -> posted by this process? (None: every guild)
+        self.owner = owner  # the name this process claims posts under
+        self.lease = lease
         self._run_lock = asyncio.Lock()
         self.retries = PostRetries()
+        self.backlog = 0  # due posts of this process's servers not done yet, as of the last check
 
     async def run_once(self) -> list[RunResult]:
         """Post every subscription due now; one result per channel attempted, in channel order.
@@ -146,6 +168,7 @@ class DailyScheduler:
         async with self._run_lock:
             now = self._clock.now()
             due: list[tuple[Subscription, dt.date]] = []
+            waiting = 0
             for sub in await self._store.all_active():
                 if self._owns is not None and not self._owns(sub.guild_id):
                     continue  # another process's shard posts it
@@ -154,8 +177,13 @@ class DailyScheduler:
                 except Exception:
                     log.exception("Could not work out the daily post of channel %d", sub.channel_id)
                     continue
-                if local_date is not None and not self.retries.waiting(sub.channel_id, now):
+                if local_date is None:
+                    continue
+                if self.retries.waiting(sub.channel_id, now):
+                    waiting += 1
+                else:
                     due.append((sub, local_date))
+            self.backlog = waiting + len(due)
             if not due:
                 self.retries.summarize(now)
                 return []
@@ -164,11 +192,22 @@ class DailyScheduler:
 
             async def bounded(sub: Subscription, local_date: dt.date) -> RunResult | None:
                 async with semaphore:
-                    return await self._post_one(sub, local_date)
+                    result = await self._post_one(sub, local_date)
+                if result is None or result.outcome is not PostOutcome.TRANSIENT_ERROR:
+                    self.backlog -= 1  # done here, or by another process, or paused
+                return result
 
             results = await asyncio.gather(*(bounded(sub, day) for sub, day in due))
             self.retries.summarize(self._clock.now())
             return [r for r in results if r is not None]
+
+    async def release(self) -> int:
+        """End this process's claims now (a clean stop), so another process takes them over at once.
+
+        A post cut off by the stop may have gone out: its successor's claim counts ``attempts``
+        up and looks for it before sending. Returns how many claims were ended.
+        """
+        return await self._store.release_claims(self.owner, self._clock.now())
 
     async def run_forever(self, interval_seconds: float, stop: asyncio.Event) -> None:
         """Run :meth:`run_once` every ``interval_seconds`` until ``stop`` is set; survives any error."""
@@ -196,12 +235,14 @@ class DailyScheduler:
         channel = sub.channel_id
         nonce = post_nonce(channel, local_date)
         try:
-            pending = await self._store.begin_post(channel, local_date, nonce, self._clock.now())
+            pending = await self._store.claim_post(
+                channel, local_date, owner=self.owner, nonce=nonce, now=self._clock.now(), lease=self.lease
+            )
         except Exception:
-            log.exception("Could not record the pending post for channel %d", channel)
+            log.exception("Could not claim the post for channel %d", channel)
             failed = PostOutcome.TRANSIENT_ERROR
             return RunResult(sub.guild_id, channel, local_date, failed, nonce, 0, error=STATE_ERROR)
-        if pending is None:  # unsubscribed, paused or posted since the list was read
+        if pending is None:  # unsubscribed, paused, posted since the list was read, or another's claim
             return None
         nonce = pending.nonce
         outcome, ids, error = await self._call_poster(sub, local_date, nonce)
@@ -232,7 +273,16 @@ class DailyScheduler:
                 what = result.outcome.value
                 log.info("Daily post for %s %s in channel %d", result.local_date, what, channel)
                 self.retries.succeeded(channel, now)
-                await self._store.mark_posted(channel, result.local_date, list(result.message_ids), now)
+                ids = list(result.message_ids)
+                if not await self._store.finish_post(
+                    channel, result.local_date, owner=self.owner, message_ids=ids, now=now
+                ):
+                    log.warning(
+                        "The %s post of channel %d was not recorded here: its claim ended "
+                        "(another process took it over, or the channel was unsubscribed)",
+                        result.local_date,
+                        channel,
+                    )
             case PostOutcome.CHANNEL_GONE | PostOutcome.FORBIDDEN:
                 default = (
                     CHANNEL_GONE_REASON if result.outcome is PostOutcome.CHANNEL_GONE else FORBIDDEN_REASON

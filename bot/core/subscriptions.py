@@ -188,6 +188,14 @@ class SubscriptionStore(Protocol):
         """
         ...
 
+    async def release_claims(self, owner: str, now: dt.datetime) -> int:
+        """End every lease ``owner`` holds at ``now`` (a clean stop); returns how many.
+
+        The posts stay pending under ``owner`` (who may still :meth:`finish_post` them) until
+        another process claims them, which it may do at once.
+        """
+        ...
+
 
 def first_post_date(post_time: dt.time, zone: ZoneInfo, now: dt.datetime) -> dt.date:
     """The local date of a new subscription's first post: today, or tomorrow when its time has passed."""

@@ -37,6 +37,7 @@ from bot.core.dataset_sync import DatasetSync
 from bot.core.engine import QueryEngine
 from bot.core.i18n import _
 from bot.core.image_dataset import ImageSync
+from bot.core.processes import BEAT_SECONDS, ProcessHeartbeat, Vitals
 from bot.core.reloading import DataStore
 from bot.core.shards import Shards
 from bot.core.subscriptions import SubscriptionStore
@@ -51,6 +52,7 @@ from bot.discordbot.translator import CommandTranslator
 from bot.discordbot.views import DYNAMIC_ITEMS
 from bot.pictures.service import Picture, PictureService, geo_folder
 from bot.storage.datasets import dataset_ledger
+from bot.storage.processes import process_registry
 from bot.storage.settings import settings_store
 from bot.storage.state import StateDatabase, subscription_store
 
@@ -166,6 +168,19 @@ class ArtsakhBot(commands.AutoShardedBot):
         )
         self.follow_data = follow_data  # False (python -m bot sync): no data folder rule, no following
         self._following: asyncio.Task[None] | None = None
+        # this process in the database's list of live processes (/admin status, the daily pace)
+        self.process = ProcessHeartbeat(
+            process_registry(database),
+            clock,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            vitals=self.vitals,
+            max_rate=config.daily.max_rate,
+        )
+        self.daily_backlog: Callable[[], int] = lambda: 0  # the daily cog tells how many posts are due
+        self.beat_interval = BEAT_SECONDS
+        self._beats_stop = asyncio.Event()
+        self._beats: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ data
 
@@ -221,10 +236,48 @@ class ArtsakhBot(commands.AutoShardedBot):
             picture=picture,
         )
 
+    # ------------------------------------------------------------------ this process
+
+    def vitals(self) -> Vitals:
+        """What this process's heartbeat reports: its shards, gateway latency, dataset and backlog."""
+        shards = self.owned_shards
+        return Vitals(
+            shard_ids=tuple(sorted(shards.ids)) if shards is not None else (),
+            shard_count=shards.count if shards is not None else None,
+            latency=self.latency if self.shards else None,
+            dataset_version=self.datastore.current.dataset.info.version,
+            backlog=self.daily_backlog(),
+        )
+
+    async def close(self) -> None:
+        """Stop following the stored dataset, close the connection to Discord (the cogs end their work
+        first), then leave the list of live processes."""
+        if self._following is not None:
+            self._following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._following
+            self._following = None
+        await super().close()
+        self._beats_stop.set()
+        task, self._beats = self._beats, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await self.process.stop()
+
     # ------------------------------------------------------------------ lifecycle
 
     async def setup_hook(self) -> None:
-        """Register the answers' buttons and menus, load the cogs, sync the command tree if it changed."""
+        """Start the heartbeat; register the buttons and menus, load the cogs, sync the tree if changed.
+
+        The heartbeat (:mod:`bot.core.processes`) puts this process in the database's list of live
+        processes at once, then every ``beat_interval`` seconds; :meth:`close` takes it out.
+        """
+        self._beats_stop.clear()
+        self._beats = asyncio.create_task(
+            self.process.run(self._beats_stop, self.beat_interval), name="process-heartbeat"
+        )
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         if self.follow_data:  # before any interaction: serve the latest accepted dataset
             await self.dataset_sync.start()
@@ -253,15 +306,6 @@ class ArtsakhBot(commands.AutoShardedBot):
             self.tree, self.database, targets, application_id=self.application_id, force=force
         )
         return self.sync_results
-
-    async def close(self) -> None:
-        """Stop following the stored dataset, then close the connection to Discord."""
-        if self._following is not None:
-            self._following.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._following
-            self._following = None
-        await super().close()
 
     @property
     def owned_shards(self) -> Shards | None:

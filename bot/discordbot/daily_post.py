@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 import re
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -234,28 +236,51 @@ def _check(answer: Answer) -> None:
 
 
 class Pacer:
-    """At most ``rate`` requests in any ``per`` seconds, first come first served (real time)."""
+    """At most ``rate`` requests in any second, first come first served.
 
-    def __init__(self, rate: int = GLOBAL_REQUESTS_PER_SECOND, per: float = 1.0) -> None:
-        if rate < 1 or per <= 0:
+    ``rate`` is a number or a function read at each request: the bot passes its process's share of
+    Discord's 50 requests a second (``daily.max_rate``, or 50 divided by the live processes; see
+    :mod:`bot.core.processes`), which changes as processes come and go. A fractional share is
+    rounded down, so the processes together stay under the limit. ``now`` and ``sleep`` are the
+    event loop's clock by default; tests drive them by hand.
+    """
+
+    def __init__(
+        self,
+        rate: float | Callable[[], float] = GLOBAL_REQUESTS_PER_SECOND,
+        per: float = 1.0,
+        *,
+        now: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if per <= 0 or (not callable(rate) and rate < 1):
             raise ValueError("rate must be at least 1 and per positive")
-        self.rate = rate
+        self._rate = rate
         self.per = per
+        self._now = now
+        self._sleep = sleep
         self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()
 
+    @property
+    def rate(self) -> int:
+        """Requests allowed per ``per`` seconds now (at least 1)."""
+        rate = self._rate() if callable(self._rate) else self._rate
+        return max(1, math.floor(rate))
+
     async def wait(self) -> None:
         """Return when one more request fits in the window (and count it)."""
-        loop = asyncio.get_running_loop()
+        clock = self._now or asyncio.get_running_loop().time
         async with self._lock:
             while True:
-                now = loop.time()
+                now = clock()
                 while self._sent and self._sent[0] <= now - self.per:
                     self._sent.popleft()
-                if len(self._sent) < self.rate:
+                rate = self.rate
+                if len(self._sent) < rate:
                     self._sent.append(now)
                     return
-                await asyncio.sleep(self._sent[0] + self.per - now)
+                await self._sleep(self._sent[-rate] + self.per - now)
 
 
 # ---------------------------------------------------------------------------------------- the poster

@@ -245,4 +245,45 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        "the live bot processes",
+        # One row per running process, written at each heartbeat, removed at a clean stop.
+        # shard_ids: "0,1" (empty until the process knows them); latency in seconds.
+        sqlite=(
+            """
+            CREATE TABLE bot_processes (
+                process_id      TEXT    PRIMARY KEY,
+                host            TEXT    NOT NULL,
+                pid             INTEGER NOT NULL,
+                shard_ids       TEXT    NOT NULL DEFAULT '',
+                shard_count     INTEGER,
+                started_at      TEXT    NOT NULL,
+                last_beat       TEXT    NOT NULL,
+                latency         REAL,
+                dataset_version TEXT,
+                backlog         INTEGER NOT NULL DEFAULT 0,
+                last_error      TEXT,
+                last_error_at   TEXT
+            )
+            """,
+        ),
+        postgresql=(
+            """
+            CREATE TABLE bot_processes (
+                process_id      TEXT             PRIMARY KEY,
+                host            TEXT             NOT NULL,
+                pid             INTEGER          NOT NULL,
+                shard_ids       TEXT             NOT NULL DEFAULT '',
+                shard_count     INTEGER,
+                started_at      TIMESTAMPTZ      NOT NULL,
+                last_beat       TIMESTAMPTZ      NOT NULL,
+                latency         DOUBLE PRECISION,
+                dataset_version TEXT,
+                backlog         INTEGER          NOT NULL DEFAULT 0,
+                last_error      TEXT,
+                last_error_at   TIMESTAMPTZ
+            )
+            """,
+        ),
+    ),
 )

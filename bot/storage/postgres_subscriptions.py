@@ -239,16 +239,26 @@ class PostgresSubscriptionStore:
         One statement: it inserts only for an active subscription that posts on the date and has
         not posted it, and updates a pending row only when it is free (an earlier date's; or the
         same date's with no claim, ``owner``'s own claim, or a lease that ran out).
+
+        The subscription's row is locked (``FOR UPDATE``) while it is checked: a claim that meets
+        another process's :meth:`finish_post` in progress waits for it and checks the row as
+        committed, so it never re-inserts the pending row of a date just recorded as posted (a
+        plain ``INSERT … SELECT`` would check the subscription as it was before that commit,
+        then find the pending row gone and insert a new one: the post would go out twice).
         """
         stamp = aware_utc(now)
         rows = await self._db.execute(
             """
+            WITH due AS (
+                SELECT channel_id FROM daily_subscriptions
+                WHERE channel_id = $1 AND paused_reason IS NULL
+                  AND (last_posted_date IS NULL OR last_posted_date < $2)
+                  AND (starts_on IS NULL OR starts_on <= $2)
+                FOR UPDATE
+            )
             INSERT INTO daily_pending AS p
                 (channel_id, local_date, nonce, started_at, attempts, claimed_by, lease_until)
-            SELECT channel_id, $2, $3, $4, 1, $5, $6 FROM daily_subscriptions
-            WHERE channel_id = $1 AND paused_reason IS NULL
-              AND (last_posted_date IS NULL OR last_posted_date < $2)
-              AND (starts_on IS NULL OR starts_on <= $2)
+            SELECT channel_id, $2, $3, $4, 1, $5, $6 FROM due
             ON CONFLICT (channel_id) DO UPDATE SET
                 nonce = CASE WHEN p.local_date = excluded.local_date THEN p.nonce ELSE excluded.nonce END,
                 started_at = CASE WHEN p.local_date = excluded.local_date
@@ -277,10 +287,13 @@ class PostgresSubscriptionStore:
     ) -> bool:
         """Record ``owner``'s post as done and end its claim in one transaction; False if not its claim.
 
-        The pending row is locked (``FOR UPDATE``) while checked, so no takeover slips in
-        between the check and the record.
+        The subscription's row, then the pending row, are locked (``FOR UPDATE``) while checked, so
+        no takeover slips in between the check and the record; in the order :meth:`claim_post`
+        locks them, so the two never deadlock.
         """
         async with self._db.transaction() as conn:
+            lock = "SELECT 1 FROM daily_subscriptions WHERE channel_id = $1 FOR UPDATE"
+            await conn.execute(lock, channel_id)
             held = await conn.fetchval(
                 "SELECT 1 FROM daily_pending WHERE channel_id = $1 AND local_date = $2 AND claimed_by = $3 "
                 "FOR UPDATE",
@@ -291,6 +304,16 @@ class PostgresSubscriptionStore:
             if held is None:
                 return False
             return await _record_posted(conn, channel_id, local_date, message_ids, now)
+
+    async def release_claims(self, owner: str, now: dt.datetime) -> int:
+        """End every lease ``owner`` holds at ``now``; returns how many (see the core protocol)."""
+        rows = await self._db.execute(
+            "UPDATE daily_pending SET lease_until = $2 WHERE claimed_by = $1 AND lease_until > $2 "
+            "RETURNING channel_id",
+            owner,
+            aware_utc(now),
+        )
+        return len(rows)
 
 
 async def _record_posted(

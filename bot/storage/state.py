@@ -10,6 +10,7 @@ import os
 import socket
 from pathlib import Path
 
+from bot.core.daily import SINGLE_PROCESS
 from bot.core.subscriptions import SubscriptionStore as SubscriptionStoreProtocol
 from bot.storage.database import Database
 from bot.storage.postgres import PostgresDatabase
@@ -39,6 +40,17 @@ def subscription_store(db: StateDatabase) -> SubscriptionStoreProtocol:
     if isinstance(db, PostgresDatabase):
         return PostgresSubscriptionStore(db)
     return SubscriptionStore(db)
+
+
+def post_owner(db: StateDatabase, process_id: str) -> str:
+    """The name this process claims daily posts under (:class:`bot.core.daily.DailyScheduler`).
+
+    On PostgreSQL, several processes share the state: each claims under its own id, so two that
+    both run a shard get each post once. On SQLite one process holds the state file
+    (:mod:`bot.storage.lock`): every start claims under one name, so a restart after a crash
+    takes over its predecessor's posts at once, as before there were claims.
+    """
+    return process_id if isinstance(db, PostgresDatabase) else SINGLE_PROCESS
 
 
 def describe(db: StateDatabase) -> str:

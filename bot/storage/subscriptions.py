@@ -281,6 +281,16 @@ class SubscriptionStore:
                 return False
             return await _record_posted(conn, channel_id, local_date, message_ids, now)
 
+    async def release_claims(self, owner: str, now: dt.datetime) -> int:
+        """End every lease ``owner`` holds at ``now``; returns how many (see the core protocol)."""
+        stamp = utc_text(now)
+        rows = await self._db.execute(
+            "UPDATE daily_pending SET lease_until = ? WHERE claimed_by = ? AND lease_until > ? "
+            "RETURNING channel_id",
+            (stamp, owner, stamp),
+        )
+        return len(rows)
+
 
 async def _record_posted(
     conn: aiosqlite.Connection, channel_id: int, local_date: dt.date, message_ids: list[int], now: dt.datetime

@@ -48,6 +48,7 @@ from bot.discordbot.daily_post import (
     DailyPost,
     DailyPostError,
     DiscordPoster,
+    Pacer,
     local_when,
     long_date,
     missing_permissions,
@@ -65,6 +66,7 @@ from bot.discordbot.render import (
     notice,
     truncate,
 )
+from bot.storage.state import post_owner
 
 log = logging.getLogger(__name__)
 
@@ -129,14 +131,17 @@ class DailyCog(commands.Cog, name="Daily"):
     def __init__(self, bot: ArtsakhBot) -> None:
         self.bot = bot
         self.store = bot.subscriptions
-        self.poster = DiscordPoster(bot, self.store)
+        self.poster = DiscordPoster(bot, self.store, pacer=Pacer(lambda: bot.process.rate))
         self.scheduler = DailyScheduler(
             self.store,
             self.poster,
             bot.clock,
             max_concurrency=bot.config.daily.max_concurrency,
             owns=bot.owns_guild,  # only the servers of this process's shards
+            owner=post_owner(bot.database, bot.process.process_id),  # its claims on posts
+            lease=dt.timedelta(seconds=bot.config.daily.lease_seconds),
         )
+        bot.daily_backlog = lambda: self.scheduler.backlog
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -150,17 +155,24 @@ class DailyCog(commands.Cog, name="Daily"):
     async def cog_unload(self) -> None:
         """Stop the loop: a check in progress gets a moment to finish, then is cancelled.
 
-        A post cut off here stays pending; the next start looks for it before posting again.
+        A post cut off here stays pending, its claim ended: the next start (or another process
+        running the shard) takes it over at once and looks for it before posting again.
         """
         self._stop.set()
         task, self._task = self._task, None
-        if task is None or task.done():
-            return
-        _, running = await asyncio.wait({task}, timeout=UNLOAD_GRACE)
-        if running:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if task is not None and not task.done():
+            _, running = await asyncio.wait({task}, timeout=UNLOAD_GRACE)
+            if running:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        try:
+            released = await self.scheduler.release()
+        except Exception:  # the state is unreachable: the claims run out by themselves
+            log.warning("Could not end this process's claims on daily posts", exc_info=True)
+        else:
+            if released:
+                log.info("Ended %d claim(s) on daily posts cut off by the stop", released)
 
     async def _run(self) -> None:
         """Run the scheduler until the cog stops; an unexpected error restarts it, never ends it."""
