@@ -1,4 +1,4 @@
-"""The list of live processes in the state database, their heartbeats, and each one's share of Discord's limit.
+"""The list of live processes in the state database, their heartbeats, each one's share of Discord's limit.
 
 On both backends (``state_db``), with ManualClocks: two processes that beat are both live and each
 paces its daily posts at 25 requests a second; one that stops beating is no longer counted after
@@ -15,7 +15,14 @@ import pytest
 from test_config import error, load
 
 from bot.core.clock import ManualClock
-from bot.core.processes import BEAT_SECONDS, ERROR_LIMIT, STALE_AFTER, ProcessHeartbeat, Vitals, share_of_limit
+from bot.core.processes import (
+    BEAT_SECONDS,
+    ERROR_LIMIT,
+    STALE_AFTER,
+    ProcessHeartbeat,
+    Vitals,
+    share_of_limit,
+)
 from bot.discordbot.daily_post import Pacer
 from bot.storage.processes import process_registry
 from bot.storage.state import StateDatabase
@@ -157,5 +164,6 @@ def test_daily_max_rate_and_lease_are_read_from_the_config(tmp_path: Path) -> No
     assert error(tmp_path, "[daily]\nmax_rate = 80\n") == (
         "config.toml: daily.max_rate must be at most 50 (Discord's limit for the whole bot), not 80"
     )
-    assert error(tmp_path, "[daily]\nmax_rate = 0.5\n") == "config.toml: daily.max_rate must be at least 1, not 0.5"
+    too_slow = "config.toml: daily.max_rate must be at least 1, not 0.5"
+    assert error(tmp_path, "[daily]\nmax_rate = 0.5\n") == too_slow
     assert "daily.lease_seconds must be at least 10" in error(tmp_path, "[daily]\nlease_seconds = 5\n")
