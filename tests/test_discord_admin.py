@@ -212,7 +212,7 @@ async def test_the_command_is_hidden_from_non_administrators(
     async with start(user_ids=(fake_discord.world.alice.id,)):
         command = fake_discord.find_command("admin")
         assert command["default_member_permissions"] == "8"
-        assert [o["name"] for o in command["options"]] == ["reload"]
+        assert [o["name"] for o in command["options"]] == ["reload", "status"]
         file_option = command["options"][0]["options"][0]
         assert file_option["name"] == "file"
         assert file_option["type"] == 11

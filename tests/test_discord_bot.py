@@ -889,7 +889,7 @@ async def test_the_full_bot_lists_every_command_in_help(
         moderators = names.index("For moderators")
         assert names.index("/help") < managers < moderators
         assert all(n.startswith(("/daily ", "/settings ")) for n in names[managers + 1 : moderators])
-        assert names[moderators + 1 :] == ["/admin reload [file]"]
+        assert names[moderators + 1 :] == ["/admin reload [file]", "/admin status"]
         assert names[managers + 1].startswith("/daily subscribe")
 
         member = await fake_discord.slash("help", user=world.alice)  # neither a moderator nor a manager

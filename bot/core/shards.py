@@ -75,11 +75,15 @@ class Shards:
     @property
     def label(self) -> str:
         """``shards 0-1 of 4`` / ``shard 2 of 4`` for logs."""
-        ids = sorted(self.ids)
-        if not ids:
+        if not self.ids:
             return f"no shard of {self.count}"
-        if len(ids) == 1:
-            return f"shard {ids[0]} of {self.count}"
-        if ids == list(range(ids[0], ids[-1] + 1)):
-            return f"shards {ids[0]}-{ids[-1]} of {self.count}"
-        return f"shards {', '.join(map(str, ids))} of {self.count}"
+        word = "shard" if len(self.ids) == 1 else "shards"
+        return f"{word} {ids_text(self.ids)} of {self.count}"
+
+
+def ids_text(ids: Iterable[int]) -> str:
+    """Shard ids as people write them: ``2``, ``0-3`` (a run), ``0, 2, 5``; empty for none."""
+    shown = sorted(ids)
+    if len(shown) > 1 and shown == list(range(shown[0], shown[-1] + 1)):
+        return f"{shown[0]}-{shown[-1]}"
+    return ", ".join(map(str, shown))

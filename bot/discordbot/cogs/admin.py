@@ -1,4 +1,7 @@
-"""/admin reload: moderators reload the dataset from the data folder or from an uploaded file.
+"""/admin reload and /admin status: moderators reload the dataset, and see every live bot process.
+
+``/admin reload`` reloads from the data folder or from an uploaded file; ``/admin status`` shows
+the database's list of live processes (:mod:`bot.discordbot.status`) to the same moderators.
 
 Only the moderators named in ``[moderation]`` may reload (see :mod:`bot.discordbot.moderation`);
 the check runs in the command itself, ``default_permissions`` only hides the command from
@@ -29,6 +32,7 @@ from discord.ext import commands
 
 from bot.core.answers import Status
 from bot.core.dataset_sync import StoredVersion
+from bot.core.i18n import N_, _
 from bot.core.reloading import ReloadReport
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.errors import answer_privately
@@ -45,12 +49,15 @@ from bot.discordbot.moderation import (
 )
 from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.render import clip
+from bot.discordbot.status import status_embed
 
 log = logging.getLogger(__name__)
 
 REFUSED = "Only the bot's moderators can reload its data. This attempt has been logged."
 DOWNLOAD_FAILED = "Could not download that file from Discord. Nothing changed; please try again."
 REPORT_FAILED = "The reload finished but its report could not be shown. Nothing else went wrong; see the log."
+STATUS_REFUSED = N_("Only the bot's moderators can see its status.")
+STATUS_FAILED = N_("Could not read the list of bot processes from the database; please try again.")
 
 
 class Turn:
@@ -98,7 +105,10 @@ class ReloadQueue:
 class AdminCog(commands.Cog, name="Admin"):
     """Moderator tools."""
 
-    help_examples: ClassVar[dict[str, str]] = {"admin reload": "/admin reload file: resolutions.yaml"}
+    help_examples: ClassVar[dict[str, str]] = {
+        "admin reload": "/admin reload file: resolutions.yaml",
+        "admin status": "/admin status",
+    }
 
     admin = app_commands.Group(
         name="admin",
@@ -184,6 +194,37 @@ class AdminCog(commands.Cog, name="Admin"):
         finally:
             if turn is not None:
                 turn.release()
+
+    # ------------------------------------------------------------------ /admin status
+
+    @admin.command(name="status")
+    async def status(self, interaction: discord.Interaction[Any]) -> None:
+        """Every live bot process: its shards, latency, dataset, daily posts due and last error."""
+        moderation, user = self.bot.config.moderation, interaction.user
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not (
+            moderator_reason(user, moderation, self.bot.guilds)
+            or await fetch_moderator_reason(user, moderation, self.bot.guilds)
+        ):
+            log.warning(
+                "Refused /admin status for %s in %s: not a moderator",
+                describe_user(user),
+                self._where(interaction),
+            )
+            await answer_privately(interaction, _(STATUS_REFUSED), status=Status.INVALID)
+            return
+        process = self.bot.process
+        try:
+            live = await process.registry.live(self.bot.clock.now(), process.stale_after)
+        except Exception:
+            log.exception("Could not read the live processes for /admin status")
+            await answer_privately(interaction, _(STATUS_FAILED), status=Status.INVALID)
+            return
+        embed = status_embed(live, this=process.process_id)
+        try:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        except REQUEST_ERRORS as exc:
+            log.warning("Could not send /admin status: %s", failure_text(exc))
 
     async def _refuse(self, interaction: discord.Interaction[Any]) -> None:
         log.warning(
