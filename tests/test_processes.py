@@ -167,3 +167,29 @@ def test_daily_max_rate_and_lease_are_read_from_the_config(tmp_path: Path) -> No
     too_slow = "config.toml: daily.max_rate must be at least 1, not 0.5"
     assert error(tmp_path, "[daily]\nmax_rate = 0.5\n") == too_slow
     assert "daily.lease_seconds must be at least 10" in error(tmp_path, "[daily]\nlease_seconds = 5\n")
+
+
+async def test_a_problem_kept_elsewhere_is_shown_from_the_next_beat_until_it_ends(
+    state_db: StateDatabase,
+) -> None:
+    clock = ManualClock(START)
+    problems: list[str | None] = [None]
+    process = heartbeat(state_db, clock, 5)
+    process.problem = lambda: problems[-1]
+    registry = process_registry(state_db)
+    await process.beat()
+    [row] = await registry.live(clock.now())
+    assert row.last_error is None
+    problems.append("could not load dataset revision 4 (version 2026.13): 1 problem(s)")
+    clock.advance(dt.timedelta(seconds=BEAT_SECONDS))
+    await process.beat()
+    [row] = await registry.live(clock.now())
+    assert (row.last_error, row.last_error_at) == (problems[-1], clock.now())
+    clock.advance(dt.timedelta(seconds=BEAT_SECONDS))
+    await process.beat()  # the same problem: still shown, with the time it was first seen
+    [row] = await registry.live(clock.now())
+    assert row.last_error_at == clock.now() - dt.timedelta(seconds=BEAT_SECONDS)
+    problems.append(None)  # the next revision loaded
+    await process.beat()
+    [row] = await registry.live(clock.now())
+    assert row.last_error is None

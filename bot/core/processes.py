@@ -14,7 +14,9 @@ process paces its daily posts at its share: ``daily.max_rate`` when set, else
 
 Other code reports on this process through the heartbeat: :meth:`ProcessHeartbeat.report_error`
 (for example a reload propagated from another process that failed here) and
-:meth:`ProcessHeartbeat.serving` (the dataset version now served).
+:meth:`ProcessHeartbeat.serving` (the dataset version now served). A ``problem`` function, read at
+every beat, does the same for a state kept elsewhere (the bot passes the dataset follower's
+``last_error``): a new problem is reported as the last error, and its end clears it.
 """
 
 from __future__ import annotations
@@ -134,6 +136,7 @@ class ProcessHeartbeat:
         max_rate: float | None = None,
         process_id: str | None = None,
         stale_after: dt.timedelta = STALE_AFTER,
+        problem: Callable[[], str | None] | None = None,
     ) -> None:
         self.registry = registry
         self.clock = clock
@@ -146,6 +149,8 @@ class ProcessHeartbeat:
         self.started_at = clock.now()
         self.live_count = 1  # itself, until the first beat has counted
         self.beats = 0
+        self.problem = problem
+        self._problem_shown: str | None = None
 
     @property
     def rate(self) -> float:
@@ -172,6 +177,10 @@ class ProcessHeartbeat:
         """Write the row, then read the live processes (this one included) and recount; returns them."""
         record = self.record()
         await self.registry.beat(record)
+        problem = self.problem() if self.problem is not None else None
+        if problem != self._problem_shown:
+            await self.report_error(problem)
+            self._problem_shown = problem
         live = await self.registry.live(record.last_beat, self.stale_after)
         if not any(r.process_id == self.process_id for r in live):  # our own clock runs ahead of theirs
             live.append(record)

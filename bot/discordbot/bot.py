@@ -176,6 +176,7 @@ class ArtsakhBot(commands.AutoShardedBot):
             pid=os.getpid(),
             vitals=self.vitals,
             max_rate=config.daily.max_rate,
+            problem=lambda: self.dataset_sync.last_error,  # a stored reload this process could not load
         )
         self.daily_backlog: Callable[[], int] = lambda: 0  # the daily cog tells how many posts are due
         self.beat_interval = BEAT_SECONDS
@@ -250,8 +251,10 @@ class ArtsakhBot(commands.AutoShardedBot):
         )
 
     async def close(self) -> None:
-        """Stop following the stored dataset, close the connection to Discord (the cogs end their work
-        first), then leave the list of live processes."""
+        """Stop following the stored dataset, disconnect, then leave the list of live processes.
+
+        discord.py unloads the cogs first, so the daily posts end their claims before the row goes.
+        """
         if self._following is not None:
             self._following.cancel()
             with contextlib.suppress(asyncio.CancelledError):
