@@ -81,7 +81,8 @@ def test_the_example_file_documents_every_key_with_its_default(tmp_path: Path) -
         "data": {"path", "history_path", "history_keep"},
         "storage": {"url"},
         "daily": {
-            "check_interval_seconds", "default_time", "default_timezone", "max_concurrency", "empty_day"
+            "check_interval_seconds", "default_time", "default_timezone", "max_concurrency", "empty_day",
+            "lease_seconds",
         },
         "cooldowns": {"commands_per_window", "window_seconds"},
         "answers": {"max_live_views"},

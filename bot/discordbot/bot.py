@@ -277,10 +277,11 @@ class ArtsakhBot(commands.AutoShardedBot):
         The heartbeat (:mod:`bot.core.processes`) puts this process in the database's list of live
         processes at once, then every ``beat_interval`` seconds; :meth:`close` takes it out.
         """
-        self._beats_stop.clear()
-        self._beats = asyncio.create_task(
-            self.process.run(self._beats_stop, self.beat_interval), name="process-heartbeat"
-        )
+        if self.follow_data:  # a serving process, not `python -m bot sync`, is one of the live ones
+            self._beats_stop.clear()
+            self._beats = asyncio.create_task(
+                self.process.run(self._beats_stop, self.beat_interval), name="process-heartbeat"
+            )
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         if self.follow_data:  # before any interaction: serve the latest accepted dataset
             await self.dataset_sync.start()
