@@ -119,6 +119,20 @@ async def test_an_old_engine_still_in_use_survives_its_release(data_dir: Path) -
     assert again.records == before.records
 
 
+def test_release_takes_apart_the_snapshot_a_reload_retires(data_dir: Path) -> None:
+    """The retired snapshot is taken apart a piece at a time, not freed in one go with everything in it."""
+    store = DataStore(data_dir, QueryEngine, clock=ManualClock(START))
+    snapshot = store.current
+    engine = weakref.ref(snapshot.built)
+    del store
+    holder: list[object] = [snapshot]
+    del snapshot
+    pieces = release(holder)
+    assert engine() is None
+    # the snapshot, its dataset, the engine and each of its parts, the indexes' tables...
+    assert pieces > 20
+
+
 def test_release_takes_apart_only_what_nobody_else_holds(data_dir: Path) -> None:
     engine = QueryEngine(DataStore(data_dir, QueryEngine, clock=ManualClock(START)).current.dataset)
     record = engine.dataset.records[0]

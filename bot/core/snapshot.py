@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import loader, model
+from bot.core.collector import collector_paused
 from bot.core.files import atomic_write
 from bot.core.loader import FILE_NAMES, FileKind, LoadResult, Problem, data_files, load_dataset
 from bot.core.model import Dataset
@@ -132,6 +133,13 @@ def decode(data: bytes) -> Dataset:
     """The dataset of a snapshot (ValueError if it is not one)."""
     if not data.startswith(_FORMAT):
         raise ValueError("not a dataset snapshot")
+    # The collector is paused as for any build: each collection would walk the growing dataset
+    # again, in steps that hold the interpreter lock (see bot.core.collector).
+    with collector_paused():
+        return _decode(data)
+
+
+def _decode(data: bytes) -> Dataset:
     try:
         parts = pickle.loads(data[len(_FORMAT) :])  # noqa: S301 - a dict of bytes, checked below
         if not isinstance(parts, dict) or set(parts) != set(_FIELDS[Dataset]):
