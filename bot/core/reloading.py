@@ -48,6 +48,7 @@ from bot.core.loader import (
 from bot.core.model import Dataset, Event, NonAct, Record
 from bot.core.release import release
 from bot.core.snapshot import SnapshotCache
+from bot.core.steps import switching_often
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,12 @@ def diff_datasets(old: Dataset, new: Dataset) -> DatasetDiff:
         non_acts_added=na, non_acts_removed=nr, non_acts_changed=nc,
         non_acts_before=len(old.non_acts), non_acts_after=len(new.non_acts),
     )
+
+
+def _release_often(retired: list[object]) -> None:
+    """:func:`release` in a worker thread, switching often (the event loop runs meanwhile)."""
+    with switching_often():
+        release(retired)
 
 
 def _clean_name(filename: str) -> str:
@@ -512,6 +519,12 @@ class DataStore(Generic[T]):
         in use (no result: the same bytes, under the same code) keep the dataset and engine in
         use: nothing is read, built or compared again.
         """
+        with switching_often():  # the event loop waits less for its turn beside this thread
+            return self._load_and_build_now(load)
+
+    def _load_and_build_now(
+        self, load: Callable[[], tuple[LoadResult | None, DataFiles | None]]
+    ) -> _Built[T] | tuple[Problem, ...]:
         result, files = load()
         current = self._snapshot
         digest = files_digest(files) if files is not None else ""
@@ -554,7 +567,7 @@ class DataStore(Generic[T]):
             ok=True, source=source, version_old=version_old,
             version_new=version_new, diff=new.diff, file_kind=kind, revision=revision,
         )
-        await asyncio.to_thread(release, retired)
+        await asyncio.to_thread(_release_often, retired)
         return report
 
     def _install(self, kind: FileKind, data: bytes) -> Path | None:

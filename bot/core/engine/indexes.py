@@ -166,15 +166,19 @@ class Indexes:
             entries.append(NameEntry(key=key, label=country.name, names=names, rank=len(records)))
 
         no_records = plural(0, "record")
+        # Most places share their description ("city, United States, 0 records"): kept once each.
+        descriptions: dict[str, str] = {}
         for jurisdiction in ds.jurisdictions:
             records = self.records_by_place.get(jurisdiction.id, ())
             country_name = self.country_name(jurisdiction.country)
             count = plural(len(records), "record") if records else no_records
+            description = f"{jurisdiction.level.value}, {country_name}, {count}"
+            label = ds.display_name(jurisdiction.id)
             self.targets[jurisdiction.id] = Target(
                 key=jurisdiction.id,
                 kind="jurisdiction",
-                label=ds.display_name(jurisdiction.id),
-                description=f"{jurisdiction.level.value}, {country_name}, {count}",
+                label=label,
+                description=descriptions.setdefault(description, description),
                 members=frozenset((jurisdiction.id,)),
                 records=records,
                 level=jurisdiction.level,
@@ -190,7 +194,7 @@ class Indexes:
                 entries.append(
                     NameEntry(
                         key=jurisdiction.id,
-                        label=ds.display_name(jurisdiction.id),
+                        label=label,
                         names=tuple(own),
                         rank=float(len(records)),
                     )
@@ -230,7 +234,7 @@ class Indexes:
                 kind="body",
                 label=label,
                 description=f"{jurisdiction.level.value} body, {plural(len(ordered), 'record')}",
-                members=frozenset({jid}),
+                members=self.targets[jid].members,  # its place's (one frozenset for both)
                 records=ordered,
                 words=frozenset(
                     word

@@ -35,6 +35,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +50,7 @@ from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
 from bot.core.matching.scripts import latin_spellings
 from bot.core.normalize import normalize
+from bot.core.steps import sort_in_steps
 
 log = logging.getLogger(__name__)
 
@@ -212,13 +214,16 @@ class _PrefixTable:
 
     def __init__(self, rows: list[tuple[str, int, int]]) -> None:
         """``rows``: (string, display order, payload id); equal orders sort by string."""
-        rows.sort()
+        rows = sort_in_steps(rows)
         count = len(rows)
         self._strs = [row[0] for row in rows]
-        self._ids = [row[2] for row in rows]
+        # Numbers are kept in arrays of C ints: 4 bytes each, where a list holds an 8-byte pointer
+        # to a 28-byte int object (at 100,000 names, tens of megabytes).
+        self._ids = array("i", [row[2] for row in rows])
         # Display order, then string (= position in the sorted array), packed in one int.
-        by_rank = [packed % count for packed in sorted(row[1] * count + j for j, row in enumerate(rows))]
-        rank = [0] * count
+        packed = sort_in_steps([row[1] * count + j for j, row in enumerate(rows)])
+        by_rank = array("i", [p % count for p in packed])
+        rank = array("i", bytes(4 * count))
         for r, j in enumerate(by_rank):
             rank[j] = r
         self._rank = rank
@@ -292,7 +297,9 @@ class NameIndex:
             else:  # the same key twice: one entry with every name
                 names[at].extend(entry.names)
                 ranks[at] = max(ranks[at], entry.rank)
-        order = sorted(range(len(keys)), key=lambda i: (-ranks[i], labels[i].casefold(), keys[i]))
+        order = [i for *_, i in sort_in_steps(
+            [(-ranks[i], labels[i].casefold(), keys[i], i) for i in range(len(keys))]
+        )]
         # Entries are renumbered in display order: entry id == its position in default lists.
         self._keys = [keys[i] for i in order]
         self._labels = [labels[i] for i in order]
@@ -362,11 +369,11 @@ class NameIndex:
                 item_cid.append(cid)
                 item_pos.append(pos)
                 words.append((choice[pos:], owner, item))
-        # Tuples of ints: compact, and untracked by the garbage collector after its first pass.
-        self._grams: dict[str, tuple[int, ...]] = {g: tuple(v) for g, v in grams.items()}
-        self._dkeys: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in dkeys.items()}
-        self._item_cid = item_cid
-        self._item_pos = item_pos
+        # Arrays of C ints: 4 bytes an id, and nothing for the garbage collector to walk.
+        self._grams: dict[str, array[int]] = {g: array("i", v) for g, v in grams.items()}
+        self._dkeys: dict[str, array[int]] = {k: array("i", v) for k, v in dkeys.items()}
+        self._item_cid = array("i", item_cid)
+        self._item_pos = array("i", item_pos)
         self._full = _PrefixTable(full)
         self._words = _PrefixTable(words)
         # Each choice with its words sorted, for words typed in another order (fuzzy lookups).

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
 from bot.core.normalize import normalize
+from bot.core.steps import sort_in_steps
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 3.0,
@@ -159,7 +160,7 @@ class TextIndex:
             tok: tuple(sorted(docs_, key=lambda d, p=docs_: (-p[d], d)))  # type: ignore[misc]
             for tok, docs_ in postings.items() if len(docs_) > _COMMON_MIN
         }
-        self._vocab = sorted(postings)
+        self._vocab = sort_in_steps(list(postings))  # in short steps: a reload builds beside the loop
         self._words = [w for w in self._vocab if not any(ch.isdigit() for ch in w)]
         # The scratch tables are freed a piece at a time, not in one go (see bot.core.release).
         while known:
