@@ -324,6 +324,12 @@ async def test_armenian_and_russian_answers_read_in_their_language(
     card = await ask("resolution", query="fr-senate-2020")
     assert "305–1, 30 воздержались; N1" in card  # the vote's count said in Russian, the note as given
     assert "Карта: Признание · Европа" in await ask("map", kind="recognition", region="europe")
+    read_two_ways = await ask("date", when="03/02/2016")  # one record: a card, led by how it was read
+    assert "03/02/2016 можно прочитать как 3 февраля 2016\u202fг. или 2 марта 2016\u202fг.; показаны оба" in (
+        read_two_ways
+    )
+    assert "г.." not in read_two_ways  # one stop after the abbreviation that ends a sentence
+    assert "Ничего на 1 января 2019\u202fг." in await ask("date", when="1 january 2019")
 
     await set_language(fake_discord, "hy")
     assert "Գրառումներ 2020 թ․ նոյեմբեր" in await ask("date", when="nov 2020")
@@ -516,3 +522,16 @@ async def test_suggestions_speak_the_members_language_and_pick_the_same_thing(
     assert countries["us"] == "United States (18 записей)"
     # the English ones were not replaced by the Russian: each language keeps its own
     assert (await names("list", "country", "", "en-GB"))["us"] == "United States (18 records)"
+
+
+def test_a_region_is_read_in_english_and_in_the_language_in_use() -> None:
+    engine = QueryEngine(coded_dataset())
+    with using("ru"):
+        assert (
+            engine.map(region="Европа").title
+            == engine.map(region="europe").title
+            == "Карта: Все акты · Европа"
+        )
+        assert engine.map(region="Europa").status.value == "invalid"  # Spanish, not Russian
+    with using("es"):
+        assert engine.map(region="Europa").title == "Mapa: Todos los actos · Europa"

@@ -7,7 +7,10 @@ queries, index labels).
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")  # two stops, never an ellipsis written "..."
 
 ELLIPSIS = "…"
 
@@ -32,6 +35,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     if many is None:
         many = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in set("aeiou") else word + "s"
     return f"{count} {many}"
+
+
+def one_stop(text: str) -> str:
+    """One full stop where a sentence's last word already has one: "25 ноября 2020 г.." → "…г."."""
+    return _DOUBLE_STOP.sub(".", text) if ".." in text else text
 
 
 def first_upper(text: str) -> str:

@@ -50,6 +50,7 @@ EXPIRED = N_("This answer is too old to change. Run the command again for a fres
 GONE = N_("That record is no longer in the data. Run the command again for a fresh answer.")
 PAGE_PICKER_ABOVE = 5  # more pages than this get a page picker too
 DELETE_LABEL = N_("Delete")
+FIRST_PAGE = N_("Page {number}")  # a page picker's option before its pages are known
 
 ROW_DETAILS, ROW_PAGES, ROW_PAGE_PICKER, ROW_ACTIONS = 0, 1, 2, 3
 PAGE_LABELS = {"f": "«", "p": "‹", "n": "›", "l": "»"}
@@ -119,9 +120,14 @@ def present(
     return Shown(embed, _view(items), ephemeral)
 
 
+# Where a sentence ends: a stop (or Armenian "։") before a capital, a digit or a quote, so that
+# "25 ноября 2020 г. или …" is not cut after the abbreviation "г.".
+_SENTENCE_END = re.compile(r"(?<=[.։?!])\s+(?=[0-9A-ZА-ЯЁԱ-Ֆ«\"'*(])")
+
+
 def _card_lead(answer: Answer) -> str:
     """What the card says first: what the query was read as, and why the record is listed."""
-    sentences = [s for s in re.split(r"(?<=\.)\s+", answer.message) if s and not _counts_one(s)]
+    sentences = [s for s in _SENTENCE_END.split(answer.message) if s and not _counts_one(s)]
     return " ".join([*sentences, *answer.lines, *answer.entries[0].marks])
 
 
@@ -264,7 +270,7 @@ class PagePicker(
             discord.ui.Select(
                 custom_id=f"pgs:{owner}:{asked}",
                 placeholder=_(PAGES_PLACEHOLDER),
-                options=options or [discord.SelectOption(label="Page 1", value="0")],
+                options=options or [discord.SelectOption(label=_(FIRST_PAGE).format(number=1), value="0")],
                 row=ROW_PAGE_PICKER,
             )
         )

@@ -39,7 +39,7 @@ from bot.core.engine.words import ordinal
 from bot.core.i18n import DEFAULT, N_, _, current, ngettext
 from bot.core.model import AlternativeDate, PartialDate, Precision, Record
 from bot.core.present import date_text, day_month, record_entry, record_heading, short_date, years_phrase
-from bot.core.text import first_upper
+from bot.core.text import first_upper, one_stop
 
 
 def _ordinal(number: int) -> str:
@@ -233,8 +233,8 @@ class Dates:
             status=Status.NOT_FOUND,
             title=title,
             matched=labels,
-            message=_("Nothing {where}.").format(where=where) + note,
-            lines=lines,
+            message=one_stop(_("Nothing {where}.").format(where=where) + note),
+            lines=tuple(one_stop(line) for line in lines),
             nearest=tuple(nearest),
             entries=tuple(entries),
         )

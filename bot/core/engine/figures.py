@@ -29,11 +29,18 @@ from bot.core.model import Kind, Record
 
 
 def parse_region(text: str | None) -> Region | None:
-    """A region from its key or label, any case, spaces or dashes ("north america"); None if unknown."""
+    """A region from its key or label (English or the language in use), any case, spaces or dashes.
+
+    "north america", "Europa", "Европа"; None if unknown.
+    """
     if not text or not text.strip():
         return WORLD
-    key = "-".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
-    return REGIONS.get(key)
+
+    def key(words: str) -> str:
+        return "-".join(words.strip().casefold().replace("_", " ").replace("-", " ").split())
+
+    typed = key(text)
+    return REGIONS.get(typed) or next((r for r in REGIONS.values() if key(_(r.label)) == typed), None)
 
 
 class Figures:

@@ -23,7 +23,7 @@ from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
 from bot.core.model import Dataset, Event, Level, NonAct, Record, newest_first
 from bot.core.normalize import normalize
 from bot.core.present import body_name, date_text, event_entry, non_act_entry, place_name, record_entry
-from bot.core.text import plural
+from bot.core.text import one_stop, plural
 
 COUNTRY_PREFIX = "country:"
 BODY_PREFIX = "body:"
@@ -323,7 +323,8 @@ class Indexes:
         entries: list[Entry] = []
         for item in shown:
             if isinstance(item, Item):
-                record, event, marks, tag = item.record, item.event, item.marks, item.tag
+                record, event, tag = item.record, item.event, item.tag
+                marks = tuple(one_stop(mark) for mark in item.marks)
             else:
                 record, event = (item, None) if isinstance(item, Record) else (None, item)
                 marks, tag = (), ""
@@ -339,7 +340,7 @@ class Indexes:
             status=Status.FOUND if shown else Status.NOT_FOUND,
             title=title,
             matched=matched,
-            message=found if shown else empty,
+            message=one_stop(found if shown else empty),
             records=tuple(records),
             events=tuple(events),
             entries=tuple(entries),
