@@ -155,6 +155,8 @@ async def measure_one(folder: Path, runs: int) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if "snapshot_dir" in inspect.signature(DataStore).parameters:
         kwargs["snapshot_dir"] = folder.parent / f"{folder.name}-snapshots"
+    if "successor" in inspect.signature(DataStore).parameters:  # and its engine keeps what it can
+        kwargs["successor"] = QueryEngine.successor
     started = time.perf_counter()
     store = DataStore(folder, QueryEngine, clock=SystemClock(), **kwargs)
     start_s = time.perf_counter() - started

@@ -294,11 +294,14 @@ class DataStore(Generic[T]):
         max_upload_bytes: int = MAX_UPLOAD_BYTES,
         dataset: Dataset | None = None,
         snapshot_dir: Path | None = None,
+        successor: Callable[[T, Dataset], T] | None = None,
     ) -> None:
         """Start from ``dataset``, or load the data folder now (DataLoadError on problems).
 
         With ``snapshot_dir``, validated datasets are kept there (:mod:`bot.core.snapshot`), so
-        files loaded before, unchanged, are not parsed again.
+        files loaded before, unchanged, are not parsed again. With ``successor``, a reload builds
+        with ``successor(built_in_use, new_dataset)`` (which may keep parts of what is in use)
+        rather than ``builder(new_dataset)``.
         """
         if history_keep < 1:
             raise ValueError("history_keep must be at least 1")
@@ -307,6 +310,9 @@ class DataStore(Generic[T]):
         self.history_keep = history_keep
         self.max_upload_bytes = max_upload_bytes
         self._builder = builder
+        # On a reload: builds from the new dataset and what the data in use was built into (which
+        # may keep its unchanged parts); ``builder`` alone when None.
+        self._successor = successor
         self._clock = clock
         self._lock = asyncio.Lock()
         self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
@@ -534,7 +540,10 @@ class DataStore(Generic[T]):
         if result.dataset is None:
             return result.problems
         try:
-            built = self._builder(result.dataset)
+            if self._successor is not None:
+                built = self._successor(current.built, result.dataset)
+            else:
+                built = self._builder(result.dataset)
         except Exception as err:
             log.exception("building from the new dataset failed")
             return (Problem("dataset", 0, f"the new data could not be indexed: {err}"),)

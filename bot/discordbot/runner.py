@@ -167,6 +167,7 @@ async def open_datastore(config: Config, clock: Clock) -> tuple[DataStore[QueryE
             history_keep=config.data.history_keep,
             dataset=shipped.dataset,
             snapshot_dir=snapshot_dir(config),
+            successor=QueryEngine.successor,
         )
         return store, shipped
 

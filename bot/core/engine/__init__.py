@@ -40,8 +40,10 @@ __all__ = ["MAX_QUERY_LENGTH", "QueryEngine", "clean_query", "ordinal", "parse_k
 class QueryEngine:
     """Answers every query from one dataset; built once per (re)load."""
 
-    def __init__(self, dataset: Dataset) -> None:
-        ix = Indexes(dataset)
+    def __init__(self, dataset: Dataset, previous: QueryEngine | None = None) -> None:
+        """The engine of ``dataset``; ``previous`` (the engine in use) lends the indexes it shares."""
+        ix = Indexes(dataset, previous._ix if previous is not None else None)
+        self._ix: Indexes = ix
         self._dataset = dataset
         self._places = Places(ix)
         self._search = Search(ix)
@@ -49,6 +51,10 @@ class QueryEngine:
         self._catalogue = Catalogue(ix)
         self._autocomplete = Autocomplete(ix)
         self._figures = Figures(ix)
+
+    def successor(self, dataset: Dataset) -> QueryEngine:
+        """The engine of ``dataset``, a reload of the data this one answers from (see :meth:`__init__`)."""
+        return QueryEngine(dataset, self)
 
     @property
     def dataset(self) -> Dataset:

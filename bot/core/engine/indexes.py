@@ -76,12 +76,13 @@ _BODY_CANDIDATE = N_("{name} ({level} body, {records})")
 class Indexes:
     """Everything worked out from one dataset that more than one kind of question uses."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, previous: Indexes | None = None) -> None:
+        """The indexes of ``dataset``, keeping those of ``previous`` (the data in use) with the same input."""
         self.dataset = dataset
         with collector_paused():
-            self._build()
+            self._build(previous)
 
-    def _build(self) -> None:
+    def _build(self, previous: Indexes | None) -> None:
         dataset = self.dataset
         self.records_by_country: dict[str, list[Record]] = {c.id: [] for c in dataset.countries}
         by_place: dict[str, list[Record]] = {}
@@ -103,8 +104,9 @@ class Indexes:
         self.bodies: list[Target] = []  # every body, and the bodies by each word of their names
         self.bodies_by_word: dict[str, list[Target]] = {}
         entries = self._build_targets()
-        self.names = NameIndex(entries)
-        self.country_names = NameIndex(
+        # A reload that changed no name (a record's title, a date, a source) keeps the name indexes.
+        self.names: NameIndex = NameIndex.reusing(entries, previous.names if previous else None)
+        countries = [
             NameEntry(
                 key=c.id,
                 label=c.name,
@@ -112,6 +114,9 @@ class Indexes:
                 rank=float(len(self.records_by_country.get(c.id, ()))),
             )
             for c in dataset.countries
+        ]
+        self.country_names: NameIndex = NameIndex.reusing(
+            countries, previous.country_names if previous else None
         )
         self.texts = TextIndex(self._record_docs())
         self.record_ids = {r.id.casefold(): r for r in dataset.records}

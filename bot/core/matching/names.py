@@ -32,8 +32,10 @@ word, which catch one typo near the start of a word). Only those candidates go t
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import logging
+import marshal
 import math
 from array import array
 from bisect import bisect_left
@@ -271,12 +273,33 @@ class _PrefixTable:
                 yield ids[pos_of_rank[r]]
 
 
-class NameIndex:
-    """Exact, fuzzy and prefix lookup over names and aliases (see the module docstring)."""
+def entries_digest(entries: Sequence[NameEntry]) -> bytes:
+    """A SHA-256 of entries (keys, labels, names, ranks, in order): equal for entries that are."""
+    rows = [(e.key, e.label, tuple(e.names), float(e.rank)) for e in entries]
+    return hashlib.sha256(marshal.dumps(rows)).digest()
 
-    def __init__(self, entries: Iterable[NameEntry]) -> None:
+
+class NameIndex:
+    """Exact, fuzzy and prefix lookup over names and aliases (see the module docstring).
+
+    An index never changes once built; :meth:`reusing` keeps one whose entries are the same.
+    """
+
+    def __init__(self, entries: Iterable[NameEntry], *, digest: bytes | None = None) -> None:
+        entries = list(entries)
+        #: :func:`entries_digest` of the entries it was built from
+        self.digest = digest if digest is not None else entries_digest(entries)
         with collector_paused():
             self._build(entries)
+
+    @classmethod
+    def reusing(cls, entries: Iterable[NameEntry], previous: NameIndex | None) -> NameIndex:
+        """``previous`` when it was built from the very same entries, else a new index of them."""
+        entries = list(entries)
+        digest = entries_digest(entries)
+        if previous is not None and previous.digest == digest:
+            return previous
+        return cls(entries, digest=digest)
 
     def _build(self, entries: Iterable[NameEntry]) -> None:
         keys: list[str] = []
