@@ -12,6 +12,7 @@ import asyncio
 import gc
 import os
 import signal
+import threading
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +37,7 @@ async def test_a_pool_whose_worker_died_is_freed_once_replaced(tmp_path: Path) -
     data = YearCounts("Acts per year", "v1", (2020,), (), 0)
     engine = object()
     replaced: list[weakref.ref[ProcessPoolExecutor]] = []
+    managers: list[threading.Thread] = []
     for death in range(DEATHS + 1):  # the first pool may be older than this test (others use it)
         pool = service.shared_pool()
         if death:
@@ -44,6 +46,13 @@ async def test_a_pool_whose_worker_died_is_freed_once_replaced(tmp_path: Path) -
         with pytest.raises(BrokenProcessPool):
             await pictures.picture(engine, "v1", ("stats", death), data)
         assert service.shared_pool() is not pool  # the next picture gets a new pool
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            managers.append(manager)
         del pool
+    # A broken pool's manager thread holds it while it winds down (more slowly on a loaded
+    # machine): wait for those threads to end, then nothing else may keep a broken pool alive.
+    for manager in managers:
+        await asyncio.to_thread(manager.join, 30)
     gc.collect()
     assert [ref() for ref in replaced] == [None] * DEATHS  # no broken pool is kept alive
