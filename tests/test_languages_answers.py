@@ -535,3 +535,18 @@ def test_a_region_is_read_in_english_and_in_the_language_in_use() -> None:
         assert engine.map(region="Europa").status.value == "invalid"  # Spanish, not Russian
     with using("es"):
         assert engine.map(region="Europa").title == "Mapa: Todos los actos · Europa"
+
+
+def test_a_decade_reads_as_each_language_says_it() -> None:
+    engine = QueryEngine(coded_dataset())
+    titles = {}
+    for language in LANGUAGES:
+        with using(language):
+            titles[language] = engine.date("the 1990s", today=TODAY).title
+    assert titles == {
+        "en": "Records in the 1990s",
+        "hy": "Գրառումներ 1990-ական թվականներին",
+        "ru": "Записи за 1990-е годы",
+        "fr": "Fiches dans les années 1990",
+        "es": "Registros en los años 1990",
+    }

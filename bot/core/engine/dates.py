@@ -16,6 +16,7 @@ from bot.core.dates import (
     AFTER,
     BEFORE,
     DAY_EXAMPLES,
+    DECADE,
     RANGE,
     SINCE,
     UNTIL,
@@ -36,7 +37,7 @@ from bot.core.engine.common import (
 from bot.core.engine.date_index import event_last, month_day_of
 from bot.core.engine.indexes import Indexes
 from bot.core.engine.words import ordinal
-from bot.core.i18n import DEFAULT, N_, _, current, ngettext
+from bot.core.i18n import DEFAULT, N_, _, current, ngettext, pgettext
 from bot.core.model import AlternativeDate, PartialDate, Precision, Record
 from bot.core.present import date_text, day_month, record_entry, record_heading, short_date, years_phrase
 from bot.core.text import first_upper, one_stop
@@ -65,6 +66,8 @@ def _where(spans: Sequence[DateSpan]) -> str:
     form = spans[0].form
     if form in _OPEN_FORMS:
         return labels
+    if form == DECADE:  # "in the 1990s": "dans les années 1990", "1990-ական թվականներին"
+        return pgettext("decade", "in {when}").format(when=labels)
     return _(_FROM if form == RANGE else _IN).format(when=labels)
 
 
