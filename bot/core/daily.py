@@ -48,6 +48,7 @@ from enum import Enum
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core import post_reasons as reasons
 from bot.core.clock import Clock
 from bot.core.retries import PostRetries
 from bot.core.schedule import due_local_date
@@ -60,10 +61,11 @@ DEFAULT_POST_TIMEOUT = 120.0
 DEFAULT_LEASE = dt.timedelta(minutes=3)  # longer than a post may take (the timeout is 3/4 of it)
 LEASE_SHARE_FOR_POSTING = 0.75
 SINGLE_PROCESS = "single-process"  # the claim owner when one process holds the state (SQLite)
-CHANNEL_GONE_REASON = "The channel was deleted."
-FORBIDDEN_REASON = "Missing permission: Send Messages"
-TRANSIENT_REASON = "Discord did not accept the post; retrying."
-STATE_ERROR = "Could not save the bot's state; retrying."
+# Reasons are stored in English and shown in the reader's language (bot.core.post_reasons).
+CHANNEL_GONE_REASON = reasons.CHANNEL_GONE
+FORBIDDEN_REASON = reasons.reason(reasons.MISSING_PERMISSION, permission="Send Messages")
+TRANSIENT_REASON = reasons.NOT_ACCEPTED
+STATE_ERROR = reasons.STATE_ERROR
 
 
 class PostOutcome(Enum):
@@ -224,7 +226,7 @@ class DailyScheduler:
         try:
             zone = _zone(sub.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            reason = f"Unknown time zone {sub.timezone}; subscribe again with a valid one."
+            reason = reasons.reason(reasons.UNKNOWN_ZONE, zone=sub.timezone)
             log.warning("Pausing channel %d: %s", sub.channel_id, reason)
             await self._store.pause(sub.channel_id, reason, now)
             return None
@@ -261,10 +263,11 @@ class DailyScheduler:
         try:
             return await asyncio.wait_for(self._poster.post(sub, local_date, nonce), self._post_timeout)
         except TimeoutError:
-            return PostOutcome.TRANSIENT_ERROR, [], "The post timed out; retrying."
+            return PostOutcome.TRANSIENT_ERROR, [], reasons.TIMED_OUT
         except Exception as exc:
             log.exception("Daily post to channel %d failed", sub.channel_id)
-            return PostOutcome.TRANSIENT_ERROR, [], f"Unexpected error: {type(exc).__name__}"
+            why = reasons.reason(reasons.UNEXPECTED, name=type(exc).__name__)
+            return PostOutcome.TRANSIENT_ERROR, [], why
 
     async def _record(self, result: RunResult) -> None:
         channel, now = result.channel_id, self._clock.now()

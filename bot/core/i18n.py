@@ -31,6 +31,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,20 @@ def short_month_year(year: int, month: int) -> str:
 def day_month(month: int, day: int) -> str:
     """``25 November``, ``25 ноября`` (a leap year, so 29 February is a day)."""
     return format_skeleton("MMMMd", dt.date(2000, month, day), locale=_CLDR[current()])
+
+
+def weekday_date(day: dt.date) -> str:
+    """``Monday 30 November 2026``, ``понедельник, 30 ноября 2026 г.``, ``lundi 30 novembre 2026``."""
+    language = current()
+    if language == DEFAULT:
+        return format_date(day, "EEEE d MMMM y", locale=_CLDR[DEFAULT])
+    return format_date(day, "full", locale=_CLDR[language])
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``1,048,576``, ``1 048 576``, ``1.048.576``, ``1,5``: a number with the language's separators."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_CLDR[current()])
 
 
 def month_name(month: int) -> str:

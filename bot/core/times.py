@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-TIME_HINT = "Use a 24-hour time like 09:00."
+from bot.core.i18n import N_, _
+
+TIME_HINT = N_("Use a 24-hour time like 09:00.")
 MAX_CHOICES = 25
 _HHMM = re.compile(r"(\d{1,2})\s*[:.hH]\s*(\d{2})")
 _SEPARATORS = re.compile(r"\s*[:.hH]\s*")
@@ -24,10 +26,16 @@ def parse_hhmm(text: str) -> dt.time:
     match = _HHMM.fullmatch(text.strip())
     if match is None:
         shown = " ".join(text.split())[:20]  # one line, whatever was typed
-        raise ValueError(f"“{shown}” is not a time. {TIME_HINT}" if shown else TIME_HINT)
+        if not shown:
+            raise ValueError(_(TIME_HINT))
+        raise ValueError(_("“{typed}” is not a time. Use a 24-hour time like 09:00.").format(typed=shown))
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
-        raise ValueError(f"{match[1]}:{match[2]} is not a valid time of day. {TIME_HINT}")
+        raise ValueError(
+            _("{time} is not a valid time of day. Use a 24-hour time like 09:00.").format(
+                time=f"{match[1]}:{match[2]}"
+            )
+        )
     return dt.time(hour, minute)
 
 

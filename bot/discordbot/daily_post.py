@@ -26,10 +26,11 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import discord
 
+from bot.core import post_reasons as reasons
 from bot.core.answers import Answer, Entry, Status
 from bot.core.daily import CHANNEL_GONE_REASON, PostOutcome, part_nonce
 from bot.core.engine import QueryEngine
-from bot.core.i18n import _, current, ngettext, using
+from bot.core.i18n import N_, _, current, ngettext, using, weekday_date
 from bot.core.model import MONTH_NAMES
 from bot.core.present import day_month
 from bot.core.settings import post_language
@@ -48,18 +49,19 @@ MAX_PARTS = 20  # a day never needs more; a bug never floods a channel
 HISTORY_LIMIT = 20  # recent messages searched for an earlier post of the same day
 GLOBAL_REQUESTS_PER_SECOND = 48  # Discord allows 50 per second per bot; keep a little for the rest
 
+# Catalog ids: shown with _() in the reader's language.
 EMPTY_DAY_LABELS: dict[EmptyDay, str] = {
-    "upcoming": "the anniversaries of the next 7 days",
-    "skip": "no post",
+    "upcoming": N_("the anniversaries of the next 7 days"),
+    "skip": N_("no post"),
 }
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-# (discord.py attribute, the name Discord shows) for what a daily post needs.
-VIEW = ("view_channel", "View Channel")
-SEND = ("send_messages", "Send Messages")
-SEND_IN_THREADS = ("send_messages_in_threads", "Send Messages in Threads")
-EMBED = ("embed_links", "Embed Links")
-READ_HISTORY = ("read_message_history", "Read Message History")
+# (discord.py attribute, the name Discord shows) for what a daily post needs. The name is kept in
+# English in stored reasons and translated when shown (as each language's Discord client names it).
+VIEW = ("view_channel", N_("View Channel"))
+SEND = ("send_messages", N_("Send Messages"))
+SEND_IN_THREADS = ("send_messages_in_threads", N_("Send Messages in Threads"))
+EMBED = ("embed_links", N_("Embed Links"))
+READ_HISTORY = ("read_message_history", N_("Read Message History"))
 
 # The marker in a post's footer, in every language: "<On this day> · 2026-11-30 [· 2/3]".
 _MARKER = re.compile(r"[^·]{1,60} · (\d{4}-\d{2}-\d{2})(?: · (\d{1,3})/(\d{1,3}))?(?: · .*)?")
@@ -74,14 +76,9 @@ PostChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel | disc
 # ---------------------------------------------------------------------------------------- text
 
 
-def long_date(day: dt.date) -> str:
-    """``30 November 2026``."""
-    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
-
-
 def local_when(when: dt.datetime) -> str:
-    """``Monday 30 November 2026, 09:00`` for an aware datetime already in the wanted zone."""
-    return f"{WEEKDAYS[when.weekday()]} {long_date(when.date())}, {when:%H:%M}"
+    """``Monday 30 November 2026, 09:00`` (the language in use) for an aware datetime in the wanted zone."""
+    return _("{date}, {time}").format(date=weekday_date(when.date()), time=f"{when:%H:%M}")
 
 
 def post_footer(day: dt.date, dataset: str, part: int = 0, total: int = 1) -> str:
@@ -111,14 +108,13 @@ def footer_part(text: str | None, day: dt.date) -> int | None:
     return int(match[2]) - 1 if match[2] else 0
 
 
-def permission_names(missing: list[str]) -> str:
-    """``Missing permission: Embed Links`` / ``Missing permissions: Send Messages, Embed Links``."""
-    plural = "s" if len(missing) > 1 else ""
-    return f"Missing permission{plural}: {', '.join(missing)}"
+def missing_reason(missing: list[str]) -> str:
+    """``Missing permission: Embed Links``: the stored reason (English) for the first missing permission."""
+    return reasons.reason(reasons.MISSING_PERMISSION, permission=missing[0])
 
 
 def missing_permissions(channel: object, me: discord.Member | None) -> list[str]:
-    """What the bot lacks to post embeds in ``channel``, by Discord's name (empty when all is fine).
+    """What the bot lacks to post embeds in ``channel``, by Discord's English name (empty when all is fine).
 
     Only the root cause is named: without View Channel nothing else works, and without Send
     Messages Discord turns Embed Links off too.
@@ -288,8 +284,8 @@ class Pacer:
 Result = tuple[PostOutcome, list[int], str | None]
 
 
-def _retry(what: str) -> Result:
-    return PostOutcome.TRANSIENT_ERROR, [], f"{what}; retrying."
+def _retry(why: str) -> Result:
+    return PostOutcome.TRANSIENT_ERROR, [], why
 
 
 class _Stop(Exception):
@@ -344,14 +340,14 @@ class DiscordPoster:
             daily = self.build(local_date, sub.empty_day, language)
         except DailyPostError as exc:
             log.error("Could not build the daily post for %s: %s", local_date, exc)
-            return PostOutcome.TRANSIENT_ERROR, [], "Could not build the post; retrying."
+            return PostOutcome.TRANSIENT_ERROR, [], reasons.BUILD_FAILED
         if not daily.embeds:
             return PostOutcome.SKIPPED, [], None
         try:
             channel = await self._channel(sub.channel_id)
             missing = missing_permissions(channel, self._me(channel))
             if missing:
-                return PostOutcome.FORBIDDEN, [], permission_names(missing)
+                return PostOutcome.FORBIDDEN, [], missing_reason(missing)
             found: dict[int, int] = {}
             if await self._may_have_posted(sub, local_date):
                 found = await self._sent_parts(channel, local_date)
@@ -382,15 +378,16 @@ class DiscordPoster:
         except discord.Forbidden as exc:
             return PostOutcome.FORBIDDEN, [], await self._forbidden_reason(sub.channel_id, exc)
         except discord.RateLimited as exc:
-            return _retry(f"Rate limited by Discord for {exc.retry_after:.0f} s")
+            return _retry(reasons.reason(reasons.RATE_LIMITED_FOR, seconds=f"{exc.retry_after:.0f}"))
         except discord.DiscordServerError as exc:
-            return _retry(f"Discord had a server error ({exc.status})")
+            return _retry(reasons.reason(reasons.SERVER_ERROR, status=exc.status))
         except discord.HTTPException as exc:
             if exc.status == 429:  # discord.py retried and gave up
-                return _retry("Rate limited by Discord")
-            return _retry(f"Discord refused the post ({exc.status}: {clip(exc.text or '', 200)})")
+                return _retry(reasons.RATE_LIMITED)
+            text = clip(exc.text or "", 200)
+            return _retry(reasons.reason(reasons.REFUSED_STATUS, status=exc.status, text=text))
         except NETWORK_ERRORS as exc:
-            return _retry(f"Could not reach Discord ({network_cause(exc)})")
+            return _retry(reasons.reason(reasons.UNREACHABLE, cause=network_cause(exc)))
 
     # ------------------------------------------------------------------ steps
 
@@ -401,8 +398,7 @@ class DiscordPoster:
             await self.pacer.wait()
             found = await self.bot.fetch_channel(channel_id)
         if not isinstance(found, PostChannel):
-            reason = "This kind of channel cannot take posts; subscribe a text channel instead."
-            raise _Stop((PostOutcome.FORBIDDEN, [], reason))
+            raise _Stop((PostOutcome.FORBIDDEN, [], reasons.NOT_A_POST_CHANNEL))
         return found
 
     @staticmethod
@@ -445,16 +441,16 @@ class DiscordPoster:
     async def _forbidden_reason(self, channel_id: int, exc: discord.Forbidden) -> str:
         """Name the missing permission: from a fresh copy of the channel when possible."""
         if exc.code == 50001:  # Missing Access
-            return permission_names([VIEW[1]])
+            return missing_reason([VIEW[1]])
         try:
             await self.pacer.wait()
             fresh = await self.bot.fetch_channel(channel_id)
         except discord.Forbidden:
-            return permission_names([VIEW[1]])
+            return missing_reason([VIEW[1]])
         except REQUEST_ERRORS:
             fresh = None
         if isinstance(fresh, PostChannel):
             missing = missing_permissions(fresh, self._me(fresh))
             if missing:
-                return permission_names(missing)
-        return f"Discord refused the post: {clip(exc.text or 'Missing Permissions', 200)}."
+                return missing_reason(missing)
+        return reasons.reason(reasons.REFUSED, text=clip(exc.text or "Missing Permissions", 200))

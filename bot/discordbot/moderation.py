@@ -27,12 +27,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import discord
+from babel.lists import format_list
 
 from bot.config import ModerationConfig
 from bot.core.answers import Status
+from bot.core.i18n import N_, _, cldr_locale, ngettext, number
+from bot.core.loader import FileKind
 from bot.core.model import Dataset
 from bot.core.present import event_label, record_label
-from bot.core.reloading import UPLOAD_SUFFIXES, ReloadReport, over_limit
+from bot.core.reloading import UPLOAD_SUFFIXES, DatasetDiff, ReloadReport
 from bot.discordbot.network import REQUEST_ERRORS, failure_text
 from bot.discordbot.render import (
     COLOURS,
@@ -141,14 +144,17 @@ class ReloadMessage:
 
 
 def source_label(report: ReloadReport) -> str:
-    """Where the reload read from, for people."""
+    """Where the reload read from, for people (in the language in use)."""
     if report.source == "disk":
-        return "the data folder"
+        return _("the data folder")
     if report.source == "database":
-        stored = f" (revision {report.revision})" if report.revision is not None else ""
-        return f"the dataset stored in the database{stored} by another process's reload"
+        if report.revision is not None:
+            return _(
+                "the dataset stored in the database (revision {revision}) by another process's reload"
+            ).format(revision=report.revision)
+        return _("the dataset stored in the database by another process's reload")
     name = discord.utils.escape_markdown(clip(report.source, 100))
-    return f"the uploaded file {name}"
+    return _("the uploaded file {name}").format(name=name)
 
 
 def problems_text(report: ReloadReport) -> str:
@@ -191,45 +197,118 @@ def _ids(ids: Sequence[str], names: Names | None = None) -> str:
     """Each item by its name ("France · Senate · 25 Nov 2020"), its id after it; the first few."""
     shown_ids = ids[:IDS_SHOWN]
     named = [(names(i) if names is not None else None, i) for i in shown_ids]
-    if any(name for name, _ in named):
+    if any(name for name, _unused in named):
         shown = "\n".join(f"{clean(name)} (`{i}`)" if name else f"`{i}`" for name, i in named)
     else:
         shown = ", ".join(f"`{i}`" for i in shown_ids)
-    more = f" and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
-    return truncate(shown + more, FIELD_VALUE_LIMIT)
+    hidden = len(ids) - IDS_SHOWN
+    if hidden > 0:
+        shown = ngettext("{items} and {count} more", "{items} and {count} more", hidden).format(
+            items=shown, count=hidden
+        )
+    return truncate(shown, FIELD_VALUE_LIMIT)
 
 
 def _version(value: str | None) -> str:
     return f"`{clip(value or '?', 100)}`"
 
 
+# Catalog ids of the parts of a reload report.
+FILE_KINDS: dict[FileKind, str] = {
+    "resolutions": N_("resolutions"),
+    "events": N_("events"),
+    "non_acts": N_("non-acts"),
+}
+_SIDES = (
+    (N_("Records"), "records"),
+    (N_("Events"), "events"),
+    (N_("Non-acts"), "non_acts"),
+)
+_FIELDS = (
+    (N_("Records added ({count})"), "records_added"),
+    (N_("Records removed ({count})"), "records_removed"),
+    (N_("Records changed ({count})"), "records_changed"),
+    (N_("Events added ({count})"), "events_added"),
+    (N_("Events removed ({count})"), "events_removed"),
+    (N_("Events changed ({count})"), "events_changed"),
+)
+
+
+def diff_lines(diff: DatasetDiff) -> list[str]:
+    """``Records: 85 → 86 (+1 added, 2 changed)``, one line per kind of item, in the language in use."""
+    lines: list[str] = []
+    for label, side in _SIDES:
+        before, after = getattr(diff, f"{side}_before"), getattr(diff, f"{side}_after")
+        added, removed, changed = (
+            len(getattr(diff, f"{side}_{what}")) for what in ("added", "removed", "changed")
+        )
+        if side == "non_acts" and not (before or after):
+            continue
+        changes = [
+            text.format(count=count)
+            for text, count in (
+                (_("+{count} added"), added),
+                (_("-{count} removed"), removed),
+                (_("{count} changed"), changed),
+            )
+            if count
+        ]
+        counts = f"{before} → {after}" if before != after else str(before)
+        what = format_list(changes, locale=cldr_locale()) if changes else _("unchanged")
+        lines.append(_("{items}: {counts} ({changes})").format(items=_(label), counts=counts, changes=what))
+    return lines
+
+
+def asked_by_command(user: discord.abc.User, guild: discord.Guild | None, guild_id: int | None) -> str:
+    """Who asked for a reload with the command, for its report (in the language in use)."""
+    if guild is not None:
+        where = f"{discord.utils.escape_markdown(clip(guild.name, 100))} ({guild.id})"
+    else:
+        where = str(guild_id)
+    return _("{user} with /admin reload in {server}").format(user=describe_user(user), server=where)
+
+
+def asked_by_signal(pid: int) -> str:
+    """Who asked for a reload by SIGHUP, for its report (in the language in use)."""
+    return _("SIGHUP (process {pid})").format(pid=pid)
+
+
 def render_reload(
     report: ReloadReport, *, by: str, when: dt.datetime, names: Names | None = None
 ) -> ReloadMessage:
-    """The report as an embed: problems (with the full list attached) or what changed.
+    """The report as an embed in the language in use: problems (with the full list attached) or what changed.
 
     ``by`` says who or what asked for the reload (shown in the footer, next to ``when``);
     ``names`` names the records and events that changed (:func:`item_names`), else their ids show.
+    The problems themselves (``file:line: message``) stay in English: they are about the data
+    files, for the people who edit them.
     """
-    footer = truncate(f"By {by}", 2048)
+    footer = truncate(_("By {who}").format(who=by), 2048)
     if not report.ok:
         count = len(report.problems)
         shown, hidden = _problem_lines(report, PROBLEMS_BUDGET)
         parts = [
-            (
-                f"Nothing changed: the bot keeps serving version {_version(report.version_old)} "
-                f"and no file on disk was touched. Source: {source_label(report)}."
-            ),
+            _(
+                "Nothing changed: the bot keeps serving version {version} and no file on disk was touched. "
+                "Source: {source}."
+            ).format(version=_version(report.version_old), source=source_label(report)),
         ]
         if shown:
             parts.append("```\n" + "\n".join(shown) + "\n```")
-        parts.append(
-            f"… and {hidden} more: see the attached {PROBLEMS_FILENAME}."
-            if hidden
-            else f"The full list is attached as {PROBLEMS_FILENAME}."
-        )
+        if hidden:
+            parts.append(
+                ngettext(
+                    "… and {count} more: see the attached {file}.",
+                    "… and {count} more: see the attached {file}.",
+                    hidden,
+                ).format(count=hidden, file=PROBLEMS_FILENAME)
+            )
+        else:
+            parts.append(_("The full list is attached as {file}.").format(file=PROBLEMS_FILENAME))
         embed = discord.Embed(
-            title=f"Reload refused: {count} problem{'s' if count != 1 else ''}",
+            title=ngettext(
+                "Reload refused: {count} problem", "Reload refused: {count} problems", count
+            ).format(count=count),
             description=truncate("\n".join(parts), DESCRIPTION_LIMIT),
             colour=COLOURS[Status.INVALID],
             timestamp=when,
@@ -238,45 +317,49 @@ def render_reload(
         text = problems_text(report) or f"{report.source}: the reload failed\n"
         return ReloadMessage(fit_embed(embed), (PROBLEMS_FILENAME, text.encode("utf-8")))
     diff = report.diff
-    what = ""
-    if report.file_kind:
-        kept = "; the old one is kept in the history folder" if report.backup is not None else ""
-        if not report.in_folder:
-            kept = "; the data folder is read-only, so the file is kept in the database only"
-        what = f" (it replaced the {report.file_kind} file{kept})"
-    lines = [f"Source: {source_label(report)}{what}."]
-    if report.version_old != report.version_new:
-        lines.append(f"Version: {_version(report.version_old)} → {_version(report.version_new)}")
+    source = source_label(report)
+    if report.file_kind and not report.in_folder:
+        line = _(
+            "Source: {source} (it replaced the {kind} file; the data folder is read-only, "
+            "so the file is kept in the database only)."
+        )
+    elif report.file_kind and report.backup is not None:
+        line = _("Source: {source} (it replaced the {kind} file; the old one is kept in the history folder).")
+    elif report.file_kind:
+        line = _("Source: {source} (it replaced the {kind} file).")
     else:
-        lines.append(f"Version: {_version(report.version_new)} (unchanged)")
+        line = _("Source: {source}.")
+    kind = _(FILE_KINDS[report.file_kind]) if report.file_kind else ""
+    lines = [line.format(source=source, kind=kind)]
+    if report.version_old != report.version_new:
+        lines.append(
+            _("Version: {old} → {new}").format(
+                old=_version(report.version_old), new=_version(report.version_new)
+            )
+        )
+    else:
+        lines.append(_("Version: {version} (unchanged)").format(version=_version(report.version_new)))
     if diff is not None:
-        summary = diff.summary()
-        lines.append(clip(summary[:1].upper() + summary[1:], 500) + ".")
+        lines.extend(clip(line, 500) for line in diff_lines(diff))
     if diff is None or diff.empty:
-        lines.append("No record or event was added, removed or changed.")
+        lines.append(_("No record or event was added, removed or changed."))
     embed = discord.Embed(
-        title="Data reloaded",
+        title=_("Data reloaded"),
         description="\n".join(lines),
         colour=COLOURS[Status.FOUND],
         timestamp=when,
     )
     if diff is not None:
-        for label, ids in (
-            ("Records added", diff.records_added),
-            ("Records removed", diff.records_removed),
-            ("Records changed", diff.records_changed),
-            ("Events added", diff.events_added),
-            ("Events removed", diff.events_removed),
-            ("Events changed", diff.events_changed),
-        ):
+        for label, attribute in _FIELDS:
+            ids: tuple[str, ...] = getattr(diff, attribute)
             if ids:
-                embed.add_field(name=f"{label} ({len(ids)})", value=_ids(ids, names), inline=False)
+                embed.add_field(name=_(label).format(count=len(ids)), value=_ids(ids, names), inline=False)
     embed.set_footer(text=footer)
     return ReloadMessage(fit_embed(embed))
 
 
 def log_line(report: ReloadReport, *, by: str) -> str:
-    """One log line for a reload: who, source, result and change counts."""
+    """One log line for a reload (English, for operators): who, source, result and change counts."""
     who = f"by {by} from {report.source}"
     if not report.ok:
         first = f"; first: {report.problems[0]}" if report.problems else ""
@@ -286,13 +369,26 @@ def log_line(report: ReloadReport, *, by: str) -> str:
     return f"Reload {who} done: version {report.version_old} -> {report.version_new}{stored}; {counts}"
 
 
+def file_size(size: int) -> str:
+    """``1.0 MB (1,048,597 bytes)``, ``12 KB (12,288 bytes)`` or ``12 bytes``, in the language in use."""
+    exact = ngettext("{count} byte", "{count} bytes", size).format(count=number(size))
+    if size >= 1024 * 1024:
+        return _("{size} MB ({exact})").format(size=number(size / (1024 * 1024), decimals=1), exact=exact)
+    if size >= 1024:
+        return _("{size} KB ({exact})").format(size=number(round(size / 1024)), exact=exact)
+    return exact
+
+
 def upload_refusal(filename: str, size: int, limit: int) -> str | None:
     """Why an attachment is refused before it is downloaded (name and size), or None."""
     if not filename.lower().endswith(UPLOAD_SUFFIXES):
         shown = discord.utils.escape_markdown(clip(filename, 100))
-        return f"{shown} is not a YAML file: upload a .yaml or .yml file (resolutions, events or non-acts)."
+        return _(
+            "{name} is not a YAML file: upload a .yaml or .yml file (resolutions, events or non-acts)."
+        ).format(name=shown)
     if size > limit:
-        return f"That file is {over_limit(size, limit)}."
+        exact = ngettext("{count} byte", "{count} bytes", limit).format(count=number(limit))
+        return _("That file is {size}; the limit is {limit}.").format(size=file_size(size), limit=exact)
     return None
 
 

@@ -32,12 +32,15 @@ from discord.ext import commands
 
 from bot.core.answers import Status
 from bot.core.dataset_sync import StoredVersion
-from bot.core.i18n import N_, _
+from bot.core.i18n import N_, _, using
 from bot.core.reloading import ReloadReport
+from bot.core.settings import post_language
 from bot.discordbot.bot import ArtsakhBot
 from bot.discordbot.errors import answer_privately
 from bot.discordbot.moderation import (
     ReloadMessage,
+    asked_by_command,
+    asked_by_signal,
     describe_user,
     fetch_moderator_reason,
     install_sighup,
@@ -53,9 +56,11 @@ from bot.discordbot.status import status_embed
 
 log = logging.getLogger(__name__)
 
-REFUSED = "Only the bot's moderators can reload its data. This attempt has been logged."
-DOWNLOAD_FAILED = "Could not download that file from Discord. Nothing changed; please try again."
-REPORT_FAILED = "The reload finished but its report could not be shown. Nothing else went wrong; see the log."
+REFUSED = N_("Only the bot's moderators can reload its data. This attempt has been logged.")
+DOWNLOAD_FAILED = N_("Could not download that file from Discord. Nothing changed; please try again.")
+REPORT_FAILED = N_(
+    "The reload finished but its report could not be shown. Nothing else went wrong; see the log."
+)
 STATUS_REFUSED = N_("Only the bot's moderators can see its status.")
 STATUS_FAILED = N_("Could not read the list of bot processes from the database; please try again.")
 
@@ -163,7 +168,8 @@ class AdminCog(commands.Cog, name="Admin"):
                     return
             if turn is None:  # a moderator by a role fetched from another server
                 turn = self.queue.take()
-            by = f"{describe_user(user)} with /admin reload in {self._where(interaction)}"
+            by = f"{describe_user(user)} with /admin reload in {self._where(interaction)}"  # for the log
+            who = asked_by_command(user, interaction.guild, interaction.guild_id)
             log.info(
                 "/admin reload asked by %s (%s)%s", by, reason, f", file {file.filename!r}" if file else ""
             )
@@ -184,13 +190,14 @@ class AdminCog(commands.Cog, name="Admin"):
                     data = await file.read()
                 except REQUEST_ERRORS as exc:
                     log.warning("Could not download %r for %s: %s", file.filename, by, failure_text(exc))
-                    await answer_privately(interaction, DOWNLOAD_FAILED, status=Status.INVALID)
+                    await answer_privately(interaction, _(DOWNLOAD_FAILED), status=Status.INVALID)
                     return
                 report = await self.bot.datastore.reload_with_upload(file.filename, data, by=by)
             names = item_names(self.bot.datastore.current.dataset, before)
-            message = render_reload(report, by=by, when=self.bot.clock.now(), names=names)
-            await self._record(report, message, by)  # the audit entry first: answering may fail
-            await self._answer(interaction, message)
+            when = self.bot.clock.now()
+            await self._record(report, by, lambda: render_reload(report, by=who, when=when, names=names))
+            # the audit entry first (answering may fail); the moderator's report in their language
+            await self._answer(interaction, render_reload(report, by=who, when=when, names=names))
         finally:
             if turn is not None:
                 turn.release()
@@ -232,7 +239,7 @@ class AdminCog(commands.Cog, name="Admin"):
             describe_user(interaction.user),
             self._where(interaction),
         )
-        await answer_privately(interaction, REFUSED, status=Status.INVALID)
+        await answer_privately(interaction, _(REFUSED), status=Status.INVALID)
 
     @staticmethod
     def _where(interaction: discord.Interaction[Any]) -> str:
@@ -252,7 +259,7 @@ class AdminCog(commands.Cog, name="Admin"):
                 await interaction.followup.send(embed=message.embed, file=file, ephemeral=True)
         except REQUEST_ERRORS as exc:
             log.warning("Could not send the reload report to the moderator: %s", failure_text(exc))
-            await answer_privately(interaction, REPORT_FAILED, status=Status.INVALID)
+            await answer_privately(interaction, _(REPORT_FAILED), status=Status.INVALID)
 
     # ------------------------------------------------------------------ SIGHUP
 
@@ -270,8 +277,11 @@ class AdminCog(commands.Cog, name="Admin"):
             by = f"SIGHUP (process {os.getpid()})"
             report = await self.bot.datastore.reload_from_disk(by=by)
             names = item_names(self.bot.datastore.current.dataset, before)
-            message = render_reload(report, by=by, when=self.bot.clock.now(), names=names)
-            await self._record(report, message, by)
+            when = self.bot.clock.now()
+            who = asked_by_signal
+            await self._record(
+                report, by, lambda: render_reload(report, by=who(os.getpid()), when=when, names=names)
+            )
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -283,20 +293,39 @@ class AdminCog(commands.Cog, name="Admin"):
 
     async def _refused_here(self, report: ReloadReport, stored: StoredVersion) -> None:
         """Another process's reload that this one cannot load: say so in the log channel."""
-        by = f"process {self.bot.dataset_sync.process}, following {stored.describe()}"
-        await self._post(render_reload(report, by=by, when=self.bot.clock.now()))
+        process = self.bot.dataset_sync.process
 
-    async def _record(self, report: ReloadReport, message: ReloadMessage, by: str) -> None:
-        """Log the reload and post its report to the moderation log channel, if any."""
+        def render() -> ReloadMessage:
+            by = _("process {process}, following {stored}").format(process=process, stored=stored.describe())
+            return render_reload(report, by=by, when=self.bot.clock.now())
+
+        await self._post(render)
+
+    async def _language(self, guild_id: int | None) -> str:
+        """The language of a server's reports in its channels: its /settings language, else English."""
+        if guild_id is None:
+            return post_language(None)
+        try:
+            return post_language(await self.bot.settings.get(guild_id))
+        except Exception:  # the state is unreachable now: the report goes out in English
+            log.warning("Could not read the settings of guild %d", guild_id, exc_info=True)
+            return post_language(None)
+
+    async def _record(self, report: ReloadReport, by: str, render: Callable[[], ReloadMessage]) -> None:
+        """Log the reload (English) and post its report to the moderation log channel, if any.
+
+        The report is made by ``render`` in the language of the log channel's server (its
+        /settings language, else English), whoever asked and in whatever language.
+        """
         line = log_line(report, by=by)
         if report.ok:
             log.info("%s", line)
         else:
             log.warning("%s", line)
-        await self._post(message)
+        await self._post(render)
 
-    async def _post(self, message: ReloadMessage) -> None:
-        """Post a report to the moderation log channel, if one is set."""
+    async def _post(self, render: Callable[[], ReloadMessage]) -> None:
+        """Post a report made by ``render`` to the moderation log channel, if one is set."""
         channel_id = self.bot.config.moderation.log_channel_id
         if not channel_id:
             return
@@ -305,6 +334,9 @@ class AdminCog(commands.Cog, name="Admin"):
             if not isinstance(channel, discord.abc.Messageable):
                 log.warning("The moderation log channel %s cannot take messages", channel_id)
                 return
+            guild = getattr(channel, "guild", None)
+            with using(await self._language(guild.id if guild is not None else None)):
+                message = render()
             file = message.file()
             if file is None:
                 await channel.send(embed=message.embed, allowed_mentions=discord.AllowedMentions.none())

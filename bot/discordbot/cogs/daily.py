@@ -25,10 +25,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core import post_reasons as reasons
 from bot.core.answers import Status
 from bot.core.daily import CHANNEL_GONE_REASON, DailyScheduler
 from bot.core.dates import DateQueryError, parse_date_query
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _, long_date, ngettext
+from bot.core.post_reasons import shown as shown_reason
 from bot.core.schedule import next_post_at
 from bot.core.subscriptions import (
     EMPTY_DAY_CHOICES,
@@ -50,9 +52,7 @@ from bot.discordbot.daily_post import (
     DiscordPoster,
     Pacer,
     local_when,
-    long_date,
     missing_permissions,
-    permission_names,
 )
 from bot.discordbot.errors import UserFacingError
 from bot.discordbot.render import (
@@ -75,7 +75,7 @@ REASON_SHOWN = 300
 NEEDS_MANAGE_SERVER = N_("Only members with the **Manage Server** permission can manage daily posts.")
 GUILD_ONLY = N_("Daily posts are set up inside a server, not in direct messages.")
 NO_ZONE = N_("Give a time zone (timezone: Asia/Yerevan), or set the server's with /settings timezone.")
-BOT_REMOVED_REASON = "The bot was removed from the server."
+BOT_REMOVED_REASON = reasons.BOT_REMOVED
 
 EMPTY_DAY_OPTIONS = [
     app_commands.Choice(name="The anniversaries of the next 7 days", value="upcoming"),
@@ -90,13 +90,15 @@ def timestamp(when: dt.datetime) -> str:
 
 
 def duration(seconds: float) -> str:
-    """``30 seconds``, ``2 minutes``, ``1 hour``."""
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = round(seconds / size)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
+    """``30 seconds``, ``2 minutes``, ``1 hour`` (in the language in use)."""
+    if seconds >= 3600:
+        count = round(seconds / 3600)
+        return ngettext("{count} hour", "{count} hours", count).format(count=count)
+    if seconds >= 60:
+        count = round(seconds / 60)
+        return ngettext("{count} minute", "{count} minutes", count).format(count=count)
     count = max(round(seconds), 1)
-    return f"{count} second{'s' if count != 1 else ''}"
+    return ngettext("{count} second", "{count} seconds", count).format(count=count)
 
 
 def zone_text(zone: str, when: dt.datetime) -> str:
@@ -263,8 +265,10 @@ class DailyCog(commands.Cog, name="Daily"):
         missing = missing_permissions(channel, guild.me)
         if missing:
             raise UserFacingError(
-                f"I can't post in {channel.mention}. {permission_names(missing)}. "
-                "Give it to the bot in the channel's settings (Permissions), then try again."
+                _(
+                    "I can't post in {channel}. Missing permission: {permission}. "
+                    "Give it to the bot in the channel's settings (Permissions), then try again."
+                ).format(channel=channel.mention, permission=_(missing[0]))
             )
         now = self.bot.clock.now()
         try:
@@ -280,31 +284,42 @@ class DailyCog(commands.Cog, name="Daily"):
             )
         except ChannelLimitError:
             raise UserFacingError(
-                f"This server already has daily posts in {MAX_CHANNELS_PER_SERVER} channels. "
-                "Stop one with /daily unsubscribe first."
+                ngettext(
+                    "This server already has daily posts in {count} channel. "
+                    "Stop one with /daily unsubscribe first.",
+                    "This server already has daily posts in {count} channels. "
+                    "Stop one with /daily unsubscribe first.",
+                    MAX_CHANNELS_PER_SERVER,
+                ).format(count=MAX_CHANNELS_PER_SERVER)
             ) from None
         sub, before = subscribed.subscription, subscribed.before
-        started = ""
-        if subscribed.starts_tomorrow:
-            started = f" (today's {sub.post_time:%H:%M} has passed, so the first post is the next one)"
         if before is None:
-            title = "Daily posts set up"
+            title, logged = _("Daily posts set up"), "set up"
         elif before.paused_reason:
-            title = "Daily posts resumed"
+            title, logged = _("Daily posts resumed"), "resumed"
         else:
-            title = "Daily posts updated"
+            title, logged = _("Daily posts updated"), "updated"
+        next_line = self._next_line(sub, now)
+        if subscribed.starts_tomorrow:
+            next_line = _("{next} (today's {time} has passed, so the first post is the next one)").format(
+                next=next_line, time=f"{sub.post_time:%H:%M}"
+            )
         lines = [
-            (
-                f"Every day at **{sub.post_time:%H:%M}** ({zone_text(sub.timezone, now)}) in "
-                f"{channel.mention}: the resolutions and events whose anniversary falls on that day."
+            _(
+                "Every day at **{time}** ({zone}) in {channel}: the resolutions and events whose "
+                "anniversary falls on that day."
+            ).format(
+                time=f"{sub.post_time:%H:%M}", zone=zone_text(sub.timezone, now), channel=channel.mention
             ),
-            f"On a day without any: {EMPTY_DAY_LABELS[sub.empty_day]}.",
-            self._next_line(sub, now) + started,
+            _("On a day without any: {what}.").format(what=_(EMPTY_DAY_LABELS[sub.empty_day])),
+            next_line,
         ]
         if not channel.permissions_for(guild.me).read_message_history:
             lines.append(
-                f"Tip: also allow the bot **{READ_HISTORY[1]}** in {channel.mention}, so after a long "
-                "outage it can check that a post went out before posting it again."
+                _(
+                    "Tip: also allow the bot **{permission}** in {channel}, so after a long outage it can "
+                    "check that a post went out before posting it again."
+                ).format(permission=_(READ_HISTORY[1]), channel=channel.mention)
             )
         embed = notice("\n\n".join(lines), title=title, status=Status.FOUND)
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -314,7 +329,7 @@ class DailyCog(commands.Cog, name="Daily"):
             channel.id,
             sub.post_time,
             sub.timezone,
-            title.lower(),
+            logged,
         )
 
     def _next_line(self, sub: Subscription, now: dt.datetime) -> str:
@@ -322,13 +337,17 @@ class DailyCog(commands.Cog, name="Daily"):
         try:
             zone = sub.zone
         except (ZoneInfoNotFoundError, ValueError):
-            return f"Next post: never: the time zone {sub.timezone} no longer exists."
+            return _("Next post: never: the time zone {zone} no longer exists.").format(zone=sub.timezone)
         when = next_post_at(sub.post_time, zone, now, sub.last_posted_date, starts_on=sub.starts_on)
         if when <= now:
             wait = duration(self.bot.config.daily.check_interval_seconds)
-            return f"Next post: today's is due, so it goes out at the next check (within {wait})."
+            return _("Next post: today's is due, so it goes out at the next check (within {wait}).").format(
+                wait=wait
+            )
         local = when.astimezone(zone)
-        return f"Next post: **{local_when(local)}** ({sub.timezone}) · {timestamp(when)}"
+        return _("Next post: **{when}** ({zone}) · {timestamp}").format(
+            when=local_when(local), zone=sub.timezone, timestamp=timestamp(when)
+        )
 
     # ------------------------------------------------------------------ /daily unsubscribe
 
@@ -342,12 +361,16 @@ class DailyCog(commands.Cog, name="Daily"):
         sub = self._find(subs, channel, guild)
         if sub is None:
             if not subs:
-                raise UserFacingError("This server has no daily posts.")
+                raise UserFacingError(_("This server has no daily posts."))
             names = ", ".join(self._channel_name(s.channel_id, guild) for s in subs)
             shown = truncate(channel.strip(), 60)
-            raise UserFacingError(f"“{shown}” has no daily posts. Channels with daily posts: {names}.")
+            raise UserFacingError(
+                _("“{typed}” has no daily posts. Channels with daily posts: {channels}.").format(
+                    typed=shown, channels=names
+                )
+            )
         await self.store.unsubscribe(guild.id, sub.channel_id)
-        text = f"Daily posts stopped in {self._channel_ref(sub.channel_id, guild)}."
+        text = _("Daily posts stopped in {channel}.").format(channel=self._channel_ref(sub.channel_id, guild))
         await interaction.response.send_message(embed=notice(text, status=Status.FOUND), ephemeral=True)
         log.info("Guild %d: daily posts stopped in channel %d", guild.id, sub.channel_id)
 
@@ -371,8 +394,9 @@ class DailyCog(commands.Cog, name="Daily"):
             name = self._channel_name(sub.channel_id, guild)
             if typed and typed not in name.lower():
                 continue
-            paused = " · paused" if sub.paused_reason else ""
-            label = f"{name} · {sub.post_time:%H:%M} {sub.timezone}{paused}"
+            label = f"{name} · {sub.post_time:%H:%M} {sub.timezone}"
+            if sub.paused_reason:
+                label = _("{channel} · paused").format(channel=label)
             choices.append(app_commands.Choice(name=choice_text(label), value=str(sub.channel_id)))
         return choices[:AUTOCOMPLETE_LIMIT]
 
@@ -393,12 +417,12 @@ class DailyCog(commands.Cog, name="Daily"):
     @staticmethod
     def _channel_name(channel_id: int, guild: discord.Guild) -> str:
         channel = guild.get_channel(channel_id)
-        return f"#{channel.name}" if channel is not None else f"deleted channel {channel_id}"
+        return f"#{channel.name}" if channel is not None else _("deleted channel {id}").format(id=channel_id)
 
     @staticmethod
     def _channel_ref(channel_id: int, guild: discord.Guild) -> str:
         channel = guild.get_channel(channel_id)
-        return channel.mention if channel is not None else f"the deleted channel {channel_id}"
+        return channel.mention if channel is not None else _("the deleted channel {id}").format(id=channel_id)
 
     # ------------------------------------------------------------------ /daily status
 
@@ -409,13 +433,13 @@ class DailyCog(commands.Cog, name="Daily"):
         guild = self._guild(interaction)
         subs = await self.store.list_for_guild(guild.id)
         if not subs:
-            text = "This server has no daily posts yet. Start them with /daily subscribe."
+            text = _("This server has no daily posts yet. Start them with /daily subscribe.")
             embed = notice(text, status=Status.NOT_FOUND)
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
         now = self.bot.clock.now()
         embed = discord.Embed(
-            title=clip(f"Daily posts in {guild.name}", 256),
+            title=clip(_("Daily posts in {server}").format(server=guild.name), 256),
             colour=COLOURS[Status.FOUND],
         )
         for sub in subs:
@@ -424,33 +448,40 @@ class DailyCog(commands.Cog, name="Daily"):
                 value=clip(self._status_text(sub, guild, now), FIELD_VALUE_LIMIT),
                 inline=False,
             )
-        embed.set_footer(text="Times in bold are the channel's; the others are in your own time zone.")
+        embed.set_footer(text=_("Times in bold are the channel's; the others are in your own time zone."))
         await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
 
     def _status_text(self, sub: Subscription, guild: discord.Guild, now: dt.datetime) -> str:
         zone = zone_text(sub.timezone, now) if self._zone_ok(sub) else sub.timezone
         lines = [
-            f"{self._channel_ref(sub.channel_id, guild)} · every day at **{sub.post_time:%H:%M}** ({zone})",
-            f"On a day without anniversaries: {EMPTY_DAY_LABELS[sub.empty_day]}",
+            _("{channel} · every day at **{time}** ({zone})").format(
+                channel=self._channel_ref(sub.channel_id, guild), time=f"{sub.post_time:%H:%M}", zone=zone
+            ),
+            _("On a day without anniversaries: {what}").format(what=_(EMPTY_DAY_LABELS[sub.empty_day])),
         ]
         if sub.paused_reason:
-            fix = (
-                "Run /daily subscribe for the channel again to resume."
-                if guild.get_channel(sub.channel_id) is not None
-                else "Remove it with /daily unsubscribe."
-            )
-            lines.append(f"**Paused:** {truncate(sub.paused_reason, REASON_SHOWN)} {fix}")
+            reason = truncate(shown_reason(sub.paused_reason), REASON_SHOWN)
+            if guild.get_channel(sub.channel_id) is not None:
+                line = _("**Paused:** {reason} Run /daily subscribe for the channel again to resume.")
+            else:
+                line = _("**Paused:** {reason} Remove it with /daily unsubscribe.")
+            lines.append(line.format(reason=reason))
         else:
             lines.append(self._next_line(sub, now))
         if sub.last_posted_date is None:
-            lines.append("Last post: none yet")
+            lines.append(_("Last post: none yet"))
         elif sub.last_message_ids:
-            lines.append(f"Last post: {long_date(sub.last_posted_date)}")
+            lines.append(_("Last post: {date}").format(date=long_date(sub.last_posted_date)))
         else:
-            lines.append(f"Last day done: {long_date(sub.last_posted_date)} (no post that day)")
+            done = long_date(sub.last_posted_date)
+            lines.append(_("Last day done: {date} (no post that day)").format(date=done))
         if sub.last_error and not sub.paused_reason:
-            when = f" ({discord.utils.format_dt(sub.last_error_at, 'R')})" if sub.last_error_at else ""
-            lines.append(f"Last problem{when}: {truncate(sub.last_error, REASON_SHOWN)}")
+            problem = truncate(shown_reason(sub.last_error), REASON_SHOWN)
+            if sub.last_error_at:
+                when = discord.utils.format_dt(sub.last_error_at, "R")
+                lines.append(_("Last problem ({when}): {problem}").format(when=when, problem=problem))
+            else:
+                lines.append(_("Last problem: {problem}").format(problem=problem))
         return "\n".join(lines)
 
     @staticmethod
@@ -480,13 +511,16 @@ class DailyCog(commands.Cog, name="Daily"):
             post = self.poster.build(day, empty_day, await self.poster.language(guild.id))
         except DailyPostError as exc:
             log.error("Could not build a preview for %s: %s", day, exc)
-            raise UserFacingError("Could not build the post for that day. It has been logged.") from None
-        whose = (
-            f"the settings of {self._channel_ref(first.channel_id, guild)}"
-            if first is not None
-            else "UTC, as this server has no daily posts yet"
-        )
-        head = f"Preview of the daily post for **{long_date(day)}** ({zone_name}, from {whose})."
+            raise UserFacingError(_("Could not build the post for that day. It has been logged.")) from None
+        if first is not None:
+            head = _(
+                "Preview of the daily post for **{date}** ({zone}, from the settings of {channel})."
+            ).format(date=long_date(day), zone=zone_name, channel=self._channel_ref(first.channel_id, guild))
+        else:
+            head = _(
+                "Preview of the daily post for **{date}** ({zone}, from UTC, "
+                "as this server has no daily posts yet)."
+            ).format(date=long_date(day), zone=zone_name)
         await self._send_preview(interaction, head, post)
 
     @staticmethod
@@ -505,19 +539,31 @@ class DailyCog(commands.Cog, name="Daily"):
         if len(parsed.spans) == 1 and parsed.spans[0].start == parsed.spans[0].end:
             return parsed.spans[0].start
         if len(parsed.spans) == 2:
-            readings = " or ".join(s.label for s in parsed.spans)
-            raise UserFacingError(f"“{truncate(text, 40)}” could be {readings}. Write it like 2026-11-30.")
-        raise UserFacingError("A preview is for one day, like 2026-11-30 or 30 November.")
+            first, second = (s.label for s in parsed.spans)
+            raise UserFacingError(
+                _("“{typed}” could be {first} or {second}. Write it like 2026-11-30.").format(
+                    typed=truncate(text, 40), first=first, second=second
+                )
+            )
+        raise UserFacingError(_("A preview is for one day, like 2026-11-30 or 30 November."))
 
     @staticmethod
     async def _send_preview(interaction: discord.Interaction[Any], head: str, post: DailyPost) -> None:
         if not post.embeds:
-            text = f"{head}\n\nNo post that day: {post.note}"
+            text = _("{head}\n\nNo post that day: {why}").format(head=head, why=post.note)
             embed = notice(text, status=Status.NOT_FOUND)
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
-        more = f" It is {len(post.embeds)} messages long." if len(post.embeds) > 1 else ""
-        content = truncate(f"{head}{more} Only you can see this.", CONTENT_LIMIT)
+        count = len(post.embeds)
+        if count > 1:
+            text = ngettext(
+                "{head} It is {count} message long. Only you can see this.",
+                "{head} It is {count} messages long. Only you can see this.",
+                count,
+            ).format(head=head, count=count)
+        else:
+            text = _("{head} Only you can see this.").format(head=head)
+        content = truncate(text, CONTENT_LIMIT)
         await interaction.response.send_message(content=content, embed=post.embeds[0], ephemeral=True)
         for embed in post.embeds[1:]:
             await interaction.followup.send(embed=embed, ephemeral=True)
