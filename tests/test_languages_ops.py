@@ -11,6 +11,8 @@ use itself.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -251,3 +253,41 @@ def test_a_stored_reason_is_shown_in_the_readers_language_or_as_stored() -> None
         assert reasons.shown("Something an older version wrote.") == "Something an older version wrote."
     with using("en"):
         assert reasons.shown(stored) == stored
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+
+
+def cli(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    from bot.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        list(argv), env={}, clock=ManualClock(NOW), stdin=io.StringIO(stdin), stdout=out, stderr=err
+    )
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_ask_and_the_console_answer_in_the_language_asked_for() -> None:
+    code, russian, _ = cli("ask", "--language", "ru", "onthisday", "25", "november")
+    assert code == 0
+    assert russian.startswith("В этот день: 25 ноября\n")
+    assert "Сенат · 25 ноября 2020" in russian
+    code, armenian, _ = cli("console", "--language", "hy", "/onthisday date: 25 november")
+    assert code == 0
+    assert armenian.startswith("Այս օրը՝ նոյեմբերի 25\n")
+    code, spanish, _ = cli("ask", "--language", "es-AR", "--json", "onthisday", "date: 25 november")
+    assert code == 0
+    assert json.loads(spanish)["title"] == "Un día como hoy: 25 de noviembre"
+    # the default is English, and nothing of one run's language stays for the next
+    code, english, _ = cli("ask", "onthisday", "25", "november")
+    assert english.startswith("On this day: 25 November\n")
+    assert english_left(english, "ru") != []
+
+
+def test_an_unknown_language_is_a_usage_error_naming_ours(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli("ask", "--language", "de", "date", "2014")
+    assert code == 2
+    assert out == ""
+    said = capsys.readouterr().err.strip().splitlines()[-1]  # argparse's own line, after the usage
+    assert said.endswith("--language must be one of en, hy, ru, fr, es, not 'de'.")

@@ -16,6 +16,7 @@ from bot.cli.text import render_answer
 from bot.core.answers import Answer, Status
 from bot.core.clock import Clock, today_in
 from bot.core.engine import QueryEngine, clean_query, parse_kind, parse_level
+from bot.core.i18n import using
 from bot.core.loader import load_dataset
 from bot.core.model import Event, Record
 from bot.core.timezones import EXAMPLE_HINT, TimeZoneError, resolve_timezone
@@ -29,8 +30,8 @@ EXIT_NOT_FOUND = 1
 EXIT_INVALID = 2
 
 HELP = """\
-usage: python -m bot ask [--json] [--tz ZONE] COMMAND [TEXT...]
-       python -m bot ask [--json] [--tz ZONE] -        (one "COMMAND TEXT" per stdin line)
+usage: python -m bot ask [--json] [--tz ZONE] [--language LANG] COMMAND [TEXT...]
+       python -m bot ask [--json] [--tz ZONE] [--language LANG] -   (one "COMMAND TEXT" per stdin line)
 
 Answer a query from the bundled dataset, as the bot's slash commands do.
 
@@ -56,6 +57,9 @@ options:
                title, message, records, events, candidates, nearest, fields, lines)
   --tz ZONE    time zone for "today" (default UTC): an IANA name, a city or an offset,
                read as the bot reads it (Asia/Yerevan, yerevan, US/Pacific, UTC+4)
+  --language LANG  answer in en (default), hy (Eastern Armenian), ru, fr or es, as a
+               server set to that language sees the answers (errors about the command
+               line itself stay in English)
   --config PATH  the configuration file (also accepted before "ask")
   -h, --help   show this help
 
@@ -364,7 +368,14 @@ def ask_command(argv: list[str], *, config: HasData, clock: Clock, stdin: TextIO
 
 
 def run_ask(args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
-    """Answer the query ``args`` hold (see ``add_ask_arguments``); return the exit status."""
+    """Answer the query ``args`` hold (see ``add_ask_arguments``) in its ``--language``; the exit status."""
+    with using(getattr(args, "language", None)):
+        return _run_ask(args, config=config, clock=clock, stdin=stdin, stdout=stdout)
+
+
+def _run_ask(
+    args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO
+) -> int:
     if args.help:
         stdout.write(HELP)
         return EXIT_FOUND

@@ -15,6 +15,7 @@ from bot.core.answers import Answer
 from bot.core.cards import card_for
 from bot.core.clock import Clock
 from bot.core.engine import QueryEngine
+from bot.core.i18n import using
 from bot.core.pages import page_count
 
 log = logging.getLogger(__name__)
@@ -233,13 +234,25 @@ def handle_line(
 
 
 def console_command(
-    *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO, line: str | None = None
+    *,
+    config: HasData,
+    clock: Clock,
+    stdin: TextIO,
+    stdout: TextIO,
+    line: str | None = None,
+    language: str | None = None,
 ) -> int:
     """Run the interactive console until /quit, end of input or a second Ctrl-C in a row.
 
     With ``line``, answer that one line and exit with its status (0 found, 1 not found or
-    ambiguous, 2 invalid or an unknown command), as ``ask`` does.
+    ambiguous, 2 invalid or an unknown command), as ``ask`` does. The answers are in
+    ``language`` (English when None); the console's own words stay English.
     """
+    with using(language):
+        return _console(config=config, clock=clock, stdin=stdin, stdout=stdout, line=line)
+
+
+def _console(*, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO, line: str | None) -> int:
     engine = load_engine(config, stdout)
     if engine is None:
         return EXIT_INVALID

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.options import add_ask_arguments, render_parser
+from bot.cli.options import add_ask_arguments, add_language_argument, render_parser
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, SystemClock
 from bot.core.geo import use_geo_folders
@@ -91,6 +91,7 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
         "console", parents=[common],
         help="an interactive offline console for trying commands; with a LINE, answer it and exit",
     )
+    add_language_argument(console)
     console.add_argument(
         "line", nargs=argparse.REMAINDER, metavar="LINE",
         help="one console line, e.g. /jurisdiction name: calfornia (exit 0 found, 1 not found, 2 invalid)",
@@ -257,7 +258,10 @@ def main(
     func = _lazy("bot.cli.console", "console_command")
     return _call(
         func, command, stderr,
-        lambda f: f(config=config, clock=clock, stdin=stdin, stdout=stdout, line=line),
+        lambda f: f(
+            config=config, clock=clock, stdin=stdin, stdout=stdout, line=line,
+            language=getattr(args, "language", None),
+        ),
     )
 
 

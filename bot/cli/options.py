@@ -60,6 +60,26 @@ def _tz(text: str) -> Any:  # noqa: ANN401 - a ZoneInfo, from the ask module whe
     return tz_option(text)
 
 
+def language_option(text: str) -> str:
+    """``--language``: one of the bot's languages (en, hy, ru, fr, es; ``ru-RU`` reads as ``ru``)."""
+    from bot.core.i18n import LANGUAGES, normalise  # noqa: PLC0415 - Babel, only when the option is given
+
+    found = normalise(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"--language must be one of {', '.join(LANGUAGES)}, not '{text[:20]}'."
+        )
+    return found
+
+
+def add_language_argument(parser: argparse.ArgumentParser) -> None:
+    """``--language``, for ``ask`` and the console: the answers' language, as a server set to it sees them."""
+    parser.add_argument(
+        "--language", type=language_option, default=None, metavar="LANG",
+        help="answer in en (default), hy, ru, fr or es",
+    )
+
+
 def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare ``ask``'s options and arguments on ``parser`` (the subcommand's, or a parser of its own).
 
@@ -70,6 +90,7 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(  # const "": a bare --tz says what it needs
         "--tz", type=_tz, nargs="?", const="", metavar="ZONE", help="time zone for 'today' (default UTC)"
     )
+    add_language_argument(parser)
     # not "command": the name the main parser gives its subcommand
     parser.add_argument("query_command", nargs="?", metavar="COMMAND", help="a command, or - for stdin")
     parser.add_argument("words", nargs=argparse.REMAINDER, metavar="TEXT", help="the query")

@@ -11,6 +11,7 @@ import textwrap
 
 from bot.core.answers import Answer, Entry, Field
 from bot.core.cards import Card
+from bot.core.i18n import _
 from bot.core.pages import compact_line, page
 
 DEFAULT_WIDTH = 88
@@ -65,7 +66,7 @@ def render_answer(answer: Answer, *, width: int = DEFAULT_WIDTH) -> str:
         out.extend(_wrap(line, width, ""))
     if answer.candidates:
         if not answer.message.rstrip().endswith(":"):
-            out.append("Did you mean:")
+            out.append(_("Did you mean:"))
         for number, candidate in enumerate(answer.candidates, start=1):
             out.append(f"{INDENT}{number}. {candidate.label}  [{candidate.value}]")
     if answer.fields:
@@ -89,7 +90,7 @@ def render_card(card: Card, *, width: int = DEFAULT_WIDTH) -> str:
         out.append("")
         out.extend(_wrap(text, width, ""))
     if card.sources:
-        out.extend(["", "Sources:"])
+        out.extend(["", _("Sources:")])
         out.extend(f"{INDENT}- {s.url}" + (f" ({s.title})" if s.title else "") for s in card.sources)
     out.extend(["", card.footer])
     return "\n".join(out) + "\n"
