@@ -46,7 +46,7 @@ from bot.core.loader import (
     load_files,
 )
 from bot.core.model import Dataset, Event, NonAct, Record
-from bot.core.release import release
+from bot.core.release import give_back_memory, release
 from bot.core.snapshot import SnapshotCache
 from bot.core.steps import switching_often
 
@@ -250,6 +250,7 @@ def _release_often(retired: list[object]) -> None:
     """:func:`release` in a worker thread, switching often (the event loop runs meanwhile)."""
     with switching_often():
         release(retired)
+    give_back_memory()
 
 
 def _clean_name(filename: str) -> str:

@@ -38,6 +38,7 @@ from bot.core.engine import QueryEngine
 from bot.core.i18n import _
 from bot.core.image_dataset import ImageSync
 from bot.core.processes import BEAT_SECONDS, ProcessHeartbeat, Vitals
+from bot.core.release import give_back_memory
 from bot.core.reloading import DataStore
 from bot.core.shards import Shards
 from bot.core.subscriptions import SubscriptionStore
@@ -90,6 +91,7 @@ def settle_memory() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    give_back_memory()  # what the build used and freed goes back to the system
 
 
 def default_extensions() -> tuple[str, ...]:
