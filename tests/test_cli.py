@@ -142,7 +142,30 @@ def test_unknown_arguments_are_a_usage_error(capsys: pytest.CaptureFixture[str])
     code, out, _ = run("check-data", str(MINI), "--bogus")
     assert code == 2
     assert out == ""
-    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.endswith(": error: unrecognized arguments: --bogus (see --help)\n")
+    assert err.count("\n") == 1  # one line, not argparse's usage block as well
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+        (("ask", "--language", "xx", "date", "2014"), "must be one of en, hy, ru, fr, es, not 'xx'"),
+        (("ask", "--tz", "Mars/Base", "date", "2014"), "Unknown time zone 'Mars/Base'"),
+        (("render", "map", "--region", "mars"), "invalid choice: 'mars'"),
+        (("health", "--max-age", "soon"), "invalid float value: 'soon'"),
+    ],
+)
+def test_every_usage_error_is_one_line_and_exit_2(
+    argv: tuple[str, ...], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(*argv)
+    err = capsys.readouterr().err
+    assert (code, out) == (2, "")
+    assert says in err
+    assert err.count("\n") == 1
+    assert err.endswith(" (see --help)\n")
 
 
 def test_python_dash_m_bot_end_to_end(tmp_path: Path) -> None:

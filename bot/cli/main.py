@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.options import add_ask_arguments, add_language_argument, render_parser
+from bot.cli.options import OneLineParser, add_ask_arguments, add_language_argument, render_parser
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import Clock, SystemClock
 from bot.core.geo import use_geo_folders
@@ -59,7 +59,7 @@ def program_name(argv0: str | None = None) -> str:
 
 def _parser(prog: str | None = None) -> argparse.ArgumentParser:
     config_help = "TOML config file (default: $BOT_CONFIG, else built-in defaults)"
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=prog or program_name(),
         description="Discord bot about the recognition of the Republic of Artsakh (Nagorno-Karabakh).",
         epilog="With no command: run the bot when DISCORD_TOKEN is set, otherwise open the offline console.",
@@ -68,7 +68,7 @@ def _parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     # --config after the subcommand too (`python -m bot run --config FILE`); SUPPRESS keeps the one
     # given before it when it is not repeated.
-    common = argparse.ArgumentParser(add_help=False)
+    common = OneLineParser(add_help=False)
     common.add_argument("--config", metavar="PATH", type=Path, default=argparse.SUPPRESS, help=config_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser(

@@ -10,9 +10,17 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.core.figures import REGIONS
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (and exit 2), not the usage block too."""
+
+    def error(self, message: str) -> NoReturn:
+        """``python -m bot ask: error: … (see --help)`` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message.rstrip('.')} (see --help)\n")
 
 #: Each command's options, as its slash command names them.
 OPTIONS: dict[str, tuple[str, ...]] = {
