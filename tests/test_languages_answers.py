@@ -107,7 +107,10 @@ def coded_dataset() -> Dataset:
         kit.event("e1", "E1", "1991-09-02", "ES1", "e1"),
         kit.event("e2", "E2", "2020-09-27", "ES2", "e2", end="2020-11-10"),
     )
-    non_acts = (kit.non_act("texas-none", ("Texas",), "NA1", "NE1", "na1"),)
+    non_acts = (
+        kit.non_act("texas-none", ("Texas",), "NA1", "NE1", "na1"),
+        kit.non_act("texas-bill", ("Texas",), "NA2", "NE2", "na2", "2017-05"),
+    )
     return kit.dataset(
         VERSION,
         countries=countries,
@@ -329,6 +332,8 @@ async def test_armenian_and_russian_answers_read_in_their_language(
         read_two_ways
     )
     assert "г.." not in read_two_ways  # one stop after the abbreviation that ends a sentence
+    never = await ask("jurisdiction", name="Texas")
+    assert "Названия так и не принятых актов — на английском, как в источниках." in never
     assert "Ничего на 1 января 2019\u202fг." in await ask("date", when="1 january 2019")
 
     await set_language(fake_discord, "hy")

@@ -31,8 +31,12 @@ def page_footer(page: ListPage, footer: str | None) -> str:
 def list_embed(answer: Answer, page: ListPage, *, footer: str | None) -> discord.Embed:
     """One page of ``answer`` as an embed: title, lead, the page's lines, any candidates."""
     parts = [clip(lead(answer), LEAD_BUDGET)]
-    if current() != DEFAULT and any(entry.event for entry in page.entries):  # titles: the sources' words
-        parts[0] += "\n*" + _("The events' titles are in English, as in the sources.") + "*"
+    if current() != DEFAULT:  # an event's or a non-act's line is its title: the sources' words
+        never = {n.id for n in answer.non_acts}
+        if any(entry.event for entry in page.entries):
+            parts[0] += "\n*" + _("The events' titles are in English, as in the sources.") + "*"
+        if any(entry.key in never for entry in page.entries):
+            parts[0] += "\n*" + _("The titles of acts never adopted are in English, as in the sources.") + "*"
     parts.append("\n".join(clean(compact_line(entry)) for entry in page.entries))
     if answer.candidates and page.index == 0:
         parts.append(candidates_text(answer.candidates))
