@@ -273,6 +273,8 @@ def test_ask_and_the_console_answer_in_the_language_asked_for() -> None:
     assert code == 0
     assert russian.startswith("В этот день: 25 ноября\n")
     assert "Сенат · 25 ноября 2020" in russian
+    assert "  Источники:\n" in russian  # the sources' heading of each entry too
+    assert english_left(russian, "ru") == []
     code, armenian, _ = cli("console", "--language", "hy", "/onthisday date: 25 november")
     assert code == 0
     assert armenian.startswith("Այս օրը՝ նոյեմբերի 25\n")

@@ -36,7 +36,7 @@ def render_entry(entry: Entry, *, width: int = DEFAULT_WIDTH) -> list[str]:
     for line in entry.lines:
         out.extend(_wrap(line, width, INDENT))
     if entry.sources:
-        out.append(f"{INDENT}Sources:")
+        out.append(INDENT + _("Sources:"))
         for source in entry.sources:
             text = f"{source.url} ({source.title})" if source.title else source.url
             # URLs are never wrapped, so they stay clickable and copyable.
