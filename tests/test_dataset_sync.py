@@ -377,6 +377,7 @@ async def test_a_reload_is_announced_to_the_other_processes_and_followed_after_a
         assert later.ok
         await wait_until(b.sync, lambda: b.sync.revision == later.revision)
         assert b.version == "test-3"
+        assert b.sync.last_error is None  # a fetch that met a cut connection is forgotten once one works
     finally:
         for task in followers:
             task.cancel()

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 #: The PostgreSQL channel on which a new revision's number is announced.
 CHANNEL = "artsakh_dataset"
 DEPLOYMENT = "deployment"  # the source of a data folder stored at start
+FETCH_FAILED = "could not fetch the latest dataset"
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,8 +347,12 @@ class DatasetSync:
                     raise
                 except Exception as err:  # the database went away: the watcher reconnects and wakes us
                     log.warning("Could not fetch the latest dataset: %s", err)
-                    self.last_error = f"could not fetch the latest dataset: {err}"
+                    self.last_error = f"{FETCH_FAILED}: {err}"
                     self._changed()
+                else:
+                    if self.last_error is not None and self.last_error.startswith(FETCH_FAILED):
+                        self.last_error = None  # fetched again: the latest is served (or refused, said so)
+                        self._changed()
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
