@@ -106,6 +106,7 @@ def start(fake_discord: FakeDiscord, run_bot: Any, shared: Shared, tmp_path: Pat
         try:
             bot = kit.artsakh_bot(config, clock, store, database, extensions=(*CORE_EXTENSIONS, ADMIN))  # type: ignore[arg-type]
             bot.dataset_sync.process = name
+            bot.process.host = f"machine-{name}"  # both run in this test's process: told apart by host
             async with run_bot(bot):
                 yield bot
         finally:
@@ -193,6 +194,18 @@ async def test_a_version_the_other_cannot_load_leaves_it_serving_the_old_one_and
         assert "the new data could not be indexed: cannot allocate the index" in refusal.text
         assert refusal.embeds[0]["footer"]["text"].startswith("By process b, following revision 2")
         assert a.dataset_sync.last_error is None
+        # /admin status: what each process serves, and b's last error
+        for bot in (a, b):
+            await bot.process.beat()
+        status = await fake_discord.slash("admin status", user=world.mod, check_permissions=False)
+        await status.wait_until(lambda r: r.message is not None and not r.message.loading, timeout=10.0)
+        assert status.message is not None
+        fields = status.message.embeds[0]["fields"]
+        shown = {f["name"].split(" · ")[0]: f["value"].split("\n") for f in fields}
+        assert shown["machine-a"][1].startswith("Dataset 2099.06.06 (revision 2) · ")
+        assert shown["machine-a"][2] == "No error"
+        assert shown["machine-b"][1].startswith(f"Dataset {old} (revision 1) · ")
+        assert "could not load dataset revision 2 (version 2099.06.06" in shown["machine-b"][2]
     fake_discord.assert_no_violations()
     fake_discord.assert_no_pings()
 

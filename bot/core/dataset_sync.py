@@ -149,12 +149,13 @@ class DatasetSync:
         self.process = process
         self.last_error: str | None = None  # why the latest revision is not served here; None: it is
         self.on_refused: Refused | None = None  # told when a stored revision cannot be loaded here
-        self.on_change: list[Callable[[], None]] = []  # told after every follow attempt and publication
+        self.on_change: list[Callable[[], None]] = []  # told after every swap, follow attempt, publication
         self._refused: int | None = None  # the revision that failed here (not tried again)
         self._wake = asyncio.Event()
         self._tick = asyncio.Event()
         self._started = False
         store.publisher = self
+        store.on_swap.append(self._changed)
 
     # ------------------------------------------------------------------ what this process serves
 

@@ -319,6 +319,7 @@ class DataStore(Generic[T]):
         self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
         #: Stores each accepted reload before its swap (set by bot.core.dataset_sync); None: local only.
         self.publisher: Publisher | None = None
+        self.on_swap: list[Callable[[], None]] = []  # told after each swap (the snapshot in use changed)
         loaded_here = dataset is None
         digest = ""
         if dataset is None:
@@ -390,7 +391,15 @@ class DataStore(Generic[T]):
         if self._snapshot.digest != digest:
             return False
         self._snapshot = dataclasses.replace(self._snapshot, revision=revision)
+        self._swapped()
         return True
+
+    def _swapped(self) -> None:
+        for hook in list(self.on_swap):
+            try:
+                hook()
+            except Exception:
+                log.exception("a hook after the swap failed")
 
     async def _publish(self, new: _Built[T], source: str, by: str) -> int | Problem | None:
         """Store the validated files with the publisher (None without one); a Problem if refused."""
@@ -570,6 +579,7 @@ class DataStore(Generic[T]):
         )
         self._served_files = new.digest
         gc.freeze()  # the new data is long-lived: full collections need not walk it
+        self._swapped()
         stored = f" (revision {revision})" if revision is not None else ""
         log.info("reloaded from %s: version %s -> %s%s; %s",
                  source, version_old, version_new, stored, new.diff.summary())

@@ -180,6 +180,9 @@ class ArtsakhBot(commands.AutoShardedBot):
             max_rate=config.daily.max_rate,
             problem=lambda: self.dataset_sync.last_error,  # a stored reload this process could not load
         )
+        self.dataset_sync.process = self.process.process_id  # one name in logs, reports and /admin status
+        self.dataset_sync.on_change.append(self._dataset_changed)
+        self._reports: set[asyncio.Task[None]] = set()
         self.daily_backlog: Callable[[], int] = lambda: 0  # the daily cog tells how many posts are due
         self.beat_interval = BEAT_SECONDS
         self._beats_stop = asyncio.Event()
@@ -248,9 +251,18 @@ class ArtsakhBot(commands.AutoShardedBot):
             shard_ids=tuple(sorted(shards.ids)) if shards is not None else (),
             shard_count=shards.count if shards is not None else None,
             latency=self.latency if self.shards else None,
-            dataset_version=self.datastore.current.dataset.info.version,
+            dataset_version=self.dataset_sync.served(),
             backlog=self.daily_backlog(),
         )
+
+    def _dataset_changed(self) -> None:
+        """Show the dataset now served in the list of live processes at once, not at the next beat."""
+        if self._beats is None:  # not one of the live processes (python -m bot sync, or stopped)
+            return
+        served = self.dataset_sync.served()
+        task = asyncio.get_running_loop().create_task(self.process.serving(served), name="dataset served")
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)
 
     async def close(self) -> None:
         """Stop following the stored dataset, disconnect, then leave the list of live processes.
