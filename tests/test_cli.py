@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import io
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hostile import alias_bomb, anchor_line, first_alias_line
 
 from bot.cli.main import main
+from bot.core.clock import StartedClock, SystemClock, clock_from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "data" / "mini"
@@ -288,3 +291,33 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     assert proc.wait(timeout=60) == 1
     assert "Traceback" not in errors
     assert errors == ""
+
+
+def test_the_test_clock_setting_moves_the_day_and_a_wrong_one_is_one_line(tmp_path: Path) -> None:
+    """BOT_TEST_CLOCK_START (for tests of separate bot processes) sets the day "today" means."""
+    (tmp_path / "bot.toml").write_text(f'[data]\npath = "{MINI}"\n', encoding="utf-8")
+    code, out, err = run(
+        "--config", "bot.toml", "ask", "onthisday", env={"BOT_TEST_CLOCK_START": "2024-09-02T05:00:00+00:00"}
+    )
+    assert code == 0
+    assert out.startswith("On this day: 2 September\n")
+    assert "Proclamation of the Republic · 2 September 1991\n  33 years ago." in out
+    assert "BOT_TEST_CLOCK_START is set: the clock starts at 2024-09-02T05:00:00+00:00 (for tests only)" in (
+        err
+    )
+    for wrong in ("tomorrow", "2024-09-02T05:00:00"):  # a naive instant is as wrong as a word
+        code, out, err = run("--config", "bot.toml", "ask", "onthisday", env={"BOT_TEST_CLOCK_START": wrong})
+        assert (code, out) == (2, "")
+        assert err == (
+            "error: BOT_TEST_CLOCK_START (for tests only) must be an instant with its UTC offset, "
+            f"such as '2024-09-02T05:00:00+00:00', not {wrong!r}\n"
+        )
+
+
+def test_a_started_clock_runs_at_real_speed_from_its_start() -> None:
+    ticks = iter([100.0, 100.0, 161.5])
+    start = dt.datetime(2024, 9, 2, 9, 0, tzinfo=ZoneInfo("Asia/Yerevan"))
+    clock = StartedClock(start, monotonic=lambda: next(ticks))
+    assert clock.now() == dt.datetime(2024, 9, 2, 5, 0, tzinfo=dt.UTC)
+    assert clock.now() == dt.datetime(2024, 9, 2, 5, 1, 1, 500000, tzinfo=dt.UTC)
+    assert isinstance(clock_from_environment({}), SystemClock)

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bot.cli.options import OneLineParser, add_ask_arguments, add_language_argument, render_parser
 from bot.config import Config, ConfigError, load_config
-from bot.core.clock import Clock, SystemClock
+from bot.core.clock import TEST_CLOCK_START, Clock, StartedClock, clock_from_environment
 from bot.core.geo import use_geo_folders
 from bot.storage.heartbeat import MAX_AGE_SECONDS, check_health, heartbeat_path
 
@@ -200,7 +200,6 @@ def main(
     """The command-line entry point; returns the exit code. ``prog`` names the program in usage lines."""
     args_in = list(sys.argv[1:] if argv is None else argv)
     env = os.environ if env is None else env
-    clock = clock or SystemClock()
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -216,7 +215,15 @@ def main(
     except ConfigError as err:
         stderr.write(f"error: {err}\n")
         return USAGE_ERROR
+    try:
+        clock = clock or clock_from_environment(env)
+    except ValueError as err:
+        stderr.write(f"error: {err}\n")
+        return USAGE_ERROR
     _setup_logging(config, stderr)
+    if isinstance(clock, StartedClock):
+        started = clock.start.isoformat()
+        log.warning("%s is set: the clock starts at %s (for tests only)", TEST_CLOCK_START, started)
     if config.data.image_path is not None:  # an installed bot has no data/ beside its code
         use_geo_folders(Path(config.data.image_path) / "geo")
 
