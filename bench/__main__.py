@@ -22,6 +22,7 @@ BENCHMARKS = (
     ("matching: autocomplete and lookup against difflib and rapidfuzz baselines", "bench.bench_matching"),
     ("end to end: slash commands and autocompletes through the local Discord server", "bench.bench_e2e"),
     ("daily posts: 2,000 subscriptions due in one minute under the global rate limit", "bench.bench_daily"),
+    ("scale-out: 3 bot processes, 6 shards, 3,000 posts, a SIGKILL and a reload", "bench.bench_scaleout"),
     ("reload: wall time, event-loop lag and memory at 1k, 10k and 100k records", "bench.bench_reload"),
     ("pictures: cold renders on one core, cached answers, PNG size and memory", "bench.bench_pictures"),
     ("soak: 20,000 mixed requests; memory, threads and open files per 1,000", "bench.bench_soak"),

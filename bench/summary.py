@@ -30,6 +30,15 @@ ROWS: dict[str, tuple[str, str, str]] = {
     ),
     "saturation": ("saturation in one process (p99 < 1 s)", "200-400/s", ">= 400/s"),
     "cli": ("python -m bot ask jurisdiction calfornia", "0.41 s, 11x bare", "< 0.25 s and <= 8x bare"),
+    # issue #17 (scale-out): 3 processes, 6 shards, 3,000 subscriptions due at once (bench_scaleout)
+    "scaleout_rate": ("daily posts/s, 3 processes (50/s for the bot)", "one process only", ">= 90% of 50/s"),
+    "scaleout_once": ("each posted once across a SIGKILL + restart", "one process only", "3,000 x 1"),
+    "scaleout_recovery": ("SIGKILL -> victim's in-flight posts done", "one process only", "(no goal set)"),
+    "scaleout_reload": (
+        "reload via one process -> served by all 3",
+        "one process only",
+        "<= 2 s, no failed query",
+    ),
 }
 
 
