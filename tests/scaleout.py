@@ -12,7 +12,8 @@ own machine. They share:
 
 Time: every process's clock starts at the same instant of the test's timeline (the test-only
 setting ``BOT_TEST_CLOCK_START``, read by bot/core/clock.py), which begins just as the
-subscriptions fall due, so nothing waits for the wall clock to reach a post time. Nothing of
+subscriptions fall due, so nothing waits for the wall clock to reach a post time. (The benchmark
+starts it a little earlier, ``lead``, so that the processes are running when the posts fall due.) Nothing of
 discord.py or of the database is mocked; a process can be killed with SIGKILL and started again.
 """
 
@@ -53,6 +54,8 @@ DISCORD_GLOBAL_LIMIT: Final = 50  # requests per second per bot, over all its pr
 OLD_VERSION: Final = "test-1"
 NEW_VERSION: Final = "test-2"
 PROPAGATION_TIMEOUT: Final = 60.0  # generous: bench/bench_scaleout.py measures it against the 2 s goal
+#: daily.lease_seconds: a killed process's claims run out after this (180 s by default; tests wait less).
+LEASE_SECONDS: Final = 15.0
 START_TIMEOUT: Final = 120.0  # seconds a process may take to connect (three start at once on 2 cores)
 
 
@@ -190,7 +193,10 @@ class PostTally:
 class Cluster:
     """fakecord's servers and channels, the subscriptions in PostgreSQL, and the bot processes."""
 
-    def __init__(self, fake: FakeDiscord, postgres: PostgresServer, folder: Path, layout: Layout) -> None:
+    def __init__(
+        self, fake: FakeDiscord, postgres: PostgresServer, folder: Path, layout: Layout, *, lead: float = 0.0
+    ) -> None:
+        """``lead``: seconds of the timeline before the posts fall due (0: due as the processes start)."""
         self.fake = fake
         self.postgres = postgres
         self.folder = folder
@@ -199,7 +205,8 @@ class Cluster:
         self.guilds: list[FakeGuild] = []
         self.channels: dict[int, list[FakeChannel]] = {}  # guild id -> its subscribed channels
         self.processes: list[BotProcess] = []
-        self._began = time.monotonic()  # the test's timeline starts at POST_AT
+        self._began = time.monotonic()  # the timeline starts ``lead`` seconds before POST_AT
+        self.lead = lead
         self.tally: PostTally | None = None
 
     # ------------------------------------------------------------------ the world
@@ -258,9 +265,23 @@ class Cluster:
 
     def now(self) -> dt.datetime:
         """The instant of the test's timeline now (the processes' clocks show it)."""
-        return POST_AT + dt.timedelta(seconds=time.monotonic() - self._began)
+        return POST_AT + dt.timedelta(seconds=time.monotonic() - self._began - self.lead)
 
-    def make_processes(self, *, moderators: Sequence[int] = (), check_interval: float = 2.0) -> None:
+    async def until_due(self) -> bool:
+        """Wait (real time) until the timeline reaches POST_AT; False if it had already."""
+        ahead = (POST_AT - self.now()).total_seconds()
+        if ahead <= 0:
+            return False
+        await asyncio.sleep(ahead)
+        return True
+
+    def make_processes(
+        self,
+        *,
+        moderators: Sequence[int] = (),
+        check_interval: float = 2.0,
+        lease_seconds: float = LEASE_SECONDS,
+    ) -> None:
         """One folder, config and data copy per process (not started)."""
         for n in range(self.layout.processes):
             folder = self.folder / f"bot-{n}"
@@ -280,6 +301,7 @@ class Cluster:
                 "[daily]\n"
                 f"check_interval_seconds = {check_interval}\n"
                 "max_concurrency = 10\n"
+                f"lease_seconds = {lease_seconds}\n"
                 "[cooldowns]\n"
                 "commands_per_window = 0\n"  # no per-user cooldown: the tests query without pause
             )
