@@ -38,14 +38,12 @@ from scaleout import (  # noqa: E402
     DISCORD_GLOBAL_LIMIT,
     LEASE_SECONDS,
     NEW_VERSION,
-    POST_DAY,
     Cluster,
     Layout,
     reload_through_one_process,
 )
 
 from bench.summary import record  # noqa: E402
-from bot.storage.postgres import PostgresDatabase  # noqa: E402
 
 RATE_GOAL = 0.9  # of the 50/s ceiling
 RELOAD_GOAL_S = 2.0
@@ -85,33 +83,6 @@ class Recovery:
     in_flight: int  # its posts started and not recorded at the kill
     restart_ready_s: float  # the kill to the restarted process ready
     recovery_s: float  # the kill to every in-flight post of the victim recorded as done
-
-
-async def recorded(cluster: Cluster, channels: list[int]) -> int:
-    """How many of ``channels`` PostgreSQL records as posted today."""
-    db = await PostgresDatabase.open(cluster.url, password=cluster.postgres.password, max_size=1)
-    try:
-        row = await db.fetchone(
-            "SELECT count(*) AS n FROM daily_subscriptions WHERE last_posted_date = $1 "
-            "AND channel_id = ANY($2::bigint[])",
-            POST_DAY, channels,
-        )  # fmt: skip
-    finally:
-        await db.close()
-    return int(row["n"]) if row is not None else 0
-
-
-async def in_flight_channels(cluster: Cluster, channels: list[int]) -> list[int]:
-    """The channels of ``channels`` whose post is started and not recorded as done."""
-    db = await PostgresDatabase.open(cluster.url, password=cluster.postgres.password, max_size=1)
-    try:
-        rows = await db.fetchall(
-            "SELECT channel_id FROM daily_pending WHERE local_date = $1 AND channel_id = ANY($2::bigint[])",
-            POST_DAY, channels,
-        )  # fmt: skip
-    finally:
-        await db.close()
-    return [int(r["channel_id"]) for r in rows]
 
 
 async def first_post(cluster: Cluster) -> float:
@@ -179,11 +150,11 @@ async def kill_and_restart(cluster: Cluster) -> Recovery:
     await cluster.wait_posted(int(len(mine) * KILL_AFTER), mine, timeout=TIMEOUT)
     await victim.kill()
     killed = time.perf_counter()
-    held = await in_flight_channels(cluster, mine)
+    held = await cluster.in_flight(mine)
     await cluster.start(victim)
     await victim.wait_ready()
     restart_ready_s = time.perf_counter() - killed
-    while await recorded(cluster, held) < len(held):
+    while await cluster.recorded(held) < len(held):
         await asyncio.sleep(0.1)
     return Recovery(len(held), restart_ready_s, time.perf_counter() - killed)
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
 
+from asyncpg import Record
 from fakecord import FakeChannel, FakeDiscord, FakeGuild, shard_of
 from pgserver import PostgresServer
 
@@ -343,18 +344,30 @@ class Cluster:
                 raise AssertionError(f"{tally.posted(channels)} of {count} posted; {what}\n{logs}")
             await asyncio.sleep(0.05)
 
-    async def pending_posts(self, channels: Sequence[int]) -> int:
-        """How many of ``channels`` have a post started and not recorded as done (in PostgreSQL)."""
-        db = await PostgresDatabase.open(self.url, password=self.postgres.password)
+    async def fetch(self, sql: str, *args: object) -> list[Record]:
+        """The rows of one query of the shared database, on a connection of the test's own."""
+        db = await PostgresDatabase.open(self.url, password=self.postgres.password, max_size=1)
         try:
-            row = await db.fetchone(
-                "SELECT count(*) AS n FROM daily_pending "
-                "WHERE local_date = $1 AND channel_id = ANY($2::bigint[])",
-                POST_DAY, list(channels),
-            )  # fmt: skip
+            return await db.fetchall(sql, *args)
         finally:
             await db.close()
-        return int(row["n"]) if row is not None else 0
+
+    async def in_flight(self, channels: Sequence[int]) -> list[int]:
+        """Those of ``channels`` whose post is started (claimed) and not recorded as done."""
+        rows = await self.fetch(
+            "SELECT channel_id FROM daily_pending WHERE local_date = $1 AND channel_id = ANY($2::bigint[])",
+            POST_DAY, list(channels),
+        )  # fmt: skip
+        return [int(r["channel_id"]) for r in rows]
+
+    async def recorded(self, channels: Sequence[int]) -> int:
+        """How many of ``channels`` the database records as posted on POST_DAY."""
+        rows = await self.fetch(
+            "SELECT count(*) AS n FROM daily_subscriptions WHERE last_posted_date = $1 "
+            "AND channel_id = ANY($2::bigint[])",
+            POST_DAY, list(channels),
+        )  # fmt: skip
+        return int(rows[0]["n"])
 
     async def close(self) -> None:
         """Stop every process (SIGTERM) and give the database back."""
