@@ -8,10 +8,73 @@ Each shown record or event becomes an :class:`Entry`: its compact one-line form 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar, overload
 
 from bot.core.model import Event, NonAct, Record, Source
+
+T = TypeVar("T")
+_CHUNK = 256  # items worked out at a time when a lazy list is read through
+
+
+class Lazy(Sequence[T]):
+    """A long list of an answer, worked out a slice at a time: ``fetch(start, stop)`` gives those between.
+
+    Every match of a common word is in the answer (the pages reach them all), but only the pages
+    shown are ever put in order and made into entries. It compares equal to any sequence with
+    the same items, and is immutable as a tuple is.
+    """
+
+    __slots__ = ("_fetch", "_length")
+
+    def __init__(self, length: int, fetch: Callable[[int, int], Sequence[T]]) -> None:
+        self._length = length
+        self._fetch = fetch
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            if step != 1:
+                return tuple(self)[index]
+            return tuple(self._fetch(start, stop)) if start < stop else ()
+        at = index + self._length if index < 0 else index
+        if not 0 <= at < self._length:
+            raise IndexError("lazy list index out of range")
+        return self._fetch(at, at + 1)[0]
+
+    def __iter__(self) -> Iterator[T]:
+        for start in range(0, self._length, _CHUNK):
+            yield from self._fetch(start, min(start + _CHUNK, self._length))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Lazy({self._length} items)"
+
+    def then(self, more: Sequence[T]) -> Lazy[T]:
+        """These items, then ``more``."""
+        length = self._length
+
+        def fetch(start: int, stop: int) -> list[T]:
+            head = list(self._fetch(start, min(stop, length))) if start < length else []
+            return head + list(more[max(0, start - length) : max(0, stop - length)])
+
+        return Lazy(length + len(more), fetch)
 
 
 class Status(StrEnum):
@@ -67,13 +130,13 @@ class Answer:
     title: str
     message: str = ""  # the lead line: what the query was read as, or why nothing matched
     matched: str | None = None
-    records: tuple[Record, ...] = ()
+    records: Sequence[Record] = ()  # a tuple, or a Lazy list for every match of a search
     events: tuple[Event, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     nearest: tuple[Record, ...] = ()
     fields: tuple[Field, ...] = ()
     lines: tuple[str, ...] = ()
-    entries: tuple[Entry, ...] = field(default=())
+    entries: Sequence[Entry] = field(default=())  # as ``records``
     # Acts that never happened which the query named ("texas", "H.Res.1203"): each also has an
     # entry (after any records), with its explanation and sources.
     non_acts: tuple[NonAct, ...] = ()

@@ -53,7 +53,7 @@ def page(answer: Answer, index: int) -> ListPage:
     count = page_count(answer)
     index = max(0, min(index, count - 1))
     start = index * size
-    return ListPage(index, count, start, answer.entries[start : start + size])
+    return ListPage(index, count, start, tuple(answer.entries[start : start + size]))
 
 
 def entry_text(entry: Entry) -> str:

@@ -18,7 +18,7 @@ import logging
 import math
 import re
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -173,11 +173,11 @@ def pack(entries: tuple[Entry, ...], budget: int) -> list[list[str]]:
 
 
 def _layout(
-    title: str, lead: str, entries: tuple[Entry, ...], day: dt.date, dataset: str
+    title: str, lead: str, entries: Sequence[Entry], day: dt.date, dataset: str
 ) -> list[discord.Embed]:
     """Entries packed into as few embeds as Discord's limits allow."""
     budget = max(POST_TEXT_BUDGET - len(lead) - 2, 1000)
-    pages = pack(entries, budget)[:MAX_PARTS] or [[]]
+    pages = pack(tuple(entries), budget)[:MAX_PARTS] or [[]]
     embeds: list[discord.Embed] = []
     for number, page in enumerate(pages):
         parts = [lead] if number == 0 and lead else []

@@ -360,7 +360,7 @@ class Dates:
             answer,
             records=(),
             events=(),
-            nearest=answer.records,
+            nearest=tuple(answer.records),
             status=Status.NOT_FOUND,
             message=_("Nothing on record for {day}.").format(day=label)
             + (" " + _("The nearest anniversaries:") if found else ""),

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.answers import Answer, Candidate, Entry, Status
+from bot.core.answers import Answer, Candidate, Entry, Lazy, Status
 from bot.core.collector import collector_paused
 from bot.core.engine.common import Item
 from bot.core.engine.date_index import DateIndex
-from bot.core.i18n import DEFAULT, N_, _, current, ngettext
+from bot.core.i18n import DEFAULT, N_, _, current, ngettext, using
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
-from bot.core.model import Dataset, Event, Level, NonAct, Record, newest_first
+from bot.core.model import Dataset, Event, Kind, Level, NonAct, Record, newest_first
 from bot.core.normalize import normalize
 from bot.core.present import body_name, date_text, event_entry, non_act_entry, place_name, record_entry
 from bot.core.text import one_stop, plural
@@ -92,6 +92,11 @@ class Indexes:
             by_place.setdefault(record.jurisdiction, []).append(record)
         self.records_by_place = {jid: newest_first(records) for jid, records in by_place.items()}
         self._entry_cache: dict[str, Entry] = {}  # plain record entries, filled as they are shown
+        self._of_kinds: dict[frozenset[Kind], tuple[Record, ...]] = {}
+        self._docs_by_kind: dict[Kind, list[int]] = {}
+        for doc, record in enumerate(dataset.records):
+            for kind in record.kinds:
+                self._docs_by_kind.setdefault(kind, []).append(doc)
         self._folded_labels: dict[str, str] = {}  # label -> normalized, filled as needed
         self.targets: dict[str, Target] = {}
         self.redirect: dict[str, str] = {}
@@ -322,7 +327,23 @@ class Indexes:
         empty: str = "",
         matched: str | None = None,
     ) -> Answer:
-        """FOUND with the records and events shown (each as an entry, with its marks), or NOT_FOUND."""
+        """FOUND with the records and events shown (each as an entry, with its marks), or NOT_FOUND.
+
+        Records in a :class:`Lazy` list (every match of a search) stay lazy: an entry is made
+        for a record when its page is shown.
+        """
+        if isinstance(shown, Lazy):
+            lazy: Lazy[Record] = shown
+            return Answer(
+                command=command,
+                query=query,
+                status=Status.FOUND if lazy else Status.NOT_FOUND,
+                title=title,
+                matched=matched,
+                message=found if lazy else empty,
+                records=lazy,
+                entries=Lazy(len(lazy), functools.partial(self._entries, lazy, current())),
+            )
         records: list[Record] = []
         events: list[Event] = []
         entries: list[Entry] = []
@@ -350,6 +371,11 @@ class Indexes:
             events=tuple(events),
             entries=tuple(entries),
         )
+
+    def _entries(self, records: Sequence[Record], language: str, start: int, stop: int) -> list[Entry]:
+        """The entries of ``records[start:stop]`` in ``language``: the answer's, whenever a page is shown."""
+        with using(language):
+            return [self.record_entry(r) for r in records[start:stop]]
 
     def resolve_key(self, key: str) -> Target:
         """The target a key stands for (a place named like its country is the country)."""
@@ -430,6 +456,19 @@ class Indexes:
     def newest(self) -> tuple[Record, ...]:
         """Every record, newest first (made on first use)."""
         return newest_first(self.dataset.records)
+
+    def newest_of_kinds(self, kinds: Iterable[Kind]) -> tuple[Record, ...]:
+        """The records of any of these kinds, newest first (kept: there are few sets of kinds)."""
+        key = frozenset(kinds)
+        found = self._of_kinds.get(key)
+        if found is None:
+            found = self._of_kinds[key] = tuple(r for r in self.newest if key.intersection(r.kinds))
+        return found
+
+    def docs_of_kinds(self, kinds: Iterable[Kind]) -> list[int]:
+        """The positions in ``dataset.records`` (the text index's documents) of the records of these kinds."""
+        by_kind = self._docs_by_kind
+        return [doc for kind in kinds for doc in by_kind.get(kind, ())]
 
     @functools.cached_property
     def newest_filed(self) -> tuple[tuple[Record, Level | None, str], ...]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.answers import Answer
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.core.answers import Answer, Lazy
 from bot.core.engine.common import (
     EMPTY_MESSAGES,
     clean_query,
@@ -15,8 +18,11 @@ from bot.core.engine.words import QUESTION_WORDS, kind_words
 from bot.core.i18n import _, ngettext
 from bot.core.matching import latin_spellings
 from bot.core.matching.text import STOPWORDS
-from bot.core.model import Kind, NonAct
+from bot.core.model import Kind, NonAct, Record
 from bot.core.present import record_heading
+
+if TYPE_CHECKING:
+    from bot.core.matching.ranking import Ranking
 
 
 class Search:
@@ -41,23 +47,28 @@ class Search:
             asked = " ".join(w for w in rest if w not in QUESTION_WORDS and w not in STOPWORDS)
         else:
             asked = query
-        hits, total = self._ix.texts.search_all(asked) if asked.strip() else ([], 0)
-        for form in () if hits else latin_spellings(asked):  # "Глендейл": its Latin forms, in turn
-            hits, total = self._ix.texts.search_all(form)
-            if hits:
+        texts = self._ix.texts
+        searched = asked
+        ranking = texts.rank_all(asked) if asked.strip() else None
+        for form in () if ranking is not None else latin_spellings(asked):  # "Глендейл": its Latin forms
+            searched, ranking = form, texts.rank_all(form)
+            if ranking is not None:
                 break
-        if not hits and asked != query and not kinds:
-            hits, total = self._ix.texts.search_all(query)
+        if ranking is None and asked != query and not kinds:
+            searched, ranking = query, texts.rank_all(query)
         non_acts = self._non_acts(query)
-        if non_acts:  # "H.Res.1203", "texas": only records with every word, then why it never happened
-            hits = [h for h in hits if h.exact]
-        records = [r for r in (self._ix.dataset.record(h.key) for h in hits) if r is not None]
-        records = list({r.id: r for r in records}.values())  # once each (by id: hashing a record is slow)
+        if ranking is not None and non_acts:  # "H.Res.1203", "texas": records with every word, then
+            ranking = ranking.only(ranking.mask(texts.with_every_word(searched)))  # why it never happened
+        records: Sequence[Record] = ()
+        total = 0
         if kinds and not asked.strip():  # only kind words ("recognition"): every record of the kind
-            records = [r for r in self._ix.newest if kinds & set(r.kinds)]
+            records = self._ix.newest_of_kinds(kinds)
             total = len(records)
-        elif kinds:  # the kind the words name first, otherwise by relevance
-            records.sort(key=lambda r: not kinds & set(r.kinds))
+        elif ranking is not None:
+            if kinds:  # the kind the words name first, otherwise by relevance
+                ranking = ranking.first(ranking.mask(self._ix.docs_of_kinds(kinds)))
+            records = _records(self._ix.dataset.records, ranking)
+            total = ranking.total
         if not records and non_acts:
             return self._ix.non_act_answer("resolution", query, non_acts)
         if not records:
@@ -68,7 +79,7 @@ class Search:
             "resolution",
             query,
             _("Records matching '{query}'").format(query=query),
-            records,
+            records if isinstance(records, Lazy) else _lazy(records),
             found=_found(len(records), total, query, kinds, by_kind_only=bool(kinds) and not asked),
             matched=query,
         )
@@ -79,8 +90,16 @@ class Search:
         named = self._ix.non_acts_named(query)
         if named:
             return named
-        result = self._ix.names.lookup(query)
-        return self._ix.non_acts_of(result.hits) if result.status == "exact" else []
+        return self._ix.non_acts_of(self._ix.names.exact_hits(query))
+
+
+def _lazy(records: Sequence[Record]) -> Lazy[Record]:
+    return Lazy(len(records), lambda start, stop: records[start:stop])
+
+
+def _records(records: Sequence[Record], ranking: Ranking) -> Lazy[Record]:
+    """The ranked records, put in order a page at a time (the text index's documents are the records)."""
+    return Lazy(len(ranking), lambda start, stop: [records[doc] for doc in ranking.docs(start, stop)])
 
 
 def _is_question(words: list[str]) -> bool:

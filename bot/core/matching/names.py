@@ -462,6 +462,16 @@ class NameIndex:
             return native
         return self._merged([native, *(self._spelled(self._lookup(form)) for form in latin)])
 
+    def exact_hits(self, query: str) -> tuple[Hit, ...]:
+        """:meth:`lookup`'s hit when it is "exact" (the query is one entry's own name), else ().
+
+        Without the fuzzy search when the query is no name at all: only a name as typed is exact.
+        """
+        if self._choice_id.get(normalize(query)) is None:
+            return ()
+        result = self.lookup(query)
+        return result.hits if result.status == "exact" else ()
+
     @staticmethod
     def _spelled(result: MatchResult) -> MatchResult:
         """The lookup of a Latin form: its exact matches count as near-exact (not typed so)."""

@@ -11,8 +11,10 @@ import heapq
 import itertools
 import math
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -20,6 +22,9 @@ from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
 from bot.core.normalize import normalize
 from bot.core.steps import sort_in_steps
+
+if TYPE_CHECKING:
+    from bot.core.matching.ranking import Docs, Floats, Ranking
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 3.0,
@@ -160,6 +165,11 @@ class TextIndex:
             tok: tuple(sorted(docs_, key=lambda d, p=docs_: (-p[d], d)))  # type: ignore[misc]
             for tok, docs_ in postings.items() if len(docs_) > _COMMON_MIN
         }
+        # The long lists again as flat arrays, for ranking every match at once (rank_all).
+        self._arrays = {
+            tok: (array("q", docs_), array("d", docs_.values()))
+            for tok, docs_ in postings.items() if len(docs_) > _COMMON_MIN
+        }
         self._vocab = sort_in_steps(list(postings))  # in short steps: a reload builds beside the loop
         self._words = [w for w in self._vocab if not any(ch.isdigit() for ch in w)]
         # The scratch tables are freed a piece at a time, not in one go (see bot.core.release).
@@ -173,7 +183,8 @@ class TextIndex:
         vocab = self._vocab
         lo = bisect_left(vocab, prefix)
         out: list[str] = []
-        for word in vocab[lo:]:
+        for at in range(lo, len(vocab)):  # not vocab[lo:]: that copies the rest of the vocabulary
+            word = vocab[at]
             if not word.startswith(prefix) or len(out) >= limit:
                 break
             if word != prefix:
@@ -374,23 +385,43 @@ class TextIndex:
         """Documents matching the query's words, best first; [] when no word matches anything."""
         return self._rank(query, limit, last_is_prefix=False)
 
-    def search_all(self, query: str) -> tuple[list[Hit], int]:
-        """Every document worth showing, best first, and how many have any of the query's words.
+    def rank_all(self, query: str) -> Ranking | None:
+        """Every document worth showing for the query, ranked a page at a time; None when none matches.
 
-        The second number is at least the first: the hits leave out documents scoring under
-        a share of the best one, so an answer can say "top 8 of 40". These hits do not say which
-        field matched (``matched`` is empty): working it out for thousands of them was most of
-        the cost of a common word.
+        The order, and which documents are worth showing (those scoring at least a share of the
+        best one), are those of :meth:`search` with no limit; ``total`` is how many documents have
+        any of the query's words. Scores are worked out for all documents at once
+        (:mod:`.ranking`), so a word in every record costs about what a rare one does.
         """
-        hits = self._rank(query, len(self._keys), last_is_prefix=False, fields=False)
-        if not hits:
-            return [], 0
+        from bot.core.matching import ranking  # noqa: PLC0415 - numpy, only once a query ranks everything
+
+        content = list(dict.fromkeys(t for t in text_tokens(query, query=True) if t not in STOPWORDS))
+        expansions = [self._expand(t, as_prefix=False) for t in content]
+        if not any(expansions):
+            return None
+        idf = self._idf
+        weight_total = sum(max((idf[w] for w, _ in exps), default=self._unseen_idf) for exps in expansions)
+        words = [[(weight * idf[w], *self._posting_arrays(w)) for w, weight in exps] for exps in expansions]
+        final, _scores = ranking.score_words(len(self._keys), words, weight_total)
+        return ranking.Ranking.of(final, _KEEP_FRACTION)
+
+    def _posting_arrays(self, word: str) -> tuple[Docs, Floats]:
+        from bot.core.matching.ranking import postings  # noqa: PLC0415 - as in rank_all
+
+        stored = self._arrays.get(word)
+        if stored is not None:
+            return postings(*stored)
+        found = self._postings[word]
+        return postings(list(found), list(found.values()))
+
+    def with_every_word(self, query: str) -> list[int]:
+        """The documents with every word of the query as typed (ascending)."""
         content = {t for t in text_tokens(query, query=True) if t not in STOPWORDS}
-        docs: set[int] = set()
-        for token in content:
-            for word, _weight in self._expand(token, as_prefix=False):
-                docs.update(self._postings.get(word, ()))
-        return hits, max(len(docs), len(hits))
+        lists = sorted((self._postings.get(t, {}) for t in content), key=len)
+        if not lists:
+            return []
+        first, rest = lists[0], lists[1:]
+        return sorted(d for d in first if all(d in other for other in rest))
 
     def complete(self, partial: str, limit: int = COMPLETE_MAX) -> list[Hit]:
         """Autocomplete: like :meth:`search`, with the last word taken as the start of a word."""

@@ -21,6 +21,7 @@ from bot.core.answers import Answer, Candidate
 from bot.core.clock import today_in
 from bot.core.engine import MAX_QUERY_LENGTH, QueryEngine
 from bot.core.i18n import current
+from bot.core.matching import ranking  # noqa: F401 - numpy loaded with the bot, not by its first /resolution
 from bot.core.model import Kind, Level
 from bot.core.timezones import resolve_timezone
 from bot.discordbot.bot import ArtsakhBot
