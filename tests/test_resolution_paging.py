@@ -131,7 +131,6 @@ def test_a_word_in_every_record_lists_every_record_best_first(engine: QueryEngin
 def test_a_later_page_is_in_the_language_the_answer_was_asked_in(engine: QueryEngine) -> None:
     with using("fr"):
         answer = engine.resolution("artsakh council")
-        first = page(answer, 0).entries
     later = page(answer, 5).entries  # shown later, outside the French answer's context
     with using("fr"):
         asked_in_french = page(engine.resolution("artsakh council"), 5).entries
@@ -140,4 +139,3 @@ def test_a_later_page_is_in_the_language_the_answer_was_asked_in(engine: QueryEn
     assert [e.key for e in later] == [e.key for e in asked_in_french] == [e.key for e in in_english]
     assert later == asked_in_french
     assert later != in_english  # the entries do say something in words (kinds, months)
-    assert first[0].line == asked_in_french[0].line or first[0].key != asked_in_french[0].key
