@@ -329,6 +329,12 @@ class StorageConfig:
         path = self.sqlite_path
         return path.parent if path is not None else Path("state")
 
+    @property
+    def snapshot_dir(self) -> Path | None:
+        """Where validated datasets are kept (``snapshots`` in the state folder); None with ``:memory:``."""
+        path = self.sqlite_path
+        return None if path is not None and os.fspath(path) == ":memory:" else self.state_dir / "snapshots"
+
 
 @dataclass(frozen=True, slots=True)
 class DailyConfig:

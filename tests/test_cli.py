@@ -321,3 +321,29 @@ def test_a_started_clock_runs_at_real_speed_from_its_start() -> None:
     assert clock.now() == dt.datetime(2024, 9, 2, 5, 0, tzinfo=dt.UTC)
     assert clock.now() == dt.datetime(2024, 9, 2, 5, 1, 1, 500000, tzinfo=dt.UTC)
     assert isinstance(clock_from_environment({}), SystemClock)
+
+
+def test_ask_reads_the_data_the_bot_checked_from_its_snapshot(tmp_path: Path) -> None:
+    """`ask` keeps the checked dataset in the bot's state folder; an edited file is read and checked again."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    Path("ok.toml").write_text(f"[data]\npath = '{data}'\n", encoding="utf-8")
+    code, first, _ = run("--config", "ok.toml", "ask", "jurisdiction", "calfornia")
+    assert code == 0
+    assert "Assembly Joint Resolution 32" in first
+    snapshots = tmp_path / "state" / "snapshots"
+    assert len(list(snapshots.iterdir())) == 1
+    assert run("--config", "ok.toml", "ask", "jurisdiction", "calfornia") == (0, first, "")
+    resolutions = data / "resolutions.yaml"
+    text = resolutions.read_text(encoding="utf-8")
+    resolutions.write_text(text.replace("Assembly Joint Resolution 32", "Assembly Joint Resolution 33"),
+                           encoding="utf-8")
+    code, edited, _ = run("--config", "ok.toml", "ask", "jurisdiction", "calfornia")
+    assert code == 0
+    assert "Assembly Joint Resolution 33" in edited
+    assert "Assembly Joint Resolution 32" not in edited
+    assert len(list(snapshots.iterdir())) == 2
+    resolutions.write_text(text.replace("title:", "tittle:", 1), encoding="utf-8")  # a problem
+    code, out, _ = run("--config", "ok.toml", "ask", "jurisdiction", "calfornia")
+    assert code == 2
+    assert "resolutions.yaml:" in out

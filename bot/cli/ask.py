@@ -103,17 +103,27 @@ def exit_code(answer: Answer) -> int:
     return EXIT_NOT_FOUND
 
 
-def load_engine(config: HasData, out: TextIO) -> QueryEngine | None:
-    """Load the dataset at ``config.data.path``; print its problems and return None if any."""
+def load_engine(config: HasData, out: TextIO, snapshots: Path | None = None) -> QueryEngine | None:
+    """Load the dataset at ``config.data.path``; print its problems and return None if any.
+
+    With ``snapshots`` (the bot's folder of validated datasets, :mod:`bot.core.snapshot`), files
+    read and checked before are not parsed again. The text index is built only if a question
+    searches record texts.
+    """
     path = config.data.path
-    result = load_dataset(path)
+    if snapshots is not None:
+        from bot.core.snapshot import SnapshotCache  # noqa: PLC0415 - only ask reads snapshots
+
+        result = SnapshotCache(snapshots).load_dataset(path)
+    else:
+        result = load_dataset(path)
     if result.dataset is None or result.problems:
         problems = result.problems
         for problem in problems:
             out.write(f"{problem}\n")
         out.write(f"The dataset in {path} has {len(problems)} problem(s); nothing was answered.\n")
         return None
-    return QueryEngine(result.dataset)
+    return QueryEngine(result.dataset, eager=False)
 
 
 def _invalid(command: str, query: str, message: str) -> Answer:
@@ -357,24 +367,34 @@ def _emit(answer: Answer, engine: QueryEngine, as_json: bool, out: TextIO) -> No
         out.write(render_answer(answer))
 
 
-def ask_command(argv: list[str], *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
+def ask_command(
+    argv: list[str], *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO,
+    snapshots: Path | None = None,
+) -> int:
     """Run ``ask`` with ``argv`` (the words after ``ask``); return the exit status."""
     try:
         args = parse_ask_args(argv)
     except UsageError as exc:
         stdout.write(f"error: {exc}\n")
         return EXIT_INVALID
-    return run_ask(args, config=config, clock=clock, stdin=stdin, stdout=stdout)
+    return run_ask(args, config=config, clock=clock, stdin=stdin, stdout=stdout, snapshots=snapshots)
 
 
-def run_ask(args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO) -> int:
-    """Answer the query ``args`` hold (see ``add_ask_arguments``) in its ``--language``; the exit status."""
+def run_ask(
+    args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO,
+    snapshots: Path | None = None,
+) -> int:
+    """Answer the query ``args`` hold (see ``add_ask_arguments``) in its ``--language``; the exit status.
+
+    ``snapshots``: the folder of validated datasets to read the data from (see :func:`load_engine`).
+    """
     with using(getattr(args, "language", None)):
-        return _run_ask(args, config=config, clock=clock, stdin=stdin, stdout=stdout)
+        return _run_ask(args, config=config, clock=clock, stdin=stdin, stdout=stdout, snapshots=snapshots)
 
 
 def _run_ask(
-    args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO
+    args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO,
+    snapshots: Path | None = None,
 ) -> int:
     if args.help:
         stdout.write(HELP)
@@ -391,7 +411,7 @@ def _run_ask(
     except UsageError as exc:
         stdout.write(f"error: {exc}\n")
         return EXIT_INVALID
-    engine = load_engine(config, stdout)
+    engine = load_engine(config, stdout, snapshots)
     if engine is None:
         return EXIT_INVALID
     zone: ZoneInfo | None = args.tz

@@ -258,7 +258,8 @@ def main(
         func = _lazy("bot.cli.ask", "run_ask")
         return _call(
             func, command, stderr,
-            lambda f: f(args, config=config, clock=clock, stdin=stdin, stdout=stdout),
+            lambda f: f(args, config=config, clock=clock, stdin=stdin, stdout=stdout,
+                        snapshots=config.storage.snapshot_dir),
         )
 
     line = " ".join(getattr(args, "line", None) or []) or None

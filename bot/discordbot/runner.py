@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
-import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -124,23 +123,12 @@ def _token(config: Config) -> str:
     return token
 
 
-SNAPSHOT_FOLDER = "snapshots"
-
-
-def snapshot_dir(config: Config) -> Path | None:
-    """Where validated datasets are kept (in the state folder), or None with an in-memory database."""
-    database = config.storage.sqlite_path
-    if database is not None and os.fspath(database) == MEMORY:
-        return None
-    return config.storage.state_dir / SNAPSHOT_FOLDER
-
-
 def bring_in_shipped_data(config: Config, clock: Clock) -> ImageSync:
     """Bring a newer shipped dataset (``data.image_path``) into the data folder; never fatal."""
     image_dir = config.data.image_path
     if image_dir is None:
         return ImageSync()
-    folder = snapshot_dir(config)
+    folder = config.storage.snapshot_dir
     load = SnapshotCache(folder).load_dataset if folder is not None else load_dataset
     try:
         return bring_in_image_dataset(
@@ -166,7 +154,7 @@ async def open_datastore(config: Config, clock: Clock) -> tuple[DataStore[QueryE
             history_dir=Path(config.data.history_path),
             history_keep=config.data.history_keep,
             dataset=shipped.dataset,
-            snapshot_dir=snapshot_dir(config),
+            snapshot_dir=config.storage.snapshot_dir,
             successor=QueryEngine.successor,
         )
         return store, shipped

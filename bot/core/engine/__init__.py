@@ -40,9 +40,14 @@ __all__ = ["MAX_QUERY_LENGTH", "QueryEngine", "clean_query", "ordinal", "parse_k
 class QueryEngine:
     """Answers every query from one dataset; built once per (re)load."""
 
-    def __init__(self, dataset: Dataset, previous: QueryEngine | None = None) -> None:
-        """The engine of ``dataset``; ``previous`` (the engine in use) lends the indexes it shares."""
-        ix = Indexes(dataset, previous._ix if previous is not None else None)
+    def __init__(self, dataset: Dataset, previous: QueryEngine | None = None, *, eager: bool = True) -> None:
+        """The engine of ``dataset``; ``previous`` (the engine in use) lends the indexes it shares.
+
+        With ``eager`` False the text index waits for the first text search: the bot builds
+        everything at once (in the reload's worker, never on the event loop); the command line
+        answers one question, which seldom searches record texts.
+        """
+        ix = Indexes(dataset, previous._ix if previous is not None else None, eager=eager)
         self._ix: Indexes = ix
         self._dataset = dataset
         self._places = Places(ix)

@@ -76,9 +76,13 @@ _BODY_CANDIDATE = N_("{name} ({level} body, {records})")
 class Indexes:
     """Everything worked out from one dataset that more than one kind of question uses."""
 
-    def __init__(self, dataset: Dataset, previous: Indexes | None = None) -> None:
-        """The indexes of ``dataset``, keeping those of ``previous`` (the data in use) with the same input."""
+    def __init__(self, dataset: Dataset, previous: Indexes | None = None, *, eager: bool = True) -> None:
+        """The indexes of ``dataset``, keeping those of ``previous`` (the data in use) with the same input.
+
+        With ``eager`` False the text index is built on first use (see :attr:`texts`).
+        """
         self.dataset = dataset
+        self._eager = eager
         with collector_paused():
             self._build(previous)
 
@@ -123,10 +127,19 @@ class Indexes:
         self.country_names: NameIndex = NameIndex.reusing(
             countries, previous.country_names if previous else None
         )
-        self.texts = TextIndex(self._record_docs())
+        self._texts = TextIndex(self._record_docs()) if self._eager else None
         self.record_ids = {r.id.casefold(): r for r in dataset.records}
         self.country_ids = {c.id.casefold(): c.id for c in dataset.countries}
         self.dates = DateIndex(dataset.records, dataset.events)
+
+    @property
+    def texts(self) -> TextIndex:
+        """The records' text index (built on first use when the indexes were not built eagerly)."""
+        texts = self._texts
+        if texts is None:
+            with collector_paused():
+                texts = self._texts = TextIndex(self._record_docs())
+        return texts
 
     def country_id_of(self, record: Record) -> str:
         """The id of the country a record's place belongs to ("" when unknown)."""
