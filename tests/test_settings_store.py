@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
 from conftest import Opener
 
 from bot.core.settings import GuildSettings, answer_language, post_language
+from bot.storage import settings as settings_module
 from bot.storage.settings import settings_store
 
 GUILD = 111
@@ -66,3 +68,22 @@ def test_the_language_of_an_answer() -> None:
     assert answer_language(None, None) == "en"
     assert post_language(GuildSettings(1, "ru")) == "ru"
     assert post_language(GuildSettings(1)) == "en"
+
+
+async def test_a_change_is_read_at_once_even_by_a_read_made_meanwhile(
+    open_state_db: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings read once are kept (SQLite); a change replaces them, also when a read overlapped it."""
+    monkeypatch.setattr(settings_module, "KEPT", 3)
+    store = settings_store(await open_state_db())
+    assert (await store.get(GUILD)).language is None  # read, and kept where the store keeps them
+    await store.change(GUILD, "language", "fr", by=1, now=NOW)
+    assert (await store.get(GUILD)).language == "fr"
+    reading = asyncio.ensure_future(store.get(GUILD + 1))  # read while a change is made
+    await store.change(GUILD + 1, "answers", "private", by=1, now=NOW)
+    await reading
+    assert (await store.get(GUILD + 1)).answers == "private"
+    for guild in range(GUILD + 2, GUILD + 10):  # more servers than are kept
+        await store.get(guild)
+    await store.change(GUILD, "language", "hy", by=1, now=NOW)
+    assert (await store.get(GUILD)).language == "hy"

@@ -76,16 +76,36 @@ def _logged(change: SettingChange) -> SettingChange:
     return change
 
 
+KEPT = 10_000  # servers whose settings a SQLite store keeps in memory (the most recently read)
+
+
 class SqliteSettingsStore:
-    """Servers' settings in the SQLite state."""
+    """Servers' settings in the SQLite state.
+
+    Every interaction reads its server's settings, so they are kept in memory once read: the
+    SQLite file belongs to this one process (it holds the file's lock) and every change goes
+    through :meth:`change`, which drops the kept copy. (PostgreSQL's state is shared by several
+    processes, each of which may change a setting: that store reads the database every time.)
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._kept: dict[int, GuildSettings] = {}
+        self._changes = 0  # changes made so far: a read that overlapped one is not kept
 
     async def get(self, guild_id: int) -> GuildSettings:
         """The server's settings (all None when it never set any)."""
+        kept = self._kept.get(guild_id)
+        if kept is not None:
+            return kept
+        changes = self._changes
         row = await self._db.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
-        return _settings(guild_id, row)
+        settings = _settings(guild_id, row)
+        if changes == self._changes:
+            if len(self._kept) >= KEPT:
+                del self._kept[next(iter(self._kept))]  # the one kept longest
+            self._kept[guild_id] = settings
+        return settings
 
     async def change(
         self, guild_id: int, setting: Setting, value: str | None, *, by: int, now: dt.datetime
@@ -111,6 +131,8 @@ class SqliteSettingsStore:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (guild_id, setting, old, new, by, stamp),
             )
+        self._changes += 1
+        self._kept.pop(guild_id, None)
         return _logged(SettingChange(guild_id, setting, old, new, by, aware_utc(now)))
 
     async def history(self, guild_id: int, limit: int = 20) -> list[SettingChange]:
