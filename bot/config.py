@@ -28,8 +28,6 @@ from typing import Any, Literal, TypeVar, cast, get_args
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from dotenv import dotenv_values
-
 from bot.core.processes import DISCORD_GLOBAL_LIMIT
 from bot.core.shards import parse_shard_ids, unique_ids
 from bot.core.times import parse_hhmm
@@ -509,6 +507,8 @@ def _read_dotenv(path: Path) -> dict[str, str]:
         raise ConfigError(f"{path.name}: not UTF-8 text; save it as UTF-8 and start again") from None
     if "\0" in text:  # UTF-16 without its mark reads as UTF-8 with a NUL after every letter
         raise ConfigError(f"{path.name}: has NUL characters; save it as UTF-8 and start again")
+    from dotenv import dotenv_values  # noqa: PLC0415 - only with a .env file (it loads tempfile, shutil, bz2...)
+
     values = dotenv_values(stream=io.StringIO(text), interpolate=False)
     return {k: v for k, v in values.items() if v is not None}
 
