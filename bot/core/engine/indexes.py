@@ -345,34 +345,27 @@ class Indexes:
         Records in a :class:`Lazy` list (every match of a search) stay lazy: an entry is made
         for a record when its page is shown.
         """
-        if isinstance(shown, Lazy):
-            lazy: Lazy[Record] = shown
-            return Answer(
-                command=command,
-                query=query,
-                status=Status.FOUND if lazy else Status.NOT_FOUND,
-                title=title,
-                matched=matched,
-                message=found if lazy else empty,
-                records=lazy,
-                entries=Lazy(len(lazy), functools.partial(self._entries, lazy, current())),
-            )
-        records: list[Record] = []
+        records: Sequence[Record]
         events: list[Event] = []
-        entries: list[Entry] = []
-        for item in shown:
-            if isinstance(item, Item):
-                record, event, tag = item.record, item.event, item.tag
-                marks = tuple(one_stop(mark) for mark in item.marks)
-            else:
-                record, event = (item, None) if isinstance(item, Record) else (None, item)
-                marks, tag = (), ""
-            if record is not None:
-                records.append(record)
-                entries.append(self.record_entry(record, marks, tag))
-            elif event is not None:
-                events.append(event)
-                entries.append(event_entry(event, marks=marks, tag=tag))
+        entries: Sequence[Entry]
+        if isinstance(shown, Lazy):
+            records = shown
+            entries = Lazy(len(shown), functools.partial(self._entries, shown, current()))
+        else:
+            records, entries = [], []
+            for item in shown:
+                if isinstance(item, Item):
+                    record, event, tag = item.record, item.event, item.tag
+                    marks = tuple(one_stop(mark) for mark in item.marks)
+                else:
+                    record, event = (item, None) if isinstance(item, Record) else (None, item)
+                    marks, tag = (), ""
+                if record is not None:
+                    records.append(record)
+                    entries.append(self.record_entry(record, marks, tag))
+                elif event is not None:
+                    events.append(event)
+                    entries.append(event_entry(event, marks=marks, tag=tag))
         return Answer(
             command=command,
             query=query,
@@ -380,9 +373,9 @@ class Indexes:
             title=title,
             matched=matched,
             message=one_stop(found if shown else empty),
-            records=tuple(records),
+            records=records if isinstance(records, Lazy) else tuple(records),
             events=tuple(events),
-            entries=tuple(entries),
+            entries=entries if isinstance(entries, Lazy) else tuple(entries),
         )
 
     def _entries(self, records: Sequence[Record], language: str, start: int, stop: int) -> list[Entry]:
