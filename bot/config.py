@@ -28,7 +28,6 @@ from typing import Any, Literal, TypeVar, cast, get_args
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.core.processes import DISCORD_GLOBAL_LIMIT
 from bot.core.shards import parse_shard_ids, unique_ids
 from bot.core.times import parse_hhmm
 from bot.core.timezones import resolve_timezone
@@ -117,6 +116,9 @@ def _number(minimum: float) -> Check:
 
 
 def _rate(r: _Reader, key: str, value: object) -> float:
+    # Imported here: that module loads asyncio, which the command line's start need not pay for.
+    from bot.core.processes import DISCORD_GLOBAL_LIMIT  # noqa: PLC0415
+
     rate = _number(1)(r, key, value)
     if rate > DISCORD_GLOBAL_LIMIT:
         limit = f"{DISCORD_GLOBAL_LIMIT:g}"
