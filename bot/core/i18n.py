@@ -29,8 +29,6 @@ from typing import Final
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_timedelta
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -72,6 +70,10 @@ def translations(language: str) -> NullTranslations:
     """``language``'s catalog, read once (English, and a language without a catalog, say the source text)."""
     if language == DEFAULT:
         return NullTranslations()
+    # Babel's catalog reader only when a language other than English is asked for (not at every start).
+    from babel.messages.mofile import write_mo  # noqa: PLC0415
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
     path = catalog_path(language)
     try:
         with path.open("rb") as handle:
