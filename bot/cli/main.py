@@ -14,17 +14,18 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cli.options import OneLineParser, add_ask_arguments, add_language_argument, render_parser
-from bot.config import Config, ConfigError, load_config
-from bot.core.clock import TEST_CLOCK_START, Clock, StartedClock, clock_from_environment
-from bot.core.geo import use_geo_folders
 from bot.storage.heartbeat import MAX_AGE_SECONDS, check_health, heartbeat_path
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.core.clock import Clock
 
 # Each command imports what it needs when it runs (the engine for ask and the console, the
 # loader for check-data, discord.py for run and sync): --help, --version, a usage error or
-# health pay for none of it.
+# health pay for none of it; the configuration's reader comes in once the arguments are read.
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,10 @@ def main(
         args = parser.parse_args(args_in)
     except SystemExit as exit_:  # argparse printed usage or help
         return int(exit_.code) if isinstance(exit_.code, int) else USAGE_ERROR
+
+    from bot.config import ConfigError, load_config  # noqa: PLC0415 - not for --help or a usage error
+    from bot.core.clock import TEST_CLOCK_START, StartedClock, clock_from_environment  # noqa: PLC0415
+    from bot.core.geo import use_geo_folders  # noqa: PLC0415
 
     try:
         config = load_config(args.config, env)

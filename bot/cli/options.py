@@ -9,10 +9,26 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bot.core.figures import REGIONS
+
+class _Regions:
+    """The map's region keys for ``--region``, read when the option is checked or help is shown.
+
+    Not when the parser is made: every command line builds it, and the regions' module loads
+    the data model and Babel.
+    """
+
+    def __iter__(self) -> Iterator[str]:
+        from bot.core.figures import REGIONS  # noqa: PLC0415
+
+        return iter(REGIONS)
+
+    def __contains__(self, key: object) -> bool:
+        return key in set(self)
+
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -113,5 +129,6 @@ def render_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", help="map: only acts of this kind (recognition, call-for-recognition, ...)")
     parser.add_argument("--from-year", type=int, metavar="YEAR", help="map, timeline: the first year")
     parser.add_argument("--to-year", type=int, metavar="YEAR", help="map, timeline: the last year")
-    parser.add_argument("--region", choices=tuple(REGIONS), help="map: zoom to a region (default: world)")
+    parser.add_argument("--region", choices=_Regions(), metavar="REGION",
+                        help="map: zoom to a region, one of %(choices)s (default: world)")
     parser.add_argument("--out", type=Path, metavar="FILE.png", help="where to write (default: WHAT.png)")
