@@ -139,3 +139,18 @@ def test_a_later_page_is_in_the_language_the_answer_was_asked_in(engine: QueryEn
     assert [e.key for e in later] == [e.key for e in asked_in_french] == [e.key for e in in_english]
     assert later == asked_in_french
     assert later != in_english  # the entries do say something in words (kinds, months)
+
+
+def test_the_page_picker_names_each_offered_pages_dates_as_the_page_shows_them(engine: QueryEngine) -> None:
+    from bot.discordbot.picker import page_options
+
+    for query in ("artsakh", "council resolution", "recognition"):
+        answer = engine.resolution(query)
+        for current in (0, 7, page_count(answer) - 1):
+            options = page_options(answer, current)
+            assert len(options) > 20
+            for option in options:
+                dates = [e.date for e in page(answer, int(option.value)).entries if e.date]
+                expected = f"{dates[0]} … {dates[-1]}" if len(dates) > 1 else (dates[0] if dates else None)
+                assert option.description == expected, (query, option.value)
+                assert option.default == (int(option.value) == current)

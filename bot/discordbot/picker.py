@@ -13,7 +13,7 @@ import discord
 
 from bot.core.answers import Answer, Candidate, Entry
 from bot.core.i18n import N_, _
-from bot.core.pages import page, page_count
+from bot.core.pages import page_count, per_page
 from bot.discordbot.render import SELECT_OPTIONS_LIMIT, choice_text
 
 DETAILS_PLACEHOLDER = N_("Show details…")
@@ -52,12 +52,22 @@ def pages_to_offer(count: int, current: int) -> list[int]:
 
 
 def page_options(answer: Answer, current: int) -> list[discord.SelectOption]:
-    """One option per page to offer: "Page 3", with the dates it spans below."""
+    """One option per page to offer: "Page 3", with the dates it spans below.
+
+    Only each page's first and last dated entries are looked at: the pages of a long search
+    are worked out as they are asked for (see :class:`bot.core.answers.Lazy`).
+    """
     options = []
+    size, entries = per_page(answer), answer.entries
     for index in pages_to_offer(page_count(answer), current):
-        shown = page(answer, index)
-        dates = [e.date for e in shown.entries if e.date]
-        span = f"{dates[0]} … {dates[-1]}" if len(dates) > 1 else (dates[0] if dates else "")
+        on_page = range(index * size, min((index + 1) * size, len(entries)))
+        dated = (i for i in on_page if entries[i].date)
+        first = next(dated, None)
+        last = next((i for i in reversed(on_page) if entries[i].date), None)
+        if first is None or last is None:
+            span = ""
+        else:
+            span = entries[first].date if first == last else f"{entries[first].date} … {entries[last].date}"
         options.append(
             discord.SelectOption(
                 label=_("Page {number}").format(number=index + 1),
