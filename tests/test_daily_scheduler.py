@@ -7,6 +7,7 @@ Discord with ``enforce_nonce``, returns the existing message when a nonce is rep
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -513,6 +514,49 @@ async def test_overlapping_runs_do_not_double_post(store: SubscriptionStore) -> 
     first, second = await asyncio.gather(scheduler.run_once(), scheduler.run_once())
     assert len(first) + len(second) == 20
     assert len(poster.calls) == 20
+
+
+async def test_a_long_pass_does_not_hold_up_a_claim_that_ran_out(store: SubscriptionStore) -> None:
+    """A dead process's claim that runs out is taken by the next pass, while this process is
+    still busy with a post of its own (it used to wait for the whole earlier pass)."""
+    for channel in (1, 2):
+        await sub(store, channel)
+    clock = ManualClock(local(YEREVAN, 2024, 6, 1, 9, 0))
+    lease = dt.timedelta(seconds=30)
+    held = await store.claim_post(  # a process that died holding channel 1's post
+        1, DAY, owner="dead", nonce=post_nonce(1, DAY), now=clock.now(), lease=lease
+    )
+    assert held is not None
+    channels = FakeChannels()
+    poster = FakePoster(channels, {2: ["hang"]})  # channel 2's post never ends
+    posted = asyncio.Event()
+    poster.on_post.append(posted)
+    scheduler = make(store, clock, poster, owner="alive", lease=lease, post_timeout=None)
+    stop = asyncio.Event()
+    task = asyncio.create_task(scheduler.run_forever(0.01, stop))
+    try:
+        async def first_pass() -> None:  # 1 is held by the dead process, 2 hangs
+            while [c[0] for c in poster.calls] != [2]:
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(first_pass(), timeout=10)
+        assert scheduler.backlog == 1  # channel 2, being posted
+        clock.advance(lease)  # the dead process's claim runs out
+        await asyncio.wait_for(posted.wait(), timeout=10)
+        assert [c[0] for c in poster.calls] == [2, 1]
+        # posted once, with the nonce of the dead process's claim
+        assert [nonce for _, _, nonce in channels.messages[1]] == [post_nonce(1, DAY)]
+        assert 2 not in channels.messages  # still hanging
+
+        async def recorded() -> None:  # the post of channel 1 is recorded as done
+            while (saved := await store.get(1)) is None or saved.last_posted_date != DAY:
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(recorded(), timeout=10)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 # --- DST, minute by minute through the scheduler -----------------------------------------------

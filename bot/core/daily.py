@@ -157,23 +157,44 @@ class DailyScheduler:
         self._owns = owns  # guild id -> posted by this process? (None: every guild)
         self.owner = owner  # the name this process claims posts under
         self.lease = lease
-        self._run_lock = asyncio.Lock()
+        self._choosing = asyncio.Lock()  # one pass at a time picks what it posts
+        self._slots = asyncio.Semaphore(max_concurrency)  # shared by passes that overlap
+        self._in_flight: dict[int, asyncio.Event] = {}  # channels a pass is posting -> set when done
+        self._waiting = 0  # due posts waiting for a retry, as of the last pass
         self.retries = PostRetries()
-        self.backlog = 0  # due posts of this process's servers not done yet, as of the last check
+
+    @property
+    def backlog(self) -> int:
+        """Due posts of this process's servers not done yet: being posted, or waiting for a retry."""
+        return self._waiting + len(self._in_flight)
 
     async def run_once(self) -> list[RunResult]:
         """Post every subscription due now; one result per channel attempted, in channel order.
 
-        At most ``max_concurrency`` posts are in flight. One channel's failure (even an
-        exception) is logged and recorded and never stops the others. Runs never overlap.
+        At most ``max_concurrency`` posts are in flight, across passes. One channel's failure
+        (even an exception) is logged and recorded and never stops the others. A channel that a
+        pass of :meth:`run_forever` is posting is left to it, and waited for before returning.
         """
-        async with self._run_lock:
+        return await self._run(wait_for_others=True)
+
+    async def _run(self, *, wait_for_others: bool) -> list[RunResult]:
+        """One pass over the due subscriptions.
+
+        Passes may overlap (:meth:`run_forever` starts one every interval): a pass leaves alone
+        the channels an earlier one is still posting, so a long pass never holds up the posts
+        that fall to this process meanwhile (a claim of a dead process that ran out, say).
+        """
+        others: list[asyncio.Event] = []
+        async with self._choosing:
             now = self._clock.now()
             due: list[tuple[Subscription, dt.date]] = []
             waiting = 0
             for sub in await self._store.all_active():
                 if self._owns is not None and not self._owns(sub.guild_id):
                     continue  # another process's shard posts it
+                if (busy := self._in_flight.get(sub.channel_id)) is not None:
+                    others.append(busy)  # an earlier pass is posting it
+                    continue
                 try:
                     local_date = await self._due(sub, now)
                 except Exception:
@@ -185,23 +206,27 @@ class DailyScheduler:
                     waiting += 1
                 else:
                     due.append((sub, local_date))
-            self.backlog = waiting + len(due)
-            if not due:
-                self.retries.summarize(now)
-                return []
-            log.debug("%d daily post(s) due", len(due))
-            semaphore = asyncio.Semaphore(self._max_concurrency)
+            self._waiting = waiting
+            self._in_flight.update((sub.channel_id, asyncio.Event()) for sub, _ in due)
+        if not due:
+            self.retries.summarize(now)
+            if wait_for_others:
+                await asyncio.gather(*(busy.wait() for busy in others))
+            return []
+        log.debug("%d daily post(s) due", len(due))
 
-            async def bounded(sub: Subscription, local_date: dt.date) -> RunResult | None:
-                async with semaphore:
-                    result = await self._post_one(sub, local_date)
-                if result is None or result.outcome is not PostOutcome.TRANSIENT_ERROR:
-                    self.backlog -= 1  # done here, or by another process, or paused
-                return result
+        async def bounded(sub: Subscription, local_date: dt.date) -> RunResult | None:
+            try:
+                async with self._slots:
+                    return await self._post_one(sub, local_date)
+            finally:
+                self._in_flight.pop(sub.channel_id).set()
 
-            results = await asyncio.gather(*(bounded(sub, day) for sub, day in due))
-            self.retries.summarize(self._clock.now())
-            return [r for r in results if r is not None]
+        results = await asyncio.gather(*(bounded(sub, day) for sub, day in due))
+        if wait_for_others:
+            await asyncio.gather(*(busy.wait() for busy in others))
+        self.retries.summarize(self._clock.now())
+        return [r for r in results if r is not None]
 
     async def release(self) -> int:
         """End this process's claims now (a clean stop), so another process takes them over at once.
@@ -212,14 +237,33 @@ class DailyScheduler:
         return await self._store.release_claims(self.owner, self._clock.now())
 
     async def run_forever(self, interval_seconds: float, stop: asyncio.Event) -> None:
-        """Run :meth:`run_once` every ``interval_seconds`` until ``stop`` is set; survives any error."""
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("Daily scheduler run failed; trying again in %.0f s", interval_seconds)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+        """Start a pass (:meth:`run_once`) every ``interval_seconds`` until ``stop`` is set.
+
+        A pass still posting when the next starts goes on beside it. Survives any error; on
+        ``stop`` it waits for the passes still posting, and cancelling it cancels them.
+        """
+        passes: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                if not self._choosing.locked():  # else the last pass is still reading what is due
+                    task = asyncio.create_task(self._pass(interval_seconds))
+                    passes.add(task)
+                    task.add_done_callback(passes.discard)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+            if passes:
+                await asyncio.gather(*passes)
+        finally:
+            for task in passes:
+                task.cancel()
+            if passes:
+                await asyncio.gather(*passes, return_exceptions=True)
+
+    async def _pass(self, interval_seconds: float) -> None:
+        try:
+            await self._run(wait_for_others=False)
+        except Exception:
+            log.exception("Daily scheduler run failed; trying again in %.0f s", interval_seconds)
 
     async def _due(self, sub: Subscription, now: dt.datetime) -> dt.date | None:
         """The date due for ``sub`` (pausing it if its time zone no longer exists)."""
