@@ -158,7 +158,6 @@ class DailyScheduler:
         self.owner = owner  # the name this process claims posts under
         self.lease = lease
         self._choosing = asyncio.Lock()  # one pass at a time picks what it posts
-        self._slots = asyncio.Semaphore(max_concurrency)  # shared by passes that overlap
         self._in_flight: dict[int, asyncio.Event] = {}  # channels a pass is posting -> set when done
         self._waiting = 0  # due posts waiting for a retry, as of the last pass
         self.retries = PostRetries()
@@ -171,7 +170,7 @@ class DailyScheduler:
     async def run_once(self) -> list[RunResult]:
         """Post every subscription due now; one result per channel attempted, in channel order.
 
-        At most ``max_concurrency`` posts are in flight, across passes. One channel's failure
+        At most ``max_concurrency`` posts of a pass are in flight. One channel's failure
         (even an exception) is logged and recorded and never stops the others. A channel that a
         pass of :meth:`run_forever` is posting is left to it, and waited for before returning.
         """
@@ -182,7 +181,9 @@ class DailyScheduler:
 
         Passes may overlap (:meth:`run_forever` starts one every interval): a pass leaves alone
         the channels an earlier one is still posting, so a long pass never holds up the posts
-        that fall to this process meanwhile (a claim of a dead process that ran out, say).
+        that fall to this process meanwhile (a claim of a dead process that ran out, say). Each
+        pass has its own ``max_concurrency`` slots, so a later pass's posts do not queue behind
+        an earlier pass's backlog; the pacer still holds all of them to the process's rate.
         """
         others: list[asyncio.Event] = []
         async with self._choosing:
@@ -214,10 +215,11 @@ class DailyScheduler:
                 await asyncio.gather(*(busy.wait() for busy in others))
             return []
         log.debug("%d daily post(s) due", len(due))
+        slots = asyncio.Semaphore(self._max_concurrency)
 
         async def bounded(sub: Subscription, local_date: dt.date) -> RunResult | None:
             try:
-                async with self._slots:
+                async with slots:
                     return await self._post_one(sub, local_date)
             finally:
                 self._in_flight.pop(sub.channel_id).set()
