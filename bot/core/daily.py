@@ -209,12 +209,8 @@ class DailyScheduler:
                     due.append((sub, local_date))
             self._waiting = waiting
             self._in_flight.update((sub.channel_id, asyncio.Event()) for sub, _ in due)
-        if not due:
-            self.retries.summarize(now)
-            if wait_for_others:
-                await asyncio.gather(*(busy.wait() for busy in others))
-            return []
-        log.debug("%d daily post(s) due", len(due))
+        if due:
+            log.debug("%d daily post(s) due", len(due))
         slots = asyncio.Semaphore(self._max_concurrency)
 
         async def bounded(sub: Subscription, local_date: dt.date) -> RunResult | None:
