@@ -663,7 +663,8 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
         record = _read_record(r, node, i)
         if record is not None:
             part.records.append(record)
-    part.records = [_with_body_names(record, part.body_names) for record in part.records]
+    glossary = [(g, normalize(g.body)) for g in part.body_names]  # each entry's words, once
+    part.records = [_with_body_names(record, glossary) for record in part.records]
     return part
 
 
@@ -682,25 +683,21 @@ def _claim(
             r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
 
 
-def _words_in(term: str, text: str) -> bool:
-    """True when ``term`` appears in ``text`` as whole words, after normalization."""
-    t = normalize(term)
-    return bool(t) and f" {t} " in f" {normalize(text)} "
-
-
-def _with_body_names(record: Record, glossary: list[BodyName]) -> Record:
+def _with_body_names(record: Record, glossary: list[tuple[BodyName, str]]) -> Record:
     """The record with the glossary entry that fits its body best: its names become body aliases.
 
-    An entry fits when its ``body`` is in the record's body (or one of its own body aliases) as
-    whole words; the best is the one equal to the body, else the longest. Only the best applies,
-    so a "State Senate" takes the words for a state senate, not those for a national "Senate".
+    ``glossary`` holds each entry with its normalized ``body``. An entry fits when its ``body`` is
+    in the record's body (or one of its own body aliases) as whole words; the best is the one
+    equal to the body, else the longest. Only the best applies, so a "State Senate" takes the
+    words for a state senate, not those for a national "Senate".
     """
-    own = (record.body, *record.body_aliases)
-    fitting = [g for g in glossary if any(_words_in(g.body, text) for text in own)]
+    own = [normalize(text) for text in (record.body, *record.body_aliases)]
+    padded = [f" {text} " for text in own]
+    fitting = [(g, words) for g, words in glossary if words and any(f" {words} " in text for text in padded)]
     if not fitting:
         return record
-    exact = [g for g in fitting if normalize(g.body) == normalize(record.body)]
-    best = exact[0] if exact else max(fitting, key=lambda g: len(normalize(g.body)))
+    exact = [g for g, words in fitting if words == own[0]]
+    best = exact[0] if exact else max(fitting, key=lambda fit: len(fit[1]))[0]
     extra = (*(n for _, n in best.names), *best.aliases)
     aliases = tuple(dict.fromkeys((*record.body_aliases, *extra)))
     return replace(record, body_aliases=aliases, body_names=best.names)
