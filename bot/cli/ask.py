@@ -17,7 +17,6 @@ from bot.core.answers import Answer, Status
 from bot.core.clock import Clock, today_in
 from bot.core.engine import QueryEngine, clean_query, parse_kind, parse_level
 from bot.core.i18n import using
-from bot.core.loader import load_dataset
 from bot.core.model import Event, Record
 from bot.core.timezones import EXAMPLE_HINT, TimeZoneError, resolve_timezone
 
@@ -116,6 +115,8 @@ def load_engine(config: HasData, out: TextIO, snapshots: Path | None = None) -> 
 
         result = SnapshotCache(snapshots).load_dataset(path)
     else:
+        from bot.core.loader import load_dataset  # noqa: PLC0415 - PyYAML, only to read the files
+
         result = load_dataset(path)
     if result.dataset is None or result.problems:
         problems = result.problems

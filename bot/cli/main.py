@@ -156,14 +156,8 @@ def check_data(path: Path, stdout: TextIO, stderr: TextIO) -> int:
 
     Prints every problem as ``file:line: message`` (exit 1), or a one-line summary (exit 0).
     """
-    from bot.core.loader import (  # noqa: PLC0415 - only check-data reads YAML
-        EVENTS_FILE,
-        RESOLUTIONS_FILE,
-        check_file,
-        data_files,
-        load_dataset,
-        summarize,
-    )
+    from bot.core.datafiles import EVENTS_FILE, RESOLUTIONS_FILE, data_files  # noqa: PLC0415
+    from bot.core.loader import check_file, load_dataset, summarize  # noqa: PLC0415 - only check-data reads YAML
 
     if path.is_dir():
         result = load_dataset(path)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.core.clock import Clock
-from bot.core.loader import FileKind, Problem
+from bot.core.datafiles import FileKind, Problem
 from bot.core.model import Dataset
 from bot.core.reloading import (
     DataFiles,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` so readers see the old file or the new one, never a mix."""
+    import tempfile  # noqa: PLC0415 - when a file is written, not by every command that may write one
+
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:

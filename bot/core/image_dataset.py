@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.clock import Clock
+from bot.core.datafiles import FILE_NAMES, FileKind, LoadResult, data_files
 from bot.core.files import atomic_write
-from bot.core.loader import FILE_NAMES, FileKind, LoadResult, data_files, load_dataset
+from bot.core.loader import load_dataset
 from bot.core.model import Dataset
 from bot.core.reloading import history_files, replace_keeping_history
 

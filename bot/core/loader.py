@@ -20,6 +20,16 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.core.collector import collector_paused
+from bot.core.datafiles import (
+    EVENTS_FILE,
+    FILE_NAMES,
+    NON_ACTS_FILE,
+    RESOLUTIONS_FILE,
+    FileKind,
+    LoadResult,
+    Problem,
+    data_files,
+)
 from bot.core.geo import country_outlines, location_problem
 from bot.core.model import (
     AlternativeDate,
@@ -41,15 +51,6 @@ from bot.core.model import (
 )
 from bot.core.normalize import normalize
 from bot.core.text import plural
-
-FileKind = Literal["resolutions", "events", "non_acts"]
-
-RESOLUTIONS_FILE = "resolutions.yaml"
-EVENTS_FILE = "events.yaml"
-NON_ACTS_FILE = "non_acts.yaml"  # optional: a data folder without it has no non-acts
-FILE_NAMES: dict[FileKind, str] = {
-    "resolutions": RESOLUTIONS_FILE, "events": EVENTS_FILE, "non_acts": NON_ACTS_FILE,
-}
 
 # Words the bot's own text must never use (checked in every text value of every file).
 # "the circulated list": users never saw that list; say plainly what is claimed ("often described as").
@@ -85,33 +86,6 @@ _Part = TypeVar("_Part")
 _RESOLUTIONS_TOP = (
     "dataset", "countries", "jurisdictions", "ambiguous_names", "body_names", "resolutions",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in a data file; ``line`` is 1-based, 0 for the file as a whole."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line:
-            return f"{self.file}:{self.line}: {self.message}"
-        return f"{self.file}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    """A validated dataset, or None together with every problem found."""
-
-    dataset: Dataset | None
-    problems: tuple[Problem, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when the dataset loaded without any problem."""
-        return self.dataset is not None and not self.problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -1280,14 +1254,6 @@ def _load_files(
         body_names=tuple(res_part.body_names),
     )
     return LoadResult(dataset, ())
-
-
-def data_files(path: Path) -> dict[FileKind, Path]:
-    """The data folder's files: always resolutions and events; non-acts when the file exists."""
-    files: dict[FileKind, Path] = {"resolutions": path / RESOLUTIONS_FILE, "events": path / EVENTS_FILE}
-    if (path / NON_ACTS_FILE).exists():
-        files["non_acts"] = path / NON_ACTS_FILE
-    return files
 
 
 def load_dataset(path: Path, *, bare_names: bool = False) -> LoadResult:

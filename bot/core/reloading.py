@@ -33,18 +33,10 @@ from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
 from bot.core.clock import Clock
+from bot.core.datafiles import FILE_NAMES, FileKind, LoadResult, Problem, data_files
 from bot.core.diskfull import DISK_FULL_ERRNOS, STORAGE_FULL
 from bot.core.files import atomic_write
-from bot.core.loader import (
-    FILE_NAMES,
-    FileKind,
-    LoadResult,
-    Problem,
-    data_files,
-    identify_file,
-    load_dataset,
-    load_files,
-)
+from bot.core.loader import identify_file, load_dataset, load_files
 from bot.core.model import Dataset, Event, NonAct, Record
 from bot.core.release import give_back_memory, release
 from bot.core.snapshot import SnapshotCache

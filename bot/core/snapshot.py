@@ -21,22 +21,24 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import importlib.util
 import io
 import logging
 import marshal
 import pickle
-import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from bot.core import loader, model
+from bot.core import model
 from bot.core.collector import collector_paused
-from bot.core.files import atomic_write
-from bot.core.loader import FILE_NAMES, FileKind, LoadResult, Problem, data_files, load_dataset
+from bot.core.datafiles import FILE_NAMES, FileKind, LoadResult, Problem, data_files
 from bot.core.model import Dataset
+
+# The loader (and PyYAML with it) is imported only when files have to be read: a snapshot is
+# read without it (``python -m bot ask`` answers from one).
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +66,15 @@ def _model_classes() -> dict[type, tuple[str, ...]]:
 _FIELDS = _model_classes()
 
 
+LOADER = "bot.core.loader"
+
+
 def code_version() -> str:
     """A hash of the code that decides what a file means: the loader and the model."""
     digest = hashlib.sha256()
-    for module in (loader, model):
-        digest.update(Path(module.__file__ or "").read_bytes())
+    for module in (LOADER, model.__name__):
+        spec = importlib.util.find_spec(module)  # the source, without importing the loader
+        digest.update(Path(spec.origin if spec is not None and spec.origin else "").read_bytes())
     return digest.hexdigest()
 
 
@@ -184,6 +190,8 @@ class SnapshotCache:
 
     def put(self, key: str, dataset: Dataset) -> None:
         """Save ``dataset`` under ``key`` (atomically) and keep only the newest few; never raises."""
+        from bot.core.files import atomic_write  # noqa: PLC0415 - not for reading one
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             atomic_write(self._path(key), encode(dataset))
@@ -229,6 +237,8 @@ class SnapshotCache:
         allocator holds on to that peak for the life of the process; in a child it goes when the
         child ends, and the parse runs on a core of its own, beside the bot's event loop.
         """
+        import subprocess  # noqa: PLC0415 - only for a large file
+
         request = marshal.dumps({"folder": str(self.folder), "key": key, "files": dict(files),
                                  "names": dict(names)})
         try:
@@ -268,11 +278,18 @@ class SnapshotCache:
         """:func:`bot.core.loader.load_dataset`, or the snapshot of the folder's files."""
         files = data_files(folder)
         names = {kind: FILE_NAMES[kind] if bare_names else str(path) for kind, path in files.items()}
-        return self.load_files(files, lambda: load_dataset(folder, bare_names=bare_names), names)
+
+        def load() -> LoadResult:
+            from bot.core.loader import load_dataset  # noqa: PLC0415 - only when the files are new
+
+            return load_dataset(folder, bare_names=bare_names)
+
+        return self.load_files(files, load, names)
 
 
 def _child() -> int:
     """``python -m bot.core.snapshot``: read and check the files a request names; save the snapshot."""
+    from bot.core import loader  # noqa: PLC0415 - see LOADER
     request = marshal.loads(sys.stdin.buffer.read())  # noqa: S302 - from the bot process that started it
     files: dict[str, bytes] = request["files"]
     names: dict[str, str] = request["names"]

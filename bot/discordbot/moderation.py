@@ -31,8 +31,8 @@ from babel.lists import format_list
 
 from bot.config import ModerationConfig
 from bot.core.answers import Status
+from bot.core.datafiles import FileKind
 from bot.core.i18n import N_, _, cldr_locale, ngettext, number
-from bot.core.loader import FileKind
 from bot.core.model import Dataset
 from bot.core.present import event_label, record_label
 from bot.core.reloading import UPLOAD_SUFFIXES, DatasetDiff, ReloadReport

@@ -23,8 +23,8 @@ from typing import Any
 import asyncpg
 
 from bot.core.backoff import Backoff
+from bot.core.datafiles import FILE_NAMES, FileKind
 from bot.core.dataset_sync import CHANNEL, DatasetLedger, StoredVersion
-from bot.core.loader import FILE_NAMES, FileKind
 from bot.core.reloading import DataFiles, file_hash, files_digest
 from bot.storage.database import Database
 from bot.storage.postgres import PostgresDatabase

@@ -20,21 +20,28 @@ entry on first use. Every public method returns an
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import TYPE_CHECKING
 
 from bot.core.answers import Answer, Candidate
-from bot.core.engine.autocomplete import Autocomplete
-from bot.core.engine.catalogue import Catalogue
 from bot.core.engine.common import MAX_QUERY_LENGTH, MAX_SUGGESTIONS, clean_query
-from bot.core.engine.dates import Dates
-from bot.core.engine.figures import Figures
 from bot.core.engine.indexes import Indexes
-from bot.core.engine.places import Places
-from bot.core.engine.search import Search
 from bot.core.engine.words import ordinal, parse_kind, parse_level
-from bot.core.figures import MapData, TimelineData, YearCounts
 from bot.core.model import Dataset
 
+if TYPE_CHECKING:
+    from bot.core.engine.autocomplete import Autocomplete
+    from bot.core.engine.catalogue import Catalogue
+    from bot.core.engine.dates import Dates
+    from bot.core.engine.figures import Figures
+    from bot.core.engine.places import Places
+    from bot.core.engine.search import Search
+    from bot.core.figures import MapData, TimelineData, YearCounts
+
 __all__ = ["MAX_QUERY_LENGTH", "QueryEngine", "clean_query", "ordinal", "parse_kind", "parse_level"]
+
+# The engine's parts, one per kind of question (see the module docstring).
+_PARTS = ("_places", "_search", "_dates", "_catalogue", "_autocomplete", "_figures")
 
 
 class QueryEngine:
@@ -45,17 +52,53 @@ class QueryEngine:
 
         With ``eager`` False the text index waits for the first text search: the bot builds
         everything at once (in the reload's worker, never on the event loop); the command line
-        answers one question, which seldom searches record texts.
+        answers one question, which seldom searches record texts: each kind of question's part
+        (and its module) then comes when first asked.
         """
         ix = Indexes(dataset, previous._ix if previous is not None else None, eager=eager)
         self._ix: Indexes = ix
         self._dataset = dataset
-        self._places = Places(ix)
-        self._search = Search(ix)
-        self._dates = Dates(ix)
-        self._catalogue = Catalogue(ix)
-        self._autocomplete = Autocomplete(ix)
-        self._figures = Figures(ix)
+        if eager:  # every part now, with the default suggestions (in a reload's worker, not on the loop)
+            for part in _PARTS:
+                getattr(self, part)
+
+    # Each part on first use (all at once when the engine is eager).
+
+    @functools.cached_property
+    def _places(self) -> Places:
+        from bot.core.engine.places import Places  # noqa: PLC0415
+
+        return Places(self._ix)
+
+    @functools.cached_property
+    def _search(self) -> Search:
+        from bot.core.engine.search import Search  # noqa: PLC0415
+
+        return Search(self._ix)
+
+    @functools.cached_property
+    def _dates(self) -> Dates:
+        from bot.core.engine.dates import Dates  # noqa: PLC0415
+
+        return Dates(self._ix)
+
+    @functools.cached_property
+    def _catalogue(self) -> Catalogue:
+        from bot.core.engine.catalogue import Catalogue  # noqa: PLC0415
+
+        return Catalogue(self._ix)
+
+    @functools.cached_property
+    def _autocomplete(self) -> Autocomplete:
+        from bot.core.engine.autocomplete import Autocomplete  # noqa: PLC0415
+
+        return Autocomplete(self._ix)
+
+    @functools.cached_property
+    def _figures(self) -> Figures:
+        from bot.core.engine.figures import Figures  # noqa: PLC0415 - the map's regions and outlines
+
+        return Figures(self._ix)
 
     def successor(self, dataset: Dataset) -> QueryEngine:
         """The engine of ``dataset``, a reload of the data this one answers from (see :meth:`__init__`)."""
