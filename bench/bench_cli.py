@@ -1,11 +1,13 @@
 """Start-up of the command line: whole processes, against a bare interpreter start, interleaved.
 
-    python -m bench.bench_cli [--runs N]
+    python -m bench.bench_cli [--runs N] [--code DIR [--code DIR ...]]
 
 Each round runs, in turn, ``python -c pass`` (the bare start), ``python -m bot --help``, a usage
 error, ``python -m bot check-data data`` and ``python -m bot ask jurisdiction calfornia`` on
-the shipped data; the table gives the median and the fastest of the rounds and each
-command's median over the bare start's.
+the shipped data; the table gives the median and the fastest of the rounds, each command's
+median over the bare start's, and its median CPU time (user and system: what the machine's
+other work stretches least). With ``--code`` given twice or more, the checkouts run side by
+side in the same rounds, and the medians of each are given over the first's.
 
 The bot's modules run from a copy of the checkout's ``bot`` package compiled to bytecode
 beforehand, as the image compiles them when it is built (see the Dockerfile), with
@@ -20,6 +22,7 @@ import argparse
 import compileall
 import os
 import py_compile
+import resource
 import shutil
 import statistics
 import subprocess
@@ -62,12 +65,16 @@ def copy_package(code: Path, into: Path, *, compiled: bool) -> Path:
     return into
 
 
-def once(args: tuple[str, ...], folder: Path) -> float:
+def once(args: tuple[str, ...], folder: Path) -> tuple[float, float]:
+    """The wall time and the CPU time (user and system) of one run of ``python ARGS`` in ``folder``."""
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_CONFIG", "DISCORD_TOKEN", "PYTHONPATH")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # as in the image: the copy without bytecode stays so
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, *args], cwd=folder, env=env, capture_output=True, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs or (5 if args.quick else 9)
     codes = [code.resolve() for code in args.code or [ROOT]]
     times = {(code, label): list[float]() for code in codes for label, _, _ in COMMANDS}
+    cpu = {(code, label): list[float]() for code in codes for label, _, _ in COMMANDS}
     with tempfile.TemporaryDirectory(prefix="bench_cli_") as tmp:
         folders = {
             (code, compiled): copy_package(
@@ -97,15 +105,18 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(runs):
             for label, command, compiled in COMMANDS:  # interleaved: the machine's load falls on all alike
                 for code in codes:
-                    times[code, label].append(once(command, folders[code, compiled]))
+                    wall, used = once(command, folders[code, compiled])
+                    times[code, label].append(wall)
+                    cpu[code, label].append(used)
     met_all = True
     for code in codes:
         bare = statistics.median(times[code, COMMANDS[0][0]])
         print(f"Command-line start-up of {code}, whole process, {runs} interleaved rounds (seconds)")
-        print(f"{'command':<48}{'median':>8}{'min':>8}{'x bare':>8}")
+        print(f"{'command':<48}{'median':>8}{'min':>8}{'x bare':>8}{'CPU':>8}")
         for label, _, _ in COMMANDS:
-            median = statistics.median(times[code, label])
-            print(f"{label:<48}{median:>8.3f}{min(times[code, label]):>8.3f}{median / bare:>7.1f}x")
+            median, fastest = statistics.median(times[code, label]), min(times[code, label])
+            used = statistics.median(cpu[code, label])
+            print(f"{label:<48}{median:>8.3f}{fastest:>8.3f}{median / bare:>7.1f}x{used:>8.3f}")
         ask = statistics.median(times[code, ASK_LABEL])
         met = ask < GOAL_S and ask / bare <= GOAL_RATIO
         met_all = met_all and met
@@ -114,10 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         if code == ROOT:
             record("cli", f"{ask:.2f} s median, {ask / bare:.1f}x bare ({bare:.3f} s)", met)
     if len(codes) > 1:
-        print("medians over the first checkout's (same rounds):")
+        print("medians over the first checkout's, wall and CPU (same rounds):")
         for label, _, _ in COMMANDS:
-            first = statistics.median(times[codes[0], label])
-            ratios = "  ".join(f"{statistics.median(times[c, label]) / first:5.2f}" for c in codes[1:])
+            ratios = "  ".join(
+                f"{statistics.median(times[c, label]) / statistics.median(times[codes[0], label]):5.2f}"
+                f"{statistics.median(cpu[c, label]) / statistics.median(cpu[codes[0], label]):8.2f}"
+                for c in codes[1:]
+            )
             print(f"{label:<48}{ratios}")
     return 0 if met_all else 1
 

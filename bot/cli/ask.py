@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.cli.options import OptionError, add_ask_arguments, split_options
+from bot.cli.options import HELP, OptionError, add_ask_arguments, split_options
 from bot.cli.text import render_answer
 from bot.core.answers import Answer, Status
 from bot.core.clock import Clock, today_in
@@ -28,47 +28,6 @@ EXIT_FOUND = 0
 EXIT_NOT_FOUND = 1
 EXIT_INVALID = 2
 
-HELP = """\
-usage: python -m bot ask [--json] [--tz ZONE] [--language LANG] COMMAND [TEXT...]
-       python -m bot ask [--json] [--tz ZONE] [--language LANG] -   (one "COMMAND TEXT" per stdin line)
-
-Answer a query from the bundled dataset, as the bot's slash commands do.
-
-commands:
-  jurisdiction NAME      records of a place, country or parliament   jurisdiction calfornia
-  resolution WORDS       search records by words or id               resolution 305 to 1
-  date DATE              records and events on a day, month, year    date nov 2020
-                         or range                                    date 2012-2014
-  onthisday [DAY]        anniversaries on a day (default: today)     onthisday 25 November
-  timeline [FROM [TO]]   timeline events, optionally between years   timeline 2012 2014
-                         (one year: that year only)                  timeline 2023
-  list [FILTERS]         records, newest first; filters are          list level=state country=us
-                         level=, country=, kind= (or bare words:     list city recognition
-                         a level, a kind, then a country name)       list country=united states
-  stats                  counts by level, kind, country and year
-  about                  dataset version, methodology and sources
-
-TEXT may also name the options as Discord shows them: jurisdiction name: calfornia,
-date when: 2014, list level: state country: us, onthisday date: 25 november timezone: paris.
-
-options:
-  --json       print one JSON object per answer (keys: command, query, status, matched,
-               title, message, records, events, candidates, nearest, fields, lines)
-  --tz ZONE    time zone for "today" (default UTC): an IANA name, a city or an offset,
-               read as the bot reads it (Asia/Yerevan, yerevan, US/Pacific, UTC+4)
-  --language LANG  answer in en (default), hy (Eastern Armenian), ru, fr or es, as a
-               server set to that language sees the answers (errors about the command
-               line itself stay in English)
-  --config PATH  the configuration file (also accepted before "ask")
-  -h, --help   show this help
-
-levels: supranational, national, state, region, county, city
-kinds:  recognition, call-for-recognition, self-determination, condemnation, statement
-
-exit status: 0 found, 1 not found or ambiguous, 2 invalid query or usage error.
-With "-", every stdin line gets its own answer (each carries its own status) and the
-exit status is the worst of them: 2 if any line was invalid, else 1 if any found nothing.
-"""
 
 
 class DataSettings(Protocol):
@@ -397,7 +356,7 @@ def _run_ask(
     args: argparse.Namespace, *, config: HasData, clock: Clock, stdin: TextIO, stdout: TextIO,
     snapshots: Path | None = None,
 ) -> int:
-    if args.help:
+    if args.help:  # (`python -m bot ask --help` is answered before this module is loaded)
         stdout.write(HELP)
         return EXIT_FOUND
     command: str | None = args.query_command

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.cli.options import HELP as ASK_HELP
 from bot.cli.options import OneLineParser, add_ask_arguments, add_language_argument, render_parser
 from bot.storage.heartbeat import MAX_AGE_SECONDS, check_health, heartbeat_path
 
@@ -204,6 +205,9 @@ def main(
         args = parser.parse_args(args_in)
     except SystemExit as exit_:  # argparse printed usage or help
         return int(exit_.code) if isinstance(exit_.code, int) else USAGE_ERROR
+    if args.command == "ask" and args.help:  # without the configuration or the engine
+        stdout.write(ASK_HELP)
+        return 0
 
     from bot.config import ConfigError, load_config  # noqa: PLC0415 - not for --help or a usage error
     from bot.core.clock import TEST_CLOCK_START, StartedClock, clock_from_environment  # noqa: PLC0415
