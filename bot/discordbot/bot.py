@@ -299,6 +299,8 @@ class ArtsakhBot(commands.AutoShardedBot):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         if self.follow_data:  # before any interaction: serve the latest accepted dataset
             await self.dataset_sync.start()
+            # A new deployment's files were just stored: what that read and wrote goes back.
+            await asyncio.to_thread(give_back_memory)
             self._following = asyncio.create_task(self.dataset_sync.run(), name="dataset follow")
         await self.tree.set_translator(CommandTranslator())  # before the sync: names in fr, ru, es
         for name in self.extension_names:
