@@ -19,10 +19,8 @@ import io
 import logging
 import math
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast, get_args
 from urllib.parse import unquote, urlsplit
@@ -455,6 +453,8 @@ def _env_url(environ: Mapping[str, str], name: str, schemes: tuple[str, ...], de
 
 
 def _check_keys(where: str, raw: Mapping[str, Any]) -> None:
+    from difflib import get_close_matches  # noqa: PLC0415 - only with a config file
+
     for section, value in raw.items():
         if section not in _SECTIONS:
             close = get_close_matches(section, _SECTIONS, n=1, cutoff=0.6)
@@ -483,6 +483,8 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read the config file: {err.strerror or err}") from None
+    import tomllib  # noqa: PLC0415 - only with a config file
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

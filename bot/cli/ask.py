@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -322,6 +321,8 @@ def parse_ask_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def _emit(answer: Answer, engine: QueryEngine, as_json: bool, out: TextIO) -> None:
     if as_json:
+        import json  # noqa: PLC0415 - only for --json
+
         out.write(json.dumps(answer_json(answer, engine), ensure_ascii=False) + "\n")
     else:
         out.write(render_answer(answer))

@@ -211,7 +211,6 @@ def main(
 
     from bot.config import ConfigError, load_config  # noqa: PLC0415 - not for --help or a usage error
     from bot.core.clock import TEST_CLOCK_START, StartedClock, clock_from_environment  # noqa: PLC0415
-    from bot.core.geo import use_geo_folders  # noqa: PLC0415
 
     try:
         config = load_config(args.config, env)
@@ -228,6 +227,8 @@ def main(
         started = clock.start.isoformat()
         log.warning("%s is set: the clock starts at %s (for tests only)", TEST_CLOCK_START, started)
     if config.data.image_path is not None:  # an installed bot has no data/ beside its code
+        from bot.core.geo import use_geo_folders  # noqa: PLC0415
+
         use_geo_folders(Path(config.data.image_path) / "geo")
 
     command: str | None = args.command
