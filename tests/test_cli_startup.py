@@ -19,12 +19,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
 from bot.cli.ask import answer_json, ask_command, run_command
 from bot.cli.text import render_answer
 from bot.config import Config, DataConfig
 from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
+from bot.core.i18n import long_date, using
 from bot.core.loader import load_dataset
 from bot.core.snapshot import encode
 
@@ -152,3 +154,12 @@ def test_each_command_imports_only_what_it_uses(data: Path) -> None:
     assert not modules & set(YAML)  # the snapshot is read without the YAML loader
     assert "bot.core.engine.places" in modules
     assert not modules & {"bot.core.engine.figures", "bot.core.figures", "bot.core.engine.autocomplete"}
+
+
+def test_an_english_long_date_is_babels_british_one() -> None:
+    """English long dates are written without Babel's locale data, exactly as Babel writes them."""
+    days = [dt.date(year, month, day) for year in (1, 988, 1991, 2020, 9999) for month in range(1, 13)
+            for day in (1, 9, 28)]
+    with using("en"):
+        assert [long_date(d) for d in days] == [format_date(d, "d MMMM y", locale="en_GB") for d in days]
+        assert long_date(dt.date(2020, 11, 25)) == "25 November 2020"

@@ -12,7 +12,10 @@ generated to keep in step in the repository or the Docker image. ``make messages
 marked strings into ``bot/locales/bot.pot`` and merges them into every catalog (pybabel).
 
 Dates, months and "N years ago" come from CLDR through Babel, with each language's plural rules.
-English uses the British forms ("25 November 2020"), as the bot always has.
+English uses the British forms ("25 November 2020"), as the bot always has. An English long date
+is written from CLDR's British month names kept here (a test holds them to Babel's): reading
+Babel's locale data for it alone would cost a one-question command (``python -m bot ask``) a
+tenth of its run.
 """
 
 from __future__ import annotations
@@ -131,11 +134,18 @@ def cldr_locale(language: str | None = None) -> Locale:
 # ---------------------------------------------------------------------------------------- dates
 
 
+# CLDR's months in British English, as ``format_date(day, "d MMMM y", locale="en_GB")`` writes them.
+ENGLISH_MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
 def long_date(day: dt.date) -> str:
     """``25 November 2020``, ``25 ноября 2020 г.``, ``25 de noviembre de 2020``."""
     language = current()
-    if language == DEFAULT:
-        return format_date(day, "d MMMM y", locale=_CLDR[DEFAULT])
+    if language == DEFAULT:  # CLDR's "d MMMM y" in en_GB
+        return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
     return format_date(day, "long", locale=_CLDR[language])
 
 
