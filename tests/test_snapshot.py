@@ -74,6 +74,7 @@ async def test_a_changed_file_is_read_and_checked_again(data_dir: Path, tmp_path
     assert report.ok
     assert report.diff is not None
     assert report.diff.events_changed == ("nkr-proclamation",)
+    await store.settled()  # read incrementally: its snapshot is saved after the swap
     assert len(list(snapshots.iterdir())) == 2  # the first files' snapshot and the new one
 
 

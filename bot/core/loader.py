@@ -542,104 +542,127 @@ def _read_resolutions(r: _FileReader, root: Node) -> _ResolutionsPart | None:
     if top is None:
         return None
     r.keys(top, ("dataset", "countries", "jurisdictions", "resolutions"), ("ambiguous_names", "body_names"))
-    part = _ResolutionsPart(None, [], [], [], [], [], [], [], [], [])
-
+    part = _new_resolutions_part()
     info_node = top.get("dataset")
     if info_node is not None:
-        info = r.mapping(info_node, "dataset")
-        if info is not None:
-            r.keys(info, ("version", "methodology"), ("sources_note",))
-            version = r.text(info, "version", required=True)
-            methodology = r.text(info, "methodology", required=True)
-            note = r.text(info, "sources_note") or ""
-            if version is not None and methodology is not None:
-                part.info = DatasetInfo(version=version, methodology=methodology, sources_note=note)
-
-    for i, node in enumerate(r.seq(top, "countries") or [], 1):
-        m = r.mapping(node, f"country #{i}", "country")
-        if m is None:
-            continue
-        r.keys(m, ("id", "name"), ("aliases", "names"))
-        cid, name = r.ident(m), r.text(m, "name", required=True)
-        if cid is not None:
-            part.country_ids.append((cid, _line(node)))
-        alias_items = r.text_list(m, "aliases")
-        names, name_items = r.names(m)
-        if cid is not None and name is not None:
-            _claim(r, m, part.country_claims, cid, ((name, m.get("name") or node), *name_items, *alias_items))
-            part.countries.append(
-                Country(
-                    id=cid, name=name, aliases=tuple(a for a, _ in alias_items), names=names, line=_line(node)
-                )
-            )
-
-    for i, node in enumerate(r.seq(top, "jurisdictions") or [], 1):
-        m = r.mapping(node, f"jurisdiction #{i}", "jurisdiction")
-        if m is None:
-            continue
-        r.keys(m, ("id", "name", "level", "country", "location"), ("aliases", "names"))
-        jid, name = r.ident(m), r.text(m, "name", required=True)
-        if jid is not None:
-            part.jurisdiction_ids.append((jid, _line(node)))
-        country = r.text(m, "country", required=True)
-        level = _enum(r, m, "level", Level, "level")
-        alias_items = r.text_list(m, "aliases")
-        names, name_items = r.names(m)
-        location = r.location(m)
-        if jid is not None and name is not None:
-            _claim(r, m, part.name_claims, jid, ((name, m.get("name") or node), *name_items, *alias_items))
-        if jid is not None and name is not None and country is not None and level is not None:
-            part.jurisdictions.append(
-                Jurisdiction(
-                    id=jid,
-                    name=name,
-                    level=level,
-                    country=country,
-                    aliases=tuple(a for a, _ in alias_items),
-                    names=names,
-                    location=location,
-                    line=_line(node),
-                )
-            )
-
-    for i, node in enumerate(r.seq(top, "ambiguous_names") or [], 1):
-        m = r.mapping(node, f"ambiguous name #{i}")
-        if m is None:
-            continue
-        r.keys(m, ("name", "jurisdictions"), ())
-        name = r.text(m, "name", required=True)
-        if name is not None:
-            m.what = f"ambiguous name {name!r}"
-        ids = r.text_list(m, "jurisdictions")
-        if name is not None and "jurisdictions" in m.items:
-            part.ambiguous.append(
-                AmbiguousName(
-                    name=name, jurisdictions=tuple(dict.fromkeys(a for a, _ in ids)), line=_line(node)
-                )
-            )
-
-    for i, node in enumerate(r.seq(top, "body_names") or [], 1):
-        m = r.mapping(node, f"body name #{i}")
-        if m is None:
-            continue
-        r.keys(m, ("body",), ("names", "aliases"))
-        body = r.text(m, "body", required=True)
-        if body is not None:
-            m.what = f"body name {body!r}"
-        names, _ = r.names(m)
-        aliases = tuple(a for a, _ in r.text_list(m, "aliases"))
-        if body is not None:
-            if not names and not aliases:
-                r.problem(node, f"{m.what}: give 'names' or 'aliases' (or both)")
-            part.body_names.append(BodyName(body=body, names=names, aliases=aliases, line=_line(node)))
-
-    for i, node in enumerate(r.seq(top, "resolutions") or [], 1):
-        record = _read_record(r, node, i)
-        if record is not None:
-            part.records.append(record)
+        part.info = _read_info(r, info_node)
+    for key, read_item in _RESOLUTIONS_ITEMS:
+        for i, node in enumerate(r.seq(top, key) or [], 1):
+            read_item(r, node, i, part)
     glossary = [(g, normalize(g.body)) for g in part.body_names]  # each entry's words, once
     part.records = [_with_body_names(record, glossary) for record in part.records]
     return part
+
+
+def _new_resolutions_part() -> _ResolutionsPart:
+    return _ResolutionsPart(None, [], [], [], [], [], [], [], [], [])
+
+
+def _read_info(r: _FileReader, node: Node) -> DatasetInfo | None:
+    info = r.mapping(node, "dataset")
+    if info is None:
+        return None
+    r.keys(info, ("version", "methodology"), ("sources_note",))
+    version = r.text(info, "version", required=True)
+    methodology = r.text(info, "methodology", required=True)
+    note = r.text(info, "sources_note") or ""
+    if version is None or methodology is None:
+        return None
+    return DatasetInfo(version=version, methodology=methodology, sources_note=note)
+
+
+def _read_country(r: _FileReader, node: Node, i: int, part: _ResolutionsPart) -> None:
+    m = r.mapping(node, f"country #{i}", "country")
+    if m is None:
+        return
+    r.keys(m, ("id", "name"), ("aliases", "names"))
+    cid, name = r.ident(m), r.text(m, "name", required=True)
+    if cid is not None:
+        part.country_ids.append((cid, _line(node)))
+    alias_items = r.text_list(m, "aliases")
+    names, name_items = r.names(m)
+    if cid is not None and name is not None:
+        _claim(r, m, part.country_claims, cid, ((name, m.get("name") or node), *name_items, *alias_items))
+        aliases = tuple(a for a, _ in alias_items)
+        part.countries.append(Country(id=cid, name=name, aliases=aliases, names=names, line=_line(node)))
+
+
+def _read_jurisdiction(r: _FileReader, node: Node, i: int, part: _ResolutionsPart) -> None:
+    m = r.mapping(node, f"jurisdiction #{i}", "jurisdiction")
+    if m is None:
+        return
+    r.keys(m, ("id", "name", "level", "country", "location"), ("aliases", "names"))
+    jid, name = r.ident(m), r.text(m, "name", required=True)
+    if jid is not None:
+        part.jurisdiction_ids.append((jid, _line(node)))
+    country = r.text(m, "country", required=True)
+    level = _enum(r, m, "level", Level, "level")
+    alias_items = r.text_list(m, "aliases")
+    names, name_items = r.names(m)
+    location = r.location(m)
+    if jid is not None and name is not None:
+        _claim(r, m, part.name_claims, jid, ((name, m.get("name") or node), *name_items, *alias_items))
+    if jid is not None and name is not None and country is not None and level is not None:
+        part.jurisdictions.append(
+            Jurisdiction(
+                id=jid,
+                name=name,
+                level=level,
+                country=country,
+                aliases=tuple(a for a, _ in alias_items),
+                names=names,
+                location=location,
+                line=_line(node),
+            )
+        )
+
+
+def _read_ambiguous(r: _FileReader, node: Node, i: int, part: _ResolutionsPart) -> None:
+    m = r.mapping(node, f"ambiguous name #{i}")
+    if m is None:
+        return
+    r.keys(m, ("name", "jurisdictions"), ())
+    name = r.text(m, "name", required=True)
+    if name is not None:
+        m.what = f"ambiguous name {name!r}"
+    ids = r.text_list(m, "jurisdictions")
+    if name is not None and "jurisdictions" in m.items:
+        part.ambiguous.append(
+            AmbiguousName(name=name, jurisdictions=tuple(dict.fromkeys(a for a, _ in ids)), line=_line(node))
+        )
+
+
+def _read_body_name(r: _FileReader, node: Node, i: int, part: _ResolutionsPart) -> None:
+    m = r.mapping(node, f"body name #{i}")
+    if m is None:
+        return
+    r.keys(m, ("body",), ("names", "aliases"))
+    body = r.text(m, "body", required=True)
+    if body is not None:
+        m.what = f"body name {body!r}"
+    names, _ = r.names(m)
+    aliases = tuple(a for a, _ in r.text_list(m, "aliases"))
+    if body is not None:
+        if not names and not aliases:
+            r.problem(node, f"{m.what}: give 'names' or 'aliases' (or both)")
+        part.body_names.append(BodyName(body=body, names=names, aliases=aliases, line=_line(node)))
+
+
+def _read_resolution(r: _FileReader, node: Node, i: int, part: _ResolutionsPart) -> None:
+    """One record, as written (the glossary's names are added once the whole file is read)."""
+    record = _read_record(r, node, i)
+    if record is not None:
+        part.records.append(record)
+
+
+# Each list of the resolutions file, in the order read, with the reader of one of its items.
+_RESOLUTIONS_ITEMS: tuple[tuple[str, Callable[[_FileReader, Node, int, _ResolutionsPart], None]], ...] = (
+    ("countries", _read_country),
+    ("jurisdictions", _read_jurisdiction),
+    ("ambiguous_names", _read_ambiguous),
+    ("body_names", _read_body_name),
+    ("resolutions", _read_resolution),
+)
 
 
 def _claim(
@@ -833,41 +856,45 @@ def _read_events(r: _FileReader, root: Node) -> _EventsPart | None:
     r.keys(top, ("events",), ())
     part = _EventsPart([])
     for i, node in enumerate(r.seq(top, "events") or [], 1):
-        m = r.mapping(node, f"event #{i}", "event")
-        if m is None:
-            continue
-        r.keys(m, _EVENT_REQUIRED, _EVENT_OPTIONAL)
-        eid = r.ident(m)
-        title = r.text(m, "title", required=True)
-        date = r.date(m, "date", required=True)
-        end = r.date(m, "end")
-        date_note = r.text(m, "date_note")
-        summary = r.text(m, "summary", required=True)
-        notes = r.text(m, "notes")
-        sources = r.sources(m)
-        end_ok = True
-        if date is not None and end is not None and end.last_day() < date.first_day():
-            r.problem(
-                m.get("end") or node,
-                f"{m.what}: ends ({end.iso()}) before it starts ({date.iso()})",
-            )
-            end_ok = False
-        if eid is None or title is None or date is None or summary is None or not sources or not end_ok:
-            continue
-        part.events.append(
-            Event(
-                id=eid,
-                title=title,
-                date=date,
-                summary=summary,
-                sources=sources,
-                end=end,
-                date_note=date_note,
-                notes=notes,
-                line=_line(node),
-            )
-        )
+        _read_event(r, node, i, part)
     return part
+
+
+def _read_event(r: _FileReader, node: Node, i: int, part: _EventsPart) -> None:
+    m = r.mapping(node, f"event #{i}", "event")
+    if m is None:
+        return
+    r.keys(m, _EVENT_REQUIRED, _EVENT_OPTIONAL)
+    eid = r.ident(m)
+    title = r.text(m, "title", required=True)
+    date = r.date(m, "date", required=True)
+    end = r.date(m, "end")
+    date_note = r.text(m, "date_note")
+    summary = r.text(m, "summary", required=True)
+    notes = r.text(m, "notes")
+    sources = r.sources(m)
+    end_ok = True
+    if date is not None and end is not None and end.last_day() < date.first_day():
+        r.problem(
+            m.get("end") or node,
+            f"{m.what}: ends ({end.iso()}) before it starts ({date.iso()})",
+        )
+        end_ok = False
+    if eid is None or title is None or date is None or summary is None or not sources or not end_ok:
+        return
+    part.events.append(
+        Event(
+            id=eid,
+            title=title,
+            date=date,
+            summary=summary,
+            sources=sources,
+            end=end,
+            date_note=date_note,
+            notes=notes,
+            line=_line(node),
+        )
+    )
 
 
 _NON_ACT_REQUIRED = ("id", "names", "title", "explanation", "sources")
@@ -881,41 +908,45 @@ def _read_non_acts(r: _FileReader, root: Node) -> _NonActsPart | None:
     r.keys(top, ("non_acts",), ())
     part = _NonActsPart([], [])
     for i, node in enumerate(r.seq(top, "non_acts") or [], 1):
-        m = r.mapping(node, f"non-act #{i}", "non-act")
-        if m is None:
-            continue
-        r.keys(m, _NON_ACT_REQUIRED, _NON_ACT_OPTIONAL)
-        nid = r.ident(m)
-        name_items = r.text_list(m, "names")
-        if not name_items and "names" in m.items:
-            r.problem(m.get("names") or node, f"{m.what}: needs at least one name people type")
-        seen: dict[str, int] = {}
-        names: list[str] = []
-        for text, n in name_items:
-            normalized = normalize(text)
-            if not normalized:
-                r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
-                continue
-            if normalized in seen:
-                r.problem(n, f"{m.what}: name {text!r} is listed twice (first at line {seen[normalized]})")
-                continue
-            seen[normalized] = _line(n)
-            names.append(text)
-            if nid is not None:
-                part.name_claims.append((normalized, nid, _line(n), text))
-        title = r.text(m, "title", required=True)
-        explanation = r.text(m, "explanation", required=True)
-        date = r.date(m, "date")
-        sources = r.sources(m)
-        if nid is None or not names or title is None or explanation is None or not sources:
-            continue
-        part.non_acts.append(
-            NonAct(
-                id=nid, names=tuple(names), title=title, explanation=explanation,
-                sources=sources, date=date, line=_line(node),
-            )
-        )
+        _read_non_act(r, node, i, part)
     return part
+
+
+def _read_non_act(r: _FileReader, node: Node, i: int, part: _NonActsPart) -> None:
+    m = r.mapping(node, f"non-act #{i}", "non-act")
+    if m is None:
+        return
+    r.keys(m, _NON_ACT_REQUIRED, _NON_ACT_OPTIONAL)
+    nid = r.ident(m)
+    name_items = r.text_list(m, "names")
+    if not name_items and "names" in m.items:
+        r.problem(m.get("names") or node, f"{m.what}: needs at least one name people type")
+    seen: dict[str, int] = {}
+    names: list[str] = []
+    for text, n in name_items:
+        normalized = normalize(text)
+        if not normalized:
+            r.problem(n, f"{m.what}: name {text!r} has no letters or digits")
+            continue
+        if normalized in seen:
+            r.problem(n, f"{m.what}: name {text!r} is listed twice (first at line {seen[normalized]})")
+            continue
+        seen[normalized] = _line(n)
+        names.append(text)
+        if nid is not None:
+            part.name_claims.append((normalized, nid, _line(n), text))
+    title = r.text(m, "title", required=True)
+    explanation = r.text(m, "explanation", required=True)
+    date = r.date(m, "date")
+    sources = r.sources(m)
+    if nid is None or not names or title is None or explanation is None or not sources:
+        return
+    part.non_acts.append(
+        NonAct(
+            id=nid, names=tuple(names), title=title, explanation=explanation,
+            sources=sources, date=date, line=_line(node),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- cross-checks

@@ -390,6 +390,8 @@ class Dataset:
     _jurisdiction_by_id: dict[str, Jurisdiction] = field(default_factory=dict, repr=False, compare=False)
     _record_by_id: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
     _event_by_id: dict[str, Event] = field(default_factory=dict, repr=False, compare=False)
+    # Worked out from the countries and jurisdictions unless given (a reload whose countries and
+    # jurisdictions are those of the data in use gives theirs: :mod:`bot.core.incremental`).
     _display_by_id: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _non_act_by_id: dict[str, NonAct] = field(default_factory=dict, repr=False, compare=False)
 
@@ -398,7 +400,8 @@ class Dataset:
         self._jurisdiction_by_id.update({j.id: j for j in self.jurisdictions})
         self._record_by_id.update({r.id: r for r in self.records})
         self._event_by_id.update({e.id: e for e in self.events})
-        self._display_by_id.update(display_names(self.countries, self.jurisdictions))
+        if not self._display_by_id:
+            self._display_by_id.update(display_names(self.countries, self.jurisdictions))
         self._non_act_by_id.update({n.id: n for n in self.non_acts})
 
     def country(self, country_id: str) -> Country:

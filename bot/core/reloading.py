@@ -36,10 +36,11 @@ from bot.core.clock import Clock
 from bot.core.datafiles import FILE_NAMES, FileKind, LoadResult, Problem, data_files
 from bot.core.diskfull import DISK_FULL_ERRNOS, STORAGE_FULL
 from bot.core.files import atomic_write
+from bot.core.incremental import IncrementalLoader
 from bot.core.loader import identify_file, load_dataset, load_files
 from bot.core.model import Dataset, Event, NonAct, Record
 from bot.core.release import give_back_memory, release
-from bot.core.snapshot import SnapshotCache
+from bot.core.snapshot import SnapshotCache, snapshot_key
 from bot.core.steps import switching_often
 
 log = logging.getLogger(__name__)
@@ -207,7 +208,7 @@ class ReloadReport:
 
 def _same(a: Record | Event | NonAct, b: Record | Event | NonAct) -> bool:
     """Equal but for the line they are on (a moved item is no change)."""
-    return a == b or (a.line != b.line and a == dataclasses.replace(b, line=a.line))
+    return a is b or a == b or (a.line != b.line and a == dataclasses.replace(b, line=a.line))
 
 
 def _diff_items(
@@ -309,6 +310,12 @@ class DataStore(Generic[T]):
         self._clock = clock
         self._lock = asyncio.Lock()
         self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
+        # What reading the files in use made, chunk by chunk: a reload reads only what changed.
+        self._incremental = IncrementalLoader()
+        # A validated dataset read incrementally, whose snapshot is saved after the swap; the
+        # saving, while it runs (the next reload waits for it).
+        self._unsaved: tuple[DataFiles, Dataset] | None = None
+        self._saving: asyncio.Future[None] | None = None
         #: Stores each accepted reload before its swap (set by bot.core.dataset_sync); None: local only.
         self.publisher: Publisher | None = None
         self.on_swap: list[Callable[[], None]] = []  # told after each swap (the snapshot in use changed)
@@ -349,6 +356,7 @@ class DataStore(Generic[T]):
     async def reload_from_disk(self, *, by: str = "") -> ReloadReport:
         """Re-read the files from the data folder; swap only if they are all valid (and stored)."""
         async with self._lock:
+            await self.settled()  # the last reload's snapshot is saved first
             outcome = await asyncio.to_thread(self._load_and_build, self._load_disk)
             if not isinstance(outcome, _Built):
                 return self._failed("disk", outcome, self._snapshot)
@@ -364,6 +372,7 @@ class DataStore(Generic[T]):
         (a report with ``ok`` and no diff); on any problem nothing changes.
         """
         async with self._lock:
+            await self.settled()  # the last reload's snapshot is saved first
             served = self._snapshot.revision
             if served is not None and revision <= served:
                 version = self._snapshot.dataset.info.version
@@ -427,6 +436,7 @@ class DataStore(Generic[T]):
                 version_old=self._snapshot.dataset.info.version,
             )
         async with self._lock:
+            await self.settled()  # the last reload's snapshot is saved first
             kind, problems = await asyncio.to_thread(identify_file, data, name)
             if kind is None:
                 return self._failed(name, problems, self._snapshot)
@@ -512,11 +522,37 @@ class DataStore(Generic[T]):
     def _load_given(
         self, files: Mapping[FileKind, Path | bytes], names: Mapping[FileKind, str]
     ) -> LoadResult:
-        return self._cached(files, lambda: load_files(
+        """The files' dataset: read incrementally when it can be, else in full (and the cache seeded)."""
+        given = {kind: data for kind, data in files.items() if isinstance(data, bytes)}
+        if len(given) != len(files):
+            given = {}
+        quick = self._incremental.load(given) if given else None
+        if quick is not None and quick.dataset is not None:
+            if self._snapshots is not None:
+                self._unsaved = (given, quick.dataset)
+            return quick
+        result = self._cached(files, lambda: load_files(
             files["resolutions"], files["events"], non_acts=files.get("non_acts"),
             resolutions_name=names["resolutions"], events_name=names["events"],
             non_acts_name=names.get("non_acts"),
         ), names)
+        if given and result.dataset is not None:
+            self._incremental.seed(given, result.dataset)
+        return result
+
+    def _save_snapshot(self, files: DataFiles, dataset: Dataset) -> None:
+        """Runs in a worker thread: keep the snapshot of files read incrementally (for the next start)."""
+        if self._snapshots is not None:
+            self._snapshots.put(snapshot_key(files.items()), dataset)
+
+    async def settled(self) -> None:
+        """Wait until what a reload left to do after its swap (saving its snapshot) is done."""
+        while self._saving is not None:
+            saving = self._saving
+            with contextlib.suppress(Exception):
+                await asyncio.shield(saving)
+            if self._saving is saving:
+                self._saving = None
 
     def _load_and_build(
         self, load: Callable[[], tuple[LoadResult | None, DataFiles | None]]
@@ -533,6 +569,7 @@ class DataStore(Generic[T]):
     def _load_and_build_now(
         self, load: Callable[[], tuple[LoadResult | None, DataFiles | None]]
     ) -> _Built[T] | tuple[Problem, ...]:
+        self._unsaved = None
         result, files = load()
         current = self._snapshot
         digest = files_digest(files) if files is not None else ""
@@ -570,6 +607,9 @@ class DataStore(Generic[T]):
             new.dataset, new.built, self._clock.now(), source, digest=new.digest, revision=revision
         )
         self._served_files = new.digest
+        unsaved, self._unsaved = self._unsaved, None
+        if unsaved is not None and unsaved[1] is new.dataset:  # saved meanwhile, in a worker thread
+            self._saving = asyncio.ensure_future(asyncio.to_thread(self._save_snapshot, *unsaved))
         gc.freeze()  # the new data is long-lived: full collections need not walk it
         self._swapped()
         stored = f" (revision {revision})" if revision is not None else ""
