@@ -104,7 +104,8 @@ async def test_a_reload_under_load_answers_every_concurrent_command(data_dir: Pa
     assert threads["diff"]
     assert threads["release"]
     assert any(name != loop_thread for name in threads["build"])
-    assert old_engine() is None  # the old engine is gone once the reload has returned
+    await store.settled()  # the old data is freed after the report, beside the commands
+    assert old_engine() is None  # the old engine is gone once the reload has settled
 
 
 async def test_an_old_engine_still_in_use_survives_its_release(data_dir: Path) -> None:

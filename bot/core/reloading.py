@@ -2,10 +2,12 @@
 
 A :class:`DataStore` holds the current dataset and an object built from it (the query
 engine) as one immutable :class:`Snapshot`. Reloads are serialized by a lock. Everything but
-the swap runs in a worker thread: parsing, validating, building, the diff against the data
-in use, and freeing the old snapshot (taken apart a piece at a time, :mod:`bot.core.release`,
-so the event loop keeps running). After the swap the new data is frozen out of the cyclic
-garbage collector's way (``gc.freeze``). On any problem nothing changes (neither memory nor
+the swap runs in a worker thread: parsing (only the items that changed, :mod:`bot.core.incremental`),
+validating, building, the diff against the data in use, and, once the report is made, freeing
+the old snapshot (taken apart a piece at a time, :mod:`bot.core.release`, so the event loop
+keeps running) and saving the new one's snapshot; the next reload waits for those
+(:meth:`DataStore.settled`). After the swap the new data is frozen out of the cyclic garbage
+collector's way (``gc.freeze``). On any problem nothing changes (neither memory nor
 disk). An uploaded file replaces its file on disk atomically, after the previous version
 is copied into a history folder.
 
@@ -312,10 +314,11 @@ class DataStore(Generic[T]):
         self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
         # What reading the files in use made, chunk by chunk: a reload reads only what changed.
         self._incremental = IncrementalLoader()
-        # A validated dataset read incrementally, whose snapshot is saved after the swap; the
-        # saving, while it runs (the next reload waits for it).
+        # A validated dataset read incrementally, whose snapshot is saved after the swap; what a
+        # reload does after its swap and report (free the old data, save that snapshot), while it
+        # runs: the next reload waits for it (:meth:`settled`).
         self._unsaved: tuple[DataFiles, Dataset] | None = None
-        self._saving: asyncio.Future[None] | None = None
+        self._after_swap: asyncio.Future[None] | None = None
         #: Stores each accepted reload before its swap (set by bot.core.dataset_sync); None: local only.
         self.publisher: Publisher | None = None
         self.on_swap: list[Callable[[], None]] = []  # told after each swap (the snapshot in use changed)
@@ -546,13 +549,22 @@ class DataStore(Generic[T]):
             self._snapshots.put(snapshot_key(files.items()), dataset)
 
     async def settled(self) -> None:
-        """Wait until what a reload left to do after its swap (saving its snapshot) is done."""
-        while self._saving is not None:
-            saving = self._saving
+        """Wait until what the last reload does after its report is done (old data freed, snapshot saved)."""
+        while self._after_swap is not None:
+            running = self._after_swap
             with contextlib.suppress(Exception):
-                await asyncio.shield(saving)
-            if self._saving is saving:
-                self._saving = None
+                await asyncio.shield(running)
+            if self._after_swap is running:
+                self._after_swap = None
+
+    async def _settle(self, retired: list[object], unsaved: tuple[DataFiles, Dataset] | None) -> None:
+        """After a swap, in worker threads: take the old data apart, then save the new data's snapshot."""
+        try:
+            await asyncio.to_thread(_release_often, retired)
+            if unsaved is not None:
+                await asyncio.to_thread(self._save_snapshot, *unsaved)
+        except Exception:
+            log.exception("cleaning up after a reload failed")
 
     def _load_and_build(
         self, load: Callable[[], tuple[LoadResult | None, DataFiles | None]]
@@ -608,8 +620,6 @@ class DataStore(Generic[T]):
         )
         self._served_files = new.digest
         unsaved, self._unsaved = self._unsaved, None
-        if unsaved is not None and unsaved[1] is new.dataset:  # saved meanwhile, in a worker thread
-            self._saving = asyncio.ensure_future(asyncio.to_thread(self._save_snapshot, *unsaved))
         gc.freeze()  # the new data is long-lived: full collections need not walk it
         self._swapped()
         stored = f" (revision {revision})" if revision is not None else ""
@@ -619,7 +629,11 @@ class DataStore(Generic[T]):
             ok=True, source=source, version_old=version_old,
             version_new=version_new, diff=new.diff, file_kind=kind, revision=revision,
         )
-        await asyncio.to_thread(_release_often, retired)
+        # The moderator has the report now; the old data is freed and the snapshot saved meanwhile.
+        self._after_swap = asyncio.ensure_future(
+            self._settle(retired, unsaved if unsaved is not None and unsaved[1] is new.dataset else None)
+        )
+        del retired
         return report
 
     def _install(self, kind: FileKind, data: bytes) -> Path | None:
