@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -272,6 +273,11 @@ class Jurisdiction(_NamedPlace):
     location: tuple[float, float] | None = None  # (latitude, longitude) in degrees
     line: int = 0
 
+    def __post_init__(self) -> None:
+        # Thousands of places share a country: one string for its id rather than one each, as
+        # the YAML and a snapshot give them (5 MB at 100,000 places).
+        object.__setattr__(self, "country", sys.intern(self.country))
+
 
 @dataclass(frozen=True, slots=True)
 class BodyName:
@@ -391,7 +397,8 @@ class Dataset:
     _record_by_id: dict[str, Record] = field(default_factory=dict, repr=False, compare=False)
     _event_by_id: dict[str, Event] = field(default_factory=dict, repr=False, compare=False)
     # Worked out from the countries and jurisdictions unless given (a reload whose countries and
-    # jurisdictions are those of the data in use gives theirs: :mod:`bot.core.incremental`).
+    # jurisdictions are those of the data in use gives theirs: :mod:`bot.core.incremental`); only
+    # the names that differ from the place's own name are kept (most places need none).
     _display_by_id: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _non_act_by_id: dict[str, NonAct] = field(default_factory=dict, repr=False, compare=False)
 
@@ -400,8 +407,13 @@ class Dataset:
         self._jurisdiction_by_id.update({j.id: j for j in self.jurisdictions})
         self._record_by_id.update({r.id: r for r in self.records})
         self._event_by_id.update({e.id: e for e in self.events})
-        if not self._display_by_id:
-            self._display_by_id.update(display_names(self.countries, self.jurisdictions))
+        given = dict(self._display_by_id)
+        self._display_by_id.clear()
+        by_id = self._jurisdiction_by_id
+        for jid, shown in (given or display_names(self.countries, self.jurisdictions)).items():
+            place = by_id.get(jid)
+            if place is None or shown != place.name:
+                self._display_by_id[jid] = shown
         self._non_act_by_id.update({n.id: n for n in self.non_acts})
 
     def country(self, country_id: str) -> Country:
@@ -425,7 +437,11 @@ class Dataset:
 
         The jurisdiction's own name when no other place shares it; its id when unknown.
         """
-        return self._display_by_id.get(jurisdiction_id, jurisdiction_id)
+        shown = self._display_by_id.get(jurisdiction_id)
+        if shown is not None:
+            return shown
+        place = self._jurisdiction_by_id.get(jurisdiction_id)
+        return place.name if place is not None else jurisdiction_id
 
     def non_act(self, non_act_id: str) -> NonAct | None:
         """The non-act with this id, or None."""
