@@ -55,7 +55,7 @@ def every_match(ix: Indexes, query: str) -> tuple[list[str], str]:
         docs: set[int] = set()  # documents with any form of any of the words
         for token in {t for t in text_tokens(text, query=True) if t not in STOPWORDS}:
             for word, _weight in ix.texts._expand(token, as_prefix=False):
-                docs.update(ix.texts._postings[word])
+                docs.update(doc for doc, _sat in ix.texts._walk(word))
         return [(h.key, h.exact) for h in hits], max(len(docs), len(hits))
 
     hits, total = search(asked) if asked.strip() else ([], 0)

@@ -36,29 +36,58 @@ class DateIndex:
     """Records and events by their days, built once: date ranges by bisect, month-days by dict.
 
     It only narrows the candidates; the engine still decides each match, so answers are
-    the same as scanning every record, in the same (dataset) order.
+    the same as scanning every record, in the same (dataset) order. Its tables hold positions
+    in ``records`` and ``events``: a reload whose records and events have the same ids and dates
+    in the same order (an edited title, a new source) keeps the tables of ``previous``.
     """
 
-    def __init__(self, records: Sequence[Record], events: Sequence[Event]) -> None:
+    _record_dates: list[tuple[str, tuple[PartialDate, ...]]]  # each record's id, main and other dates
+    _event_dates: list[tuple[PartialDate, PartialDate | None]]
+    _record_days: tuple[list[int], list[int], int]
+    _event_days: tuple[list[int], list[int], int]
+    _by_first: list[int]  # positions of the records by first day of the main date, then id
+    _first_days: list[dt.date]
+    _by_last: list[int]  # the same by last day
+    _last_days: list[dt.date]
+    _records_on: dict[tuple[int, int], list[int]]
+    _events_on: dict[tuple[int, int], list[int]]
+
+    def __init__(
+        self, records: Sequence[Record], events: Sequence[Event], previous: DateIndex | None = None
+    ) -> None:
         self._records = records
         self._events = events
+        # What the tables are made of: each record's id and dates, each event's dates.
+        self._record_dates = [(r.id, (r.date, *(a.date for a in r.alternative_dates))) for r in records]
+        self._event_dates = [(e.date, e.end) for e in events]
+        if (
+            previous is not None
+            and previous._record_dates == self._record_dates
+            and previous._event_dates == self._event_dates
+        ):
+            self._record_days, self._event_days = previous._record_days, previous._event_days
+            self._by_first, self._first_days = previous._by_first, previous._first_days
+            self._by_last, self._last_days = previous._by_last, previous._last_days
+            self._records_on, self._events_on = previous._records_on, previous._events_on
+            return
+        spans = [[(d.first_day(), d.last_day()) for d in dates] for _id, dates in self._record_dates]
         self._record_days = _day_table(
-            (d.first_day(), d.last_day(), pos)
-            for pos, r in enumerate(records)
-            for d in (r.date, *(a.date for a in r.alternative_dates))
+            (first, last, pos) for pos, days in enumerate(spans) for first, last in days
         )
         self._event_days = _day_table(
             (e.date.first_day(), event_last(e), pos) for pos, e in enumerate(events)
         )
-        self._by_first = sorted(records, key=lambda r: (r.date.first_day(), r.id))
-        self._first_days = [r.date.first_day() for r in self._by_first]
-        self._by_last = sorted(records, key=lambda r: (r.date.last_day(), r.id))
-        self._last_days = [r.date.last_day() for r in self._by_last]
-        self._records_on: dict[tuple[int, int], list[int]] = {}
-        for pos, record in enumerate(records):
-            for date in (record.date, *(a.date for a in record.alternative_dates)):
+        # Positions by (first day, id) and by (last day, id) of the main date.
+        ids = [r.id for r in records]
+        self._by_first = sorted(range(len(records)), key=lambda p: (spans[p][0][0], ids[p]))
+        self._first_days = [spans[p][0][0] for p in self._by_first]
+        self._by_last = sorted(range(len(records)), key=lambda p: (spans[p][0][1], ids[p]))
+        self._last_days = [spans[p][0][1] for p in self._by_last]
+        self._records_on = {}
+        for pos, (_id, dates) in enumerate(self._record_dates):
+            for date in dates:
                 _add_on(self._records_on, month_day_of(date), pos)
-        self._events_on: dict[tuple[int, int], list[int]] = {}
+        self._events_on = {}
         for pos, event in enumerate(events):
             for day in (event.date, event.end):
                 if day is not None:
@@ -83,12 +112,12 @@ class DateIndex:
     def latest_before(self, day: dt.date) -> Record | None:
         """The record whose date ends last before ``day`` (by last day, then id), or None."""
         at = bisect_left(self._last_days, day)
-        return self._by_last[at - 1] if at else None
+        return self._records[self._by_last[at - 1]] if at else None
 
     def earliest_after(self, day: dt.date) -> Record | None:
         """The record whose date starts first after ``day`` (by first day, then id), or None."""
         at = bisect_right(self._first_days, day)
-        return self._by_first[at] if at < len(self._by_first) else None
+        return self._records[self._by_first[at]] if at < len(self._by_first) else None
 
 
 def _add_on(table: dict[tuple[int, int], list[int]], month_day: tuple[int, int] | None, pos: int) -> None:

@@ -127,10 +127,14 @@ class Indexes:
         self.country_names: NameIndex = NameIndex.reusing(
             countries, previous.country_names if previous else None
         )
-        self._texts = TextIndex(self._record_docs()) if self._eager else None
+        # The text index splits only the texts the previous one did not have (a record's new title).
+        before = previous._texts if previous is not None else None
+        self._texts: TextIndex | None = TextIndex(self._record_docs(), before) if self._eager else None
         self.record_ids = {r.id.casefold(): r for r in dataset.records}
         self.country_ids = {c.id.casefold(): c.id for c in dataset.countries}
-        self.dates = DateIndex(dataset.records, dataset.events)
+        # The date index keeps the previous one's tables when no date changed.
+        before_dates = previous.dates if previous is not None else None
+        self.dates: DateIndex = DateIndex(dataset.records, dataset.events, before_dates)
 
     @property
     def texts(self) -> TextIndex:

@@ -13,7 +13,6 @@ command line's other questions never pay for it.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,21 +22,14 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     Docs = NDArray[np.intp]
+    Postings = NDArray[np.int32]  # a word's documents, as the text index keeps them
     Floats = NDArray[np.float64]
 
 _STEP = 4  # each deeper page asked for puts at least this many times the entries already ranked in order
 
 
-def postings(docs: Sequence[int], sats: Sequence[float]) -> tuple[Docs, Floats]:
-    """One word's documents and saturated weights as arrays (an ``array.array`` is read, not copied)."""
-    if isinstance(docs, array) and isinstance(sats, array):
-        return np.frombuffer(docs, dtype=np.int64).astype(np.intp, copy=False), np.frombuffer(sats)
-    count = len(docs)
-    return np.fromiter(docs, dtype=np.intp, count=count), np.fromiter(sats, dtype=np.float64, count=count)
-
-
 def score_words(
-    size: int, words: Sequence[Sequence[tuple[float, Docs, Floats]]], weight_total: float
+    size: int, words: Sequence[Sequence[tuple[float, Postings, Floats]]], weight_total: float
 ) -> tuple[Floats, Floats]:
     """Every document's final score (0 where no word is found) and its BM25 sum.
 
