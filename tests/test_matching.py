@@ -757,6 +757,44 @@ def test_text_tokens_fold_votes_and_references() -> None:
     assert {"ajr", "32", "ajr32"} <= set(text_tokens("ajr32"))
 
 
+@pytest.mark.parametrize(
+    "docs",
+    [
+        [],
+        [("a", "A", {})],
+        [("a", "A", {"title": "", "summary": "—"}), ("b", "B", {"title": "…"})],
+    ],
+)
+def test_a_text_index_without_words_finds_nothing(docs: list[tuple[str, str, dict[str, str]]]) -> None:
+    index = TextIndex(docs)
+    for query in ("resolution", "res", "12", "a"):
+        assert index.search(query) == []
+        assert index.complete(query) == []
+        assert index.rank_all(query) is None
+        assert index.with_every_word(query) == []
+    assert [h.key for h in index.complete("")] == [key for key, _label, _fields in docs]
+    again = TextIndex([*docs, ("c", "C", {"title": "Senate resolution"})], index)
+    assert [h.key for h in again.search("resolution")] == ["c"]
+
+
+def test_vote_patterns_find_what_their_plain_look_behind_forms_find() -> None:
+    import re
+
+    from bot.core.matching import text as text_module
+
+    plain_pair = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:[-‐‑‒–—−―:/]|to|vs\.?)\s*(\d{1,4})(?![\d.])")
+    plain_words = re.compile(
+        r"(?<![\d.])(\d{1,4})\s+(?:for|yes|ayes|in\s+favou?r)\W+(?:and\s+|to\s+)?(\d{1,4})\s+(?:against|no|nays)\b"
+    )
+    rng = random.Random(3)
+    alphabet = "0123456789 .-–:/tovs forayesnagistin favour\n"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(20_000)]
+    texts += ["305–1", "1.305-1", "12345-1", "305-1.5", "7 vs. 3", "305 for, 1 against", "a12 for and 3 no"]
+    for text in texts:
+        assert text_module._VOTE_PAIR.findall(text) == plain_pair.findall(text), text
+        assert text_module._VOTE_WORDS.findall(text) == plain_words.findall(text), text
+
+
 def test_building_an_index_leaves_the_garbage_collector_as_it_was() -> None:
     import gc
 

@@ -288,28 +288,38 @@ class Indexes:
 
     def _record_docs(self) -> Iterable[tuple[str, str, dict[str, str]]]:
         ds = self.dataset
+        # A place's and a set of kinds' text is made once, one string for every record that has it
+        # (the text index looks each text up: a string's hash is worked out once).
+        places: dict[str, str] = {}
+        kinds: dict[tuple[Kind, ...], str] = {}
         for record in ds.records:
-            try:
-                jurisdiction = ds.jurisdiction(record.jurisdiction)
-                place = " ".join(jurisdiction.spellings)
-                country = self.country_name(jurisdiction.country)
-            except KeyError:
-                place, country = record.jurisdiction, ""
-            vote = record.vote.display() if record.vote is not None else ""
-            dates = " ".join([record.date.display(), *(a.date.display() for a in record.alternative_dates)])
+            place = places.get(record.jurisdiction)
+            if place is None:
+                try:
+                    jurisdiction = ds.jurisdiction(record.jurisdiction)
+                    names = " ".join(jurisdiction.spellings)
+                    place = f"{names} {self.country_name(jurisdiction.country)}"
+                except KeyError:
+                    place = f"{record.jurisdiction} "
+                places[record.jurisdiction] = place
+            kind = kinds.get(record.kinds)
+            if kind is None:
+                kind = kinds[record.kinds] = " ".join(k.plain for k in record.kinds)
+            date = record.date.display()
+            dates = " ".join([date, *(a.date.display() for a in record.alternative_dates)])
             fields = {
                 "title": record.title,
                 "reference": record.reference or "",
                 "sponsor": record.sponsor or "",
-                "body": " ".join([record.body, *record.body_aliases]),
-                "place": f"{place} {country}",
-                "vote": vote,
+                "body": " ".join([record.body, *record.body_aliases]) if record.body_aliases else record.body,
+                "place": place,
+                "vote": record.vote.display() if record.vote is not None else "",
                 "summary": record.summary,
-                "kinds": " ".join(k.plain for k in record.kinds),
+                "kinds": kind,
                 "notes": " ".join(filter(None, [record.notes, record.date_note])),
-                "dates": dates,
+                "dates": dates if record.alternative_dates else date,
             }
-            yield record.id, self.record_label(record), fields
+            yield record.id, f"{ds.display_name(record.jurisdiction)} · {date} · {record.title}", fields
 
     def record_label(self, record: Record) -> str:
         """A one-line label for a record: place · date · title."""

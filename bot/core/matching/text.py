@@ -63,10 +63,13 @@ STOPWORDS = frozenset({
 
 # Vote counts written in any common way become one token: "305–1", "305 to 1", "305-1",
 # "305:1", "305 for, 1 against" -> "305to1".
-_VOTE_PAIR = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:[-‐‑‒–—−―:/]|to|vs\.?)\s*(\d{1,4})(?![\d.])")
+# Each starts with a digit not after a digit or a dot (the check follows the first digit, so that
+# the search skips ahead to digits: about twice as fast as a look-behind in front).
+_VOTE_PAIR = re.compile(r"(\d(?<![\d.]\d)\d{0,3})\s*(?:[-‐‑‒–—−―:/]|to|vs\.?)\s*(\d{1,4})(?![\d.])")
 _VOTE_WORDS = re.compile(
-    r"(?<![\d.])(\d{1,4})\s+(?:for|yes|ayes|in\s+favou?r)\W+(?:and\s+|to\s+)?(\d{1,4})\s+(?:against|no|nays)\b"
+    r"(\d(?<![\d.]\d)\d{0,3})\s+(?:for|yes|ayes|in\s+favou?r)\W+(?:and\s+|to\s+)?(\d{1,4})\s+(?:against|no|nays)\b"
 )
+_PARTS = re.compile(r"\d+|[^\d\s]+")  # the letter and digit runs of normalized words
 _ALNUM_SPLIT = re.compile(r"\d+|[^\d]+")
 _DIGIT = re.compile(r"\d")
 
@@ -78,9 +81,9 @@ def text_tokens(text: str, *, query: bool = False) -> list[str]:
     ``32`` and ``ajr32``; "305–1" and "305 to 1" give ``305to1``. In a query, the numbers
     of a vote pair stand only for the pair ("305 to 1" must not find every text with a 1).
     """
-    words = normalize(text).split()
-    if _DIGIT.search(text) is None and _DIGIT.search(" ".join(words)) is None:
-        return words  # no numbers (most texts): the words are the tokens
+    normalized = normalize(text)
+    if _DIGIT.search(text) is None and (text.isascii() or _DIGIT.search(normalized) is None):
+        return normalized.split()  # no numbers (most texts): the words are the tokens
     folded = text.casefold()
     out: list[str] = []
     paired: set[str] = set()
@@ -88,15 +91,10 @@ def text_tokens(text: str, *, query: bool = False) -> list[str]:
         for a, b in pattern.findall(folded):
             out.append(f"{a}to{b}")
             paired.update((a, b))
-    parts: list[str] = []
-    for word in words:
-        if word.isalpha():  # most words: no digits to split off
-            parts.append(word)
-        else:
-            parts.extend(_ALNUM_SPLIT.findall(word))
-    out.extend(p for p in parts if not (query and p in paired))
+    parts: list[str] = _PARTS.findall(normalized)  # each word split at letter/digit boundaries
+    out.extend([p for p in parts if p not in paired] if query and paired else parts)
     for first, second in itertools.pairwise(parts):
-        if first.isalpha() and second.isdigit() and len(first) <= 5 and first not in STOPWORDS:
+        if second.isdigit() and len(first) <= 5 and first.isalpha() and first not in STOPWORDS:
             out.append(first + second)
     return out
 
@@ -242,7 +240,7 @@ class TextIndex:
         del order, pair_slot, pair_field, pair_len, pair_count, pair_weight
         # One posting per (word, document): the word's weights there added one by one, in order
         # (as a loop over the document's words adds them: the same sums to the last bit).
-        firsts = np.flatnonzero(np.concatenate(([True], entry_key[1:] != entry_key[:-1])))
+        firsts = np.flatnonzero(np.concatenate(([len(entry_key) > 0], entry_key[1:] != entry_key[:-1])))
         posting_key = entry_key[firsts]
         del entry_key
         repeats = np.diff(np.append(firsts, len(entry_weight)))
