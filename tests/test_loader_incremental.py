@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import ManualClock
+from bot.core.datafiles import FILE_NAMES, FileKind, LoadResult
 from bot.core.incremental import IncrementalLoader
-from bot.core.loader import FILE_NAMES, FileKind, LoadResult, load_files
+from bot.core.loader import load_files
 from bot.core.model import Dataset
 from bot.core.reloading import DataStore, read_folder
 
@@ -308,16 +309,21 @@ def data_dir(tmp_path: Path) -> Path:
     return target
 
 
+def rewrite(data_dir: Path, index: int, change: Callable[[str], str]) -> str:
+    """Change record ``index`` of the folder's resolutions file; the text before."""
+    path = data_dir / "resolutions.yaml"
+    source = path.read_text(encoding="utf-8")
+    a, b = items(source, "resolutions")[index]
+    path.write_text(source[:a] + change(source[a:b]) + source[b:], encoding="utf-8")
+    return source
+
+
 async def test_a_store_reloads_an_edit_incrementally_and_keeps_its_snapshot(
     data_dir: Path, tmp_path: Path
 ) -> None:
     snapshots = tmp_path / "snapshots"
     store = DataStore(data_dir, lambda ds: ds, clock=ManualClock(START), snapshot_dir=snapshots)
-    path = data_dir / "resolutions.yaml"
-    source = path.read_text(encoding="utf-8")
-    a, b = items(source, "resolutions")[0]
-    edit = source[a:b].replace("    title: ", "    title: Edited ", 1)
-    path.write_text(source[:a] + edit + source[b:], encoding="utf-8")
+    rewrite(data_dir, 0, lambda t: t.replace("    title: ", "    title: Edited ", 1))
     report = await store.reload_from_disk()
     assert report.ok
     assert report.diff is not None
@@ -332,18 +338,14 @@ async def test_a_store_reloads_an_edit_incrementally_and_keeps_its_snapshot(
 
 async def test_a_store_reports_a_broken_edit_as_a_full_load_does(data_dir: Path) -> None:
     store = DataStore(data_dir, lambda ds: ds, clock=ManualClock(START))
-    path = data_dir / "resolutions.yaml"
-    source = path.read_text(encoding="utf-8")
-    a, b = items(source, "resolutions")[1]
-    edit = source[a:b].replace("    date: ", '    date: "2019-02-30"\n    dated: ', 1)
-    path.write_text(source[:a] + edit + source[b:], encoding="utf-8")
+    source = rewrite(data_dir, 1, lambda t: t.replace("    date: ", '    date: "2019-02-30"\n    dated: ', 1))
     report = await store.reload_from_disk()
     expected = full_load(dict(read_folder(data_dir)))
     assert not report.ok
     assert [str(p) for p in report.problems] == [str(p) for p in expected.problems]
     assert report.problems
     assert all(p.file == "resolutions.yaml" for p in report.problems)
-    path.write_text(source, encoding="utf-8")  # fixed: back to the files in use
+    (data_dir / "resolutions.yaml").write_text(source, encoding="utf-8")  # fixed: back to the files in use
     report = await store.reload_from_disk()
     assert report.ok
     assert report.diff is not None

@@ -849,15 +849,22 @@ def _read_vote(r: _FileReader, m: _Map) -> Vote | Literal[False] | None:
     return Vote(yes=counts["yes"], no=counts["no"], abstain=counts["abstain"], note=note)
 
 
-def _read_events(r: _FileReader, root: Node) -> _EventsPart | None:
-    top = r.mapping(root, "the events file")
+def _read_list_file(
+    r: _FileReader, root: Node, what: str, key: str, *, part: _Part,
+    read_item: Callable[[_FileReader, Node, int, _Part], None],
+) -> _Part | None:
+    """A file of one top-level list (``events``, ``non_acts``), each item read into ``part``."""
+    top = r.mapping(root, what)
     if top is None:
         return None
-    r.keys(top, ("events",), ())
-    part = _EventsPart([])
-    for i, node in enumerate(r.seq(top, "events") or [], 1):
-        _read_event(r, node, i, part)
+    r.keys(top, (key,), ())
+    for i, node in enumerate(r.seq(top, key) or [], 1):
+        read_item(r, node, i, part)
     return part
+
+
+def _read_events(r: _FileReader, root: Node) -> _EventsPart | None:
+    return _read_list_file(r, root, "the events file", "events", part=_EventsPart([]), read_item=_read_event)
 
 
 def _read_event(r: _FileReader, node: Node, i: int, part: _EventsPart) -> None:
@@ -902,14 +909,9 @@ _NON_ACT_OPTIONAL = ("date",)
 
 
 def _read_non_acts(r: _FileReader, root: Node) -> _NonActsPart | None:
-    top = r.mapping(root, "the non-acts file")
-    if top is None:
-        return None
-    r.keys(top, ("non_acts",), ())
-    part = _NonActsPart([], [])
-    for i, node in enumerate(r.seq(top, "non_acts") or [], 1):
-        _read_non_act(r, node, i, part)
-    return part
+    return _read_list_file(
+        r, root, "the non-acts file", "non_acts", part=_NonActsPart([], []), read_item=_read_non_act
+    )
 
 
 def _read_non_act(r: _FileReader, node: Node, i: int, part: _NonActsPart) -> None:
