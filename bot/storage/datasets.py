@@ -41,6 +41,11 @@ Sleep = Callable[[float], Awaitable[None]]
 _VERSION_COLUMNS = "revision, version, digest, source, reloaded_by, reloaded_at"
 
 
+def _file_columns(with_files: bool) -> str:
+    """The columns of a revision's files: their texts only when asked (megabytes each at scale)."""
+    return "kind, sha256, content" if with_files else "kind, sha256, NULL AS content"
+
+
 def _kind(value: str) -> FileKind:
     for kind in FILE_NAMES:
         if kind == value:
@@ -109,10 +114,14 @@ class SqliteDatasetLedger:
         hashes = [{"kind": kind, "sha256": sha, "content": text} for kind, sha, text in texts]
         return _version(rows[0], hashes, with_files=True)
 
-    async def _files(self, revision: int) -> list[Row]:
+    async def _files(self, revision: int, *, with_files: bool) -> list[Row]:
         return list(await self._db.fetchall(
-            "SELECT kind, sha256, content FROM dataset_files WHERE revision = ?", (revision,)
+            f"SELECT {_file_columns(with_files)} FROM dataset_files WHERE revision = ?", (revision,)  # noqa: S608
         ))
+
+    async def _stored(self, row: Row, *, with_files: bool) -> StoredVersion:
+        files = await self._files(int(row["revision"]), with_files=with_files)
+        return _version(row, files, with_files=with_files)
 
     async def _one(self, where: str, params: tuple[Any, ...], *, with_files: bool) -> StoredVersion | None:
         row = await self._db.fetchone(
@@ -121,7 +130,7 @@ class SqliteDatasetLedger:
         )
         if row is None:
             return None
-        return _version(row, await self._files(int(row["revision"])), with_files=with_files)
+        return await self._stored(row, with_files=with_files)
 
     async def latest(self, *, with_files: bool = False) -> StoredVersion | None:
         """The newest revision (with its files if asked), or None."""
@@ -141,7 +150,7 @@ class SqliteDatasetLedger:
             f"SELECT {_VERSION_COLUMNS} FROM dataset_versions ORDER BY revision DESC LIMIT ?",  # noqa: S608
             (limit,),
         )
-        return [_version(row, await self._files(int(row["revision"])), with_files=False) for row in rows]
+        return [await self._stored(row, with_files=False) for row in rows]
 
     async def watch(self, wake: Callable[[int | None], None]) -> None:
         """Nothing to watch: no other process uses this database."""
@@ -189,10 +198,14 @@ class PostgresDatasetLedger:
         hashes = [{"kind": kind, "sha256": sha, "content": text} for kind, sha, text in texts]
         return _version(row, hashes, with_files=True)
 
-    async def _files(self, revision: int) -> list[Row]:
+    async def _files(self, revision: int, *, with_files: bool) -> list[Row]:
         return list(await self._db.fetchall(
-            "SELECT kind, sha256, content FROM dataset_files WHERE revision = $1", revision
+            f"SELECT {_file_columns(with_files)} FROM dataset_files WHERE revision = $1", revision  # noqa: S608
         ))
+
+    async def _stored(self, row: Row, *, with_files: bool) -> StoredVersion:
+        files = await self._files(int(row["revision"]), with_files=with_files)
+        return _version(row, files, with_files=with_files)
 
     async def latest(self, *, with_files: bool = False) -> StoredVersion | None:
         """The newest revision (with its files if asked), or None."""
@@ -201,7 +214,7 @@ class PostgresDatasetLedger:
         )
         if row is None:
             return None
-        return _version(row, await self._files(int(row["revision"])), with_files=with_files)
+        return await self._stored(row, with_files=with_files)
 
     async def get(self, revision: int) -> StoredVersion | None:
         """Stored ``revision`` with its files (None when pruned), or None."""
@@ -210,7 +223,7 @@ class PostgresDatasetLedger:
         )
         if row is None:
             return None
-        return _version(row, await self._files(revision), with_files=True)
+        return await self._stored(row, with_files=True)
 
     async def find(self, digest: str) -> StoredVersion | None:
         """The newest revision whose files have ``digest``, or None."""
@@ -221,7 +234,7 @@ class PostgresDatasetLedger:
         )
         if row is None:
             return None
-        return _version(row, await self._files(int(row["revision"])), with_files=False)
+        return await self._stored(row, with_files=False)
 
     async def history(self, limit: int = 20) -> list[StoredVersion]:
         """The newest revisions first (without the files)."""
@@ -229,7 +242,7 @@ class PostgresDatasetLedger:
             f"SELECT {_VERSION_COLUMNS} FROM dataset_versions ORDER BY revision DESC LIMIT $1",  # noqa: S608
             limit,
         )
-        return [_version(row, await self._files(int(row["revision"])), with_files=False) for row in rows]
+        return [await self._stored(row, with_files=False) for row in rows]
 
     async def watch(self, wake: Callable[[int | None], None]) -> None:
         """``LISTEN`` on a connection of its own until cancelled; reconnect when it is lost.
