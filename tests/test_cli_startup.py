@@ -138,6 +138,15 @@ def test_each_command_imports_only_what_it_uses(data: Path) -> None:
         code, _, modules = modules_of(folder, *argv)
         assert code in (0, 2)
         assert not modules & {ENGINE, "bot.config", "rapidfuzz", "babel", *YAML}, argv
+    for argv, error in (
+        (("ask",), "error: Give a command, e.g. 'ask jurisdiction california'; see --help.\n"),
+        (("ask", "frobnicate", "x"), ("error: Unknown command 'frobnicate'. Use one of: jurisdiction, "
+         "resolution, date, onthisday, timeline, list, stats, about.\n")),
+        (("ask", "-", "x"), "error: With '-', give the queries on stdin, one 'COMMAND TEXT' per line.\n"),
+    ):
+        code, out, modules = modules_of(folder, *argv)
+        assert (code, out) == (2, error)
+        assert not modules & {ENGINE, "bot.config", *YAML}, argv
 
     code, out, modules = modules_of(folder, "check-data", "data")
     assert (code, out[:4]) == (0, "OK: ")

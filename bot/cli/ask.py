@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.cli.options import HELP, OptionError, add_ask_arguments, split_options
+from bot.cli.options import HELP, OPTIONS, OptionError, add_ask_arguments, ask_usage_problem, split_options
 from bot.cli.text import render_answer
 from bot.core.answers import Answer, Status
 from bot.core.clock import Clock, today_in
@@ -21,7 +21,7 @@ from bot.core.timezones import EXAMPLE_HINT, TimeZoneError, resolve_timezone
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("jurisdiction", "resolution", "date", "onthisday", "timeline", "list", "stats", "about")
+COMMANDS = tuple(OPTIONS)  # jurisdiction, resolution, date, onthisday, timeline, list, stats, about
 
 EXIT_FOUND = 0
 EXIT_NOT_FOUND = 1
@@ -362,15 +362,9 @@ def _run_ask(
         return EXIT_FOUND
     command: str | None = args.query_command
     words: list[str] = list(args.words)
-    try:
-        if command is None:
-            raise UsageError("Give a command, e.g. 'ask jurisdiction california'; see --help.")
-        if command != "-" and command.lower() not in COMMANDS:
-            raise UsageError(f"Unknown command '{command[:40]}'. Use one of: {', '.join(COMMANDS)}.")
-        if command == "-" and words:
-            raise UsageError("With '-', give the queries on stdin, one 'COMMAND TEXT' per line.")
-    except UsageError as exc:
-        stdout.write(f"error: {exc}\n")
+    problem = ask_usage_problem(command, words)  # (`python -m bot ask` checks it before loading this module)
+    if problem is not None or command is None:
+        stdout.write(f"error: {problem}\n")
         return EXIT_INVALID
     engine = load_engine(config, stdout, snapshots)
     if engine is None:

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.cli.options import HELP as ASK_HELP
-from bot.cli.options import OneLineParser, add_ask_arguments, add_language_argument, render_parser
+from bot.cli.options import (
+    OneLineParser,
+    add_ask_arguments,
+    add_language_argument,
+    ask_usage_problem,
+    render_parser,
+)
 from bot.storage.heartbeat import MAX_AGE_SECONDS, check_health, heartbeat_path
 
 if TYPE_CHECKING:
@@ -205,9 +211,14 @@ def main(
         args = parser.parse_args(args_in)
     except SystemExit as exit_:  # argparse printed usage or help
         return int(exit_.code) if isinstance(exit_.code, int) else USAGE_ERROR
-    if args.command == "ask" and args.help:  # without the configuration or the engine
-        stdout.write(ASK_HELP)
-        return 0
+    if args.command == "ask":  # help and a wrong command line without the configuration or the engine
+        if args.help:
+            stdout.write(ASK_HELP)
+            return 0
+        problem = ask_usage_problem(args.query_command, args.words)
+        if problem is not None:
+            stdout.write(f"error: {problem}\n")
+            return USAGE_ERROR
 
     from bot.config import ConfigError, load_config  # noqa: PLC0415 - not for --help or a usage error
     from bot.core.clock import TEST_CLOCK_START, StartedClock, clock_from_environment  # noqa: PLC0415

@@ -93,6 +93,19 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "about": (),
 }
 
+
+
+def ask_usage_problem(command: str | None, words: list[str]) -> str | None:
+    """What is wrong with ``ask COMMAND WORDS...`` as a command line (checked before any data is read)."""
+    if command is None:
+        return "Give a command, e.g. 'ask jurisdiction california'; see --help."
+    if command != "-" and command.lower() not in OPTIONS:
+        return f"Unknown command '{command[:40]}'. Use one of: {', '.join(OPTIONS)}."
+    if command == "-" and words:
+        return "With '-', give the queries on stdin, one 'COMMAND TEXT' per line."
+    return None
+
+
 _NAME = re.compile(r"(?:(?<=\s)|^)([A-Za-z_]+):(?=\s|$)")
 
 
