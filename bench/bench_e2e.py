@@ -13,19 +13,26 @@ queueing) to the bot's accepted callback (so it includes the gateway and HTTP ro
 Saturation steps last 15 s each (``$BENCH_STEP_SECONDS`` or ``--step`` for a quick look);
 the saturation point is the highest offered rate at which the p99 stays under 1 s with no
 errors. At high rates the fake's own process can be the limit, so the bot alone may go
-further than the table shows.
+further than the table shows: each step prints the CPU share of the bot process and of the
+fake with its load generator (the harness), and the bot's CPU time per interaction.
+
+``--code DIR`` serves with another checkout's ``bot`` package (the fake, the load and this
+script stay this checkout's), for a before/after comparison: run the two in turn, as close
+together as the machine allows (``git worktree add /tmp/before <commit>``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import datetime as dt
 import gc
 import logging
 import multiprocessing
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -39,9 +46,28 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fake server lives with the tests
 
+
+def _code_dir(argv: list[str]) -> Path | None:
+    """The checkout named by ``--code``, read before the bot package is first imported."""
+    for i, arg in enumerate(argv):
+        if arg == "--code" and i + 1 < len(argv):
+            return Path(argv[i + 1]).resolve()
+        if arg.startswith("--code="):
+            return Path(arg.partition("=")[2]).resolve()
+    return None
+
+
+CODE = _code_dir(sys.argv[1:])  # the load process (spawned) gets the same arguments
+if CODE is not None:  # a folder holding only that checkout's `bot`, first on the path
+    _ONLY_BOT = Path(tempfile.mkdtemp(prefix="bench-e2e-code-"))
+    (_ONLY_BOT / "bot").symlink_to(CODE / "bot", target_is_directory=True)
+    atexit.register(shutil.rmtree, _ONLY_BOT, ignore_errors=True)
+    sys.path.insert(0, str(_ONLY_BOT))
+
 from botkit import country, dataset, event, place, record, src  # noqa: E402
 from fakecord import FakeDiscord, InteractionResult  # noqa: E402
 
+import bot  # noqa: E402
 from bench.summary import record as record_row  # noqa: E402
 from bot.config import Config, CooldownConfig, DiscordConfig  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
@@ -57,6 +83,8 @@ STEADY_RATE = 100
 P99_TARGET_MS = 50.0
 SATURATION_P99_S = 1.0
 SATURATION_TARGET = 400
+DEFERRED = 5  # the interaction response type "deferred channel message with source"
+FOLLOW_UP_WAIT = 15.0  # seconds a run waits for the follow-ups of its deferred answers
 DEFAULT_STEP = 15.0  # seconds per saturation step: long enough for queues to show
 STEP_ENV = "BENCH_STEP_SECONDS"  # a shorter step for a quick look (make bench keeps the default)
 LEVELS = {
@@ -174,6 +202,7 @@ class Run:
     dispatch_seconds: float = 0.0
     wall: tuple[float, float] = (0.0, 0.0)  # time.time() at start and end, to match the bot's CPU samples
     load_cpu: float = 0.0  # CPU seconds the fake and load generator used
+    machine: float = float("nan")  # the share of the machine's CPUs busy (any process), Linux
     bot_cpu: float = 0.0  # CPU seconds the bot process used (filled in by the bot process)
 
     @property
@@ -336,11 +365,23 @@ async def _one(
     return Sample(kind, late)
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far, from /proc/stat; (0, 0) elsewhere."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
 async def run_at(fake: FakeDiscord, mix: Mix, rate: float, duration: float) -> Run:
     """Offer ``rate`` interactions per second for ``duration`` seconds (open loop)."""
     loop = asyncio.get_running_loop()
     total = max(1, int(rate * duration))
     tasks: list[asyncio.Task[Sample]] = []
+    ticks_start = machine_ticks()
     wall_start, cpu_start = time.time(), time.process_time()
     start = loop.time()
     for i in range(total):
@@ -353,6 +394,15 @@ async def run_at(fake: FakeDiscord, mix: Mix, rate: float, duration: float) -> R
     dispatched = loop.time() - start
     samples = list(await asyncio.gather(*tasks))
     run = Run(rate, duration, samples, dispatched, (wall_start, time.time()), time.process_time() - cpu_start)
+    busy, ticks = (end - start for end, start in zip(machine_ticks(), ticks_start, strict=True))
+    if ticks:
+        run.machine = busy / ticks
+    # A deferred answer (a /timeline picture) follows later: forgetting its token first would
+    # turn that follow-up into an unknown webhook.
+    deferred = [r for r in fake.interactions if r.response_type == DEFERRED and not r.followups]
+    waited = loop.time() + FOLLOW_UP_WAIT
+    while any(not r.followups for r in deferred) and loop.time() < waited:
+        await asyncio.sleep(0.05)
     fake.forget()  # keep the fake's memory flat between runs
     return run
 
@@ -402,7 +452,7 @@ def print_saturation(runs: list[Run], best: float) -> None:
     print(f"\nSaturation (p99 must stay under {SATURATION_P99_S:.0f} s with no errors):")
     print(
         f"  {'offered/s':>9} {'achieved/s':>10} {'median ms':>10} {'p99 ms':>9} {'errors':>7}"
-        f" {'bot CPU':>8} {'CPU ms/op':>9} {'fake CPU':>9}  verdict"
+        f" {'bot CPU':>8} {'CPU ms/op':>9} {'fake CPU':>9} {'fake ms/op':>10} {'machine':>8}  verdict"
     )
     for run in runs:
         achieved = len(run.samples) / max(run.dispatch_seconds, run.duration * 0.999)
@@ -414,6 +464,7 @@ def print_saturation(runs: list[Run], best: float) -> None:
             f"  {run.rate:>9.0f} {achieved:>10.0f} {ms(median):>10} {ms(run.percentile(0.99)):>9}"
             f" {run.errors:>7} {run.bot_cpu / seconds:>8.0%}"
             f" {1000 * run.bot_cpu / max(len(run.samples), 1):>9.2f} {run.load_cpu / seconds:>9.0%}"
+            f" {1000 * run.load_cpu / max(len(run.samples), 1):>10.2f} {run.machine:>8.0%}"
             f"  {'ok' if ok else 'saturated'}"
         )
     verdict = "MET" if best >= SATURATION_TARGET else "MISSED"
@@ -431,8 +482,15 @@ def print_saturation(runs: list[Run], best: float) -> None:
 # ---------------------------------------------------------------------------------------------- main
 
 
-Packed = tuple[float, float, float, list[tuple[str, float | None, str | None]], tuple[float, float], float]
-Result = tuple[list[Packed], list[str]]
+# rate, duration, dispatch seconds, samples, wall span, harness CPU seconds, machine busy share
+Packed = tuple[
+    float, float, float, list[tuple[str, float | None, str | None]], tuple[float, float], float, float
+]
+Result = tuple[list[Packed], list[str]]  # the load process's runs and the fake's violations
+# a run as packed, with the bot's CPU seconds over its wall span
+Measured = tuple[
+    float, float, float, list[tuple[str, float | None, str | None]], tuple[float, float], float, float, float
+]
 
 
 async def drive(plan: Plan, to_bot: Any, from_bot: Any) -> None:
@@ -440,6 +498,9 @@ async def drive(plan: Plan, to_bot: Any, from_bot: Any) -> None:
     fake = FakeDiscord()
     fake.populate_default()
     fake.check_violations_at_teardown = False
+    # The bot asks only for the guilds intent: Discord sends it no MESSAGE_CREATE for its own
+    # public answers, so the fake sends none either (the bot would parse each one for nothing).
+    fake.dispatch_message_events = False
     await fake.start()
     to_bot.put(
         {
@@ -473,6 +534,7 @@ async def drive(plan: Plan, to_bot: Any, from_bot: Any) -> None:
                 [(x.kind, x.seconds, x.error) for x in r.samples],
                 r.wall,
                 r.load_cpu,
+                r.machine,
             )
             for r in runs
         ]
@@ -551,7 +613,9 @@ def cache_line(bot: ArtsakhBot) -> str:
     return f"Answer and suggestion caches: {hits:,} hits of {total:,} lookups ({rate})"
 
 
-async def serve(store: DataStore[QueryEngine], to_bot: Any, from_bot: Any) -> tuple[Result, str]:
+async def serve(
+    store: DataStore[QueryEngine], to_bot: Any, from_bot: Any
+) -> tuple[list[Measured], list[str], str]:
     """The bot process: connect to the fake the load process started, serve until it reports."""
     loop = asyncio.get_running_loop()
     info = await loop.run_in_executor(None, to_bot.get, True, 120)
@@ -582,16 +646,15 @@ async def serve(store: DataStore[QueryEngine], to_bot: Any, from_bot: Any) -> tu
         await database.close()
         from_bot.put("closed")
     packed, violations = result
-    with_cpu = [(*p[:5], p[5], probe.cpu_between(*p[4])) for p in packed]
-    return (with_cpu, violations), probe.summary() + "\n" + caches  # type: ignore[return-value]
+    measured = [(*p, probe.cpu_between(*p[4])) for p in packed]
+    return measured, violations, probe.summary() + "\n" + caches
 
 
-def report(result: Result, probe: str) -> int:
+def report(measured: list[Measured], violations: list[str], probe: str) -> int:
     """Print the tables; 0 when both targets are met."""
-    packed, violations = result
     runs = [
-        Run(rate, duration, [Sample(*x) for x in samples], dispatched, wall, load_cpu, bot_cpu)
-        for rate, duration, dispatched, samples, wall, load_cpu, bot_cpu in packed  # type: ignore[misc]
+        Run(rate, duration, [Sample(*x) for x in samples], dispatched, wall, load_cpu, machine, bot_cpu)
+        for rate, duration, dispatched, samples, wall, load_cpu, machine, bot_cpu in measured
     ]
     steady, steps = runs[0], runs[1:]
     print_steady(steady)
@@ -632,12 +695,12 @@ def bench(args: argparse.Namespace) -> int:
         worker = context.Process(target=load_process, args=(plan, to_bot, from_bot), name="fake-discord-load")
         worker.start()
         try:
-            result, probe = run_loop(serve(store, to_bot, from_bot))
+            measured, violations, probe = run_loop(serve(store, to_bot, from_bot))
         finally:
             worker.join(30)
             if worker.is_alive():
                 worker.terminate()
-    return report(result, probe)
+    return report(measured, violations, probe)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -656,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         help="one record per this many jurisdictions (default 100: 1,000 records, ten times the real data)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--code", type=Path, default=None, help="serve with this checkout's bot package")
     args = parser.parse_args(argv)
     args.jurisdictions = args.jurisdictions or (20_000 if args.quick else 100_000)
     args.duration = args.duration or (5.0 if args.quick else 30.0)
@@ -665,6 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("discord").setLevel(logging.CRITICAL)  # late answers past saturation are counted
     logging.getLogger("bot").setLevel(logging.ERROR)  # expired interactions are counted, not logged
     started = dt.datetime.now(dt.UTC)
+    print(f"Bot package: {Path(bot.__file__).parent}")  # which checkout serves (see --code)
     code = bench(args)
     print(f"\nTotal time {(dt.datetime.now(dt.UTC) - started).total_seconds():.0f} s; exit code {code}")
     return code

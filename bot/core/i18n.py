@@ -26,7 +26,7 @@ import io
 import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -128,10 +128,20 @@ def N_(message: str) -> str:
 
 def cldr_locale(language: str | None = None) -> Locale:
     """The CLDR locale of ``language`` (the one in use when None)."""
-    return Locale.parse(_CLDR[language or current()])
+    return _locale(language or current())
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(_CLDR[language])
 
 
 # ---------------------------------------------------------------------------------------- dates
+# Each form is made once per language and kept (Babel takes 10-25 µs a date; the data's dates and
+# numbers repeat from answer to answer): the public functions read the language in use, the kept
+# ones take it as an argument.
+
+KEPT_FORMS: Final = 4096  # of each kind, the most recently used
 
 
 # CLDR's months in British English, as ``format_date(day, "d MMMM y", locale="en_GB")`` writes them.
@@ -141,46 +151,70 @@ ENGLISH_MONTHS: Final = (
 )
 
 
+@lru_cache(maxsize=KEPT_FORMS)
+def _long_date(day: dt.date, language: str) -> str:
+    return format_date(day, "long", locale=_CLDR[language])
+
+
 def long_date(day: dt.date) -> str:
     """``25 November 2020``, ``25 ноября 2020 г.``, ``25 de noviembre de 2020``."""
     language = current()
     if language == DEFAULT:  # CLDR's "d MMMM y" in en_GB
         return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
-    return format_date(day, "long", locale=_CLDR[language])
+    return _long_date(day, language)
+
+
+@lru_cache(maxsize=KEPT_FORMS)
+def _short_date(day: dt.date, language: str) -> str:
+    return format_date(day, "medium", locale=_CLDR[language])
 
 
 def short_date(day: dt.date) -> str:
     """``25 Nov 2020``, ``25 нояб. 2020 г.``."""
-    return format_date(day, "medium", locale=_CLDR[current()])
+    return _short_date(day, current())
+
+
+@lru_cache(maxsize=KEPT_FORMS)
+def _skeleton(skeleton: str, day: dt.date, language: str) -> str:
+    return format_skeleton(skeleton, day, locale=_CLDR[language])
 
 
 def month_year(year: int, month: int) -> str:
     """``November 2020``, ``ноябрь 2020 г.``."""
-    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=_CLDR[current()])
+    return _skeleton("yMMMM", dt.date(year, month, 1), current())
 
 
 def short_month_year(year: int, month: int) -> str:
     """``Nov 2020``, ``нояб. 2020 г.``."""
-    return format_skeleton("yMMM", dt.date(year, month, 1), locale=_CLDR[current()])
+    return _skeleton("yMMM", dt.date(year, month, 1), current())
 
 
 def day_month(month: int, day: int) -> str:
     """``25 November``, ``25 ноября`` (a leap year, so 29 February is a day)."""
-    return format_skeleton("MMMMd", dt.date(2000, month, day), locale=_CLDR[current()])
+    return _skeleton("MMMMd", dt.date(2000, month, day), current())
 
 
-def weekday_date(day: dt.date) -> str:
-    """``Monday 30 November 2026``, ``понедельник, 30 ноября 2026 г.``, ``lundi 30 novembre 2026``."""
-    language = current()
+@lru_cache(maxsize=KEPT_FORMS)
+def _weekday_date(day: dt.date, language: str) -> str:
     if language == DEFAULT:
         return format_date(day, "EEEE d MMMM y", locale=_CLDR[DEFAULT])
     return format_date(day, "full", locale=_CLDR[language])
 
 
+def weekday_date(day: dt.date) -> str:
+    """``Monday 30 November 2026``, ``понедельник, 30 ноября 2026 г.``, ``lundi 30 novembre 2026``."""
+    return _weekday_date(day, current())
+
+
+@lru_cache(maxsize=KEPT_FORMS, typed=True)
+def _number(value: float, decimals: int, language: str) -> str:
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_CLDR[language])
+
+
 def number(value: float, decimals: int = 0) -> str:
     """``1,048,576``, ``1 048 576``, ``1.048.576``, ``1,5``: a number with the language's separators."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=_CLDR[current()])
+    return _number(value, decimals, current())
 
 
 def month_name(month: int) -> str:
@@ -188,15 +222,20 @@ def month_name(month: int) -> str:
     return str(cldr_locale().months["stand-alone"]["wide"][month])
 
 
-def years_ago(years: int) -> str:
-    """``6 years ago``, ``6 лет назад``, ``in 2 years`` (CLDR's relative-time words and plural rules)."""
+@lru_cache(maxsize=KEPT_FORMS)
+def _years_ago(years: int, language: str) -> str:
     return format_timedelta(
         dt.timedelta(days=-365 * years),
         granularity="year",
         threshold=2,
         add_direction=True,
-        locale=_CLDR[current()],
+        locale=_CLDR[language],
     )
+
+
+def years_ago(years: int) -> str:
+    """``6 years ago``, ``6 лет назад``, ``in 2 years`` (CLDR's relative-time words and plural rules)."""
+    return _years_ago(years, current())
 
 
 def set_current(language: str | None) -> str:
