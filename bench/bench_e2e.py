@@ -85,6 +85,7 @@ SATURATION_P99_S = 1.0
 SATURATION_TARGET = 400
 DEFERRED = 5  # the interaction response type "deferred channel message with source"
 FOLLOW_UP_WAIT = 15.0  # seconds a run waits for the follow-ups of its deferred answers
+RATES = (150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000)  # the saturation steps, per second
 DEFAULT_STEP = 15.0  # seconds per saturation step: long enough for queues to show
 STEP_ENV = "BENCH_STEP_SECONDS"  # a shorter step for a quick look (make bench keeps the default)
 LEVELS = {
@@ -662,7 +663,8 @@ def report(measured: list[Measured], violations: list[str], probe: str) -> int:
     for run in steps:
         if run.percentile(0.99) < SATURATION_P99_S and run.errors == 0:
             best = run.rate
-    print_saturation(steps, best)
+    if steps:
+        print_saturation(steps, best)
     print(f"\n{probe}")
     load = os.getloadavg()[0]
     print(f"Load average at the end: {load:.1f} on {os.cpu_count()} CPUs (other work here skews the numbers)")
@@ -670,9 +672,13 @@ def report(measured: list[Measured], violations: list[str], probe: str) -> int:
     for line in violations[:5]:
         print(f"  {line}")
     ok = steady.errors == 0 and steady.percentile(0.99) * 1000 < P99_TARGET_MS and best >= SATURATION_TARGET
-    step = steps[0].duration if steps else 0.0
-    record_row("saturation", f"{best:.0f}/s ({step:.0f} s steps, latency from the intended send time)",
-           best >= SATURATION_TARGET)
+    if steps:  # not when only the steady load was asked for (--rates "")
+        step = steps[0].duration
+        record_row(
+            "saturation",
+            f"{best:.0f}/s ({step:.0f} s steps, latency from the intended send time)",
+            best >= SATURATION_TARGET,
+        )
     return 0 if ok and not violations else 1
 
 
@@ -720,11 +726,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--code", type=Path, default=None, help="serve with this checkout's bot package")
+    parser.add_argument(
+        "--rates",
+        default=",".join(str(r) for r in RATES),
+        help="the saturation steps' rates, comma-separated (empty: the steady load only)",
+    )
     args = parser.parse_args(argv)
     args.jurisdictions = args.jurisdictions or (20_000 if args.quick else 100_000)
     args.duration = args.duration or (5.0 if args.quick else 30.0)
     args.step = args.step or float(os.environ.get(STEP_ENV) or (3.0 if args.quick else DEFAULT_STEP))
-    args.rates = [150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000]
+    args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("discord").setLevel(logging.CRITICAL)  # late answers past saturation are counted
     logging.getLogger("bot").setLevel(logging.ERROR)  # expired interactions are counted, not logged
