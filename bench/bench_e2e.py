@@ -233,6 +233,7 @@ class Plan:
     step: float
     rates: list[float]
     seed: int
+    rate: float = STEADY_RATE  # the steady load
 
 
 def make_plan(dataset: Dataset, args: argparse.Namespace) -> Plan:
@@ -247,6 +248,7 @@ def make_plan(dataset: Dataset, args: argparse.Namespace) -> Plan:
     return Plan(
         names, recorded, [c.name for c in dataset.countries], words, args.duration, args.step, args.rates,
         args.seed,
+        args.rate,
     )
 
 
@@ -517,7 +519,7 @@ async def drive(plan: Plan, to_bot: Any, from_bot: Any) -> None:
         await asyncio.sleep(0.5)  # GUILD_CREATE handled and on_ready fired
         mix = Mix(plan, random.Random(plan.seed))
         await run_at(fake, mix, 50, 1.0)  # warm up caches and code paths
-        runs = [await run_at(fake, mix, STEADY_RATE, plan.duration)]
+        runs = [await run_at(fake, mix, plan.rate, plan.duration)]
         # Violations under the steady load are failures; past saturation, late answers are
         # expected and already counted as that step's errors.
         steady_violations = [str(v) for v in fake.take_violations()]
@@ -725,6 +727,9 @@ def main(argv: list[str] | None = None) -> int:
         help="one record per this many jurisdictions (default 100: 1,000 records, ten times the real data)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--rate", type=float, default=STEADY_RATE, help=f"the steady load, per second (default {STEADY_RATE})"
+    )
     parser.add_argument("--code", type=Path, default=None, help="serve with this checkout's bot package")
     parser.add_argument(
         "--rates",
