@@ -121,6 +121,7 @@ class BotProcess:
             sys.executable, "-m", "bot", "--config", str(self.config), "run",
             cwd=self.folder, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=self._log,
+            start_new_session=True,  # its own process group: the machine it stands for
         )  # fmt: skip
 
     async def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
@@ -136,9 +137,14 @@ class BotProcess:
             await asyncio.sleep(0.05)
 
     async def kill(self) -> None:
-        """SIGKILL: no clean-up of any kind, as when a machine dies."""
+        """SIGKILL to the process and every process it started, as when a machine dies.
+
+        No clean-up of any kind; its helper processes (the picture pool's fork server, the
+        resource tracker) go with it rather than living on after the test.
+        """
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
         await self.proc.wait()
         self._close_log()
 
@@ -153,6 +159,8 @@ class BotProcess:
             except TimeoutError:
                 self.proc.kill()
                 await self.proc.wait()
+        with contextlib.suppress(ProcessLookupError):  # anything of it still running
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self._close_log()
         return self.proc.returncode
 

@@ -540,7 +540,9 @@ async def test_a_long_pass_does_not_hold_up_a_claim_that_ran_out(store: Subscrip
                 await asyncio.sleep(0)
 
         await asyncio.wait_for(first_pass(), timeout=10)
-        assert scheduler.backlog == 1  # channel 2, being posted
+        # channel 2, being posted (a later pass may be trying channel 1's claim meanwhile and count
+        # it too, for as long as the database takes to refuse it)
+        assert scheduler.backlog in (1, 2)
         clock.advance(lease)  # the dead process's claim runs out
         await asyncio.wait_for(posted.wait(), timeout=10)
         assert [c[0] for c in poster.calls] == [2, 1]

@@ -14,7 +14,7 @@ import pytest
 from bot.core.clock import ManualClock
 from bot.core.loader import data_files, load_dataset
 from bot.core.reloading import DataStore
-from bot.core.snapshot import SnapshotCache, decode, encode, snapshot_key
+from bot.core.snapshot import SnapshotCache, code_version, decode, encode, snapshot_key
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 START = dt.datetime(2026, 11, 30, 12, 0, 0, tzinfo=dt.UTC)
@@ -150,3 +150,22 @@ async def test_large_files_are_read_in_a_child_process_with_the_same_problems(
         ("events.yaml:4: event 'nkr-proclamation': date '1991-09-31' is impossible: "
         "September 1991 has 30 days, not 31")
     ]
+
+
+def test_a_change_to_any_core_module_makes_a_new_key(tmp_path: Path) -> None:
+    """Not only the loader and the model decide what a file means: the dates and names they use do too."""
+    import shutil
+
+    import bot.core
+
+    core = tmp_path / "core"
+    shutil.copytree(Path(bot.core.__file__).parent, core, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_version(core)
+    assert code_version(core) == before  # the same code, the same key
+    assert code_version(core) == code_version()  # the copy is the code in use
+    normalize = core / "normalize.py"
+    normalize.write_text(normalize.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert code_version(core) != before
+    normalize.unlink()
+    (core / "normalized.py").write_text("", encoding="utf-8")  # a module renamed
+    assert code_version(core) != before

@@ -2,13 +2,13 @@
 
 Reading the YAML is the slow part of a load (PyYAML's C loader alone takes seconds at 10,000
 records; walking its nodes with line numbers about as long again). Once a set of files has
-loaded without a single problem, the resulting :class:`~bot.core.model.Dataset` is written to
-a snapshot file named by a hash of the files' bytes and of the loader's and the model's code.
-The next load of the very same files (a restart, a reload with nothing changed, an upload of
-the file already there) reads the snapshot instead. Any change to a file, or to that code,
-makes a different key: there is no stale snapshot to invalidate, and the loader (with its
-``file:line`` problems) reads anything new. File names are not part of the key: they only
-ever appear in problems, and a snapshot has none.
+loaded without a single problem, the resulting :class:`~bot.core.model.Dataset` is written to a
+snapshot file named by a hash of the files' bytes and of the core's code (the loader, the model
+and every module they use). The next load of the very same files (a restart, a reload with
+nothing changed, an upload of the file already there) reads the snapshot instead. Any change to
+a file, or to that code, makes a different key: there is no stale snapshot to invalidate, and
+the loader (with its ``file:line`` problems) reads anything new. File names are not part of the
+key: they only ever appear in problems, and a snapshot has none.
 
 Snapshots are pickles read by an unpickler that builds nothing but the model's own classes,
 each through its constructor (so its checks run), in chunks small enough that the event loop
@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import importlib.util
 import io
 import logging
 import marshal
@@ -66,15 +65,21 @@ def _model_classes() -> dict[type, tuple[str, ...]]:
 _FIELDS = _model_classes()
 
 
-LOADER = "bot.core.loader"
+def code_version(core: Path | None = None) -> str:
+    """A hash of the code that decides what a file means: every module of the pure core.
 
-
-def code_version() -> str:
-    """A hash of the code that decides what a file means: the loader and the model."""
+    The loader and the model call on many core modules (dates, names, places, the incremental
+    reader), so all of them count: an upgrade of any reads the files again once, rather than
+    risk serving a snapshot that the new code would read differently.
+    """
     digest = hashlib.sha256()
-    for module in (LOADER, model.__name__):
-        spec = importlib.util.find_spec(module)  # the source, without importing the loader
-        digest.update(Path(spec.origin if spec is not None and spec.origin else "").read_bytes())
+    core = core or Path(model.__file__).parent
+    for path in sorted(core.rglob("*.py")):
+        relative = path.relative_to(core).as_posix().encode()
+        data = path.read_bytes()
+        for part in (relative, data):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
     return digest.hexdigest()
 
 
@@ -289,7 +294,7 @@ class SnapshotCache:
 
 def _child() -> int:
     """``python -m bot.core.snapshot``: read and check the files a request names; save the snapshot."""
-    from bot.core import loader  # noqa: PLC0415 - see LOADER
+    from bot.core import loader  # noqa: PLC0415 - only when files must be read (ask answers from a snapshot)
     request = marshal.loads(sys.stdin.buffer.read())  # noqa: S302 - from the bot process that started it
     files: dict[str, bytes] = request["files"]
     names: dict[str, str] = request["names"]
