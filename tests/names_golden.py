@@ -45,8 +45,9 @@ FIXED = (
     "la", "LA", "L.A.", "fresno", "georgia", "state of california", "california state senate", "the senate",
     "senate", "state senate", "city council", "hollywood west", "angeles los", "st louis", "saint louis",
     "calfornia", "mishigan", "mainz", "itly", "itlay", "fracne", "hawai", "hono", "texas", "us congress",
-    "usa", "united states", "eu", "european parliament", "basque", "pais vasco", "Guipúzcoa", "hauts de france",
-    "", " ", "x", "ca", "cal", "zzzz", "california senate", "senate of california", "french senate",
+    "usa", "united states", "eu", "european parliament", "basque", "pais vasco", "Guipúzcoa",
+    "hauts de france", "", " ", "x", "ca", "cal", "zzzz", "california senate", "senate of california",
+    "french senate",
 )
 
 
@@ -109,8 +110,8 @@ def _answer(answer: Answer) -> list[Any]:
     """What a member sees of an answer, in a compact form."""
     return [
         answer.status.value, answer.title, answer.message, answer.matched,
-        [r.id for r in answer.records[:25]], [[c.label, c.value] for c in answer.candidates], list(answer.lines),
-        [n.id for n in answer.non_acts],
+        [r.id for r in answer.records[:25]], [[c.label, c.value] for c in answer.candidates],
+        list(answer.lines), [n.id for n in answer.non_acts],
     ]
 
 
@@ -127,9 +128,8 @@ def engine_answers(engine: QueryEngine, asked: list[str]) -> dict[str, Any]:
     for language in ("hy", "ru"):  # labels in another language (names per language of the data)
         with using(language):
             for q in asked[:: 7]:
-                out[f"{language}:{q}"] = [
-                    _answer(engine.jurisdiction(q)), [[c.label, c.value] for c in engine.suggest_jurisdictions(q)]
-                ]
+                suggested = [[c.label, c.value] for c in engine.suggest_jurisdictions(q)]
+                out[f"{language}:{q}"] = [_answer(engine.jurisdiction(q)), suggested]
     return out
 
 
@@ -182,7 +182,8 @@ def record() -> dict[str, Any]:
     out["mini"] = engine_answers(QueryEngine(mini), queries(mini, 300, random.Random(SEED + 1)))
     with tempfile.TemporaryDirectory() as tmp:
         synthetic = synthetic_dataset(Path(tmp))
-    out["synthetic"] = engine_answers(QueryEngine(synthetic), queries(synthetic, 1500, random.Random(SEED + 2)))
+    asked = queries(synthetic, 1500, random.Random(SEED + 2))
+    out["synthetic"] = engine_answers(QueryEngine(synthetic), asked)
     entries = index_entries()
     ask = queries_of_entries(entries, 2500, random.Random(SEED + 3))
     out["index"] = index_answers(NameIndex(entries), ask)

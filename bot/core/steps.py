@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 _T = TypeVar("_T", bound=Any)
@@ -63,6 +63,30 @@ def sort_in_steps(items: list[_T]) -> list[_T]:
         merged = [runs[i] + runs[i + 1] for i in range(0, len(runs) - 1, 2)]
         for run in merged:
             run.sort()  # two sorted runs: one linear merge
+        if len(runs) % 2:
+            merged.append(runs[-1])
+        runs = merged
+    return runs[0]
+
+
+def order_in_steps(keys: Sequence[Any], order: list[int] | None = None) -> list[int]:
+    """The positions ``order`` (default: every position of ``keys``) sorted stably by ``keys[p]``.
+
+    ``sorted(order, key=keys.__getitem__)``, made in calls into C of bounded size as
+    :func:`sort_in_steps` makes them: the keys are looked up in C, no tuple is made per item,
+    and positions with equal keys keep their order (so sorting by the least significant key
+    first, then by the next, sorts by all of them).
+    """
+    if order is None:
+        order = list(range(len(keys)))
+    key = keys.__getitem__
+    if len(order) <= STEP:
+        return sorted(order, key=key)
+    runs = [sorted(order[i : i + STEP], key=key) for i in range(0, len(order), STEP)]
+    while len(runs) > 1:
+        merged = [runs[i] + runs[i + 1] for i in range(0, len(runs) - 1, 2)]
+        for run in merged:
+            run.sort(key=key)  # two sorted runs: one linear, stable merge
         if len(runs) % 2:
             merged.append(runs[-1])
         runs = merged

@@ -52,7 +52,7 @@ from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
 from bot.core.matching.scripts import latin_spellings
 from bot.core.normalize import normalize
-from bot.core.steps import sort_in_steps
+from bot.core.steps import order_in_steps, sort_in_steps
 
 log = logging.getLogger(__name__)
 
@@ -214,16 +214,27 @@ class _PrefixTable:
 
     __slots__ = ("_heavy", "_ids", "_pos_of_rank", "_rank", "_strs")
 
-    def __init__(self, rows: list[tuple[str, int, int]]) -> None:
-        """``rows``: (string, display order, payload id); equal orders sort by string."""
-        rows = sort_in_steps(rows)
-        count = len(rows)
-        self._strs = [row[0] for row in rows]
+    def __init__(
+        self, strs: list[str], orders: Sequence[int], ids: Sequence[int], *, unique: bool = False
+    ) -> None:
+        """Parallel columns: each string, its display order and its payload id.
+
+        Strings sort by (string, display order, payload id); payload ids come in increasing order.
+        ``unique``: no string comes twice (so the string alone decides).
+        """
+        count = len(strs)
+        if unique:
+            perm = order_in_steps(strs)
+        else:
+            # One string to sort by: normalized strings have no NUL, and hex digits of one width
+            # sort as the numbers do; equal ones keep their order (increasing payload ids).
+            perm = order_in_steps([f"{text}\0{order:08x}" for text, order in zip(strs, orders, strict=True)])
+        self._strs = [strs[p] for p in perm]
         # Numbers are kept in arrays of C ints: 4 bytes each, where a list holds an 8-byte pointer
         # to a 28-byte int object (at 100,000 names, tens of megabytes).
-        self._ids = array("i", [row[2] for row in rows])
+        self._ids = array("i", [ids[p] for p in perm])
         # Display order, then string (= position in the sorted array), packed in one int.
-        packed = sort_in_steps([row[1] * count + j for j, row in enumerate(rows)])
+        packed = sort_in_steps([orders[p] * count + j for j, p in enumerate(perm)])
         by_rank = array("i", [p % count for p in packed])
         rank = array("i", bytes(4 * count))
         for r, j in enumerate(by_rank):
@@ -246,7 +257,7 @@ class _PrefixTable:
                 child = strs[i][: depth + 1]
                 j = bisect_left(strs, child + _MAXCHAR, i, hi)
                 if j - i > _SCAN:
-                    self._heavy[child] = [pos_of_rank[r] for r in sorted(rank[i:j])[:_HEAVY_KEEP]]
+                    self._heavy[child] = [pos_of_rank[r] for r in heapq.nsmallest(_HEAVY_KEEP, rank[i:j])]
                     stack.append((child, i, j))
                 i = j
 
@@ -285,86 +296,144 @@ class NameIndex:
     An index never changes once built; :meth:`reusing` keeps one whose entries are the same.
     """
 
-    def __init__(self, entries: Iterable[NameEntry], *, digest: bytes | None = None) -> None:
+    def __init__(
+        self,
+        entries: Iterable[NameEntry],
+        *,
+        digest: bytes | None = None,
+        normalized: dict[str, str] | None = None,
+    ) -> None:
+        """An index of ``entries``.
+
+        ``normalized`` (name -> :func:`normalize` of it) is read and filled as names are folded:
+        a caller that folds the same names (the engine's targets) shares the work.
+        """
         entries = list(entries)
         #: :func:`entries_digest` of the entries it was built from
         self.digest = digest if digest is not None else entries_digest(entries)
         with collector_paused():
-            self._build(entries)
+            self._build(entries, {} if normalized is None else normalized)
 
     @classmethod
-    def reusing(cls, entries: Iterable[NameEntry], previous: NameIndex | None) -> NameIndex:
+    def reusing(
+        cls,
+        entries: Iterable[NameEntry],
+        previous: NameIndex | None,
+        *,
+        normalized: dict[str, str] | None = None,
+    ) -> NameIndex:
         """``previous`` when it was built from the very same entries, else a new index of them."""
         entries = list(entries)
         digest = entries_digest(entries)
         if previous is not None and previous.digest == digest:
             return previous
-        return cls(entries, digest=digest)
+        return cls(entries, digest=digest, normalized=normalized)
 
-    def _build(self, entries: Iterable[NameEntry]) -> None:
-        keys: list[str] = []
-        labels: list[str] = []
-        ranks: list[float] = []
-        names: list[list[str]] = []
-        where: dict[str, int] = {}
-        for entry in entries:
-            at = where.get(entry.key)
-            if at is None:
-                where[entry.key] = len(keys)
-                keys.append(entry.key)
-                label = entry.label
-                labels.append(label if 0 < len(label) <= LABEL_MAX and label.isprintable()
-                              else clip_label(label) or entry.key[:LABEL_MAX])
-                ranks.append(entry.rank)
-                names.append(list(entry.names))
-            else:  # the same key twice: one entry with every name
-                names[at].extend(entry.names)
-                ranks[at] = max(ranks[at], entry.rank)
-        order = [i for *_, i in sort_in_steps(
-            [(-ranks[i], labels[i].casefold(), keys[i], i) for i in range(len(keys))]
-        )]
+    def _build(self, entries: list[NameEntry], normalized: dict[str, str]) -> None:
+        keys = [entry.key for entry in entries]
+        if len(set(keys)) == len(keys):
+            labels = [entry.label for entry in entries]
+            ranks = [entry.rank for entry in entries]
+            names: list[Sequence[str]] = [entry.names for entry in entries]
+        else:  # the same key twice: one entry with every name, at its best rank
+            keys, labels, ranks, names = [], [], [], []
+            where: dict[str, int] = {}
+            for entry in entries:
+                at = where.get(entry.key)
+                if at is None:
+                    where[entry.key] = len(keys)
+                    keys.append(entry.key)
+                    labels.append(entry.label)
+                    ranks.append(entry.rank)
+                    names.append(list(entry.names))
+                else:
+                    names[at] = [*names[at], *entry.names]
+                    ranks[at] = max(ranks[at], entry.rank)
+        labels = [label if 0 < len(label) <= LABEL_MAX and label.isprintable()
+                  else clip_label(label) or key[:LABEL_MAX] for key, label in zip(keys, labels, strict=True)]
+        # Display order: rank (higher first), then label (any case), then key; keys are unique.
+        # Labels are printable (so is their folded form: no NUL), so one string sorts by both.
+        sort_keys = [f"{label.casefold()}\0{key}" for key, label in zip(keys, labels, strict=True)]
+        by_label = order_in_steps(sort_keys)
+        by_rank: dict[float, list[int]] = {}  # few ranks (record counts): stable buckets
+        for i in by_label:
+            by_rank.setdefault(ranks[i], []).append(i)
+        order = [i for rank in sorted(by_rank, reverse=True) for i in by_rank[rank]]
         # Entries are renumbered in display order: entry id == its position in default lists.
         self._keys = [keys[i] for i in order]
         self._labels = [labels[i] for i in order]
         self._first_names = [names[i][0] if names[i] and names[i][0].strip() else
                              next((n for n in names[i] if n.strip()), keys[i]) for i in order]
 
-        # Choices: unique normalized strings (names, and designator-less variants).
-        self._choices: list[str] = []
-        self._choice_id: dict[str, int] = {}
-        self._owner_entry: list[int] = []  # first owner of each choice
-        self._owner_name: list[str] = []
-        self._owner_variant: list[bool] = []
-        self._more_owners: dict[int, list[tuple[int, str, bool]]] = {}
+        # Choices: unique normalized strings (names, and designator-less variants), numbered as met.
+        choices: list[str] = []
+        choice_id: dict[str, int] = {}
+        owner_entry: list[int] = []  # first owner of each choice
+        owner_name: list[str] = []
+        owner_variant: list[bool] = []
+        more_owners: dict[int, list[tuple[int, str, bool]]] = {}
         first_real: list[int] = []  # per choice: the first entry owning it as a real name, or -1
+        folded = normalized.get
         for entry_id, i in enumerate(order):
             own: dict[str, str] = {}
-            for name in names[i]:
-                norm = normalize(name)
-                if norm and norm not in own:
-                    own[norm] = name
             variants: list[tuple[str, str]] = []
-            for norm, name in own.items():
-                self._own(norm, entry_id, name, first_real, variant=False)
+            for name in names[i]:
+                norm = folded(name)
+                if norm is None:
+                    norm = normalized[name] = normalize(name)
+                if not norm or norm in own:
+                    continue
+                own[norm] = name
+                cid = choice_id.get(norm)
+                if cid is None:
+                    choice_id[norm] = len(choices)
+                    choices.append(norm)
+                    owner_entry.append(entry_id)
+                    owner_name.append(name)
+                    owner_variant.append(False)
+                    first_real.append(entry_id)
+                else:
+                    more_owners.setdefault(cid, []).append((entry_id, name, False))
+                    if first_real[cid] < 0:
+                        first_real[cid] = entry_id
                 if _may_strip(norm):
                     stripped = strip_designators(norm)
                     if stripped is not None:
                         variants.append((stripped, name))
             for stripped, name in variants:
-                if stripped not in own:
-                    own[stripped] = name
-                    self._own(stripped, entry_id, name, first_real, variant=True)
+                if stripped in own:
+                    continue
+                own[stripped] = name
+                cid = choice_id.get(stripped)
+                if cid is None:
+                    choice_id[stripped] = len(choices)
+                    choices.append(stripped)
+                    owner_entry.append(entry_id)
+                    owner_name.append(name)
+                    owner_variant.append(True)
+                    first_real.append(-1)
+                else:
+                    more_owners.setdefault(cid, []).append((entry_id, name, True))
+        self._choices = choices
+        self._choice_id = choice_id
+        self._owner_entry = owner_entry
+        self._owner_name = owner_name
+        self._owner_variant = owner_variant
+        self._more_owners = more_owners
 
         # Trigrams of every choice; items (each word start of each real name) for prefixes and typos.
         grams: defaultdict[str, list[int]] = defaultdict(list)
-        dkeys: defaultdict[str, list[int]] = defaultdict(list)
-        # Deletion keys depend only on a word's first five letters: worked out once for each.
-        head_keys: dict[str, tuple[str, ...]] = {}
+        # Items by the first five letters at their word start: deletion keys depend only on those.
+        by_head: defaultdict[str, list[int]] = defaultdict(list)
         item_cid: list[int] = []
         item_pos: list[int] = []
-        full: list[tuple[str, int, int]] = []  # (string, display order, item id)
-        words: list[tuple[str, int, int]] = []
-        for cid, choice in enumerate(self._choices):
+        full_strs: list[str] = []  # whole names: (string, display order, item id) in columns
+        full_orders: list[int] = []
+        full_items: list[int] = []
+        word_strs: list[str] = []  # later word starts, likewise
+        word_orders: list[int] = []
+        word_items: list[int] = []
+        for cid, choice in enumerate(choices):
             padded = f" {choice} "
             size = len(padded) - 2
             cuts = _TRIGRAM_SLICES[:size] if size <= len(_TRIGRAM_SLICES) else _trigram_slices(size)
@@ -376,53 +445,44 @@ class NameIndex:
             item = len(item_cid)
             item_cid.append(cid)
             item_pos.append(0)
-            full.append((choice, owner, item))
-            pos = 0
-            while True:
-                head = choice[pos : pos + 5]
-                starts = head_keys.get(head)
-                if starts is None:
-                    starts = head_keys[head] = tuple(deletion_keys(head))
-                for key in starts:
-                    dkeys[key].append(item)
-                pos = choice.find(" ", pos) + 1
-                if not pos:
-                    break
+            full_strs.append(choice)
+            full_orders.append(owner)
+            full_items.append(item)
+            by_head[choice[:5]].append(item)
+            pos = choice.find(" ") + 1
+            while pos:
                 item += 1
                 item_cid.append(cid)
                 item_pos.append(pos)
-                words.append((choice[pos:], owner, item))
+                word_strs.append(choice[pos:])
+                word_orders.append(owner)
+                word_items.append(item)
+                by_head[choice[pos : pos + 5]].append(item)
+                pos = choice.find(" ", pos) + 1
+        # Each deletion key's items, in increasing order: the lists of the heads that have the key.
+        dkeys: defaultdict[str, list[int]] = defaultdict(list)
+        for head, items in by_head.items():
+            for key in deletion_keys(head):
+                dkeys[key] += items
+        for items in dkeys.values():
+            items.sort()  # sorted runs (one per head): a linear merge
         # Arrays of C ints: 4 bytes an id, and nothing for the garbage collector to walk.
         self._grams: dict[str, array[int]] = {g: array("i", v) for g, v in grams.items()}
         self._dkeys: dict[str, array[int]] = {k: array("i", v) for k, v in dkeys.items()}
         self._item_cid = array("i", item_cid)
         self._item_pos = array("i", item_pos)
-        self._full = _PrefixTable(full)
-        self._words = _PrefixTable(words)
+        self._full = _PrefixTable(full_strs, full_orders, full_items, unique=True)  # one item per choice
+        self._words = _PrefixTable(word_strs, word_orders, word_items)
         # Each choice with its words sorted, for words typed in another order (fuzzy lookups).
-        self._sorted_forms = [" ".join(sorted(c.split())) if " " in c else c for c in self._choices]
+        self._sorted_forms = [" ".join(sorted(c.split())) if " " in c else c for c in choices]
         self._default = [
             Hit(self._keys[e], self._labels[e], self._first_names[e], 0.0, False)
             for e in range(min(COMPLETE_MAX, len(self._keys)))
         ]
         log.debug("name index: %d keys, %d names, %d word starts",
-                  len(self._keys), len(self._choices), len(item_cid))
+                  len(self._keys), len(choices), len(item_cid))
 
     # ------------------------------------------------------------------ building helpers
-
-    def _own(self, norm: str, entry_id: int, name: str, first_real: list[int], *, variant: bool) -> None:
-        cid = self._choice_id.get(norm)
-        if cid is None:
-            self._choice_id[norm] = len(self._choices)
-            self._choices.append(norm)
-            self._owner_entry.append(entry_id)
-            self._owner_name.append(name)
-            self._owner_variant.append(variant)
-            first_real.append(-1 if variant else entry_id)
-        else:
-            self._more_owners.setdefault(cid, []).append((entry_id, name, variant))
-            if not variant and first_real[cid] < 0:
-                first_real[cid] = entry_id
 
     def _owners(self, cid: int) -> Iterator[tuple[int, str, bool]]:
         """(entry id, name as written, is a variant) for each entry owning a choice, in display order."""
@@ -600,7 +660,7 @@ class NameIndex:
         edits = max(1, math.floor(2 * letters * (1 - cutoff / 100)))
         grams = self._grams
         lists: list[tuple[Sequence[int], bool]] = []  # (posting, holds item ids rather than choice ids)
-        gram_lists = sorted((grams[g] for g in _grams(q, partial=False) if g in grams), key=len)
+        gram_lists = sorted((grams[g] for g in sorted(_grams(q, partial=False)) if g in grams), key=len)
         lists.extend((ids, False) for ids in gram_lists[: 3 * edits + 1])
         lists.extend((items, True) for items, _offset in self._deletion_lists(q, words=4, letters=3))
         lists.sort(key=lambda pair: len(pair[0]))  # rarest first, within a budget
@@ -623,7 +683,7 @@ class NameIndex:
         for offset in _word_starts(text)[:words]:
             if len(text) - offset < letters:
                 continue
-            for key in deletion_keys(text[offset:]):
+            for key in sorted(deletion_keys(text[offset:])):
                 items = dkeys.get(key)
                 if items:
                     lists.append((items, offset))
@@ -769,7 +829,7 @@ class NameIndex:
                         pairs.add((item_cid[item], start))
         if not pairs:  # two typos in the first letters: fall back on trigrams of whole names
             grams = self._grams
-            rare = sorted((grams[g] for g in _grams(p, partial=True) if g in grams), key=len)[:4]
+            rare = sorted((grams[g] for g in sorted(_grams(p, partial=True)) if g in grams), key=len)[:4]
             for cids in rare:
                 if pairs and len(pairs) + len(cids) > COMPLETE_BUDGET:
                     break
