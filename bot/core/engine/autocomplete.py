@@ -7,12 +7,11 @@ language in use (the suggestions for blank text are worked out once per language
 from __future__ import annotations
 
 import functools
-import heapq
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.core.answers import Candidate
 from bot.core.engine.common import MAX_SUGGESTIONS, clean_query, never_raise_list, prefix_first
-from bot.core.engine.indexes import KIND_RANK, Indexes, Target
+from bot.core.engine.indexes import Indexes, Target
 from bot.core.i18n import DEFAULT, current
 from bot.core.model import Record
 from bot.core.normalize import normalize
@@ -71,12 +70,7 @@ class Autocomplete:
 
     def _top_jurisdictions(self) -> tuple[Candidate, ...]:
         """Countries, then the places with the most records."""
-        top = heapq.nsmallest(
-            MAX_SUGGESTIONS,
-            (t for t in self._ix.targets.values() if t.kind != "body" and t.key not in self._ix.redirect),
-            key=lambda t: (-KIND_RANK[t.kind], -len(t.records), t.label),
-        )
-        return tuple(self._ix.candidate(t) for t in top)
+        return tuple(self._ix.candidate(t) for t in self._ix.top_places(MAX_SUGGESTIONS))
 
     def _search_jurisdictions(self, query: str, limit: int) -> list[Candidate]:
         targets: list[Target] = []

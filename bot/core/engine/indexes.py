@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import heapq
+import marshal
 import re
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from bot.core.answers import Answer, Candidate, Entry, Lazy, Status
 from bot.core.collector import collector_paused
@@ -20,7 +24,7 @@ from bot.core.engine.common import Item
 from bot.core.engine.date_index import DateIndex
 from bot.core.i18n import DEFAULT, N_, _, current, ngettext, using
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
-from bot.core.model import Dataset, Event, Kind, Level, NonAct, Record, newest_first
+from bot.core.model import Dataset, Event, Kind, Level, NonAct, Record
 from bot.core.normalize import normalize
 from bot.core.present import body_name, date_text, event_entry, non_act_entry, place_name, record_entry
 from bot.core.text import one_stop, plural
@@ -34,9 +38,9 @@ KIND_RANK: dict[TargetKind, int] = {"body": 1, "jurisdiction": 2, "country": 3}
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
-def _slug(text: str) -> str:
-    """A short id-like form of a body's name: at most 40 characters, cut at a word."""
-    slug = _SLUG_RE.sub("-", normalize(text)).strip("-")
+def _slug(norm: str) -> str:
+    """A short id-like form of a body's name (normalized): at most 40 characters, cut at a word."""
+    slug = _SLUG_RE.sub("-", norm).strip("-")
     if len(slug) > 40:
         slug = slug[:41].rsplit("-", 1)[0]
     return slug or "body"
@@ -67,6 +71,120 @@ class Target:
         return Candidate(label=f"{self.label} ({self.description})", value=self.key)
 
 
+def _digest(rows: list[Any]) -> bytes:
+    """A SHA-256 of strings, numbers and tuples (marshal's version 2 writes equal values alike)."""
+    return hashlib.sha256(marshal.dumps(rows, 2)).digest()
+
+
+def _places_digest(ds: Dataset) -> bytes:
+    """A digest of everything the place and country targets (and their names) are made of, but records."""
+    return _digest([
+        [(c.id, c.name, c.aliases, c.names) for c in ds.countries],
+        [(j.id, j.name, j.level.value, j.country, j.aliases, j.names) for j in ds.jurisdictions],
+        [(a.name, a.jurisdictions) for a in ds.ambiguous_names],
+        [(n.id, n.names, n.title) for n in ds.non_acts],
+    ])
+
+
+def _bodies_digest(ds: Dataset) -> bytes:
+    """A digest of what the body targets are made of: each record's place, body and body aliases, in order."""
+    return _digest([(r.jurisdiction, r.body, r.body_aliases) for r in ds.records])
+
+
+@dataclass(frozen=True, slots=True)
+class _Bodies:
+    """The bodies of a dataset without their records: kept by a reload whose bodies are the same.
+
+    Body ``i`` is made of the records at ``positions[i]`` of ``dataset.records``; ``group_of`` gives
+    each record's body number (-1: none, its place being unknown).
+    """
+
+    digest: bytes  # of the places (see _places_digest), then of the bodies (see _bodies_digest)
+    keys: list[str]
+    labels: list[str]
+    descriptions: list[str]
+    words: list[frozenset[str]]
+    jurisdictions: list[str]
+    names: list[tuple[str, ...]]
+    positions: list[array[int]]
+    group_of: array[int]
+    by_word: dict[str, list[int]]  # body numbers by each word of their names, most records first
+    order: list[int]  # body numbers, most records first, then by label
+
+
+class _Targets(Mapping[str, "Target"]):
+    """Every target by key, each made when first asked for (most of 100,000 places never are).
+
+    Keys: countries (``country:<id>``), then places (their ids), then bodies; a place's key wins
+    over a country's. Made targets are kept: the same key always gives the same target.
+    """
+
+    def __init__(self, ix: Indexes, bodies: dict[str, Target]) -> None:
+        self._ix = ix
+        self._countries = {COUNTRY_PREFIX + c.id: c.id for c in ix.dataset.countries}
+        self._made: dict[str, Target] = dict(bodies)
+        self._bodies = list(bodies)
+
+    def __getitem__(self, key: str) -> Target:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made.setdefault(key, self._make(key))  # one target per key, even in a race
+        return found
+
+    def _make(self, key: str) -> Target:
+        ix = self._ix
+        ds = ix.dataset
+        try:
+            place = ds.jurisdiction(key)
+        except KeyError:
+            place = None
+        if place is not None:
+            records = ix.records_by_place.get(key, ())
+            count = plural(len(records), "record")
+            return Target(
+                key=key,
+                kind="jurisdiction",
+                label=ds.display_name(key),
+                description=f"{place.level.value}, {ix.country_name(place.country)}, {count}",
+                members=frozenset((key,)),
+                records=records,
+                level=place.level,
+                country=place.country,
+            )
+        country_id = self._countries.get(key)
+        if country_id is None:
+            raise KeyError(key)
+        records = tuple(ix.records_by_country.get(country_id, ()))  # newest first
+        return Target(
+            key=key,
+            kind="country",
+            label=ix.country_name(country_id),
+            description=f"country, {plural(len(records), 'record')}",
+            members=frozenset(ix.members_of.get(country_id, ())),
+            records=records,
+            country=country_id,
+        )
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        if key in self._made or key in self._countries:
+            return True
+        try:
+            self._ix.dataset.jurisdiction(key)
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._countries
+        yield from (j.id for j in self._ix.dataset.jurisdictions if j.id not in self._countries)
+        yield from self._bodies
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 # A target as a suggestion, in the language in use (see Indexes.candidate).
 _COUNTRY_CANDIDATE = N_("{name} (country, {records})")
 _PLACE_CANDIDATE = N_("{name} ({level}, {country}, {records})")
@@ -88,13 +206,22 @@ class Indexes:
 
     def _build(self, previous: Indexes | None) -> None:
         dataset = self.dataset
+        records = dataset.records
+        # Every record newest first, as positions in ``records`` (as newest_first sorts them): one
+        # sort, and each place's, country's and body's records are taken in this order.
+        newest = sorted(
+            range(len(records)), key=lambda p: (records[p].date.last_day(), records[p].id), reverse=True
+        )
+        #: every record, newest first
+        self.newest: tuple[Record, ...] = tuple(records[p] for p in newest)
+        #: each country's records, newest first
         self.records_by_country: dict[str, list[Record]] = {c.id: [] for c in dataset.countries}
         by_place: dict[str, list[Record]] = {}
-        for record in dataset.records:
+        for record in self.newest:
             country = self.country_id_of(record)
             self.records_by_country.setdefault(country, []).append(record)
             by_place.setdefault(record.jurisdiction, []).append(record)
-        self.records_by_place = {jid: newest_first(records) for jid, records in by_place.items()}
+        self.records_by_place = {jid: tuple(found) for jid, found in by_place.items()}
         self._entry_cache: dict[str, Entry] = {}  # plain record entries, filled as they are shown
         self._of_kinds: dict[frozenset[Kind], tuple[Record, ...]] = {}
         self._docs_by_kind: dict[Kind, list[int]] = {}
@@ -102,19 +229,43 @@ class Indexes:
             for kind in record.kinds:
                 self._docs_by_kind.setdefault(kind, []).append(doc)
         self._folded_labels: dict[str, str] = {}  # label -> normalized, filled as needed
-        self.targets: dict[str, Target] = {}
         self.redirect: dict[str, str] = {}
+        self.members_of: dict[str, list[str]] = {}  # each country's place ids
+        for place in dataset.jurisdictions:
+            self.members_of.setdefault(place.country, []).append(place.id)
         # Acts that never happened, by name key ("nonact:<id>") and by each normalized name.
         self.non_acts: dict[str, NonAct] = {NON_ACT_PREFIX + n.id: n for n in self.dataset.non_acts}
         self.non_acts_by_name: dict[str, list[NonAct]] = {}
         for non_act in self.dataset.non_acts:
             for name in dict.fromkeys(normalize(n) for n in non_act.names):
                 self.non_acts_by_name.setdefault(name, []).append(non_act)
-        self.bodies: list[Target] = []  # every body, and the bodies by each word of their names
-        self.bodies_by_word: dict[str, list[Target]] = {}
-        entries = self._build_targets()
-        # A reload that changed no name (a record's title, a date, a source) keeps the name indexes.
-        self.names: NameIndex = NameIndex.reusing(entries, previous.names if previous else None)
+        # Every name is folded once for the targets and both name indexes (the same forms).
+        normalized: dict[str, str] = {}
+        digest = _places_digest(dataset) + _bodies_digest(dataset)
+        bodies: _Bodies
+        if previous is not None and previous._body_table.digest == digest:
+            bodies = previous._body_table  # a reload that changed no place and no body: kept
+        else:
+            bodies = self._body_table_of(digest, normalized)
+        self._body_table: _Bodies = bodies
+        body_targets = self._body_targets(bodies, newest)
+        self.targets: Mapping[str, Target] = _Targets(self, body_targets)
+        #: every body, and the bodies by each word of their names; most records first
+        self.bodies: list[Target] = [body_targets[bodies.keys[i]] for i in bodies.order]
+        self.bodies_by_word: dict[str, list[Target]] = {
+            word: [body_targets[bodies.keys[i]] for i in numbers] for word, numbers in bodies.by_word.items()
+        }
+        # The names' ranks are record counts, which follow from the places and each record's place:
+        # with the same places and bodies, the name entries are the same and are not even made.
+        if previous is not None and previous._body_table is bodies:
+            self.redirect = previous.redirect
+            self.names: NameIndex = previous.names
+        else:
+            entries = self._name_entries(bodies, normalized)
+            # A reload that changed no name (a record's title, a date, a source) keeps the name indexes.
+            self.names = NameIndex.reusing(
+                entries, previous.names if previous else None, normalized=normalized
+            )
         countries = [
             NameEntry(
                 key=c.id,
@@ -125,7 +276,7 @@ class Indexes:
             for c in dataset.countries
         ]
         self.country_names: NameIndex = NameIndex.reusing(
-            countries, previous.country_names if previous else None
+            countries, previous.country_names if previous else None, normalized=normalized
         )
         # The text index splits only the texts the previous one did not have (a record's new title).
         before = previous._texts if previous is not None else None
@@ -163,7 +314,8 @@ class Indexes:
         """The display name of the place a record belongs to (its id when unknown)."""
         return self.dataset.display_name(record.jurisdiction)
 
-    def _build_targets(self) -> list[NameEntry]:
+    def _name_entries(self, bodies: _Bodies, normalized: dict[str, str]) -> list[NameEntry]:
+        """The name entries of every target (and act that never happened); fills :attr:`redirect`."""
         ds = self.dataset
         entries: list[NameEntry] = []
         extra_names: dict[str, list[str]] = {}
@@ -171,63 +323,41 @@ class Indexes:
             for jid in ambiguous.jurisdictions:
                 extra_names.setdefault(jid, []).append(ambiguous.name)
 
-        members_of: dict[str, list[str]] = {}
-        for place in ds.jurisdictions:
-            members_of.setdefault(place.country, []).append(place.id)
+        def folded(name: str) -> str:
+            norm = normalized.get(name)
+            if norm is None:
+                norm = normalized[name] = normalize(name)
+            return norm
+
         country_norms: dict[str, set[str]] = {}
         for country in ds.countries:
-            members = frozenset(members_of.get(country.id, ()))
-            records = newest_first(self.records_by_country.get(country.id, ()))
-            key = COUNTRY_PREFIX + country.id
-            self.targets[key] = Target(
-                key=key,
-                kind="country",
-                label=country.name,
-                description=f"country, {plural(len(records), 'record')}",
-                members=members,
-                records=records,
-                country=country.id,
-            )
+            count = len(self.records_by_country.get(country.id, ()))
             names = country.spellings
-            country_norms[country.id] = {normalize(n) for n in names}
-            entries.append(NameEntry(key=key, label=country.name, names=names, rank=len(records)))
-
-        no_records = plural(0, "record")
-        # Most places share their description ("city, United States, 0 records"): kept once each.
-        descriptions: dict[str, str] = {}
+            country_norms[country.id] = {folded(n) for n in names}
+            key = COUNTRY_PREFIX + country.id
+            entries.append(NameEntry(key=key, label=country.name, names=names, rank=count))
+        no_norms: set[str] = set()
         for jurisdiction in ds.jurisdictions:
-            records = self.records_by_place.get(jurisdiction.id, ())
-            country_name = self.country_name(jurisdiction.country)
-            count = plural(len(records), "record") if records else no_records
-            description = f"{jurisdiction.level.value}, {country_name}, {count}"
-            label = ds.display_name(jurisdiction.id)
-            self.targets[jurisdiction.id] = Target(
-                key=jurisdiction.id,
-                kind="jurisdiction",
-                label=label,
-                description=descriptions.setdefault(description, description),
-                members=frozenset((jurisdiction.id,)),
-                records=records,
-                level=jurisdiction.level,
-                country=jurisdiction.country,
-            )
-            own = [*jurisdiction.spellings, *extra_names.get(jurisdiction.id, ())]
-            shared = country_norms.get(jurisdiction.country, set())
-            if normalize(jurisdiction.name) in shared:
+            jid = jurisdiction.id
+            extra = extra_names.get(jid)
+            own: Sequence[str] = jurisdiction.spellings
+            if extra is not None:
+                own = [*own, *extra]
+            shared = country_norms.get(jurisdiction.country, no_norms)
+            if shared and folded(jurisdiction.name) in shared:
                 # France the country and France the nation: the country is the superset.
-                self.redirect[jurisdiction.id] = COUNTRY_PREFIX + jurisdiction.country
-                own = [n for n in own if normalize(n) not in shared]
+                self.redirect[jid] = COUNTRY_PREFIX + jurisdiction.country
+                own = [n for n in own if folded(n) not in shared]
             if own:
-                entries.append(
-                    NameEntry(
-                        key=jurisdiction.id,
-                        label=label,
-                        names=tuple(own),
-                        rank=float(len(records)),
-                    )
-                )
-
-        entries.extend(self._build_bodies())
+                count = len(self.records_by_place.get(jid, ()))
+                label = ds.display_name(jid)
+                entries.append(NameEntry(key=jid, label=label, names=tuple(own), rank=float(count)))
+        entries.extend(
+            NameEntry(key=key, label=label, names=names, rank=float(len(positions)))
+            for key, label, names, positions in zip(
+                bodies.keys, bodies.labels, bodies.names, bodies.positions, strict=True
+            )
+        )
         # Names of acts that never happened are matched like places, so that "texas" finds its
         # explanation rather than a near name; they come last in default lists.
         entries.extend(
@@ -235,56 +365,85 @@ class Indexes:
         )
         return entries
 
-    def _build_bodies(self) -> list[NameEntry]:
+    def _body_table_of(self, digest: bytes, normalized: dict[str, str]) -> _Bodies:
+        """The bodies of the dataset: records grouped by place and body name (as normalized)."""
         ds = self.dataset
-        groups: dict[tuple[str, str], list[Record]] = {}
-        for record in ds.records:
-            groups.setdefault((record.jurisdiction, normalize(record.body)), []).append(record)
-        entries: list[NameEntry] = []
+
+        def folded(name: str) -> str:
+            norm = normalized.get(name)
+            if norm is None:
+                norm = normalized[name] = normalize(name)
+            return norm
+
+        groups: dict[tuple[str, str], list[int]] = {}
+        for position, record in enumerate(ds.records):
+            groups.setdefault((record.jurisdiction, folded(record.body)), []).append(position)
+        records = ds.records
+        taken = {COUNTRY_PREFIX + c.id for c in ds.countries} | {j.id for j in ds.jurisdictions}
+        table = _Bodies(digest, [], [], [], [], [], [], [], array("i", [-1]) * len(records), {}, [])
         used: set[str] = set()
-        for (jid, _norm), records in groups.items():
+        for (jid, norm), positions in groups.items():
             try:
                 jurisdiction = ds.jurisdiction(jid)
             except KeyError:
                 continue
-            body = records[0].body
-            key = f"{BODY_PREFIX}{jid}:{_slug(body)}"
+            body = records[positions[0]].body
+            slug = _slug(norm)
+            key = f"{BODY_PREFIX}{jid}:{slug}"
             number = 2
-            while key in used or key in self.targets:
-                key = f"{BODY_PREFIX}{jid}:{_slug(body)}-{number}"
+            while key in used or key in taken:
+                key = f"{BODY_PREFIX}{jid}:{slug}-{number}"
                 number += 1
             used.add(key)
-            ordered = newest_first(records)
-            label = f"{ds.display_name(jid)} — {body}"
-            target = self.targets[key] = Target(
-                key=key,
-                kind="body",
-                label=label,
-                description=f"{jurisdiction.level.value} body, {plural(len(ordered), 'record')}",
-                members=self.targets[jid].members,  # its place's (one frozenset for both)
-                records=ordered,
-                words=frozenset(
-                    word
-                    for name in (body, *(a for r in records for a in r.body_aliases))
-                    for word in normalize(name).split()
-                ),
-                level=jurisdiction.level,
-                country=jurisdiction.country,
-            )
-            self.bodies.append(target)
-            for word in target.words:
-                self.bodies_by_word.setdefault(word, []).append(target)
+            aliases = [a for p in positions for a in records[p].body_aliases]
             names: list[str] = [f"{jurisdiction.name} {body}", f"{body} of {jurisdiction.name}"]
             short = re.sub(r"^(State|City|County)\s+", "", body, flags=re.IGNORECASE)
             if short != body:
                 names.append(f"{jurisdiction.name} {short}")
-            for record in records:
-                names.extend(record.body_aliases)
-            unique = tuple(dict.fromkeys(n for n in names if n.strip()))
-            entries.append(NameEntry(key=key, label=label, names=unique, rank=float(len(records))))
-        for group in (self.bodies, *self.bodies_by_word.values()):
-            group.sort(key=lambda t: (-len(t.records), t.label))
-        return entries
+            names.extend(aliases)
+            table.keys.append(key)
+            table.labels.append(f"{ds.display_name(jid)} — {body}")
+            table.descriptions.append(f"{jurisdiction.level.value} body, {plural(len(positions), 'record')}")
+            table.words.append(frozenset(word for name in (body, *aliases) for word in folded(name).split()))
+            table.jurisdictions.append(jid)
+            table.names.append(tuple(dict.fromkeys(n for n in names if n.strip())))
+            for position in positions:
+                table.group_of[position] = len(table.positions)
+            table.positions.append(array("i", positions))
+        # Most records first, then by label, for every list of bodies.
+        counts, labels = [len(p) for p in table.positions], table.labels
+        table.order.extend(sorted(range(len(counts)), key=lambda i: (-counts[i], labels[i])))
+        for i in table.order:
+            for word in table.words[i]:
+                table.by_word.setdefault(word, []).append(i)
+        return table
+
+    def _body_targets(self, bodies: _Bodies, newest: Sequence[int]) -> dict[str, Target]:
+        """The body targets by key, with their records (``newest``: record positions, newest first)."""
+        ds = self.dataset
+        records = ds.records
+        found: list[list[Record]] = [[] for _ in bodies.keys]
+        group_of = bodies.group_of
+        for p in newest:
+            if group_of[p] >= 0:
+                found[group_of[p]].append(records[p])
+        targets: dict[str, Target] = {}
+        members: dict[str, frozenset[str]] = {}
+        for i, key in enumerate(bodies.keys):
+            jid = bodies.jurisdictions[i]
+            place = ds.jurisdiction(jid)
+            targets[key] = Target(
+                key=key,
+                kind="body",
+                label=bodies.labels[i],
+                description=bodies.descriptions[i],
+                members=members.setdefault(jid, frozenset((jid,))),
+                records=tuple(found[i]),
+                words=bodies.words[i],
+                level=place.level,
+                country=place.country,
+            )
+        return targets
 
     def _record_docs(self) -> Iterable[tuple[str, str, dict[str, str]]]:
         ds = self.dataset
@@ -401,6 +560,28 @@ class Indexes:
         """The target a key stands for (a place named like its country is the country)."""
         return self.targets[self.redirect.get(key, key)]
 
+    def top_places(self, limit: int) -> list[Target]:
+        """Countries, then the places with the most records (then by label): the first ``limit``.
+
+        Worked out from the counts, without making a target for each of 100,000 places.
+        """
+        ds = self.dataset
+        rank_country, rank_place = -KIND_RANK["country"], -KIND_RANK["jurisdiction"]
+        keys: list[tuple[int, int, str, int, str]] = []
+        for number, country in enumerate(ds.countries):
+            key = COUNTRY_PREFIX + country.id
+            if key not in self.redirect:
+                count = len(self.records_by_country.get(country.id, ()))
+                keys.append((rank_country, -count, country.name, number, key))
+        start = len(keys)
+        by_place = self.records_by_place
+        keys.extend(
+            (rank_place, -len(by_place.get(j.id, ())), ds.display_name(j.id), start + number, j.id)
+            for number, j in enumerate(ds.jurisdictions)
+            if j.id not in self.redirect
+        )
+        return [self.targets[key[-1]] for key in heapq.nsmallest(limit, keys)]
+
     def exact_key(self, text: str) -> str | None:
         """The target key typed exactly (any case), or None."""
         folded = text.casefold()
@@ -471,11 +652,6 @@ class Indexes:
             return found
         # A body next to its own place (or a place next to its country) adds nothing: keep the wider.
         return [t for t in found if not any(o is not t and o.contains(t) for o in found)] or found
-
-    @functools.cached_property
-    def newest(self) -> tuple[Record, ...]:
-        """Every record, newest first (made on first use)."""
-        return newest_first(self.dataset.records)
 
     def newest_of_kinds(self, kinds: Iterable[Kind]) -> tuple[Record, ...]:
         """The records of any of these kinds, newest first (kept: there are few sets of kinds)."""

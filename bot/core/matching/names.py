@@ -287,7 +287,9 @@ class _PrefixTable:
 def entries_digest(entries: Sequence[NameEntry]) -> bytes:
     """A SHA-256 of entries (keys, labels, names, ranks, in order): equal for entries that are."""
     rows = [(e.key, e.label, tuple(e.names), float(e.rank)) for e in entries]
-    return hashlib.sha256(marshal.dumps(rows)).digest()
+    # marshal's version 2: equal values are written alike (later versions write a value met twice as a
+    # reference to the first, so the bytes depended on which strings happened to be one object).
+    return hashlib.sha256(marshal.dumps(rows, 2)).digest()
 
 
 class NameIndex:
