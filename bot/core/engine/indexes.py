@@ -119,9 +119,22 @@ class _Targets(Mapping[str, "Target"]):
     over a country's. Made targets are kept: the same key always gives the same target.
     """
 
-    def __init__(self, ix: Indexes, bodies: dict[str, Target]) -> None:
-        self._ix = ix
-        self._countries = {COUNTRY_PREFIX + c.id: c.id for c in ix.dataset.countries}
+    def __init__(
+        self,
+        dataset: Dataset,
+        records_by_place: dict[str, tuple[Record, ...]],
+        records_by_country: dict[str, list[Record]],
+        bodies: dict[str, Target],
+    ) -> None:
+        """The targets of ``dataset``; the records of each place and country come newest first.
+
+        No reference to the indexes, which hold this one: a reload's old indexes are freed as
+        soon as they are let go (a cycle would wait for the garbage collector).
+        """
+        self._dataset = dataset
+        self._by_place = records_by_place
+        self._by_country = records_by_country
+        self._countries = {COUNTRY_PREFIX + c.id: c.id for c in dataset.countries}
         self._made: dict[str, Target] = dict(bodies)
         self._bodies = list(bodies)
 
@@ -132,20 +145,22 @@ class _Targets(Mapping[str, "Target"]):
         return found
 
     def _make(self, key: str) -> Target:
-        ix = self._ix
-        ds = ix.dataset
+        ds = self._dataset
         try:
             place = ds.jurisdiction(key)
         except KeyError:
             place = None
         if place is not None:
-            records = ix.records_by_place.get(key, ())
-            count = plural(len(records), "record")
+            records = self._by_place.get(key, ())
+            try:
+                country_name = ds.country(place.country).name
+            except KeyError:
+                country_name = place.country
             return Target(
                 key=key,
                 kind="jurisdiction",
                 label=ds.display_name(key),
-                description=f"{place.level.value}, {ix.country_name(place.country)}, {count}",
+                description=f"{place.level.value}, {country_name}, {plural(len(records), 'record')}",
                 members=frozenset((key,)),
                 records=records,
                 level=place.level,
@@ -154,13 +169,13 @@ class _Targets(Mapping[str, "Target"]):
         country_id = self._countries.get(key)
         if country_id is None:
             raise KeyError(key)
-        records = tuple(ix.records_by_country.get(country_id, ()))  # newest first
+        records = tuple(self._by_country.get(country_id, ()))  # newest first
         return Target(
             key=key,
             kind="country",
-            label=ix.country_name(country_id),
+            label=ds.country(country_id).name,
             description=f"country, {plural(len(records), 'record')}",
-            members=frozenset(ix.members_of.get(country_id, ())),
+            members=frozenset(p.id for p in ds.jurisdictions if p.country == country_id),
             records=records,
             country=country_id,
         )
@@ -171,14 +186,14 @@ class _Targets(Mapping[str, "Target"]):
         if key in self._made or key in self._countries:
             return True
         try:
-            self._ix.dataset.jurisdiction(key)
+            self._dataset.jurisdiction(key)
         except KeyError:
             return False
         return True
 
     def __iter__(self) -> Iterator[str]:
         yield from self._countries
-        yield from (j.id for j in self._ix.dataset.jurisdictions if j.id not in self._countries)
+        yield from (j.id for j in self._dataset.jurisdictions if j.id not in self._countries)
         yield from self._bodies
 
     def __len__(self) -> int:
@@ -230,9 +245,6 @@ class Indexes:
                 self._docs_by_kind.setdefault(kind, []).append(doc)
         self._folded_labels: dict[str, str] = {}  # label -> normalized, filled as needed
         self.redirect: dict[str, str] = {}
-        self.members_of: dict[str, list[str]] = {}  # each country's place ids
-        for place in dataset.jurisdictions:
-            self.members_of.setdefault(place.country, []).append(place.id)
         # Acts that never happened, by name key ("nonact:<id>") and by each normalized name.
         self.non_acts: dict[str, NonAct] = {NON_ACT_PREFIX + n.id: n for n in self.dataset.non_acts}
         self.non_acts_by_name: dict[str, list[NonAct]] = {}
@@ -249,7 +261,9 @@ class Indexes:
             bodies = self._body_table_of(digest, normalized)
         self._body_table: _Bodies = bodies
         body_targets = self._body_targets(bodies, newest)
-        self.targets: Mapping[str, Target] = _Targets(self, body_targets)
+        self.targets: Mapping[str, Target] = _Targets(
+            dataset, self.records_by_place, self.records_by_country, body_targets
+        )
         #: every body, and the bodies by each word of their names; most records first
         self.bodies: list[Target] = [body_targets[bodies.keys[i]] for i in bodies.order]
         self.bodies_by_word: dict[str, list[Target]] = {
