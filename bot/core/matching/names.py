@@ -418,7 +418,7 @@ class NameIndex:
                     more_owners.setdefault(cid, []).append((entry_id, name, True))
         self._choices = choices
         self._choice_id = choice_id
-        self._owner_entry = owner_entry
+        self._owner_entry = array("i", owner_entry)  # C ints: most entry ids are no small int objects
         self._owner_name = owner_name
         self._owner_variant = owner_variant
         self._more_owners = more_owners
@@ -476,7 +476,9 @@ class NameIndex:
         self._full = _PrefixTable(full_strs, full_orders, full_items, unique=True)  # one item per choice
         self._words = _PrefixTable(word_strs, word_orders, word_items)
         # Each choice with its words sorted, for words typed in another order (fuzzy lookups).
-        self._sorted_forms = [" ".join(sorted(c.split())) if " " in c else c for c in choices]
+        # A name whose words are in order already is its own sorted form (not a copy of it).
+        forms = [" ".join(sorted(c.split())) if " " in c else c for c in choices]
+        self._sorted_forms = [c if form == c else form for c, form in zip(choices, forms, strict=True)]
         self._default = [
             Hit(self._keys[e], self._labels[e], self._first_names[e], 0.0, False)
             for e in range(min(COMPLETE_MAX, len(self._keys)))
