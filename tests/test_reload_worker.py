@@ -87,6 +87,7 @@ async def test_a_reload_under_load_answers_every_concurrent_command(data_dir: Pa
         await asyncio.sleep(0)
         report = await store.reload_with_upload("resolutions.yaml", bumped("test-2"))
         await asyncio.gather(*users)
+        await store.settled()  # the old data is freed after the report: the spies stay until then
     finally:
         reloading.diff_datasets, reloading.release = real_diff, real_release
 
@@ -103,8 +104,7 @@ async def test_a_reload_under_load_answers_every_concurrent_command(data_dir: Pa
     assert loop_thread not in threads["diff"]
     assert threads["diff"]
     assert any(name != loop_thread for name in threads["build"])
-    await store.settled()  # the old data is freed after the report, beside the commands
-    assert threads["release"]
+    assert threads["release"]  # freed after the report, beside the commands
     assert loop_thread not in threads["release"]
     assert old_engine() is None  # the old engine is gone once the reload has settled
 
