@@ -37,7 +37,7 @@ from bot.core.daily import PostOutcome  # noqa: E402
 from bot.core.engine import QueryEngine  # noqa: E402
 from bot.core.reloading import DataStore  # noqa: E402
 from bot.discordbot.bot import ArtsakhBot  # noqa: E402
-from bot.discordbot.daily_post import GLOBAL_REQUESTS_PER_SECOND, Pacer  # noqa: E402
+from bot.discordbot.daily_post import GLOBAL_REQUESTS_PER_SECOND, Pacer, footer_part  # noqa: E402
 from bot.storage import Database, SubscriptionStore  # noqa: E402
 
 DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot token
@@ -181,7 +181,7 @@ async def check_exactly_once(
         messages = server.messages_in(channel_id)
         footers = [str(m.embeds[0]["footer"]["text"]) for m in messages]
         sub = await store.get(channel_id)
-        ok = ok and len(messages) == 1 and footers[0].startswith("On this day · 2 September 2025")
+        ok = ok and len(messages) == 1 and footer_part(footers[0], day) == 0  # the day's first part
         ok = ok and sub is not None and sub.last_posted_date == day
         ok = ok and sub is not None and sub.last_message_ids == (messages[0].id,)
         ok = ok and await store.pending(channel_id) is None

@@ -248,7 +248,7 @@ def make_plan(dataset: Dataset, args: argparse.Namespace) -> Plan:
     return Plan(
         names, recorded, [c.name for c in dataset.countries], words, args.duration, args.step, args.rates,
         args.seed,
-        args.rate,
+        getattr(args, "rate", STEADY_RATE),  # the soak benchmark plans without a steady load
     )
 
 
