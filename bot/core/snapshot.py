@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import logging
@@ -65,22 +66,33 @@ def _model_classes() -> dict[type, tuple[str, ...]]:
 _FIELDS = _model_classes()
 
 
+def _add(digest: hashlib._Hash, *parts: bytes) -> None:
+    """Feed ``parts`` to ``digest``, each after its length (so no two sequences of parts feed alike)."""
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+
+
 def code_version(core: Path | None = None) -> str:
     """A hash of the code that decides what a file means: every module of the pure core.
 
     The loader and the model call on many core modules (dates, names, places, the incremental
     reader), so all of them count: an upgrade of any reads the files again once, rather than
-    risk serving a snapshot that the new code would read differently.
+    risk serving a snapshot that the new code would read differently. ``core``: another copy of
+    the core's folder (the running code's is read once per process, :func:`_running_code`).
     """
+    if core is None:
+        return _running_code()
     digest = hashlib.sha256()
-    core = core or Path(model.__file__).parent
     for path in sorted(core.rglob("*.py")):
-        relative = path.relative_to(core).as_posix().encode()
-        data = path.read_bytes()
-        for part in (relative, data):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
+        _add(digest, path.relative_to(core).as_posix().encode(), path.read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def _running_code() -> str:
+    """:func:`code_version` of the code this process runs (it does not change while it runs)."""
+    return code_version(Path(model.__file__).parent)
 
 
 def snapshot_key(files: Iterable[tuple[str, bytes]]) -> str:
@@ -91,9 +103,7 @@ def snapshot_key(files: Iterable[tuple[str, bytes]]) -> str:
     """
     digest = hashlib.sha256(code_version().encode())
     for kind, data in sorted(files):
-        for part in (kind.encode(), data):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
+        _add(digest, kind.encode(), data)
     return digest.hexdigest()[:40]
 
 
