@@ -7,7 +7,8 @@
 """
 
 from bot.core.matching.hit import LABEL_MAX, Hit
-from bot.core.matching.names import MatchResult, NameEntry, NameIndex, deletion_keys, strip_designators
+from bot.core.matching.name_tables import deletion_keys
+from bot.core.matching.names import MatchResult, NameEntry, NameIndex, strip_designators
 from bot.core.matching.scripts import latin_spellings
 from bot.core.matching.text import TextIndex, text_tokens
 

@@ -37,9 +37,8 @@ import heapq
 import logging
 import marshal
 import math
+import re
 from array import array
-from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -50,9 +49,9 @@ from rapidfuzz.distance import OSA, LCSseq, Levenshtein
 
 from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
+from bot.core.matching.name_tables import build_tables, deletion_keys, text_order
 from bot.core.matching.scripts import latin_spellings
 from bot.core.normalize import normalize
-from bot.core.steps import order_in_steps, sort_in_steps
 
 log = logging.getLogger(__name__)
 
@@ -77,18 +76,8 @@ SUGGEST_CUTOFF_SHORT = 75.0  # for queries of three or four letters
 LOOKUP_BUDGET = 1000  # candidate names scored by rapidfuzz for one lookup, at most
 COMPLETE_BUDGET = 250  # candidate (name, word start) pairs for one autocomplete, at most
 _FUZZY_KEEP = 60  # best-scoring names kept from each rapidfuzz pass
-_SCAN = 256  # prefix ranges up to this size are sorted on the fly
-_HEAVY_KEEP = 64  # for larger ranges, the best ones are kept ready
-
-_MAXCHAR = "\U0010ffff"
 _LATIN_MIN_LETTERS = 4  # shorter Latin forms would meet abbreviations ("ME", "LA"), never a name
 
-
-def _trigram_slices(count: int) -> tuple[slice, ...]:
-    return tuple(slice(i, i + 3) for i in range(count))
-
-
-_TRIGRAM_SLICES = _trigram_slices(256)  # enough for almost every name; longer ones get their own
 
 # Designators that may be dropped from a name to form a near-exact variant.
 _LEADING_DESIGNATORS = frozenset(
@@ -137,18 +126,9 @@ def _grams(text: str, *, partial: bool) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def deletion_keys(head: str) -> set[str]:
-    """Deletion keys of a string's first five characters.
-
-    Two strings whose first five characters are within one edit (substitution,
-    insertion, deletion or swap) share at least one key.
-    """
-    if len(head) >= 5:
-        return {head[:4], head[1:5], head[0] + head[2:5], head[:2] + head[3:5], head[:3] + head[4]}
-    keys = {head}
-    for i in range(min(4, len(head))):
-        keys.add(head[:i] + head[i + 1 :])
-    return keys
+def _present(lists: Iterable[memoryview | None]) -> list[memoryview]:
+    """The posting lists found (:meth:`Postings.get` gives None for a key no choice has)."""
+    return [ids for ids in lists if ids is not None]
 
 
 def _word_starts(text: str) -> list[int]:
@@ -170,14 +150,12 @@ def lookup_cutoff(letters: int) -> float | None:
     return 80.0
 
 
-def _may_strip(norm: str) -> bool:
-    """Whether :func:`strip_designators` could change this name (a cheap test)."""
-    space = norm.find(" ")
-    if space < 0:
-        return False
-    return norm[:space] in _LEADING_DESIGNATORS or norm[:space] == "the" or (
-        norm[norm.rfind(" ") + 1 :] in _TRAILING_DESIGNATORS
-    )
+# Whether strip_designators could change a name (a cheap test): a leading designator or "the"
+# as its first word, or a trailing designator as its last one.
+_STRIPPABLE = re.compile(
+    f"(?:{'|'.join(sorted(_LEADING_DESIGNATORS | {'the'}))}) "
+    f"|.* (?:{'|'.join(sorted(_TRAILING_DESIGNATORS))})\\Z"
+)
 
 
 def strip_designators(norm: str) -> str | None:
@@ -202,86 +180,6 @@ def _strip_fillers(norm: str) -> str | None:
     if not words or stripped == norm:
         return None
     return stripped
-
-
-class _PrefixTable:
-    """Strings sorted for bisect, each with a payload id and a display order.
-
-    ``matches(prefix)`` yields the payloads of every string starting with ``prefix``
-    in display order. Ranges larger than ``_SCAN`` use a top list computed at build
-    time, so even a one-letter prefix over 100,000 names costs a dict lookup.
-    """
-
-    __slots__ = ("_heavy", "_ids", "_pos_of_rank", "_rank", "_strs")
-
-    def __init__(
-        self, strs: list[str], orders: Sequence[int], ids: Sequence[int], *, unique: bool = False
-    ) -> None:
-        """Parallel columns: each string, its display order and its payload id.
-
-        Strings sort by (string, display order, payload id); payload ids come in increasing order.
-        ``unique``: no string comes twice (so the string alone decides).
-        """
-        count = len(strs)
-        if unique:
-            perm = order_in_steps(strs)
-        else:
-            # One string to sort by: normalized strings have no NUL, and hex digits of one width
-            # sort as the numbers do; equal ones keep their order (increasing payload ids).
-            perm = order_in_steps([f"{text}\0{order:08x}" for text, order in zip(strs, orders, strict=True)])
-        self._strs = [strs[p] for p in perm]
-        # Numbers are kept in arrays of C ints: 4 bytes each, where a list holds an 8-byte pointer
-        # to a 28-byte int object (at 100,000 names, tens of megabytes).
-        self._ids = array("i", [ids[p] for p in perm])
-        # Display order, then string (= position in the sorted array), packed in one int.
-        packed = sort_in_steps([orders[p] * count + j for j, p in enumerate(perm)])
-        by_rank = array("i", [p % count for p in packed])
-        rank = array("i", bytes(4 * count))
-        for r, j in enumerate(by_rank):
-            rank[j] = r
-        self._rank = rank
-        self._pos_of_rank = by_rank
-        self._heavy: dict[str, list[int]] = {}
-        self._build_heavy()
-
-    def _build_heavy(self) -> None:
-        strs, rank, pos_of_rank = self._strs, self._rank, self._pos_of_rank
-        stack: list[tuple[str, int, int]] = [("", 0, len(strs))]
-        while stack:
-            prefix, lo, hi = stack.pop()
-            depth = len(prefix)
-            i = lo
-            while i < hi and len(strs[i]) == depth:
-                i += 1
-            while i < hi:
-                child = strs[i][: depth + 1]
-                j = bisect_left(strs, child + _MAXCHAR, i, hi)
-                if j - i > _SCAN:
-                    self._heavy[child] = [pos_of_rank[r] for r in heapq.nsmallest(_HEAVY_KEEP, rank[i:j])]
-                    stack.append((child, i, j))
-                i = j
-
-    def __len__(self) -> int:
-        return len(self._strs)
-
-    def matches(self, prefix: str) -> Iterator[int]:
-        """Payload ids of the strings that start with ``prefix``, in display order."""
-        strs, ids, rank = self._strs, self._ids, self._rank
-        lo = bisect_left(strs, prefix)
-        hi = bisect_left(strs, prefix + _MAXCHAR, lo)
-        if hi - lo <= _SCAN:
-            for j in sorted(range(lo, hi), key=rank.__getitem__):
-                yield ids[j]
-            return
-        top = self._heavy.get(prefix)
-        if top is None:  # cannot happen for a range this large; stay correct anyway
-            top = []
-        for j in top:
-            yield ids[j]
-        if hi - lo > len(top):
-            pos_of_rank = self._pos_of_rank
-            for r in sorted(rank[lo:hi])[len(top) :]:
-                yield ids[pos_of_rank[r]]
 
 
 def entries_digest(entries: Sequence[NameEntry]) -> bytes:
@@ -356,125 +254,81 @@ class NameIndex:
         # Display order: rank (higher first), then label (any case), then key; keys are unique.
         # Labels are printable (so is their folded form: no NUL), so one string sorts by both.
         sort_keys = [f"{label.casefold()}\0{key}" for key, label in zip(keys, labels, strict=True)]
-        by_label = order_in_steps(sort_keys)
+        by_label = text_order(sort_keys)
         by_rank: dict[float, list[int]] = {}  # few ranks (record counts): stable buckets
         for i in by_label:
             by_rank.setdefault(ranks[i], []).append(i)
         order = [i for rank in sorted(by_rank, reverse=True) for i in by_rank[rank]]
         # Entries are renumbered in display order: entry id == its position in default lists.
-        self._keys = [keys[i] for i in order]
-        self._labels = [labels[i] for i in order]
-        self._first_names = [names[i][0] if names[i] and names[i][0].strip() else
-                             next((n for n in names[i] if n.strip()), keys[i]) for i in order]
+        self._keys = list(map(keys.__getitem__, order))
+        self._labels = list(map(labels.__getitem__, order))
+        entry_names = list(map(names.__getitem__, order))
+        self._first_names = [own[0] if own and own[0].strip() else next((n for n in own if n.strip()), key)
+                             for own, key in zip(entry_names, self._keys, strict=True)]
 
         # Choices: unique normalized strings (names, and designator-less variants), numbered as met.
         choices: list[str] = []
         choice_id: dict[str, int] = {}
         owner_entry: list[int] = []  # first owner of each choice
         owner_name: list[str] = []
-        owner_variant: list[bool] = []
         more_owners: dict[int, list[tuple[int, str, bool]]] = {}
         first_real: list[int] = []  # per choice: the first entry owning it as a real name, or -1
-        folded = normalized.get
-        for entry_id, i in enumerate(order):
-            own: dict[str, str] = {}
+        folded, number, may_strip = normalized.get, choice_id.setdefault, _STRIPPABLE.match
+        new_choice, new_entry, new_name, new_real = (
+            choices.append, owner_entry.append, owner_name.append, first_real.append
+        )
+        for entry_id, own_names in enumerate(entry_names):
+            own: set[str] = set()  # its forms so far: an entry owns each once
             variants: list[tuple[str, str]] = []
-            for name in names[i]:
+            for name in own_names:
                 norm = folded(name)
                 if norm is None:
                     norm = normalized[name] = normalize(name)
                 if not norm or norm in own:
                     continue
-                own[norm] = name
-                cid = choice_id.get(norm)
-                if cid is None:
-                    choice_id[norm] = len(choices)
-                    choices.append(norm)
-                    owner_entry.append(entry_id)
-                    owner_name.append(name)
-                    owner_variant.append(False)
-                    first_real.append(entry_id)
+                own.add(norm)
+                cid = number(norm, len(choices))
+                if cid == len(choices):
+                    new_choice(norm)
+                    new_entry(entry_id)
+                    new_name(name)
+                    new_real(entry_id)
                 else:
                     more_owners.setdefault(cid, []).append((entry_id, name, False))
                     if first_real[cid] < 0:
                         first_real[cid] = entry_id
-                if _may_strip(norm):
+                if may_strip(norm):
                     stripped = strip_designators(norm)
                     if stripped is not None:
                         variants.append((stripped, name))
             for stripped, name in variants:
                 if stripped in own:
                     continue
-                own[stripped] = name
-                cid = choice_id.get(stripped)
-                if cid is None:
-                    choice_id[stripped] = len(choices)
-                    choices.append(stripped)
-                    owner_entry.append(entry_id)
-                    owner_name.append(name)
-                    owner_variant.append(True)
-                    first_real.append(-1)
+                own.add(stripped)
+                cid = number(stripped, len(choices))
+                if cid == len(choices):
+                    new_choice(stripped)
+                    new_entry(entry_id)
+                    new_name(name)
+                    new_real(-1)
                 else:
                     more_owners.setdefault(cid, []).append((entry_id, name, True))
         self._choices = choices
         self._choice_id = choice_id
         self._owner_entry = array("i", owner_entry)  # C ints: most entry ids are no small int objects
         self._owner_name = owner_name
-        self._owner_variant = owner_variant
+        # A choice's first owner has it as a variant when no entry before has it as a real name.
+        self._owner_variant = [real != entry for real, entry in zip(first_real, owner_entry, strict=True)]
         self._more_owners = more_owners
 
         # Trigrams of every choice; items (each word start of each real name) for prefixes and typos.
-        grams: defaultdict[str, list[int]] = defaultdict(list)
-        # Items by the first five letters at their word start: deletion keys depend only on those.
-        by_head: defaultdict[str, list[int]] = defaultdict(list)
-        item_cid: list[int] = []
-        item_pos: list[int] = []
-        full_strs: list[str] = []  # whole names: (string, display order, item id) in columns
-        full_orders: list[int] = []
-        full_items: list[int] = []
-        word_strs: list[str] = []  # later word starts, likewise
-        word_orders: list[int] = []
-        word_items: list[int] = []
-        for cid, choice in enumerate(choices):
-            padded = f" {choice} "
-            size = len(padded) - 2
-            cuts = _TRIGRAM_SLICES[:size] if size <= len(_TRIGRAM_SLICES) else _trigram_slices(size)
-            for gram in set(map(padded.__getitem__, cuts)):
-                grams[gram].append(cid)
-            owner = first_real[cid]
-            if owner < 0:
-                continue
-            item = len(item_cid)
-            item_cid.append(cid)
-            item_pos.append(0)
-            full_strs.append(choice)
-            full_orders.append(owner)
-            full_items.append(item)
-            by_head[choice[:5]].append(item)
-            pos = choice.find(" ") + 1
-            while pos:
-                item += 1
-                item_cid.append(cid)
-                item_pos.append(pos)
-                word_strs.append(choice[pos:])
-                word_orders.append(owner)
-                word_items.append(item)
-                by_head[choice[pos : pos + 5]].append(item)
-                pos = choice.find(" ", pos) + 1
-        # Each deletion key's items, in increasing order: the lists of the heads that have the key.
-        dkeys: defaultdict[str, list[int]] = defaultdict(list)
-        for head, items in by_head.items():
-            for key in deletion_keys(head):
-                dkeys[key] += items
-        for items in dkeys.values():
-            items.sort()  # sorted runs (one per head): a linear merge
-        # Arrays of C ints: 4 bytes an id, and nothing for the garbage collector to walk.
-        self._grams: dict[str, array[int]] = {g: array("i", v) for g, v in grams.items()}
-        self._dkeys: dict[str, array[int]] = {k: array("i", v) for k, v in dkeys.items()}
-        self._item_cid = array("i", item_cid)
-        self._item_pos = array("i", item_pos)
-        self._full = _PrefixTable(full_strs, full_orders, full_items, unique=True)  # one item per choice
-        self._words = _PrefixTable(word_strs, word_orders, word_items)
+        tables = build_tables(choices, first_real)
+        self._grams = tables.grams
+        self._dkeys = tables.dkeys
+        self._item_cid = tables.item_cid
+        self._item_pos = tables.item_pos
+        self._full = tables.full
+        self._words = tables.words
         # Each choice with its words sorted, for words typed in another order (fuzzy lookups).
         # A name whose words are in order already is its own sorted form (not a copy of it).
         forms = [" ".join(sorted(c.split())) if " " in c else c for c in choices]
@@ -484,7 +338,7 @@ class NameIndex:
             for e in range(min(COMPLETE_MAX, len(self._keys)))
         ]
         log.debug("name index: %d keys, %d names, %d word starts",
-                  len(self._keys), len(choices), len(item_cid))
+                  len(self._keys), len(choices), len(self._item_cid))
 
     # ------------------------------------------------------------------ building helpers
 
@@ -664,7 +518,7 @@ class NameIndex:
         edits = max(1, math.floor(2 * letters * (1 - cutoff / 100)))
         grams = self._grams
         lists: list[tuple[Sequence[int], bool]] = []  # (posting, holds item ids rather than choice ids)
-        gram_lists = sorted((grams[g] for g in sorted(_grams(q, partial=False)) if g in grams), key=len)
+        gram_lists = sorted(_present(grams.get(g) for g in sorted(_grams(q, partial=False))), key=len)
         lists.extend((ids, False) for ids in gram_lists[: 3 * edits + 1])
         lists.extend((items, True) for items, _offset in self._deletion_lists(q, words=4, letters=3))
         lists.sort(key=lambda pair: len(pair[0]))  # rarest first, within a budget
@@ -833,7 +687,7 @@ class NameIndex:
                         pairs.add((item_cid[item], start))
         if not pairs:  # two typos in the first letters: fall back on trigrams of whole names
             grams = self._grams
-            rare = sorted((grams[g] for g in sorted(_grams(p, partial=True)) if g in grams), key=len)[:4]
+            rare = sorted(_present(grams.get(g) for g in sorted(_grams(p, partial=True))), key=len)[:4]
             for cids in rare:
                 if pairs and len(pairs) + len(cids) > COMPLETE_BUDGET:
                     break
