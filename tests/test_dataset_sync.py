@@ -118,6 +118,8 @@ async def test_only_the_newest_versions_keep_their_texts(state_db: StateDatabase
     counts = await state_db.fetchall("SELECT revision, content IS NOT NULL AS kept FROM dataset_files")
     kept = {int(row["revision"]) for row in counts if row["kept"]}
     assert kept == set(revisions[-3:])
+    # each revision has a row per file, no more (the SQLite ledger binds its statement again after)
+    assert sorted(int(row["revision"]) for row in counts) == sorted(r for r in revisions for _ in base)
 
 
 # ---------------------------------------------------------------------------- the data folder rule

@@ -1,10 +1,11 @@
 """Incremental loading: a reload reads only the items that changed, and gets what a full load gets.
 
 Each test edits the shipped data files as a maintainer would, then loads them both ways: the
-:class:`~bot.core.incremental.IncrementalLoader` (seeded from the files before the edit) and the
-full :func:`~bot.core.loader.load_files`. The dataset must be equal (every record, place, event and
-non-act, with its line, in order) and so must the display names; where the full load finds
-problems, the incremental one must give up, so a reload reports exactly those problems.
+:class:`~bot.core.incremental.IncrementalLoader` (seeded from the files before the edit, at once or,
+deferred, at its first load) and the full :func:`~bot.core.loader.load_files`. The dataset must be
+equal (every record, place, event and non-act, with its line, in order) and so must the display
+names; where the full load finds problems, the incremental one must give up, so a reload reports
+exactly those problems.
 """
 
 from __future__ import annotations
@@ -50,12 +51,21 @@ def base_result(base: Files) -> LoadResult:
     return result
 
 
-@pytest.fixture
-def loader(base: Files, base_result: LoadResult) -> IncrementalLoader:
+def filled(base: Files, dataset: Dataset | None, how: str) -> IncrementalLoader:
+    """A loader told of ``base`` and its dataset: seeded now, or at its first load (as a store does)."""
     loader = IncrementalLoader()
-    assert base_result.dataset is not None
-    assert loader.seed(base, base_result.dataset)
+    assert dataset is not None
+    if how == "seeded":
+        assert loader.seed(base, dataset)
+    else:
+        loader.defer(base, dataset)
+    assert loader.ready
     return loader
+
+
+@pytest.fixture(params=["seeded", "deferred"])
+def loader(base: Files, base_result: LoadResult, request: pytest.FixtureRequest) -> IncrementalLoader:
+    return filled(base, base_result.dataset, request.param)
 
 
 def same_as_full(loader: IncrementalLoader, files: Files, full: LoadResult | None = None) -> Dataset | None:
@@ -123,6 +133,27 @@ def set_key(key: str, value: str) -> Callable[[str], str]:
 
 def test_the_very_files_seeded_are_read_from_the_cache(loader: IncrementalLoader, base: Files) -> None:
     loads(loader, base, reading=0)
+
+
+def test_a_deferred_seed_that_does_not_line_up_gives_up_as_a_seed_does(
+    base: Files, base_result: LoadResult
+) -> None:
+    assert base_result.dataset is not None
+    other = edited(base, "resolutions", 0, lambda t: "")  # a record fewer than the dataset has
+    assert not IncrementalLoader().seed(other, base_result.dataset)
+    loader = IncrementalLoader()
+    loader.defer(other, base_result.dataset)
+    assert loader.load(base) is None  # left to a full load
+    assert not loader.ready  # and nothing kept
+
+
+def test_a_deferred_seed_is_kept_until_a_load_and_a_clear_forgets_it(
+    base: Files, base_result: LoadResult
+) -> None:
+    loader = filled(base, base_result.dataset, "deferred")
+    loader.clear()
+    assert not loader.ready
+    assert loader.load(base) is None
 
 
 def test_a_changed_title_reads_that_record_alone(loader: IncrementalLoader, base: Files) -> None:
@@ -283,11 +314,10 @@ def random_edit(rng: random.Random, files: Files, step: int) -> Files:
     return with_text(files, source, kind)
 
 
-def test_random_edits_load_as_a_full_load_does(base: Files, base_result: LoadResult) -> None:
+@pytest.mark.parametrize("how", ["seeded", "deferred"])
+def test_random_edits_load_as_a_full_load_does(base: Files, base_result: LoadResult, how: str) -> None:
     rng = random.Random(20261207)
-    loader = IncrementalLoader()
-    assert base_result.dataset is not None
-    assert loader.seed(base, base_result.dataset)
+    loader = filled(base, base_result.dataset, how)
     files, taken = dict(base), 0
     for step in range(14):
         candidate = random_edit(rng, files, step)

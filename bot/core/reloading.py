@@ -525,7 +525,7 @@ class DataStore(Generic[T]):
     def _load_given(
         self, files: Mapping[FileKind, Path | bytes], names: Mapping[FileKind, str]
     ) -> LoadResult:
-        """The files' dataset: read incrementally when it can be, else in full (and the cache seeded)."""
+        """The files' dataset: read incrementally when it can be, else in full (the cache told of them)."""
         given = {kind: data for kind, data in files.items() if isinstance(data, bytes)}
         if len(given) != len(files):
             given = {}
@@ -539,8 +539,8 @@ class DataStore(Generic[T]):
             resolutions_name=names["resolutions"], events_name=names["events"],
             non_acts_name=names.get("non_acts"),
         ), names)
-        if given and result.dataset is not None:
-            self._incremental.seed(given, result.dataset)
+        if given and result.dataset is not None:  # the next reload reads only what changed from these
+            self._incremental.defer(given, result.dataset)
         return result
 
     def _save_snapshot(self, files: DataFiles, dataset: Dataset) -> None:

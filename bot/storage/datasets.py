@@ -39,6 +39,8 @@ CHECK_SECONDS = 30.0  # how often the listening connection is checked (a half-op
 Sleep = Callable[[float], Awaitable[None]]
 
 _VERSION_COLUMNS = "revision, version, digest, source, reloaded_by, reloaded_at"
+#: A file's row, added only when the last value is true (see :meth:`SqliteDatasetLedger.store`).
+_SQLITE_INSERT_FILE = "INSERT INTO dataset_files (revision, kind, sha256, content) SELECT ?, ?, ?, ? WHERE ?"
 
 
 def _file_columns(with_files: bool) -> str:
@@ -102,10 +104,12 @@ class SqliteDatasetLedger:
             ))
             revision = int(rows[0]["revision"])
             texts = _texts(files)
-            await conn.executemany(
-                "INSERT INTO dataset_files (revision, kind, sha256, content) VALUES (?, ?, ?, ?)",
-                [(revision, kind, sha, text) for kind, sha, text in texts],
-            )
+            rows_in = [(revision, kind, sha, text, 1) for kind, sha, text in texts]
+            await conn.executemany(_SQLITE_INSERT_FILE, rows_in)
+            # SQLite keeps a statement's last bound values until they are bound again, and CPython's
+            # sqlite3 keeps its statements for the life of the connection: the last text (megabytes
+            # at scale) would stay in memory. Bound again with NULLs, it goes (and no row is added).
+            await conn.execute(_SQLITE_INSERT_FILE, (None, None, None, None, 0))
             await conn.execute(
                 "UPDATE dataset_files SET content = NULL WHERE content IS NOT NULL AND revision NOT IN "
                 "(SELECT revision FROM dataset_versions ORDER BY revision DESC LIMIT ?)",
