@@ -58,7 +58,7 @@ def filled(base: Files, dataset: Dataset | None, how: str) -> IncrementalLoader:
     if how == "seeded":
         assert loader.seed(base, dataset)
     else:
-        loader.defer(base, dataset)
+        assert loader.defer(base, dataset)
     assert loader.ready
     return loader
 
@@ -142,9 +142,9 @@ def test_a_deferred_seed_that_does_not_line_up_gives_up_as_a_seed_does(
     other = edited(base, "resolutions", 0, lambda t: "")  # a record fewer than the dataset has
     assert not IncrementalLoader().seed(other, base_result.dataset)
     loader = IncrementalLoader()
-    loader.defer(other, base_result.dataset)
+    assert not loader.defer(other, base_result.dataset)
+    assert not loader.ready  # nothing kept
     assert loader.load(base) is None  # left to a full load
-    assert not loader.ready  # and nothing kept
 
 
 def test_a_deferred_seed_is_kept_until_a_load_and_a_clear_forgets_it(

@@ -19,9 +19,9 @@ of a full load. A dataset it does return is equal to the one a full load of the 
 The cache holds the chunks of the files last loaded and of the version before (an edit undone
 is read from the cache too). It is filled by each load it makes and by :meth:`~IncrementalLoader.seed`
 from a dataset loaded in full (or from its snapshot) and the very bytes it was read from; or, by
-:meth:`~IncrementalLoader.defer`, at the next load: until then it keeps only those bytes, compressed
-(at 100,000 places the cache holds about 30 MB, the compressed files under 3; a bot that is never
-reloaded never fills it).
+:meth:`~IncrementalLoader.defer`, checked at once and filled at the next load: until then it keeps
+the chunks' keys and line counts in flat arrays and the items' name hashes (at 100,000 places the
+cache holds about 36 MB, those 4 MB; a bot that is never reloaded never fills it).
 """
 
 from __future__ import annotations
@@ -29,11 +29,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -249,6 +248,26 @@ def _names_of(item: object) -> bytes:
     return b""
 
 
+# The sections whose items have names for the checks across items (the others' have none).
+_NAMED = frozenset({"countries", "jurisdictions", "ambiguous_names", "body_names", "non_acts"})
+# A section's name hashes (see _names_of) end to end, and where each item's begin (in bytes).
+_PackedNames = tuple[bytes, "array[int]"]
+
+
+def _pack_names(items: Sequence[object]) -> _PackedNames:
+    parts = [_names_of(item) for item in items]
+    return b"".join(parts), array("I", accumulate((len(p) for p in parts), initial=0))
+
+
+def _sections_of(dataset: Dataset) -> dict[str, tuple[object, ...]]:
+    """The dataset's items by the section they are read from."""
+    return {
+        "countries": dataset.countries, "jurisdictions": dataset.jurisdictions,
+        "ambiguous_names": dataset.ambiguous_names, "body_names": dataset.body_names,
+        "resolutions": dataset.records, "events": dataset.events, "non_acts": dataset.non_acts,
+    }
+
+
 def _moved(item: _T, by: int) -> _T:
     """``item`` with its line moved by ``by`` (the chunk moved in the file)."""
     if not by:
@@ -352,9 +371,8 @@ class IncrementalLoader:
         # the chunk keys of the countries and jurisdictions last loaded, and their display names
         self._places: tuple[list[bytes], list[bytes]] | None = None
         self._display: dict[str, str] = {}
-        # what :meth:`defer` was given, for the next load to seed from: each file's bytes (compressed)
-        # and the dataset a full load of them made
-        self._deferred: tuple[dict[FileKind, bytes], Dataset] | None = None
+        # what :meth:`defer` planned, for the next load to fill the cache from
+        self._deferred: _Plan | None = None
         self.read_chunks = 0  # chunks read by the last load (for tests and benchmarks)
 
     @property
@@ -375,11 +393,11 @@ class IncrementalLoader:
         the problems with their lines.
         """
         self.read_chunks = 0
-        if self._deferred is not None:
-            packed, dataset_before = self._deferred
-            self._deferred = None
-            if not self.seed({kind: zlib.decompress(data) for kind, data in packed.items()}, dataset_before):
-                return None
+        if self._deferred is not None:  # what defer planned is filled in first
+            plan, self._deferred = self._deferred, None
+            with collector_paused():
+                used, places = _fill(plan)
+            self._keep(used, plan.glossary, places, plan.dataset)
         if not self._current:
             return None
         with collector_paused():
@@ -396,25 +414,35 @@ class IncrementalLoader:
         Returns False (and forgets every chunk) when the files are not plainly splittable or their
         chunks do not line up one to one with the dataset's items.
         """
+        plan = self._plan(files, dataset, pack=False)
+        if plan is None:
+            return False
         with collector_paused():
-            try:
-                used, glossary, places = self._seed(files, dataset)
-            except _GiveUp:
-                self.clear()
-                return False
-        self.clear()
-        self._keep(used, glossary, places, dataset)
+            used, places = _fill(plan)
+        self._keep(used, plan.glossary, places, dataset)
         return True
 
-    def defer(self, files: Mapping[FileKind, bytes], dataset: Dataset) -> None:
-        """:meth:`seed` with ``files`` and ``dataset`` at the next :meth:`load`, not now.
+    def defer(self, files: Mapping[FileKind, bytes], dataset: Dataset) -> bool:
+        """:meth:`seed`, with the cache filled at the next :meth:`load` rather than now.
 
-        Until then only the files are kept, compressed: the cache costs memory (tens of megabytes
-        at scale) that a bot never reloaded would hold for nothing. The next load (in a reload's
-        worker thread) seeds first, then reads as it would have: its result is the same.
+        The checks run now (False, and every chunk forgotten, as :meth:`seed`); what the cache is
+        made from is kept compact until the next load (in a reload's worker thread) fills it: the
+        chunks' keys and line counts in flat arrays, and the hashes of the items' names. The cache
+        itself costs memory (36 MB at 100,000 places, against 4 MB for what is kept) that a bot
+        never reloaded would hold for nothing; a load's result is the same either way.
         """
+        plan = self._plan(files, dataset, pack=True)
+        self._deferred = plan
+        return plan is not None
+
+    def _plan(self, files: Mapping[FileKind, bytes], dataset: Dataset, *, pack: bool) -> _Plan | None:
+        """The checked plan of a seed (every chunk forgotten); None when the chunks do not line up."""
         self.clear()
-        self._deferred = ({kind: zlib.compress(data, 1) for kind, data in files.items()}, dataset)
+        with collector_paused():
+            try:
+                return _plan(self._sections(files) if not _odd(files) else None, dataset, pack=pack)
+            except _GiveUp:
+                return None
 
     # ---- internals
 
@@ -528,41 +556,86 @@ class IncrementalLoader:
         })
         return dataset, used, key, place_keys
 
-    def _seed(self, files: Mapping[FileKind, bytes], dataset: Dataset) -> tuple[
-        dict[str, dict[bytes, _Entry]], tuple[object, ...], tuple[list[bytes], list[bytes]]
-    ]:
-        if any(odd_breaks(data) for data in files.values()):
-            raise _GiveUp
-        parsed = self._sections(files)
-        items: dict[str, tuple[object, ...]] = {
-            "countries": dataset.countries, "jurisdictions": dataset.jurisdictions,
-            "ambiguous_names": dataset.ambiguous_names, "body_names": dataset.body_names,
-            "resolutions": dataset.records, "events": dataset.events, "non_acts": dataset.non_acts,
-        }
-        glossary = _glossary_key(dataset.body_names)
-        used: dict[str, dict[bytes, _Entry]] = {}
-        for data, sections in parsed.values():
-            for name, section in sections.items():
-                bounds, line = section.bounds, section.line
-                newlines = [data.count(b"\n", a, b) for a, b in pairwise(bounds)]
-                if name == "dataset":
-                    used[name] = {section.keys[0]: _Entry(line, dataset.info, newlines[0])}
-                    continue
+# --------------------------------------------------------------------------- seeding
+
+
+@dataclass(slots=True)
+class _PlannedSection:
+    """A section's chunks as a seed finds them: their keys end to end, line counts, names."""
+
+    keys: bytes  # each chunk's 16-byte key, in order
+    newlines: array[int]  # line breaks in each chunk
+    line: int  # 0-based first line of the first chunk
+    names: _PackedNames | None  # the items' name hashes; None: worked out when filled
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a seed fills the cache from (checked: the chunks line up with the dataset's items)."""
+
+    dataset: Dataset
+    sections: dict[str, _PlannedSection]
+    glossary: tuple[object, ...]
+
+
+def _odd(files: Mapping[FileKind, bytes]) -> bool:
+    return any(odd_breaks(data) for data in files.values())
+
+
+def _plan(
+    parsed: dict[FileKind, tuple[bytes, dict[str, _Section]]] | None, dataset: Dataset, *, pack: bool
+) -> _Plan:
+    """Check that the chunks line up one to one with the dataset's items; _GiveUp if not.
+
+    ``pack``: the items' name hashes are worked out now (else when the cache is filled).
+    """
+    if parsed is None:
+        raise _GiveUp
+    items = _sections_of(dataset)
+    planned: dict[str, _PlannedSection] = {}
+    for data, sections in parsed.values():
+        for name, section in sections.items():
+            bounds, line = section.bounds, section.line
+            newlines = array("I", [data.count(b"\n", a, b) for a, b in pairwise(bounds)])
+            keys = b"".join(section.keys)
+            if name != "dataset":
                 objects = items[name]
-                if len(objects) != len(section.keys):
+                if len(objects) != len(section.keys) or len(set(section.keys)) != len(section.keys):
                     raise _GiveUp
-                kept = used[name] = {}
-                for key, count, item in zip(section.keys, newlines, objects, strict=True):
-                    item_line = getattr(item, "line", 0)
-                    if key in kept or not line < item_line <= line + count:
+                at = line
+                for count, item in zip(newlines, objects, strict=True):
+                    if not at < getattr(item, "line", 0) <= at + count:
                         raise _GiveUp  # the chunks do not line up with the items
-                    completed = glossary if name == "resolutions" else None
-                    kept[key] = _Entry(line, item, count, _names_of(item), completed)
-                    line += count
-        if any(objects and name not in used for name, objects in items.items()):
-            raise _GiveUp
-        sections = parsed["resolutions"][1]
-        return used, glossary, (sections["countries"].keys, sections["jurisdictions"].keys)
+                    at += count
+            names = _pack_names(items[name]) if pack and name in _NAMED else None
+            planned[name] = _PlannedSection(keys, newlines, line, names)
+    if any(objects and name not in planned for name, objects in items.items()):
+        raise _GiveUp
+    return _Plan(dataset, planned, _glossary_key(dataset.body_names))
+
+
+def _fill(plan: _Plan) -> tuple[dict[str, dict[bytes, _Entry]], tuple[list[bytes], list[bytes]]]:
+    """The cache's chunks, and the keys of the countries and jurisdictions, from a plan."""
+    items = _sections_of(plan.dataset)
+    used: dict[str, dict[bytes, _Entry]] = {}
+    for name, section in plan.sections.items():
+        keys, newlines, line = section.keys, section.newlines, section.line
+        if name == "dataset":
+            used[name] = {keys: _Entry(line, plan.dataset.info, newlines[0])}
+            continue
+        kept = used[name] = {}
+        completed = plan.glossary if name == "resolutions" else None
+        packed = section.names
+        for i, (count, item) in enumerate(zip(newlines, items[name], strict=True)):
+            if name not in _NAMED:
+                hashes = b""
+            elif packed is None:
+                hashes = _names_of(item)
+            else:
+                hashes = packed[0][packed[1][i] : packed[1][i + 1]]
+            kept[keys[16 * i : 16 * i + 16]] = _Entry(line, item, count, hashes, completed)
+            line += count
+    return used, (list(used["countries"]), list(used["jurisdictions"]))
 
 
 # --------------------------------------------------------------------------- checks across items
