@@ -321,6 +321,22 @@ def text_order(strs: list[str]) -> list[int]:
     return order
 
 
+def rank_order(order: list[int], ranks: Sequence[float]) -> list[int]:
+    """``order`` sorted stably by rank, higher first (with numpy from ``NUMPY_MIN`` ranks)."""
+    if len(order) >= NUMPY_MIN:
+        import numpy as np  # noqa: PLC0415 - only large indexes pay for the import
+
+        values = np.asarray(ranks, dtype=np.float64)
+        if not np.isnan(values).any():  # (NaN ranks: as Python buckets them, below)
+            positions = np.asarray(order, dtype=np.int64)
+            ranked: list[int] = positions[np.argsort(-values[positions], kind="stable")].tolist()
+            return ranked
+    by_rank: dict[float, list[int]] = {}  # few ranks (record counts): stable buckets
+    for i in order:
+        by_rank.setdefault(ranks[i], []).append(i)
+    return [i for rank in sorted(by_rank, reverse=True) for i in by_rank[rank]]
+
+
 def _letter_numbers(text: str) -> tuple[Ints, int, NDArray[np.uint32]]:
     """The letters of ``text`` as numbers, the number they are below, and the code point of each."""
     import numpy as np  # noqa: PLC0415
@@ -357,7 +373,7 @@ def _tables_np(choices: list[str], owner: Sequence[int]) -> Tables | None:
     del at
     gram_codes, gram_of = _dense_ids(codes, base**3)
     del codes
-    owners = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    owners = np.repeat(np.arange(count, dtype=np.int32), sizes)
     grams = _postings_np(gram_of, owners, _strings(letters[_digits(gram_codes, base, 3)]))
     del gram_of
 
@@ -396,7 +412,7 @@ def _tables_np(choices: list[str], owner: Sequence[int]) -> Tables | None:
     key_list, key_of = _dense_ids(key_codes.ravel(), base**5)
     del key_codes
     item_keys = key_of.reshape(-1, 5)[head_of].ravel()
-    owners = np.repeat(np.arange(items, dtype=np.int64), 5)
+    owners = np.repeat(np.arange(items, dtype=np.int32), 5)
     dkeys = _postings_np(item_keys, owners, _strings(letters[_digits(key_list, base, 5)]))
     del item_keys, key_of, head_of
 
@@ -435,11 +451,11 @@ def _stable_order(keys: Ints, bound: int) -> Ints:
     import numpy as np  # noqa: PLC0415
 
     if bound <= 1 << 16:
-        order: Ints = np.argsort(keys.astype(np.uint16), kind="stable").astype(np.int64)
+        order: Ints = np.argsort(keys.astype(np.uint16), kind="stable")
         return order
     if bound > 1 << 48:
         return np.argsort(keys, kind="stable").astype(np.int64)
-    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable").astype(np.int64)
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
     shift = 16
     while bound > 1 << shift:
         digit = ((keys[order] >> shift) & 0xFFFF).astype(np.uint16)
@@ -490,7 +506,7 @@ def _strings(points: NDArray[np.uint32]) -> list[str]:
     return [str(s) for s in strings.tolist()]
 
 
-def _postings_np(keys: Ints, ids: Ints, names: list[str]) -> Postings:
+def _postings_np(keys: Ints, ids: NDArray[np.int32], names: list[str]) -> Postings:
     """Postings from (key number, id) pairs with ids in increasing order; a pair may come twice.
 
     ``names``: the key of each key number.
@@ -498,14 +514,18 @@ def _postings_np(keys: Ints, ids: Ints, names: list[str]) -> Postings:
     import numpy as np  # noqa: PLC0415
 
     size = len(names)
+    counts = np.bincount(keys, minlength=size)
     order = _stable_order(keys, size)
-    keys, ids = keys[order], ids[order]
+    # Gathered in the narrowest type (the order is random access: the fewer bytes, the faster).
+    ordered = keys.astype(np.uint16 if size <= 1 << 16 else np.int32)[order]
+    flat = ids.astype(np.int32)[order]
     del order
-    keep = np.ones(len(keys), dtype=np.bool_)
-    keep[1:] = (keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1])
+    twice = np.flatnonzero((ordered[1:] == ordered[:-1]) & (flat[1:] == flat[:-1])) + 1
+    if len(twice):
+        counts -= np.bincount(ordered[twice], minlength=size)
+        flat = np.delete(flat, twice)
     bounds = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys[keep], minlength=size), out=bounds[1:])
-    flat = ids[keep].astype(np.int32)
+    np.cumsum(counts, out=bounds[1:])
     return Postings(dict(zip(names, range(size), strict=True)), bounds.data, flat.data)
 
 
@@ -517,7 +537,7 @@ def _prefix_table_np(rows: Ints, items: _Items, *, whole_names: bool) -> PrefixT
     cids = items.cid[rows].tolist()
     choices = items.choices
     if whole_names:
-        strs = [choices[c] for c in cids]
+        strs = list(map(choices.__getitem__, cids))
     else:
         strs = [choices[c][p:] for c, p in zip(cids, items.pos[rows].tolist(), strict=True)]
     count = len(rows)

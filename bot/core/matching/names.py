@@ -41,7 +41,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -49,7 +49,7 @@ from rapidfuzz.distance import OSA, LCSseq, Levenshtein
 
 from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
-from bot.core.matching.name_tables import build_tables, deletion_keys, text_order
+from bot.core.matching.name_tables import build_tables, deletion_keys, rank_order, text_order
 from bot.core.matching.scripts import latin_spellings
 from bot.core.normalize import normalize
 
@@ -182,12 +182,16 @@ def _strip_fillers(norm: str) -> str | None:
     return stripped
 
 
+_key_of, _label_of, _names_of, _rank_of = (attrgetter(field) for field in ("key", "label", "names", "rank"))
+
+
 def entries_digest(entries: Sequence[NameEntry]) -> bytes:
     """A SHA-256 of entries (keys, labels, names, ranks, in order): equal for entries that are."""
     rows = [(e.key, e.label, tuple(e.names), float(e.rank)) for e in entries]
     # marshal's version 2: equal values are written alike (later versions write a value met twice as a
     # reference to the first, so the bytes depended on which strings happened to be one object).
     return hashlib.sha256(marshal.dumps(rows, 2)).digest()
+
 
 
 class NameIndex:
@@ -230,11 +234,11 @@ class NameIndex:
         return cls(entries, digest=digest, normalized=normalized)
 
     def _build(self, entries: list[NameEntry], normalized: dict[str, str]) -> None:
-        keys = [entry.key for entry in entries]
+        keys = list(map(_key_of, entries))
         if len(set(keys)) == len(keys):
-            labels = [entry.label for entry in entries]
-            ranks = [entry.rank for entry in entries]
-            names: list[Sequence[str]] = [entry.names for entry in entries]
+            labels = list(map(_label_of, entries))
+            ranks = list(map(_rank_of, entries))
+            names: list[Sequence[str]] = list(map(_names_of, entries))
         else:  # the same key twice: one entry with every name, at its best rank
             keys, labels, ranks, names = [], [], [], []
             where: dict[str, int] = {}
@@ -254,17 +258,11 @@ class NameIndex:
         # Display order: rank (higher first), then label (any case), then key; keys are unique.
         # Labels are printable (so is their folded form: no NUL), so one string sorts by both.
         sort_keys = [f"{label.casefold()}\0{key}" for key, label in zip(keys, labels, strict=True)]
-        by_label = text_order(sort_keys)
-        by_rank: dict[float, list[int]] = {}  # few ranks (record counts): stable buckets
-        for i in by_label:
-            by_rank.setdefault(ranks[i], []).append(i)
-        order = [i for rank in sorted(by_rank, reverse=True) for i in by_rank[rank]]
+        order = rank_order(text_order(sort_keys), ranks)
         # Entries are renumbered in display order: entry id == its position in default lists.
         self._keys = list(map(keys.__getitem__, order))
         self._labels = list(map(labels.__getitem__, order))
         entry_names = list(map(names.__getitem__, order))
-        self._first_names = [own[0] if own and own[0].strip() else next((n for n in own if n.strip()), key)
-                             for own, key in zip(entry_names, self._keys, strict=True)]
 
         # Choices: unique normalized strings (names, and designator-less variants), numbered as met.
         choices: list[str] = []
@@ -331,11 +329,13 @@ class NameIndex:
         self._words = tables.words
         # Each choice with its words sorted, for words typed in another order (fuzzy lookups).
         # A name whose words are in order already is its own sorted form (not a copy of it).
-        forms = [" ".join(sorted(c.split())) if " " in c else c for c in choices]
-        self._sorted_forms = [c if form == c else form for c, form in zip(choices, forms, strict=True)]
+        self._sorted_forms = [
+            c if " " not in c or (form := " ".join(sorted(c.split()))) == c else form for c in choices
+        ]
+        # The default list: the first entries, each by its first name that is not blank.
         self._default = [
-            Hit(self._keys[e], self._labels[e], self._first_names[e], 0.0, False)
-            for e in range(min(COMPLETE_MAX, len(self._keys)))
+            Hit(key, label, next((n for n in own if n.strip()), key), 0.0, False)
+            for key, label, own in zip(self._keys[:COMPLETE_MAX], self._labels, entry_names, strict=False)
         ]
         log.debug("name index: %d keys, %d names, %d word starts",
                   len(self._keys), len(choices), len(self._item_cid))
