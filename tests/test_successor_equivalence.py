@@ -168,13 +168,13 @@ def test_a_text_index_splits_only_the_texts_its_previous_one_did_not_have(
             for n in range(50)]
     first = TextIndex(docs)
     split: list[str] = []
+    tokens_of = text_module._tokens_of
 
-    def counted(text: str, *, query: bool = False) -> list[str]:
-        if not query:
-            split.append(text)
-        return text_tokens(text, query=query)
+    def counted(texts: list[str]) -> object:
+        split.extend(texts)
+        return tokens_of(texts)
 
-    monkeypatch.setattr(text_module, "text_tokens", counted)
+    monkeypatch.setattr(text_module, "_tokens_of", counted)
     docs[3] = ("r3", "Record 3", {"title": "Senate motion 3", "summary": "Recognizes Artsakh."})
     second = TextIndex(docs, first)
     assert split == ["Senate motion 3"]

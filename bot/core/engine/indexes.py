@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import hashlib
 import heapq
+import itertools
 import marshal
 import re
 from array import array
@@ -24,8 +25,8 @@ from bot.core.engine.common import Item
 from bot.core.engine.date_index import DateIndex
 from bot.core.i18n import DEFAULT, N_, _, current, ngettext, using
 from bot.core.matching import Hit, NameEntry, NameIndex, TextIndex
-from bot.core.model import Dataset, Event, Kind, Level, NonAct, Record
-from bot.core.normalize import normalize
+from bot.core.model import Country, Dataset, Event, Jurisdiction, Kind, Level, NonAct, Record
+from bot.core.normalize import normalize, normalize_many
 from bot.core.present import body_name, date_text, event_entry, non_act_entry, place_name, record_entry
 from bot.core.text import one_stop, plural
 
@@ -69,6 +70,12 @@ class Target:
     def candidate(self) -> Candidate:
         """The target as a suggestion in English: its label and description (autocomplete)."""
         return Candidate(label=f"{self.label} ({self.description})", value=self.key)
+
+
+def _fold_all(normalized: dict[str, str], names: Iterable[str]) -> None:
+    """Add ``names`` to ``normalized`` (name -> :func:`normalize` of it), folded all at once."""
+    missing = [name for name in dict.fromkeys(names) if name not in normalized]
+    normalized.update(zip(missing, normalize_many(missing), strict=True))
 
 
 def _digest(rows: list[Any]) -> bytes:
@@ -137,6 +144,7 @@ class _Targets(Mapping[str, "Target"]):
         self._countries = {COUNTRY_PREFIX + c.id: c.id for c in dataset.countries}
         self._made: dict[str, Target] = dict(bodies)
         self._bodies = list(bodies)
+        self._places_of_country: dict[str, list[str]] | None = None  # made with the first country's target
 
     def __getitem__(self, key: str) -> Target:
         found = self._made.get(key)
@@ -170,12 +178,18 @@ class _Targets(Mapping[str, "Target"]):
         if country_id is None:
             raise KeyError(key)
         records = tuple(self._by_country.get(country_id, ()))  # newest first
+        places = self._places_of_country
+        if places is None:  # every country's places in one pass over the places (dataset order)
+            places = {}
+            for place in ds.jurisdictions:
+                places.setdefault(place.country, []).append(place.id)
+            self._places_of_country = places
         return Target(
             key=key,
             kind="country",
             label=ds.country(country_id).name,
             description=f"country, {plural(len(records), 'record')}",
-            members=frozenset(p.id for p in ds.jurisdictions if p.country == country_id),
+            members=frozenset(places.get(country_id, ())),
             records=records,
             country=country_id,
         )
@@ -336,36 +350,44 @@ class Indexes:
         for ambiguous in ds.ambiguous_names:
             for jid in ambiguous.jurisdictions:
                 extra_names.setdefault(jid, []).append(ambiguous.name)
-
-        def folded(name: str) -> str:
-            norm = normalized.get(name)
-            if norm is None:
-                norm = normalized[name] = normalize(name)
-            return norm
+        # Every name of every entry, folded at once here rather than one by one (by the name indexes too).
+        places: list[Country | Jurisdiction] = [*ds.countries, *ds.jurisdictions]
+        _fold_all(normalized, itertools.chain(
+            [p.name for p in places],
+            [text for p in places for _code, text in p.names],
+            [alias for p in places for alias in p.aliases],
+            [a.name for a in ds.ambiguous_names],
+            [name for names in bodies.names for name in names],
+            [name for n in ds.non_acts for name in n.names],
+        ))
 
         country_norms: dict[str, set[str]] = {}
         for country in ds.countries:
             count = len(self.records_by_country.get(country.id, ()))
             names = country.spellings
-            country_norms[country.id] = {folded(n) for n in names}
+            country_norms[country.id] = {normalized[n] for n in names}
             key = COUNTRY_PREFIX + country.id
             entries.append(NameEntry(key=key, label=country.name, names=names, rank=count))
         no_norms: set[str] = set()
-        for jurisdiction in ds.jurisdictions:
+        by_place, display_name, redirect = self.records_by_place, ds.display_name, self.redirect
+        for jurisdiction in ds.jurisdictions:  # 100,000 places: the fewest steps for each
             jid = jurisdiction.id
+            # Its spellings (most places have only a name).
+            own: Sequence[str] = (
+                jurisdiction.spellings if jurisdiction.names or jurisdiction.aliases else (jurisdiction.name,)
+            )
             extra = extra_names.get(jid)
-            own: Sequence[str] = jurisdiction.spellings
             if extra is not None:
                 own = [*own, *extra]
             shared = country_norms.get(jurisdiction.country, no_norms)
-            if shared and folded(jurisdiction.name) in shared:
+            if shared and normalized[jurisdiction.name] in shared:
                 # France the country and France the nation: the country is the superset.
-                self.redirect[jid] = COUNTRY_PREFIX + jurisdiction.country
-                own = [n for n in own if folded(n) not in shared]
+                redirect[jid] = COUNTRY_PREFIX + jurisdiction.country
+                own = [n for n in own if normalized[n] not in shared]
             if own:
-                count = len(self.records_by_place.get(jid, ()))
-                label = ds.display_name(jid)
-                entries.append(NameEntry(key=jid, label=label, names=tuple(own), rank=float(count)))
+                found = by_place.get(jid)
+                rank = float(len(found)) if found else 0.0
+                entries.append(NameEntry(jid, display_name(jid), tuple(own), rank))
         entries.extend(
             NameEntry(key=key, label=label, names=names, rank=float(len(positions)))
             for key, label, names, positions in zip(
@@ -389,6 +411,9 @@ class Indexes:
                 norm = normalized[name] = normalize(name)
             return norm
 
+        _fold_all(normalized, itertools.chain(
+            [r.body for r in ds.records], [alias for r in ds.records for alias in r.body_aliases]
+        ))
         groups: dict[tuple[str, str], list[int]] = {}
         for position, record in enumerate(ds.records):
             groups.setdefault((record.jurisdiction, folded(record.body)), []).append(position)
@@ -577,24 +602,36 @@ class Indexes:
     def top_places(self, limit: int) -> list[Target]:
         """Countries, then the places with the most records (then by label): the first ``limit``.
 
-        Worked out from the counts, without making a target for each of 100,000 places.
+        Worked out from the counts, without making a target for each of 100,000 places: only the
+        places with records are ranked, and those without only when too few have any.
         """
         ds = self.dataset
-        rank_country, rank_place = -KIND_RANK["country"], -KIND_RANK["jurisdiction"]
-        keys: list[tuple[int, int, str, int, str]] = []
+        countries: list[tuple[int, str, int, str]] = []
         for number, country in enumerate(ds.countries):
             key = COUNTRY_PREFIX + country.id
             if key not in self.redirect:
                 count = len(self.records_by_country.get(country.id, ()))
-                keys.append((rank_country, -count, country.name, number, key))
-        start = len(keys)
-        by_place = self.records_by_place
-        keys.extend(
-            (rank_place, -len(by_place.get(j.id, ())), ds.display_name(j.id), start + number, j.id)
-            for number, j in enumerate(ds.jurisdictions)
-            if j.id not in self.redirect
-        )
-        return [self.targets[key[-1]] for key in heapq.nsmallest(limit, keys)]
+                countries.append((-count, country.name, number, key))
+        keys = [key[-1] for key in heapq.nsmallest(limit, countries)]
+        wanted = limit - len(keys)
+        if wanted > 0:
+            by_place, redirect = self.records_by_place, self.redirect
+            # (fewer records, label, place in the file): most records first, as a full sort would order them
+            ranked = [
+                (-len(by_place[j.id]), ds.display_name(j.id), number, j.id)
+                for number, j in enumerate(ds.jurisdictions)
+                if j.id in by_place and j.id not in redirect
+            ]
+            keys.extend(key[-1] for key in heapq.nsmallest(wanted, ranked))
+            wanted -= len(ranked)
+            if wanted > 0:  # then places without records, by label
+                unranked = (
+                    (ds.display_name(j.id), number, j.id)
+                    for number, j in enumerate(ds.jurisdictions)
+                    if j.id not in by_place and j.id not in redirect
+                )
+                keys.extend(key[-1] for key in heapq.nsmallest(wanted, unranked))
+        return [self.targets[key] for key in keys]
 
     def exact_key(self, text: str) -> str | None:
         """The target key typed exactly (any case), or None."""

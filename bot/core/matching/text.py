@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.collector import collector_paused
 from bot.core.matching.hit import COMPLETE_MAX, LABEL_MAX, Hit, clip_label
-from bot.core.normalize import normalize
+from bot.core.normalize import JOIN, fold_ascii, normalize, normalize_many
 from bot.core.steps import sort_in_steps
 
 if TYPE_CHECKING:
@@ -97,6 +97,101 @@ def text_tokens(text: str, *, query: bool = False) -> list[str]:
         if second.isdigit() and len(first) <= 5 and first.isalpha() and first not in STOPWORDS:
             out.append(first + second)
     return out
+
+
+# Vote patterns read texts joined by this: no pattern reads across it (NUL is no space, digit or
+# dash, nor a word character; "_" is one, so that no "for", "against" or "to" is read across it).
+_JOIN_VOTES = f"{JOIN}_{JOIN}"
+
+
+def _tokens_of(texts: Sequence[str]) -> tuple[list[str], Int32s, Ints]:
+    """:func:`text_tokens` of every text, one text after another: ``words[codes]``; and each text's count.
+
+    The same tokens in the same order, worked out over all the texts at once, in a few calls
+    each over all of them (numpy finds where words part into letters and digits), rather than a
+    dozen calls for each text. A text whose normalized form is not ASCII (words in another
+    script, whose letters and digits are not only ASCII ones) is split alone by text_tokens.
+    """
+    import numpy as np  # noqa: PLC0415 - see TextIndex._build
+
+    joined = JOIN.join(texts)
+    if joined.isascii() and joined.count(JOIN) == len(texts) - 1:
+        plain, folded = list(range(len(texts))), [fold_ascii(joined)]
+        unusual: list[int] = []
+    else:
+        plain = [at for at, text in enumerate(texts) if text.isascii() and JOIN not in text]
+        folded = [fold_ascii(JOIN.join([texts[at] for at in plain]))] if plain else []
+        taken = set(plain)
+        unusual = [at for at in range(len(texts)) if at not in taken]
+    # A text with a non-ASCII character whose normalized form is ASCII ("Résolution") joins them.
+    norms = normalize_many([texts[at] for at in unusual])
+    latin: list[int] = []
+    latin_norms: list[str] = []
+    alone: list[int] = []
+    for at, norm in zip(unusual, norms, strict=True):
+        if norm.isascii() and JOIN not in texts[at]:
+            latin.append(at)
+            latin_norms.append(norm)
+        else:
+            alone.append(at)
+    if latin:
+        folded.append(JOIN.join(latin_norms).encode("ascii"))
+    together = plain + latin
+    tokens: list[str] = [JOIN]  # every token (NUL first: it parts texts), group after group
+    owners: list[Ints] = []  # the text (in ``together``, then in ``texts``) of each group's tokens
+    if together:
+        # The parts of the words (letter and digit runs), with a NUL between texts: a space where
+        # letters meet digits, and around each NUL, then one split.
+        chars = np.frombuffer(JOIN.encode("ascii").join(folded), dtype=np.uint8)
+        letter = chars >= ord("a")
+        digit = (chars >= ord("0")) & ~letter
+        nul = np.flatnonzero(chars == 0)
+        meet = np.flatnonzero((letter[:-1] & digit[1:]) | (digit[:-1] & letter[1:])) + 1
+        spaced = np.insert(chars, np.concatenate((meet, nul, nul + 1)), ord(" "))
+        parts = spaced.tobytes().decode("ascii").split()
+        # Votes ("305 to 1"), by each pattern in turn, from the texts case-folded: those with a
+        # digit (their normalized form has one where they have one), each after the other.
+        numbered = np.unique(np.searchsorted(nul, np.flatnonzero(digit))).tolist()
+        lowered = _JOIN_VOTES.join([texts[together[at]] for at in numbered]).casefold()
+        votes: list[tuple[int, str]] = []
+        for pattern in (_VOTE_PAIR, _VOTE_WORDS):
+            votes.extend((m.start(), f"{m[1]}to{m[2]}") for m in pattern.finditer(lowered))
+        lengths = np.fromiter(map(len, lowered.split(_JOIN_VOTES)), dtype=np.int64, count=len(numbered))
+        starts = np.cumsum(lengths + len(_JOIN_VOTES)) - lengths - len(_JOIN_VOTES)
+        vote_at = np.fromiter((at for at, _vote in votes), dtype=np.int64, count=len(votes))
+        vote_of = np.searchsorted(starts, vote_at, side="right") - 1
+        owners.append(np.asarray(numbered, dtype=np.int64)[vote_of])
+        tokens.extend(vote for _at, vote in votes)
+        # Each part's first character and length: a letter part of at most five letters before a
+        # number, but for stop words, makes one more token ("ajr 32" -> "ajr32").
+        inside = spaced != ord(" ")
+        edge = np.flatnonzero(np.diff(inside.view(np.int8), prepend=0, append=0))
+        first, size = edge[0::2], edge[1::2] - edge[0::2]
+        kind = spaced[first]
+        is_nul = kind == 0
+        text_of = np.cumsum(is_nul)  # a part's text: the NULs before it
+        letters, number = (kind >= ord("a")) & (size <= 5), (kind < ord("a")) & ~is_nul
+        pairs = np.flatnonzero(letters[:-1] & number[1:])
+        joins = np.array([at for at in pairs.tolist() if parts[at] not in STOPWORDS], dtype=np.int64)
+        owners.append(text_of[~is_nul])
+        tokens.extend(parts)
+        tokens.extend([parts[at] + parts[at + 1] for at in joins.tolist()])
+        owners.append(text_of[joins])
+        owners = [np.asarray(together, dtype=np.int64)[of] for of in owners]
+    for at in alone:
+        found = text_tokens(texts[at])
+        tokens.extend(found)
+        owners.append(np.full(len(found), at, dtype=np.int64))
+    # Every distinct token numbered as first met (NUL first), and every token as its number.
+    numbers = dict.fromkeys(tokens)
+    numbers.update(zip(numbers, range(len(numbers)), strict=True))
+    code_of: Int32s = np.fromiter(map(numbers.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+    keep = code_of != 0  # not the NULs
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+    # Each text's votes, then its parts, then its joined pairs: the order of the groups above.
+    order = np.argsort(owner, kind="stable")
+    codes: Int32s = code_of[keep][order] - 1
+    return list(numbers)[1:], codes, np.bincount(owner, minlength=len(texts)).astype(np.int64)
 
 
 def _gather(starts: Ints, lengths: Ints) -> Ints:
@@ -314,22 +409,21 @@ class TextIndex:
         slot_from[reused] = old_start[old[reused]]
         lengths[reused] = old_len[old[reused]]
         # A new word's id: after the previous index's words (they keep theirs until renumbered).
+        fresh = np.flatnonzero(~reused)
+        words, codes, counts = _tokens_of([slot_texts[at] for at in fresh.tolist()])
         added: dict[str, int] = {}
         next_id = len(known)
-        split = array("i")
-        for at in np.flatnonzero(~reused).tolist():
-            toks = text_tokens(slot_texts[at])
-            slot_from[at] = len(old_flat) + len(split)
-            lengths[at] = len(toks)
-            for tok in toks:
-                wid = known.get(tok)
-                if wid is None:
-                    wid = added.get(tok)
-                    if wid is None:
-                        wid = added[tok] = next_id
-                        next_id += 1
-                split.append(wid)
-        source = np.concatenate((old_flat.astype(np.int32, copy=False), np.frombuffer(split, dtype=np.int32)))
+        ids = array("i")
+        for word in words:
+            wid = known.get(word)
+            if wid is None:
+                wid = added[word] = next_id
+                next_id += 1
+            ids.append(wid)
+        split = np.frombuffer(ids, dtype=np.int32)[codes] if len(ids) else np.zeros(0, dtype=np.int32)
+        slot_from[fresh] = len(old_flat) + np.cumsum(counts) - counts
+        lengths[fresh] = counts
+        source = np.concatenate((old_flat.astype(np.int32, copy=False), split))
         flat = source[_gather(slot_from, lengths)]
         del source, split
         used = np.zeros(next_id, dtype=bool)
