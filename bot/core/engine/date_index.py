@@ -77,12 +77,17 @@ class DateIndex:
         self._event_days = _day_table(
             (e.date.first_day(), event_last(e), pos) for pos, e in enumerate(events)
         )
-        # Positions by (first day, id) and by (last day, id) of the main date.
+        # Positions by (first day, id) and by (last day, id) of the main date (ids are unique:
+        # sorting the (day, id, position) rows gives the positions as a stable sort by (day, id)).
         ids = [r.id for r in records]
-        self._by_first = sorted(range(len(records)), key=lambda p: (spans[p][0][0], ids[p]))
-        self._first_days = [spans[p][0][0] for p in self._by_first]
-        self._by_last = sorted(range(len(records)), key=lambda p: (spans[p][0][1], ids[p]))
-        self._last_days = [spans[p][0][1] for p in self._by_last]
+        firsts = [days[0][0] for days in spans]
+        lasts = [days[0][1] for days in spans]
+        by_first = sorted(zip([d.toordinal() for d in firsts], ids, range(len(records)), strict=True))
+        self._by_first = [row[2] for row in by_first]
+        self._first_days = [firsts[p] for p in self._by_first]
+        by_last = sorted(zip([d.toordinal() for d in lasts], ids, range(len(records)), strict=True))
+        self._by_last = [row[2] for row in by_last]
+        self._last_days = [lasts[p] for p in self._by_last]
         self._records_on = {}
         for pos, (_id, dates) in enumerate(self._record_dates):
             for date in dates:

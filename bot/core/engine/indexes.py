@@ -37,6 +37,7 @@ NON_ACT_PREFIX = "nonact:"
 TargetKind = Literal["country", "jurisdiction", "body"]
 KIND_RANK: dict[TargetKind, int] = {"body": 1, "jurisdiction": 2, "country": 3}
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+_DESIGNATOR = re.compile(r"^(State|City|County)\s+", flags=re.IGNORECASE)  # "State Senate" is also "Senate"
 
 
 def _slug(norm: str) -> str:
@@ -73,9 +74,13 @@ class Target:
 
 
 def _fold_all(normalized: dict[str, str], names: Iterable[str]) -> None:
-    """Add ``names`` to ``normalized`` (name -> :func:`normalize` of it), folded all at once."""
-    missing = [name for name in dict.fromkeys(names) if name not in normalized]
-    normalized.update(zip(missing, normalize_many(missing), strict=True))
+    """Add ``names`` to ``normalized`` (name -> :func:`normalize` of it), folded all at once.
+
+    Names met twice, or already there, are folded again to the same form: quicker than looking
+    for them first (most names are met once).
+    """
+    listed = list(names)
+    normalized.update(zip(listed, normalize_many(listed), strict=True))
 
 
 def _digest(rows: list[Any]) -> bytes:
@@ -421,13 +426,21 @@ class Indexes:
         taken = {COUNTRY_PREFIX + c.id for c in ds.countries} | {j.id for j in ds.jurisdictions}
         table = _Bodies(digest, [], [], [], [], [], [], [], array("i", [-1]) * len(records), {}, [])
         used: set[str] = set()
+        # What depends only on a body's name (or its names, or its level and count) is worked out
+        # once for each: a few body names ("City Council") are shared by thousands of places.
+        slugs: dict[str, str] = {}
+        shorts: dict[str, str] = {}
+        words_of: dict[tuple[str, ...], frozenset[str]] = {}
+        descriptions: dict[tuple[str, int], str] = {}
         for (jid, norm), positions in groups.items():
             try:
                 jurisdiction = ds.jurisdiction(jid)
             except KeyError:
                 continue
             body = records[positions[0]].body
-            slug = _slug(norm)
+            slug = slugs.get(norm)
+            if slug is None:
+                slug = slugs[norm] = _slug(norm)
             key = f"{BODY_PREFIX}{jid}:{slug}"
             number = 2
             while key in used or key in taken:
@@ -436,14 +449,26 @@ class Indexes:
             used.add(key)
             aliases = [a for p in positions for a in records[p].body_aliases]
             names: list[str] = [f"{jurisdiction.name} {body}", f"{body} of {jurisdiction.name}"]
-            short = re.sub(r"^(State|City|County)\s+", "", body, flags=re.IGNORECASE)
+            short = shorts.get(body)
+            if short is None:
+                short = shorts[body] = _DESIGNATOR.sub("", body)
             if short != body:
                 names.append(f"{jurisdiction.name} {short}")
             names.extend(aliases)
             table.keys.append(key)
             table.labels.append(f"{ds.display_name(jid)} — {body}")
-            table.descriptions.append(f"{jurisdiction.level.value} body, {plural(len(positions), 'record')}")
-            table.words.append(frozenset(word for name in (body, *aliases) for word in folded(name).split()))
+            level = jurisdiction.level.value
+            description = descriptions.get((level, len(positions)))
+            if description is None:
+                description = f"{level} body, {plural(len(positions), 'record')}"
+                descriptions[level, len(positions)] = description
+            table.descriptions.append(description)
+            spelled = (body, *aliases)
+            words = words_of.get(spelled)
+            if words is None:
+                words = frozenset(word for name in spelled for word in folded(name).split())
+                words_of[spelled] = words
+            table.words.append(words)
             table.jurisdictions.append(jid)
             table.names.append(tuple(dict.fromkeys(n for n in names if n.strip())))
             for position in positions:
