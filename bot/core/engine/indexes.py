@@ -243,9 +243,8 @@ class Indexes:
         records = dataset.records
         # Every record newest first, as positions in ``records`` (as newest_first sorts them): one
         # sort, and each place's, country's and body's records are taken in this order.
-        newest = sorted(
-            range(len(records)), key=lambda p: (records[p].date.last_day(), records[p].id), reverse=True
-        )
+        by_date = [(r.date.last_day(), r.id) for r in records]
+        newest = sorted(range(len(records)), key=by_date.__getitem__, reverse=True)
         #: every record, newest first
         self.newest: tuple[Record, ...] = tuple(records[p] for p in newest)
         #: each country's records, newest first

@@ -149,19 +149,6 @@ def _tokens_of(texts: Sequence[str]) -> tuple[list[str], Int32s, Ints]:
         meet = np.flatnonzero((letter[:-1] & digit[1:]) | (digit[:-1] & letter[1:])) + 1
         spaced = np.insert(chars, np.concatenate((meet, nul, nul + 1)), ord(" "))
         parts = spaced.tobytes().decode("ascii").split()
-        # Votes ("305 to 1"), by each pattern in turn, from the texts case-folded: those with a
-        # digit (their normalized form has one where they have one), each after the other.
-        numbered = np.unique(np.searchsorted(nul, np.flatnonzero(digit))).tolist()
-        lowered = _JOIN_VOTES.join([texts[together[at]] for at in numbered]).casefold()
-        votes: list[tuple[int, str]] = []
-        for pattern in (_VOTE_PAIR, _VOTE_WORDS):
-            votes.extend((m.start(), f"{m[1]}to{m[2]}") for m in pattern.finditer(lowered))
-        lengths = np.fromiter(map(len, lowered.split(_JOIN_VOTES)), dtype=np.int64, count=len(numbered))
-        starts = np.cumsum(lengths + len(_JOIN_VOTES)) - lengths - len(_JOIN_VOTES)
-        vote_at = np.fromiter((at for at, _vote in votes), dtype=np.int64, count=len(votes))
-        vote_of = np.searchsorted(starts, vote_at, side="right") - 1
-        owners.append(np.asarray(numbered, dtype=np.int64)[vote_of])
-        tokens.extend(vote for _at, vote in votes)
         # Each part's first character and length: a letter part of at most five letters before a
         # number, but for stop words, makes one more token ("ajr 32" -> "ajr32").
         inside = spaced != ord(" ")
@@ -172,6 +159,28 @@ def _tokens_of(texts: Sequence[str]) -> tuple[list[str], Int32s, Ints]:
         text_of = np.cumsum(is_nul)  # a part's text: the NULs before it
         letters, number = (kind >= ord("a")) & (size <= 5), (kind < ord("a")) & ~is_nul
         pairs = np.flatnonzero(letters[:-1] & number[1:])
+        # Votes ("305 to 1"), by each pattern in turn, from the texts case-folded: those that may
+        # have one, each after the other. In a vote, at most four parts of the normalized words
+        # come from the first number to the second ("305 in favour and 1 against"), unless an
+        # "&" (each one a word) or a non-ASCII character (which NFKD may spell in letters) is
+        # among them: the texts with such a pair of numbers, an "&", or a non-ASCII character.
+        numbers_at = np.flatnonzero(number)
+        close = (np.diff(numbers_at) <= 4) & (np.diff(text_of[numbers_at]) == 0)
+        voting = set(text_of[numbers_at[:-1][close]].tolist())
+        voting.update(range(len(plain), len(together)))
+        if "&" in joined:
+            voting.update(k for k, at in enumerate(plain) if "&" in texts[at])
+        numbered = sorted(voting)
+        lowered = _JOIN_VOTES.join([texts[together[at]] for at in numbered]).casefold()
+        votes: list[tuple[int, str]] = []
+        for pattern in (_VOTE_PAIR, _VOTE_WORDS):
+            votes.extend((m.start(), f"{m[1]}to{m[2]}") for m in pattern.finditer(lowered))
+        lengths = np.fromiter(map(len, lowered.split(_JOIN_VOTES)), dtype=np.int64, count=len(numbered))
+        starts = np.cumsum(lengths + len(_JOIN_VOTES)) - lengths - len(_JOIN_VOTES)
+        vote_at = np.fromiter((at for at, _vote in votes), dtype=np.int64, count=len(votes))
+        vote_of = np.searchsorted(starts, vote_at, side="right") - 1
+        owners.append(np.asarray(numbered, dtype=np.int64)[vote_of])
+        tokens.extend(vote for _at, vote in votes)
         joins = np.array([at for at in pairs.tolist() if parts[at] not in STOPWORDS], dtype=np.int64)
         owners.append(text_of[~is_nul])
         tokens.extend(parts)
