@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import os
 import pickle
 import shutil
@@ -11,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.core import snapshot
 from bot.core.clock import ManualClock
 from bot.core.loader import data_files, load_dataset
+from bot.core.model import Kind
 from bot.core.reloading import DataStore
 from bot.core.snapshot import SnapshotCache, code_version, decode, encode, snapshot_key
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
+SHIPPED = Path(__file__).resolve().parents[1] / "data"
 START = dt.datetime(2026, 11, 30, 12, 0, 0, tzinfo=dt.UTC)
 
 
@@ -42,6 +46,28 @@ def test_a_snapshot_round_trips_the_whole_dataset() -> None:
     assert again == dataset
     assert again.jurisdiction("california") == dataset.jurisdiction("california")
     assert [r.id for r in again.records_of("california")] == [r.id for r in dataset.records_of("california")]
+
+
+def test_a_shared_snapshot_makes_equal_values_one_object_and_reads_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dataset = load_dataset(SHIPPED).dataset
+    assert dataset is not None
+    monkeypatch.setattr(snapshot, "CHUNK", 3)  # many chunks: pickle shares nothing across them
+    data = encode(dataset)
+    plain, shared = decode(data), decode(data, share=True)
+    assert shared == plain == dataset
+    assert [j.location for j in shared.jurisdictions] == [j.location for j in dataset.jurisdictions]
+    for a, b in itertools.combinations(shared.records, 2):
+        for value_a, value_b in ((a.body, b.body), (a.date, b.date), (a.kinds, b.kinds), (a.title, b.title)):
+            if value_a == value_b:
+                assert value_a is value_b
+        assert all(isinstance(kind, Kind) for kind in a.kinds)  # never a string taken for its equal
+    sources = [s for r in shared.records for s in r.sources]
+    assert len({id(s) for s in sources}) == len(set(sources))  # one object per distinct source
+    assert len({id(r.body) for r in plain.records}) > len({id(r.body) for r in shared.records})
+    for a, b in zip(plain.records, shared.records, strict=True):  # and the rest as read
+        assert dataclasses.astuple(a) == dataclasses.astuple(b)
 
 
 def test_unchanged_files_are_read_from_their_snapshot(data_dir: Path, tmp_path: Path) -> None:

@@ -311,7 +311,8 @@ class DataStore(Generic[T]):
         self._successor = successor
         self._clock = clock
         self._lock = asyncio.Lock()
-        self._snapshots = SnapshotCache(snapshot_dir) if snapshot_dir is not None else None
+        # the data is kept while the bot runs: equal values read from a snapshot are made one object
+        self._snapshots = SnapshotCache(snapshot_dir, share=True) if snapshot_dir is not None else None
         # What reading the files in use made, chunk by chunk: a reload reads only what changed.
         self._incremental = IncrementalLoader()
         # A validated dataset read incrementally, whose snapshot is saved after the swap; what a

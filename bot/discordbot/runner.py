@@ -129,7 +129,7 @@ def bring_in_shipped_data(config: Config, clock: Clock) -> ImageSync:
     if image_dir is None:
         return ImageSync()
     folder = config.storage.snapshot_dir
-    load = SnapshotCache(folder).load_dataset if folder is not None else load_dataset
+    load = SnapshotCache(folder, share=True).load_dataset if folder is not None else load_dataset
     try:
         return bring_in_image_dataset(
             Path(image_dir), Path(config.data.path),
