@@ -159,6 +159,12 @@ class PrefixTable:
                 yield ids[pos_of_rank[r]]
 
 
+def _shared(strs: list[str]) -> list[str]:
+    """``strs`` with equal strings one object (later words repeat: "county", "city", "saint ...")."""
+    one: dict[str, str] = {}
+    return list(map(one.setdefault, strs, strs))
+
+
 def _heavy_ranges(strs: list[str]) -> list[tuple[str, int, int]]:
     """Each prefix shared by more than ``SCAN`` of the sorted strings, with its range in them."""
     found: list[tuple[str, int, int]] = []
@@ -279,7 +285,7 @@ def _prefix_table_py(strs: list[str], orders: list[int], ids: list[int], *, uniq
         # One string to sort by: normalized strings have no NUL, and hex digits of one width
         # sort as the numbers do; equal ones keep their order (increasing payload ids).
         perm = order_in_steps([f"{text}\0{order:08x}" for text, order in zip(strs, orders, strict=True)])
-    sorted_strs = [strs[p] for p in perm]
+    sorted_strs = _shared([strs[p] for p in perm])
     # Display order, then string (= position in the sorted array), packed in one int.
     packed = sort_in_steps([orders[p] * count + j for j, p in enumerate(perm)])
     pos_of_rank = array("i", [p % count for p in packed])
@@ -539,7 +545,7 @@ def _prefix_table_np(rows: Ints, items: _Items, *, whole_names: bool) -> PrefixT
     if whole_names:
         strs = list(map(choices.__getitem__, cids))
     else:
-        strs = [choices[c][p:] for c, p in zip(cids, items.pos[rows].tolist(), strict=True)]
+        strs = _shared([choices[c][p:] for c, p in zip(cids, items.pos[rows].tolist(), strict=True)])
     count = len(rows)
     pos_of_rank = _stable_order(items.first[rows], items.entries)
     rank = np.empty(count, dtype=np.int64)

@@ -41,7 +41,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, ne
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -315,8 +315,9 @@ class NameIndex:
         self._choice_id = choice_id
         self._owner_entry = array("i", owner_entry)  # C ints: most entry ids are no small int objects
         self._owner_name = owner_name
-        # A choice's first owner has it as a variant when no entry before has it as a real name.
-        self._owner_variant = [real != entry for real, entry in zip(first_real, owner_entry, strict=True)]
+        # A choice's first owner has it as a variant when no entry before has it as a real name
+        # (a byte each, 1 for a variant).
+        self._owner_variant = bytes(map(ne, first_real, owner_entry))
         self._more_owners = more_owners
 
         # Trigrams of every choice; items (each word start of each real name) for prefixes and typos.
@@ -344,7 +345,7 @@ class NameIndex:
 
     def _owners(self, cid: int) -> Iterator[tuple[int, str, bool]]:
         """(entry id, name as written, is a variant) for each entry owning a choice, in display order."""
-        yield self._owner_entry[cid], self._owner_name[cid], self._owner_variant[cid]
+        yield self._owner_entry[cid], self._owner_name[cid], bool(self._owner_variant[cid])
         more = self._more_owners.get(cid)
         if more:
             yield from more
@@ -592,7 +593,7 @@ class NameIndex:
             if more and cid in more:
                 owners = [(e, v) for e, _n, v in self._owners(cid)]
             else:
-                owners = [(owner_entry[cid], owner_variant[cid])]
+                owners = [(owner_entry[cid], bool(owner_variant[cid]))]
             for entry_id, variant in owners:
                 value = score - 1.0 if variant else score
                 old = by_entry.get(entry_id)
