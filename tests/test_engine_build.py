@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from bot.core.engine import QueryEngine
 from bot.core.engine.indexes import COUNTRY_PREFIX, KIND_RANK, Indexes, Target
 from bot.core.loader import load_dataset
+from bot.core.matching import text as text_module
 from bot.core.matching import text_tokens
 from bot.core.matching.text import _tokens_of
 from bot.core.normalize import _INITIALS, _undot, normalize, normalize_many
@@ -75,7 +76,11 @@ def test_texts_split_at_once_give_each_texts_tokens_in_order(texts: list[str]) -
     assert split_at_once(texts) == [text_tokens(text) for text in texts]
 
 
-def test_the_shipped_records_texts_split_at_once_as_one_by_one() -> None:
+@pytest.mark.parametrize("chunk", [7, 2048])
+def test_the_shipped_records_texts_split_at_once_as_one_by_one(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(text_module, "_CHUNK", chunk)  # a few texts at a time, or all of them
     result = load_dataset(DATA)
     assert result.dataset is not None
     engine = QueryEngine(result.dataset, eager=False)

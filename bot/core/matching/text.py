@@ -104,14 +104,37 @@ def text_tokens(text: str, *, query: bool = False) -> list[str]:
 _JOIN_VOTES = f"{JOIN}_{JOIN}"
 
 
+# Texts split at once, at most: a few thousand texts' tokens are made and let go at a time, so
+# that the words kept (the vocabulary) do not pin the memory of every token ever made.
+_CHUNK = 2048
+
+
 def _tokens_of(texts: Sequence[str]) -> tuple[list[str], Int32s, Ints]:
     """:func:`text_tokens` of every text, one text after another: ``words[codes]``; and each text's count.
 
-    The same tokens in the same order, worked out over all the texts at once, in a few calls
+    The same tokens in the same order, worked out :data:`_CHUNK` texts at a time, in a few calls
     each over all of them (numpy finds where words part into letters and digits), rather than a
     dozen calls for each text. A text whose normalized form is not ASCII (words in another
     script, whose letters and digits are not only ASCII ones) is split alone by text_tokens.
     """
+    import numpy as np  # noqa: PLC0415 - see TextIndex._build
+
+    number_of: dict[str, int] = {}  # every word met so far -> its number (as first met)
+    codes: list[Int32s] = []
+    counts: list[Ints] = []
+    for start in range(0, len(texts), _CHUNK):
+        words, local, count = _tokens_at_once(texts[start : start + _CHUNK])
+        add = number_of.setdefault
+        numbers = np.fromiter((add(word, len(number_of)) for word in words), dtype=np.int32, count=len(words))
+        codes.append(numbers[local] if len(numbers) else local)
+        counts.append(count)
+    if not codes:
+        return [], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+    return list(number_of), np.concatenate(codes), np.concatenate(counts)
+
+
+def _tokens_at_once(texts: Sequence[str]) -> tuple[list[str], Int32s, Ints]:
+    """:func:`_tokens_of` of texts all at once."""
     import numpy as np  # noqa: PLC0415 - see TextIndex._build
 
     joined = JOIN.join(texts)
