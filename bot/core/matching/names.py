@@ -275,6 +275,7 @@ class NameIndex:
         new_choice, new_entry, new_name, new_real = (
             choices.append, owner_entry.append, owner_name.append, first_real.append
         )
+        size = 0  # len(choices)
         for entry_id, own_names in enumerate(entry_names):
             own: set[str] = set()  # its forms so far: an entry owns each once
             variants: list[tuple[str, str]] = []
@@ -285,8 +286,9 @@ class NameIndex:
                 if not norm or norm in own:
                     continue
                 own.add(norm)
-                cid = number(norm, len(choices))
-                if cid == len(choices):
+                cid = number(norm, size)
+                if cid == size:
+                    size += 1
                     new_choice(norm)
                     new_entry(entry_id)
                     new_name(name)
@@ -295,7 +297,7 @@ class NameIndex:
                     more_owners.setdefault(cid, []).append((entry_id, name, False))
                     if first_real[cid] < 0:
                         first_real[cid] = entry_id
-                if may_strip(norm):
+                if " " in norm and may_strip(norm):  # (a designator is a word of a longer name)
                     stripped = strip_designators(norm)
                     if stripped is not None:
                         variants.append((stripped, name))
@@ -303,8 +305,9 @@ class NameIndex:
                 if stripped in own:
                     continue
                 own.add(stripped)
-                cid = number(stripped, len(choices))
-                if cid == len(choices):
+                cid = number(stripped, size)
+                if cid == size:
+                    size += 1
                     new_choice(stripped)
                     new_entry(entry_id)
                     new_name(name)
