@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shutil
+import sys
 import threading
 import weakref
 from pathlib import Path
@@ -20,7 +21,7 @@ from bot.core.answers import Status
 from bot.core.clock import ManualClock
 from bot.core.engine import QueryEngine
 from bot.core.model import Dataset
-from bot.core.release import release
+from bot.core.release import map_large_blocks, release
 from bot.core.reloading import DataStore
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
@@ -152,3 +153,8 @@ def test_release_takes_apart_only_what_nobody_else_holds(data_dir: Path) -> None
     assert kept.status is Status.FOUND
     assert kept.records
     assert kept.records[0].sources
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_large_blocks_are_kept_in_pages_of_their_own_on_glibc() -> None:
+    assert map_large_blocks()  # glibc took the fixed threshold (as `python -m bot run` sets it)

@@ -109,6 +109,26 @@ def give_back_memory() -> bool:
     return True
 
 
+#: glibc's M_MMAP_THRESHOLD (mallopt), and the threshold kept: its own starting value.
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 128 * 1024
+
+
+def map_large_blocks() -> bool:
+    """Keep every allocation of 128 KiB or more in pages of its own (glibc); False elsewhere.
+
+    glibc starts so, but raises the threshold (up to 32 MB) each time such a block is freed: after
+    the first large temporary of a build, lists, tables and arrays of megabytes come from the
+    heap, and their holes stay resident beside long-lived blocks (measured at 100,000 places,
+    once ready: 100 MB free in the heap, of it 30 MB resident that malloc_trim could not give
+    back). Fixed, a large block goes back to the system when it is freed. Call once, at start.
+    """
+    mallopt = getattr(_LIBC, "mallopt", None)
+    if mallopt is None:
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+
+
 def release(holder: list[Any]) -> int:
     """Empty ``holder`` and take apart whatever only it held; returns the objects taken apart.
 

@@ -40,6 +40,7 @@ from bot.core.engine import QueryEngine
 from bot.core.geo import use_geo_folders
 from bot.core.image_dataset import ImageSync, bring_in_image_dataset
 from bot.core.loader import load_dataset
+from bot.core.release import map_large_blocks
 from bot.core.reloading import DataLoadError, DataStore
 from bot.core.snapshot import SnapshotCache
 from bot.discordbot.bot import ArtsakhBot, settle_memory
@@ -385,6 +386,7 @@ def run_loop(main: Coroutine[Any, Any, T]) -> T:
 
 def run_bot(config: Config, clock: Clock) -> int:
     """``python -m bot run``: log in, serve until SIGTERM or SIGINT, return the exit code."""
+    map_large_blocks()  # before the data is read: the long-running process keeps no holes
     try:
         return run_loop(run_bot_async(config, clock))
     except KeyboardInterrupt:  # a second Ctrl-C while shutting down
