@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,7 +112,10 @@ async def test_run_until_sigterm_then_stop_cleanly(
     assert await asyncio.wait_for(task, 10) == 0
     assert "Received SIGTERM; shutting down" in caplog.text
     assert errors(caplog) == []
+    assert "Could not remove this process" not in caplog.text  # the database stayed open for it
     assert not fake_discord.gateway.connected_sessions()
+    with contextlib.closing(sqlite3.connect(tmp_path / "state.sqlite3")) as state:
+        assert state.execute("SELECT count(*) FROM bot_processes").fetchone() == (0,)  # it left the list
 
 
 async def test_sync_command_forces_a_sync_over_http_only(

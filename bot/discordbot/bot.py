@@ -187,6 +187,7 @@ class ArtsakhBot(commands.AutoShardedBot):
         self.beat_interval = BEAT_SECONDS
         self._beats_stop = asyncio.Event()
         self._beats: asyncio.Task[None] | None = None
+        self._shutdown: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------------ data
 
@@ -268,7 +269,14 @@ class ArtsakhBot(commands.AutoShardedBot):
         """Stop following the stored dataset, disconnect, then leave the list of live processes.
 
         discord.py unloads the cogs first, so the daily posts end their claims before the row goes.
+        Every caller (a stop signal's task, the runtime's exit, discord.py itself) waits for the one
+        shutdown to finish: the database is closed only after the row is gone.
         """
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._close_once())
+        await asyncio.shield(self._shutdown)
+
+    async def _close_once(self) -> None:
         if self._following is not None:
             self._following.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -246,8 +246,7 @@ async def runtime(
             try:
                 yield Runtime(bot, database)
             finally:
-                if not bot.is_closed():
-                    await bot.close()
+                await bot.close()  # or wait for the shutdown a stop signal began, before the database goes
         finally:
             await database.close()
     finally:
