@@ -408,19 +408,13 @@ class Indexes:
     def _body_table_of(self, digest: bytes, normalized: dict[str, str]) -> _Bodies:
         """The bodies of the dataset: records grouped by place and body name (as normalized)."""
         ds = self.dataset
-
-        def folded(name: str) -> str:
-            norm = normalized.get(name)
-            if norm is None:
-                norm = normalized[name] = normalize(name)
-            return norm
-
+        # Every body name and alias folded at once: each is looked up in ``normalized`` below.
         _fold_all(normalized, itertools.chain(
             [r.body for r in ds.records], [alias for r in ds.records for alias in r.body_aliases]
         ))
         groups: dict[tuple[str, str], list[int]] = {}
         for position, record in enumerate(ds.records):
-            groups.setdefault((record.jurisdiction, folded(record.body)), []).append(position)
+            groups.setdefault((record.jurisdiction, normalized[record.body]), []).append(position)
         records = ds.records
         taken = {COUNTRY_PREFIX + c.id for c in ds.countries} | {j.id for j in ds.jurisdictions}
         table = _Bodies(digest, [], [], [], [], [], [], [], array("i", [-1]) * len(records), {}, [])
@@ -465,7 +459,7 @@ class Indexes:
             spelled = (body, *aliases)
             words = words_of.get(spelled)
             if words is None:
-                words = frozenset(word for name in spelled for word in folded(name).split())
+                words = frozenset(word for name in spelled for word in normalized[name].split())
                 words_of[spelled] = words
             table.words.append(words)
             table.jurisdictions.append(jid)

@@ -321,8 +321,9 @@ def text_order(strs: list[str]) -> list[int]:
     import numpy as np  # noqa: PLC0415 - only large indexes pay for the import
 
     sym, base, _letters = _letter_numbers("".join(strs))
-    ends = np.cumsum(np.array(list(map(len, strs)), dtype=np.int64))
-    starts = ends - np.array(list(map(len, strs)), dtype=np.int64)
+    lengths = np.array(list(map(len, strs)), dtype=np.int64)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
     order: list[int] = _text_order(sym, starts, ends, base).tolist()
     return order
 

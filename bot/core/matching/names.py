@@ -193,7 +193,6 @@ def entries_digest(entries: Sequence[NameEntry]) -> bytes:
     return hashlib.sha256(marshal.dumps(rows, 2)).digest()
 
 
-
 class NameIndex:
     """Exact, fuzzy and prefix lookup over names and aliases (see the module docstring).
 
